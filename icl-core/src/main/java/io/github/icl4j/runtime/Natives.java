@@ -1,0 +1,60 @@
+package io.github.icl4j.runtime;
+
+import org.bytedeco.pytorch.global.torch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One-time process set-up before LibTorch or the DJL tokenizer is touched.
+ *
+ * <ul>
+ *   <li>Switches off DJL's usage tracking ({@code OPT_OUT_TRACKING=true}), which otherwise tries to reach a
+ *       cloud metadata address each time a tokenizer is made: nothing may leave the machine.</li>
+ *   <li>Sets LibTorch's intra-op thread count from {@code -Dicl4j.threads=N} when given.</li>
+ * </ul>
+ * Every entry point of the library calls {@link #init()}; it is cheap after the first call.
+ */
+public final class Natives {
+    private static final Logger LOG = LoggerFactory.getLogger(Natives.class);
+    private static volatile boolean done;
+
+    private Natives() {
+    }
+
+    /** Idempotent; thread-safe. */
+    public static void init() {
+        if (done) {
+            return;
+        }
+        synchronized (Natives.class) {
+            if (done) {
+                return;
+            }
+            if (System.getProperty("OPT_OUT_TRACKING") == null) {
+                System.setProperty("OPT_OUT_TRACKING", "true");
+            }
+            String threads = System.getProperty("icl4j.threads");
+            if (threads != null) {
+                int n;
+                try {
+                    n = Integer.parseInt(threads.trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("icl4j.threads='" + threads + "' is not an integer >= 1", e);
+                }
+                if (n < 1) {
+                    throw new IllegalArgumentException("icl4j.threads=" + n + " must be >= 1");
+                }
+                torch.set_num_threads(n);
+            }
+            LOG.debug("LibTorch ready: {} intra-op threads, CUDA available: {}", torch.get_num_threads(),
+                    torch.cuda_is_available());
+            done = true;
+        }
+    }
+
+    /** True when LibTorch sees a usable CUDA device (always false with the CPU natives). */
+    public static boolean cudaAvailable() {
+        init();
+        return torch.cuda_is_available();
+    }
+}

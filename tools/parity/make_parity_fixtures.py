@@ -1,0 +1,460 @@
+#!/usr/bin/env python3
+"""Generate small, deterministic Hugging Face parity fixtures for icl4j.
+
+For every model family a tiny random model is built with `transformers`
+(eager attention, float32), its weights are re-initialised with a fixed seed
+to a scale that gives non-trivial activations, and the following is written to
+``<out>/<name>/``:
+
+  config.json, model.safetensors   (model.save_pretrained, safetensors)
+  tokenizer.json                   (WordLevel + Whitespace, exactly vocab_size entries)
+  reference.safetensors            (inputs + reference activations, see README.md)
+  meta.json                        (family, versions, seeds, shapes, key list)
+
+Usage:
+  /path/to/venv/bin/python tools/parity/make_parity_fixtures.py \
+      [--out icl-core/src/test/resources/parity] [--only llama,gpt2]
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+
+import torch
+from torch import nn
+
+import safetensors
+from safetensors import safe_open
+from safetensors.torch import save_file
+import tokenizers
+from tokenizers import Tokenizer
+from tokenizers.models import WordLevel
+from tokenizers.pre_tokenizers import Whitespace
+import transformers
+from transformers import (
+    GPT2Config, GPT2LMHeadModel,
+    GPTJConfig, GPTJForCausalLM,
+    GPTNeoXConfig, GPTNeoXForCausalLM,
+    LlamaConfig, LlamaForCausalLM,
+    MistralConfig, MistralForCausalLM,
+    Qwen2Config, Qwen2ForCausalLM,
+)
+
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DEFAULT_OUT = os.path.join(REPO_ROOT, "icl-core", "src", "test", "resources", "parity")
+
+VOCAB = 101
+D_MODEL = 48
+N_LAYERS = 3
+N_HEADS = 4
+HEAD_DIM = 12
+N_KV_HEADS = 2
+D_MLP = 72
+N_CTX = 64
+SEQ = 9
+SHORT = 6          # real length of the second (padded) sequence
+PAD_ID = 0
+
+INPUT_SEED = 1234
+WEIGHT_SEED_BASE = 20240
+
+WEIGHT_STD = 0.2
+BIAS_STD = 0.1
+NORM_STD = 0.1
+
+
+# --------------------------------------------------------------------------- families
+
+def _families():
+    """name -> (config factory, model class, module accessors)."""
+
+    def gpt2_cfg():
+        return GPT2Config(
+            vocab_size=VOCAB, n_positions=N_CTX, n_embd=D_MODEL, n_layer=N_LAYERS,
+            n_head=N_HEADS, n_inner=D_MLP, activation_function="gelu_new",
+            resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0, layer_norm_epsilon=1e-5,
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1,
+        )
+
+    def gptj_cfg():
+        return GPTJConfig(
+            vocab_size=VOCAB, n_positions=N_CTX, n_embd=D_MODEL, n_layer=N_LAYERS,
+            n_head=N_HEADS, rotary_dim=8, n_inner=D_MLP, activation_function="gelu_new",
+            resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0, layer_norm_epsilon=1e-5,
+            tie_word_embeddings=False, bos_token_id=1, eos_token_id=1,
+        )
+
+    def neox_cfg(parallel):
+        return GPTNeoXConfig(
+            vocab_size=VOCAB, hidden_size=D_MODEL, num_hidden_layers=N_LAYERS,
+            num_attention_heads=N_HEADS, intermediate_size=D_MLP, hidden_act="gelu",
+            rotary_pct=0.5, rotary_emb_base=10000, max_position_embeddings=N_CTX,
+            layer_norm_eps=1e-5, use_parallel_residual=parallel,
+            attention_dropout=0.0, hidden_dropout=0.0,
+            tie_word_embeddings=False, bos_token_id=1, eos_token_id=1,
+        )
+
+    def llama_cfg():
+        return LlamaConfig(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=N_KV_HEADS, head_dim=HEAD_DIM, hidden_act="silu",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-5, rope_theta=10000.0,
+            attention_bias=False, mlp_bias=False, tie_word_embeddings=False,
+            bos_token_id=1, eos_token_id=1, pad_token_id=None,
+        )
+
+    def mistral_cfg():
+        return MistralConfig(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=N_KV_HEADS, head_dim=HEAD_DIM, hidden_act="silu",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-5, rope_theta=1e6,
+            sliding_window=5, tie_word_embeddings=False,
+            bos_token_id=1, eos_token_id=1, pad_token_id=None,
+        )
+
+    def qwen2_cfg():
+        return Qwen2Config(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=N_KV_HEADS, hidden_act="silu",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-6, rope_theta=1e6,
+            use_sliding_window=False, tie_word_embeddings=True,
+            bos_token_id=1, eos_token_id=1, pad_token_id=None,
+        )
+
+    gpt2_mods = dict(
+        layers=lambda m: m.transformer.h,
+        o_proj=lambda layer: layer.attn.c_proj,
+        mlp=lambda layer: layer.mlp,
+        final_norm=lambda m: m.transformer.ln_f,
+    )
+    gptj_mods = dict(
+        layers=lambda m: m.transformer.h,
+        o_proj=lambda layer: layer.attn.out_proj,
+        mlp=lambda layer: layer.mlp,
+        final_norm=lambda m: m.transformer.ln_f,
+    )
+    neox_mods = dict(
+        layers=lambda m: m.gpt_neox.layers,
+        o_proj=lambda layer: layer.attention.dense,
+        mlp=lambda layer: layer.mlp,
+        final_norm=lambda m: m.gpt_neox.final_layer_norm,
+    )
+    llama_mods = dict(
+        layers=lambda m: m.model.layers,
+        o_proj=lambda layer: layer.self_attn.o_proj,
+        mlp=lambda layer: layer.mlp,
+        final_norm=lambda m: m.model.norm,
+    )
+    return {
+        "gpt2": (gpt2_cfg, GPT2LMHeadModel, gpt2_mods),
+        "gptj": (gptj_cfg, GPTJForCausalLM, gptj_mods),
+        "gpt_neox": (lambda: neox_cfg(True), GPTNeoXForCausalLM, neox_mods),
+        "gpt_neox_seq": (lambda: neox_cfg(False), GPTNeoXForCausalLM, neox_mods),
+        "llama": (llama_cfg, LlamaForCausalLM, llama_mods),
+        "mistral": (mistral_cfg, MistralForCausalLM, llama_mods),
+        "qwen2": (qwen2_cfg, Qwen2ForCausalLM, llama_mods),
+    }
+
+
+# --------------------------------------------------------------------------- weights
+
+def _is_norm(module):
+    return isinstance(module, nn.LayerNorm) or type(module).__name__.endswith("RMSNorm")
+
+
+@torch.no_grad()
+def reinit_weights(model, seed):
+    """Deterministic re-initialisation, visiting parameters in a fixed (named) order."""
+    gen = torch.Generator().manual_seed(seed)
+    done = set()
+    for mname, module in model.named_modules():
+        for pname, p in module.named_parameters(recurse=False):
+            if id(p) in done:       # tied parameters
+                continue
+            done.add(id(p))
+            if _is_norm(module):
+                if pname == "weight":
+                    val = 1.0 + NORM_STD * torch.randn(p.shape, generator=gen)
+                else:
+                    val = NORM_STD * torch.randn(p.shape, generator=gen)
+            elif pname == "bias":
+                val = BIAS_STD * torch.randn(p.shape, generator=gen)
+            else:                   # Linear / Conv1D / Embedding weights
+                val = WEIGHT_STD * torch.randn(p.shape, generator=gen)
+            p.copy_(val.to(p.dtype))
+    n_params = sum(p.numel() for p in model.parameters())
+    assert len(done) == len(list(model.parameters())), "unvisited parameters"
+    return n_params
+
+
+# --------------------------------------------------------------------------- inputs
+
+def make_inputs():
+    gen = torch.Generator().manual_seed(INPUT_SEED)
+    single = torch.randint(1, VOCAB, (1, SEQ), generator=gen)
+    row0 = torch.randint(1, VOCAB, (SEQ,), generator=gen)
+    row1 = torch.randint(1, VOCAB, (SHORT,), generator=gen)
+    npad = SEQ - SHORT
+    pad = torch.full((npad,), PAD_ID, dtype=torch.long)
+
+    def positions(mask):
+        return (mask.cumsum(-1) - 1).clamp(min=0)
+
+    sets = {}
+    m = torch.ones(1, SEQ, dtype=torch.long)
+    sets["single"] = (single, m, positions(m))
+
+    ids = torch.stack([row0, torch.cat([row1, pad])])
+    m = torch.stack([torch.ones(SEQ, dtype=torch.long),
+                     torch.cat([torch.ones(SHORT, dtype=torch.long), torch.zeros(npad, dtype=torch.long)])])
+    sets["right"] = (ids, m, positions(m))
+
+    ids = torch.stack([row0, torch.cat([pad, row1])])
+    m = torch.stack([torch.ones(SEQ, dtype=torch.long),
+                     torch.cat([torch.zeros(npad, dtype=torch.long), torch.ones(SHORT, dtype=torch.long)])])
+    sets["left"] = (ids, m, positions(m))
+    return sets
+
+
+# --------------------------------------------------------------------------- capture
+
+def _hidden_from_call(args, kwargs):
+    if args:
+        return args[0]
+    return kwargs["hidden_states"]
+
+
+def _first(out):
+    return out[0] if isinstance(out, (tuple, list)) else out
+
+
+@torch.no_grad()
+def run_with_hooks(model, mods, n_heads, head_dim, ids, mask, pos):
+    cap = {}
+    handles = []
+    layers = mods["layers"](model)
+    for l, layer in enumerate(layers):
+        def pre(mod, args, kwargs, l=l):
+            cap[f"blocks.{l}.hook_resid_pre"] = _hidden_from_call(args, kwargs).detach().clone()
+
+        def post(mod, args, kwargs, out, l=l):
+            cap[f"blocks.{l}.hook_resid_post"] = _first(out).detach().clone()
+
+        def z_hook(mod, args, l=l):
+            z = args[0]
+            b, s, _ = z.shape
+            cap[f"blocks.{l}.attn.hook_z"] = z.detach().reshape(b, s, n_heads, head_dim).clone()
+
+        def attn_out(mod, args, out, l=l):
+            cap[f"blocks.{l}.hook_attn_out"] = out.detach().clone()
+
+        def mlp_out(mod, args, out, l=l):
+            cap[f"blocks.{l}.hook_mlp_out"] = _first(out).detach().clone()
+
+        handles.append(layer.register_forward_pre_hook(pre, with_kwargs=True))
+        handles.append(layer.register_forward_hook(post, with_kwargs=True))
+        o_proj = mods["o_proj"](layer)
+        handles.append(o_proj.register_forward_pre_hook(z_hook))
+        handles.append(o_proj.register_forward_hook(attn_out))
+        handles.append(mods["mlp"](layer).register_forward_hook(mlp_out))
+
+    def norm_hook(mod, args, out):
+        cap["ln_final.hook_normalized"] = out.detach().clone()
+
+    handles.append(mods["final_norm"](model).register_forward_hook(norm_hook))
+    try:
+        out = model(input_ids=ids, attention_mask=mask, position_ids=pos,
+                    output_attentions=True, use_cache=False, return_dict=True)
+    finally:
+        for h in handles:
+            h.remove()
+
+    cap["logits"] = out.logits.detach().clone()
+    assert out.attentions is not None and len(out.attentions) == len(layers), "no attentions returned"
+    for l, a in enumerate(out.attentions):
+        cap[f"blocks.{l}.attn.hook_pattern"] = a.detach().clone()
+    expected = 2 + 6 * len(layers)
+    assert len(cap) == expected, f"captured {len(cap)} tensors, expected {expected}: {sorted(cap)}"
+    return cap
+
+
+# --------------------------------------------------------------------------- checks
+
+def sanity_check(name, prefix, cap, mask, b, s, d, n_heads, head_dim, n_layers):
+    real = mask.bool()
+    lg = cap["logits"]
+    assert lg.shape == (b, s, VOCAB), lg.shape
+    assert torch.isfinite(lg[real]).all(), f"{name}/{prefix}: non-finite logits"
+    assert lg[real].std() > 0.1, f"{name}/{prefix}: logits nearly constant"
+    for l in range(n_layers):
+        for k in ("hook_resid_pre", "hook_resid_post", "hook_attn_out", "hook_mlp_out"):
+            t = cap[f"blocks.{l}.{k}"]
+            assert t.shape == (b, s, d), (k, t.shape)
+            assert torch.isfinite(t[real]).all(), (name, prefix, k)
+        z = cap[f"blocks.{l}.attn.hook_z"]
+        assert z.shape == (b, s, n_heads, head_dim), z.shape
+        p = cap[f"blocks.{l}.attn.hook_pattern"]
+        assert p.shape == (b, n_heads, s, s), p.shape
+        # rows of real query positions sum to 1 and put no weight on pads / future
+        for bi in range(b):
+            for qi in range(s):
+                if not real[bi, qi]:
+                    continue
+                row = p[bi, :, qi, :]
+                assert torch.allclose(row.sum(-1), torch.ones(n_heads), atol=1e-5)
+                if qi + 1 < s:
+                    assert row[:, qi + 1:].abs().max().item() < 1e-6, "attention to the future"
+                assert row[:, ~real[bi]].abs().sum().item() < 1e-6
+        # layer l+1 input == layer l output
+        if l + 1 < n_layers:
+            assert torch.equal(cap[f"blocks.{l}.hook_resid_post"], cap[f"blocks.{l + 1}.hook_resid_pre"])
+    t = cap["ln_final.hook_normalized"]
+    assert t.shape == (b, s, d)
+
+
+# --------------------------------------------------------------------------- tokenizer
+
+def write_tokenizer(path):
+    vocab = {"<unk>": 0}
+    for i in range(1, VOCAB):
+        vocab[f"w{i}"] = i
+    assert len(vocab) == VOCAB
+    tok = Tokenizer(WordLevel(vocab=vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = Whitespace()
+    tok.save(path)
+    # round trip check
+    tok2 = Tokenizer.from_file(path)
+    enc = tok2.encode("w1 w7 w100 zz")
+    assert enc.ids == [1, 7, 100, 0], enc.ids
+    dec = tok2.decode([1, 7, 100])
+    assert dec == "w1 w7 w100", repr(dec)
+    assert tok2.get_vocab_size() == VOCAB
+
+
+# --------------------------------------------------------------------------- main
+
+def dir_size(path):
+    return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path))
+
+
+def build_family(idx, name, spec, out_root, inputs):
+    cfg_fn, model_cls, mods = spec
+    torch.manual_seed(WEIGHT_SEED_BASE + idx)
+    config = cfg_fn()
+    config._attn_implementation = "eager"
+    model = model_cls._from_config(config, attn_implementation="eager", dtype=torch.float32)
+    model = model.to(torch.float32).eval()
+    seed = WEIGHT_SEED_BASE + idx
+    n_params = reinit_weights(model, seed)
+
+    d = D_MODEL
+    n_heads = N_HEADS
+    head_dim = d // n_heads if not hasattr(config, "head_dim") or config.head_dim is None else config.head_dim
+    n_layers = N_LAYERS
+
+    out_dir = os.path.join(out_root, name)
+    if os.path.isdir(out_dir):
+        shutil.rmtree(out_dir)
+    os.makedirs(out_dir)
+    model.save_pretrained(out_dir, safe_serialization=True)
+    keep = {"config.json", "model.safetensors", "generation_config.json"}
+    for f in os.listdir(out_dir):
+        if f not in keep:
+            os.remove(os.path.join(out_dir, f))
+        else:
+            os.chmod(os.path.join(out_dir, f), 0o644)
+    write_tokenizer(os.path.join(out_dir, "tokenizer.json"))
+
+    ref = {}
+    shapes = {}
+    for prefix, (ids, mask, pos) in inputs.items():
+        ref[f"{prefix}.input_ids"] = ids.to(torch.int64).contiguous()
+        ref[f"{prefix}.attention_mask"] = mask.to(torch.int64).contiguous()
+        ref[f"{prefix}.position_ids"] = pos.to(torch.int64).contiguous()
+        cap = run_with_hooks(model, mods, n_heads, head_dim, ids, mask, pos)
+        sanity_check(name, prefix, cap, mask, ids.shape[0], ids.shape[1], d, n_heads, head_dim, n_layers)
+        for k, v in cap.items():
+            ref[f"{prefix}.{k}"] = v.to(torch.float32).contiguous()
+
+    # cross-set consistency: row 0 is identical in right/left, real tokens must agree
+    for k in ("logits", "ln_final.hook_normalized"):
+        r = ref[f"right.{k}"]
+        lft = ref[f"left.{k}"]
+        assert torch.allclose(r[0], lft[0], atol=1e-5), (name, k)
+        diff = (r[1, :SHORT] - lft[1, SEQ - SHORT:]).abs().max().item()
+        assert diff < 1e-4, f"{name}: left/right padded logits differ by {diff}"
+
+    for k, v in ref.items():
+        shapes[k] = list(v.shape)
+    save_file(dict(sorted(ref.items())), os.path.join(out_dir, "reference.safetensors"),
+              metadata={"family": name, "format": "icl4j-parity-v1"})
+
+    weights = {}
+    with safe_open(os.path.join(out_dir, "model.safetensors"), "pt") as f:
+        for k in f.keys():
+            weights[k] = list(f.get_slice(k).get_shape())
+
+    meta = {
+        "family": name,
+        "model_type": config.model_type,
+        "model_class": model_cls.__name__,
+        "attn_implementation": "eager",
+        "dtype": "float32",
+        "versions": {
+            "python": sys.version.split()[0],
+            "torch": torch.__version__,
+            "transformers": transformers.__version__,
+            "safetensors": safetensors.__version__,
+            "tokenizers": tokenizers.__version__,
+        },
+        "seeds": {"weights": seed, "inputs": INPUT_SEED},
+        "init": {"weight_std": WEIGHT_STD, "bias_std": BIAS_STD,
+                 "norm_weight": f"1 + N(0, {NORM_STD}^2)", "norm_bias_std": NORM_STD},
+        "dims": {"vocab": VOCAB, "d_model": d, "n_layers": n_layers, "n_heads": n_heads,
+                 "head_dim": head_dim, "seq": SEQ, "short_len": SHORT, "pad_id": PAD_ID},
+        "n_params": n_params,
+        "input_sets": list(inputs.keys()),
+        "keys": sorted(ref.keys()),
+        "shapes": dict(sorted(shapes.items())),
+        "weights": weights,
+    }
+    with open(os.path.join(out_dir, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+        f.write("\n")
+    for f in os.listdir(out_dir):
+        os.chmod(os.path.join(out_dir, f), 0o644)
+    return out_dir
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=DEFAULT_OUT)
+    ap.add_argument("--only", default=None, help="comma-separated family names")
+    args = ap.parse_args()
+
+    transformers.utils.logging.disable_progress_bar()
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    torch.use_deterministic_algorithms(True)
+    os.makedirs(args.out, exist_ok=True)
+    fams = _families()
+    names = list(fams) if not args.only else args.only.split(",")
+    inputs = make_inputs()
+    total = 0
+    for idx, name in enumerate(fams):
+        if name not in names:
+            continue
+        out_dir = build_family(idx, name, fams[name], args.out, inputs)
+        size = dir_size(out_dir)
+        total += size
+        print(f"{name:14s} {size / 1024:8.1f} KiB  {out_dir}")
+    print(f"{'total':14s} {total / 1024:8.1f} KiB  (torch {torch.__version__}, transformers {transformers.__version__})")
+
+
+if __name__ == "__main__":
+    main()
