@@ -1,0 +1,555 @@
+package io.github.icl4j.gguf;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.icl4j.checkpoint.InvalidCheckpointException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a Hugging Face {@code tokenizer.json} from the tokenizer a GGUF file stores in its metadata
+ * ({@code tokenizer.ggml.*}), so that the Hugging Face {@code tokenizers} library (through DJL) tokenises as
+ * llama.cpp does.
+ *
+ * <p>Supported {@code tokenizer.ggml.model} values:
+ * <ul>
+ *   <li>{@code gpt2} — byte-level BPE (GPT-2, Llama 3, Qwen2, SmolLM, ...): the vocabulary, the merges in file
+ *       order, tokens typed CONTROL as special added tokens and USER_DEFINED as plain added tokens, and the
+ *       pre-tokenizer llama.cpp uses for {@code tokenizer.ggml.pre} (its regular expressions as {@code Split}
+ *       steps, then {@code ByteLevel}); an unknown or missing {@code pre} falls back to llama.cpp's default
+ *       expressions, as llama.cpp does. {@code ignore_merges} is set for the Llama 3 and Tekken families.</li>
+ *   <li>{@code llama} — SentencePiece-style BPE (Llama 2, Mistral, ...): byte-fallback BPE with merges
+ *       recovered from the scores (as transformers does), {@code ▁} for spaces with a prefix space, and
+ *       {@code <0xNN>} byte tokens.</li>
+ * </ul>
+ * BOS/EOS are added by a {@code TemplateProcessing} post-processor when {@code tokenizer.ggml.add_bos_token} /
+ * {@code add_eos_token} say so (defaults as llama.cpp's: BOS for {@code llama} and for the Llama 3 family).
+ *
+ * <p>Create DJL tokenizers from the result only after {@code OPT_OUT_TRACKING=true} is set (see
+ * {@code io.github.icl4j.runtime.Natives#init()}).
+ */
+public final class GgufTokenizerJson {
+    private static final Logger LOG = LoggerFactory.getLogger(GgufTokenizerJson.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** llama.cpp token types ({@code llama_token_type}). */
+    static final int NORMAL = 1;
+    static final int UNKNOWN = 2;
+    static final int CONTROL = 3;
+    static final int USER_DEFINED = 4;
+    static final int UNUSED = 5;
+    static final int BYTE = 6;
+
+    private static final String GPT2_SPLIT =
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)";
+    private static final String LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+"
+            + "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    private static final String QWEN2_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+"
+            + "|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    private static final String TEKKEN_SPLIT = "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*"
+            + "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+"
+            + "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    private static final String GPT4O_SPLIT = "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*"
+            + "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?"
+            + "[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
+            + "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    private static final String BLOOM_SPLIT = " ?[^(\\s|.,!?…。，、।۔،)]+";
+    private static final List<String> DEFAULT_SPLITS = List.of("[\\p{P}\\$\\+<=>\\^~\\|]+", GPT2_SPLIT,
+            "\\p{N}+", "[0-9][0-9][0-9]");
+
+    /** A pre-tokenizer family: llama.cpp's regular expressions, applied in order. */
+    private record Pre(List<String> splits, boolean ignoreMerges, boolean addBos) {
+    }
+
+    /** llama.cpp's {@code tokenizer.ggml.pre} values (llama-vocab.cpp) and their expressions. */
+    private static final Map<String, Pre> PRE = new HashMap<>();
+
+    static {
+        Pre gpt2 = new Pre(List.of(GPT2_SPLIT), false, false);
+        for (String p : List.of("gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v2-es", "jina-v2-de",
+                "a.x-4.0", "mellum", "jina-v1-en", "jina-v2-code", "roberta-bpe", "mpt", "olmo", "jais", "trillion",
+                "granite-docling", "exaone4")) {
+            PRE.put(p, gpt2);
+        }
+        Pre llama3 = new Pre(List.of(LLAMA3_SPLIT), true, true);
+        for (String p : List.of("llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0",
+                "lfm2")) {
+            PRE.put(p, llama3);
+        }
+        Pre llama3Regex = new Pre(List.of(LLAMA3_SPLIT), false, false);
+        for (String p : List.of("dbrx", "smaug-bpe", "glm4", "chatglm-bpe")) {
+            PRE.put(p, llama3Regex);
+        }
+        Pre starcoder = new Pre(List.of("\\p{N}", GPT2_SPLIT), false, false);
+        for (String p : List.of("starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b")) {
+            PRE.put(p, starcoder);
+        }
+        Pre qwen2 = new Pre(List.of(QWEN2_SPLIT), false, false);
+        for (String p : List.of("qwen2", "deepseek-r1-qwen", "kormo", "megrez", "stablelm2", "hunyuan")) {
+            PRE.put(p, qwen2);
+        }
+        PRE.put("falcon", new Pre(List.of("[\\p{P}\\$\\+<=>\\^~\\|`]+", GPT2_SPLIT, "[0-9][0-9][0-9]"), false,
+                false));
+        PRE.put("deepseek-coder", new Pre(List.of("[\\r\\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", "[一-龥ࠀ-一가-퟿]+",
+                "\\p{N}"), false, false));
+        PRE.put("tekken", new Pre(List.of(TEKKEN_SPLIT), true, true));
+        Pre gpt4o = new Pre(List.of(GPT4O_SPLIT), false, false);
+        for (String p : List.of("gpt-4o", "llama4", "minimax-m2")) {
+            PRE.put(p, gpt4o);
+        }
+        Pre bloom = new Pre(List.of(BLOOM_SPLIT), false, false);
+        for (String p : List.of("poro-chat", "bloom", "gpt3-finnish")) {
+            PRE.put(p, bloom);
+        }
+        PRE.put("viking", new Pre(List.of(BLOOM_SPLIT, "\\p{N}"), false, false));
+        PRE.put("default", new Pre(DEFAULT_SPLITS, false, false));
+    }
+
+    private GgufTokenizerJson() {
+    }
+
+    /**
+     * The {@code tokenizer.json} text for the file's tokenizer.
+     *
+     * @throws InvalidCheckpointException when the file has no tokenizer, an unsupported {@code tokenizer.ggml.model},
+     *                                    or inconsistent tokenizer metadata
+     */
+    public static String toTokenizerJson(GgufFile file) {
+        try {
+            return JSON.writeValueAsString(toTokenizerNode(file));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise tokenizer.json for " + file.path(), e);
+        }
+    }
+
+    /**
+     * Writes {@link #toTokenizerJson} to {@code target} (via a temporary sibling, then a rename).
+     *
+     * @return {@code target}
+     */
+    public static Path write(GgufFile file, Path target) {
+        String json = toTokenizerJson(file);
+        try {
+            Path parent = target.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, ".tokenizer", ".json.tmp");
+            try {
+                Files.writeString(tmp, json, StandardCharsets.UTF_8);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+        return target;
+    }
+
+    /**
+     * The {@code tokenizer.json} as a Jackson tree.
+     *
+     * @throws InvalidCheckpointException as {@link #toTokenizerJson}
+     */
+    public static ObjectNode toTokenizerNode(GgufFile file) {
+        if (!file.has("tokenizer.ggml.model")) {
+            throw new InvalidCheckpointException(file.path() + ": metadata key 'tokenizer.ggml.model' is missing: "
+                    + "the file stores no tokenizer");
+        }
+        String model = file.getString("tokenizer.ggml.model");
+        Vocab v = new Vocab(file);
+        return switch (model) {
+            case "gpt2" -> byteLevel(file, v);
+            case "llama" -> sentencePiece(file, v);
+            default -> throw new InvalidCheckpointException(file.path() + ": tokenizer.ggml.model '" + model
+                    + "' is not supported yet; supported: gpt2 (byte-level BPE), llama (SentencePiece BPE)");
+        };
+    }
+
+    /** The token list with types and the special ids, validated. */
+    private static final class Vocab {
+        final List<String> tokens;
+        final int[] types;
+        final Integer bos;
+        final Integer eos;
+        final Integer unk;
+
+        Vocab(GgufFile file) {
+            tokens = file.getStringArray("tokenizer.ggml.tokens");
+            if (tokens.isEmpty()) {
+                throw new InvalidCheckpointException(file.path() + ": tokenizer.ggml.tokens is empty");
+            }
+            if (file.has("tokenizer.ggml.token_type")) {
+                types = file.getIntArray("tokenizer.ggml.token_type");
+                if (types.length != tokens.size()) {
+                    throw new InvalidCheckpointException(file.path() + ": tokenizer.ggml.token_type has " + types.length
+                            + " entries but tokenizer.ggml.tokens has " + tokens.size());
+                }
+            } else {
+                types = new int[tokens.size()];
+                java.util.Arrays.fill(types, NORMAL);
+            }
+            bos = id(file, "tokenizer.ggml.bos_token_id");
+            eos = id(file, "tokenizer.ggml.eos_token_id");
+            unk = id(file, "tokenizer.ggml.unknown_token_id");
+        }
+
+        private Integer id(GgufFile file, String key) {
+            if (!file.has(key)) {
+                return null;
+            }
+            long id = file.getLong(key);
+            if (id < 0 || id >= tokens.size()) {
+                throw new InvalidCheckpointException(file.path() + ": metadata key '" + key + "' is " + id
+                        + ", outside the vocabulary of " + tokens.size() + " tokens");
+            }
+            return (int) id;
+        }
+    }
+
+    // ------------------------------------------------------------------ byte-level BPE
+
+    /** GPT-2's {@code bytes_to_unicode}: the printable character standing for each byte. */
+    static char[] byteAlphabet() {
+        char[] map = new char[256];
+        boolean[] direct = new boolean[256];
+        for (int b = '!'; b <= '~'; b++) {
+            direct[b] = true;
+        }
+        for (int b = 0xA1; b <= 0xAC; b++) {
+            direct[b] = true;
+        }
+        for (int b = 0xAE; b <= 0xFF; b++) {
+            direct[b] = true;
+        }
+        int n = 0;
+        for (int b = 0; b < 256; b++) {
+            map[b] = direct[b] ? (char) b : (char) (256 + n++);
+        }
+        return map;
+    }
+
+    private static ObjectNode byteLevel(GgufFile file, Vocab v) {
+        String preName = file.getString("tokenizer.ggml.pre", "default");
+        Pre pre = PRE.get(preName);
+        if (pre == null) {
+            LOG.warn("{}: tokenizer.ggml.pre '{}' is not known; using llama.cpp's default pre-tokenizer",
+                    file.path(), preName);
+            pre = PRE.get("default");
+        }
+        char[] alphabet = byteAlphabet();
+        Set<Character> inAlphabet = new HashSet<>();
+        for (char c : alphabet) {
+            inAlphabet.add(c);
+        }
+        ObjectNode root = skeleton();
+        ArrayNode added = root.putArray("added_tokens");
+        ObjectNode vocab = JSON.createObjectNode();
+        for (int i = 0; i < v.tokens.size(); i++) {
+            String t = v.tokens.get(i);
+            int type = v.types[i];
+            if (type == CONTROL || type == USER_DEFINED) {
+                addedToken(added, i, t, type == CONTROL);
+            }
+            String key = t;
+            if (!allIn(t, inAlphabet)) {
+                // A token stored as raw text (not in the byte alphabet): spell its UTF-8 bytes as byte-level does.
+                StringBuilder sb = new StringBuilder();
+                for (byte b : t.getBytes(StandardCharsets.UTF_8)) {
+                    sb.append(alphabet[b & 0xFF]);
+                }
+                key = sb.toString();
+            }
+            if (!vocab.has(key)) {
+                vocab.put(key, i);
+            } else if (type != CONTROL && type != USER_DEFINED) {
+                LOG.warn("{}: token {} '{}' repeats token {}; the first one is kept", file.path(), i, t,
+                        vocab.get(key).asInt());
+            }
+        }
+        ArrayNode merges = JSON.createArrayNode();
+        if (file.has("tokenizer.ggml.merges")) {
+            List<String> ms = file.getStringArray("tokenizer.ggml.merges");
+            for (int i = 0; i < ms.size(); i++) {
+                String m = ms.get(i);
+                int sp = m.indexOf(' ', 1);
+                if (sp < 0) {
+                    throw new InvalidCheckpointException(file.path() + ": merge " + i + " of tokenizer.ggml.merges, '"
+                            + m + "', has no space between its two parts");
+                }
+                merges.addArray().add(m.substring(0, sp)).add(m.substring(sp + 1));
+            }
+        } else {
+            throw new InvalidCheckpointException(file.path() + ": metadata key 'tokenizer.ggml.merges' is missing; a "
+                    + "gpt2 (byte-level BPE) tokenizer needs its merges");
+        }
+
+        ArrayNode steps = JSON.createArrayNode();
+        for (String regex : pre.splits) {
+            ObjectNode split = steps.addObject();
+            split.put("type", "Split");
+            split.putObject("pattern").put("Regex", regex);
+            split.put("behavior", "Isolated");
+            split.put("invert", false);
+        }
+        ObjectNode bl = steps.addObject();
+        bl.put("type", "ByteLevel");
+        bl.put("add_prefix_space", false);
+        bl.put("trim_offsets", true);
+        bl.put("use_regex", false);
+        ObjectNode preTok = root.putObject("pre_tokenizer");
+        preTok.put("type", "Sequence");
+        preTok.set("pretokenizers", steps);
+
+        boolean addBos = file.getBoolean("tokenizer.ggml.add_bos_token", pre.addBos);
+        boolean addEos = file.getBoolean("tokenizer.ggml.add_eos_token", false);
+        root.set("post_processor", template(file, v, addBos, addEos));
+
+        ObjectNode dec = root.putObject("decoder");
+        dec.put("type", "ByteLevel");
+        dec.put("add_prefix_space", true);
+        dec.put("trim_offsets", true);
+        dec.put("use_regex", true);
+
+        ObjectNode m = root.putObject("model");
+        m.put("type", "BPE");
+        m.putNull("dropout");
+        m.putNull("unk_token");
+        m.putNull("continuing_subword_prefix");
+        m.putNull("end_of_word_suffix");
+        m.put("fuse_unk", false);
+        m.put("byte_fallback", false);
+        m.put("ignore_merges", pre.ignoreMerges);
+        m.set("vocab", vocab);
+        m.set("merges", merges);
+        return root;
+    }
+
+    private static boolean allIn(String s, Set<Character> alphabet) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!alphabet.contains(s.charAt(i))) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
+    // ------------------------------------------------------------------ SentencePiece BPE
+
+    private static ObjectNode sentencePiece(GgufFile file, Vocab v) {
+        ObjectNode root = skeleton();
+        ArrayNode added = root.putArray("added_tokens");
+        float[] scores = file.has("tokenizer.ggml.scores") ? file.getFloatArray("tokenizer.ggml.scores") : null;
+        if (scores != null && scores.length != v.tokens.size()) {
+            throw new InvalidCheckpointException(file.path() + ": tokenizer.ggml.scores has " + scores.length
+                    + " entries but tokenizer.ggml.tokens has " + v.tokens.size());
+        }
+        Map<String, Integer> vocabIds = new LinkedHashMap<>();
+        ObjectNode vocab = JSON.createObjectNode();
+        for (int i = 0; i < v.tokens.size(); i++) {
+            String t = v.tokens.get(i);
+            int type = v.types[i];
+            if (type == CONTROL || type == USER_DEFINED || type == UNKNOWN) {
+                addedToken(added, i, t, type != USER_DEFINED);
+            }
+            if (!vocabIds.containsKey(t)) {
+                vocabIds.put(t, i);
+                vocab.put(t, i);
+            }
+        }
+        ArrayNode merges = JSON.createArrayNode();
+        if (file.has("tokenizer.ggml.merges")) {
+            for (String m : file.getStringArray("tokenizer.ggml.merges")) {
+                int sp = m.indexOf(' ', 1);
+                if (sp < 0) {
+                    throw new InvalidCheckpointException(file.path() + ": merge '" + m + "' has no space");
+                }
+                merges.addArray().add(m.substring(0, sp)).add(m.substring(sp + 1));
+            }
+        } else {
+            for (String[] pair : merges(v, scores, vocabIds)) {
+                merges.addArray().add(pair[0]).add(pair[1]);
+            }
+        }
+        boolean addPrefix = file.getBoolean("tokenizer.ggml.add_space_prefix", true);
+        ObjectNode pre = root.putObject("pre_tokenizer");
+        pre.put("type", "Metaspace");
+        pre.put("replacement", "\u2581");
+        pre.put("prepend_scheme", addPrefix ? "first" : "never");
+        pre.put("split", false);
+
+        boolean addBos = file.getBoolean("tokenizer.ggml.add_bos_token", true);
+        boolean addEos = file.getBoolean("tokenizer.ggml.add_eos_token", false);
+        root.set("post_processor", template(file, v, addBos, addEos));
+
+        ObjectNode dec = root.putObject("decoder");
+        dec.put("type", "Sequence");
+        ArrayNode ds = dec.putArray("decoders");
+        ObjectNode rep = ds.addObject();
+        rep.put("type", "Replace");
+        rep.putObject("pattern").put("String", "\u2581");
+        rep.put("content", " ");
+        ds.addObject().put("type", "ByteFallback");
+        ds.addObject().put("type", "Fuse");
+        if (addPrefix) {
+            ObjectNode strip = ds.addObject();
+            strip.put("type", "Strip");
+            strip.put("content", " ");
+            strip.put("start", 1);
+            strip.put("stop", 0);
+        }
+
+        ObjectNode m = root.putObject("model");
+        m.put("type", "BPE");
+        m.putNull("dropout");
+        if (v.unk != null) {
+            m.put("unk_token", v.tokens.get(v.unk));
+        } else {
+            m.putNull("unk_token");
+        }
+        m.putNull("continuing_subword_prefix");
+        m.putNull("end_of_word_suffix");
+        m.put("fuse_unk", true);
+        m.put("byte_fallback", true);
+        m.put("ignore_merges", false);
+        m.set("vocab", vocab);
+        m.set("merges", merges);
+        return root;
+    }
+
+    /**
+     * Merges implied by a SentencePiece vocabulary, as transformers' {@code generate_merges} derives them: every
+     * split of a token into two tokens of the vocabulary, ordered by the merged token's score (best first), then
+     * by the lengths of the two parts; within one token, by the parts' ids.
+     */
+    static List<String[]> merges(Vocab v, float[] scores, Map<String, Integer> ids) {
+        record Merge(String left, String right, float score, int li, int ri, long order) {
+        }
+        List<Merge> all = new ArrayList<>();
+        long order = 0;
+        for (Map.Entry<String, Integer> e : ids.entrySet()) {
+            String piece = e.getKey();
+            float score = scores == null ? -e.getValue() : scores[e.getValue()];
+            List<Merge> local = new ArrayList<>();
+            int[] cps = piece.codePoints().toArray();
+            int offset = 0;
+            for (int k = 1; k < cps.length; k++) {
+                offset += Character.charCount(cps[k - 1]);
+                String l = piece.substring(0, offset);
+                String r = piece.substring(offset);
+                Integer li = ids.get(l);
+                Integer ri = ids.get(r);
+                if (li != null && ri != null) {
+                    local.add(new Merge(l, r, score, li, ri, 0));
+                }
+            }
+            local.sort((a, b) -> a.li != b.li ? Integer.compare(a.li, b.li) : Integer.compare(a.ri, b.ri));
+            for (Merge mg : local) {
+                all.add(new Merge(mg.left, mg.right, mg.score, mg.li, mg.ri, order++));
+            }
+        }
+        // Python's sorted(..., key=(score, len(l), len(r)), reverse=True) is stable: ties keep their order.
+        all.sort((a, b) -> {
+            int c = Float.compare(b.score, a.score);
+            if (c != 0) {
+                return c;
+            }
+            c = Integer.compare(b.left.codePointCount(0, b.left.length()), a.left.codePointCount(0, a.left.length()));
+            if (c != 0) {
+                return c;
+            }
+            c = Integer.compare(b.right.codePointCount(0, b.right.length()),
+                    a.right.codePointCount(0, a.right.length()));
+            return c != 0 ? c : Long.compare(a.order, b.order);
+        });
+        List<String[]> out = new ArrayList<>(all.size());
+        for (Merge mg : all) {
+            out.add(new String[] {mg.left, mg.right});
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ shared parts
+
+    private static ObjectNode skeleton() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        root.putArray("added_tokens");
+        root.putNull("normalizer");
+        return root;
+    }
+
+    private static void addedToken(ArrayNode added, int id, String content, boolean special) {
+        ObjectNode t = added.addObject();
+        t.put("id", id);
+        t.put("content", content);
+        t.put("single_word", false);
+        t.put("lstrip", false);
+        t.put("rstrip", false);
+        t.put("normalized", false);
+        t.put("special", special);
+    }
+
+    /** {@code TemplateProcessing} adding BOS/EOS as the file asks. */
+    private static ObjectNode template(GgufFile file, Vocab v, boolean addBos, boolean addEos) {
+        if (addBos && v.bos == null) {
+            throw new InvalidCheckpointException(file.path() + ": the tokenizer adds a BOS token but "
+                    + "tokenizer.ggml.bos_token_id is missing");
+        }
+        if (addEos && v.eos == null) {
+            throw new InvalidCheckpointException(file.path() + ": the tokenizer adds an EOS token but "
+                    + "tokenizer.ggml.eos_token_id is missing");
+        }
+        ObjectNode p = JSON.createObjectNode();
+        p.put("type", "TemplateProcessing");
+        ArrayNode single = p.putArray("single");
+        ArrayNode pair = p.putArray("pair");
+        ObjectNode specials = JSON.createObjectNode();
+        for (int seq = 0; seq < 2; seq++) {
+            ArrayNode target = seq == 0 ? single : pair;
+            for (String part : new String[] {"A", "B"}) {
+                if (seq == 0 && part.equals("B")) {
+                    continue;
+                }
+                int typeId = part.equals("A") ? 0 : 1;
+                if (addBos) {
+                    special(target, specials, v.tokens.get(v.bos), v.bos, typeId);
+                }
+                ObjectNode s = target.addObject().putObject("Sequence");
+                s.put("id", part);
+                s.put("type_id", typeId);
+                if (addEos) {
+                    special(target, specials, v.tokens.get(v.eos), v.eos, typeId);
+                }
+            }
+        }
+        p.set("special_tokens", specials);
+        return p;
+    }
+
+    private static void special(ArrayNode target, ObjectNode specials, String token, int id, int typeId) {
+        ObjectNode s = target.addObject().putObject("SpecialToken");
+        s.put("id", token);
+        s.put("type_id", typeId);
+        ObjectNode entry = specials.putObject(token);
+        entry.put("id", token);
+        entry.putArray("ids").add(id);
+        entry.putArray("tokens").add(token);
+    }
+}
