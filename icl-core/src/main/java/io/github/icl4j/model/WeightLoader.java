@@ -38,7 +38,8 @@ public final class WeightLoader {
 
     private String resolve(String name) {
         String withPrefix = prefix + name;
-        return source.contains(withPrefix) ? withPrefix : name;
+        // names at the checkpoint's root (lm_head.weight) have no prefix; a missing one is reported with it
+        return source.contains(withPrefix) || !source.contains(name) ? withPrefix : name;
     }
 
     /** True when the tensor exists. */
