@@ -393,7 +393,7 @@ def build_family(idx, name, spec, out_root, inputs):
     for k, v in ref.items():
         shapes[k] = list(v.shape)
     save_file(dict(sorted(ref.items())), os.path.join(out_dir, "reference.safetensors"),
-              metadata={"family": name, "format": "icl4j-parity-v1"})
+              metadata={"format": "icl4j-parity-v1"})  # one key: header order is not stable
 
     weights = {}
     with safe_open(os.path.join(out_dir, "model.safetensors"), "pt") as f:

@@ -47,13 +47,15 @@ public final class SafetensorsFile implements WeightSource {
     private final long dataStart;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
+    private final boolean privateMaps;
     private volatile boolean closed;
 
     private record Entry(TensorInfo info, StoredType type, long begin, long end) {
     }
 
     private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, Entry> entries,
-            Map<String, String> metadata) {
+            Map<String, String> metadata, boolean privateMaps) {
+        this.privateMaps = privateMaps;
         this.path = path;
         this.channel = channel;
         this.dataStart = dataStart;
@@ -69,22 +71,35 @@ public final class SafetensorsFile implements WeightSource {
      */
     public static SafetensorsFile open(Path path) {
         FileChannel ch;
+        boolean privateMaps = true;
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ);
+            // Copy-on-write maps need a channel opened for writing too (nothing is ever written); a read-only
+            // file falls back to copying each tensor out of a read-only map.
+            ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw new InvalidCheckpointException(path + ": no such file");
+        } catch (IOException | SecurityException | UnsupportedOperationException e) {
+            privateMaps = false;
+            ch = null;
+        }
+        try {
+            if (ch == null) {
+                ch = FileChannel.open(path, StandardOpenOption.READ);
+            }
         } catch (NoSuchFileException e) {
             throw new InvalidCheckpointException(path + ": no such file");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + path, e);
         }
         try {
-            return parse(path, ch);
+            return parse(path, ch, privateMaps);
         } catch (RuntimeException e) {
             closeQuietly(ch);
             throw e;
         }
     }
 
-    private static SafetensorsFile parse(Path path, FileChannel ch) {
+    private static SafetensorsFile parse(Path path, FileChannel ch, boolean privateMaps) {
         try {
             long size = ch.size();
             if (size < 8) {
@@ -128,7 +143,7 @@ public final class SafetensorsFile implements WeightSource {
             }
             checkOverlaps(path, entries);
             return new SafetensorsFile(path, ch, dataStart, Collections.unmodifiableMap(entries),
-                    Collections.unmodifiableMap(metadata));
+                    Collections.unmodifiableMap(metadata), privateMaps);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }
@@ -245,9 +260,14 @@ public final class SafetensorsFile implements WeightSource {
             if (len == 0) {
                 return torch.empty(e.info.shape(), new TensorOptions(e.type.scalarType()), null);
             }
-            if (len <= Integer.MAX_VALUE) {
+            if (len <= Integer.MAX_VALUE && privateMaps) {
                 ByteBuffer mapped = channel.map(FileChannel.MapMode.PRIVATE, dataStart + e.begin, len);
                 return MappedTensors.wrap(mapped, e.info.shape(), e.type.scalarType());
+            }
+            if (len <= Integer.MAX_VALUE) {
+                // never hand LibTorch a read-only map (an in-place op would kill the JVM): copy it
+                ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, len);
+                return MappedTensors.wrap(mapped, e.info.shape(), e.type.scalarType()).clone();
             }
             // Java maps at most 2 GiB per buffer: copy a larger tensor in chunks.
             Tensor t = torch.empty(e.info.shape(), new TensorOptions(e.type.scalarType()), null);
@@ -268,7 +288,7 @@ public final class SafetensorsFile implements WeightSource {
     @Override
     public Tensor load(String name, DType dtype, DeviceSpec device) {
         Tensor stored = loadStored(name);
-        if (stored.scalar_type() == dtype.scalarType() && !device.isCuda()) {
+        if (stored.scalar_type().intern() == dtype.scalarType() && !device.isCuda()) {
             return stored;
         }
         return Tensors.to(stored, device, dtype);

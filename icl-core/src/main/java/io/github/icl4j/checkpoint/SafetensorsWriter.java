@@ -43,7 +43,7 @@ public final class SafetensorsWriter {
         long offset = 0;
         for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
             Tensor t = e.getValue().detach().cpu().contiguous();
-            StoredType type = StoredType.of(t.scalar_type());
+            StoredType type = StoredType.of(t.scalar_type().intern());
             long bytes = t.numel() * type.bytes();
             ObjectNode n = header.putObject(e.getKey());
             n.put("dtype", type.name());
@@ -78,7 +78,7 @@ public final class SafetensorsWriter {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(ch, head);
                 for (Tensor t : cpu.values()) {
-                    long len = t.numel() * StoredType.of(t.scalar_type()).bytes();
+                    long len = t.numel() * StoredType.of(t.scalar_type().intern()).bytes();
                     BytePointer src = new BytePointer(t.data_ptr());
                     long done = 0;
                     while (done < len) {

@@ -1,0 +1,134 @@
+package io.github.icl4j.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.icl4j.ActivationCache;
+import io.github.icl4j.HookPoint;
+import io.github.icl4j.Hooks;
+import io.github.icl4j.Model;
+import io.github.icl4j.TokenBatch;
+import io.github.icl4j.runtime.Tensors;
+import io.github.icl4j.testing.TestData;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Properties every family must satisfy, on the random parity checkpoints. */
+class TransformerInvariantsTest {
+    static final long[] A = {5, 17, 3, 99, 42, 8, 23, 61, 2};
+    static final long[] B = {11, 7, 64, 30, 1, 88};
+
+    private static Model load(String family) {
+        return Model.load(TestData.resource("parity/" + family));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "qwen2"})
+    void sumOfHeadOutputsPlusBiasIsTheAttentionOutput(String family) {
+        try (Model m = load(family); ActivationCache cache = new ActivationCache(); PointerScope s = new PointerScope()) {
+            int layers = m.config().nLayers();
+            Hooks.Builder hb = Hooks.builder();
+            for (int l = 0; l < layers; l++) {
+                hb.cache(cache, HookPoint.result(l), HookPoint.attnOut(l));
+            }
+            m.logits(TokenBatch.of(A), hb.build());
+            for (int l = 0; l < layers; l++) {
+                Tensor result = cache.get(HookPoint.result(l)); // [b, s, h, d]
+                assertThat(Tensors.shape(result)).containsExactly(1, A.length, m.config().nHeads(), m.config().dModel());
+                Tensor sum = result.sum(new long[] {2}, false, new ScalarTypeOptional());
+                Tensor bias = m.transformer().weights().layers().get(l).bO();
+                if (bias != null) {
+                    sum = sum.add(bias);
+                }
+                assertThat(Tensors.maxAbsDiff(sum, cache.get(HookPoint.attnOut(l)))).isLessThan(1e-5);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox_seq", "llama", "mistral"})
+    void zeroingEveryHeadEqualsRemovingTheAttentionBlock(String family) {
+        try (Model m = load(family); PointerScope s = new PointerScope()) {
+            Hooks.Builder zeroZ = Hooks.builder();
+            Hooks.Builder noAttn = Hooks.builder();
+            for (int l = 0; l < m.config().nLayers(); l++) {
+                Tensor bias = m.transformer().weights().layers().get(l).bO();
+                zeroZ.add(HookPoint.z(l), (z, ctx) -> torch.zeros_like(z));
+                // what is left of attention without any head is its output bias (zero when it has none)
+                noAttn.add(HookPoint.attnOut(l), (out, ctx) -> bias == null ? torch.zeros_like(out)
+                        : torch.zeros_like(out).add(bias));
+            }
+            TokenBatch batch = TokenBatch.of(A);
+            double d = Tensors.maxAbsDiff(m.logits(batch, zeroZ.build()), m.logits(batch, noAttn.build()));
+            assertThat(d).isLessThan(1e-5);
+            // and it really changes the output
+            assertThat(Tensors.maxAbsDiff(m.logits(batch, zeroZ.build()), m.logits(batch, Hooks.none())))
+                    .isGreaterThan(1e-3);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2"})
+    void patternRowsSumToOneAndAreCausal(String family) {
+        try (Model m = load(family); ActivationCache cache = new ActivationCache(); PointerScope s = new PointerScope()) {
+            m.logits(TokenBatch.of(A), Hooks.builder().cache(cache, HookPoint.pattern(1)).build());
+            Tensor p = cache.get(HookPoint.pattern(1)); // [1, h, s, s]
+            Tensor rowSums = p.sum(new long[] {-1}, false, new ScalarTypeOptional());
+            assertThat(Tensors.maxAbsDiff(rowSums, torch.ones_like(rowSums))).isLessThan(1e-5);
+            Tensor future = p.triu(1); // strictly above the diagonal: keys after the query
+            assertThat(future.abs().max().item_double()).isEqualTo(0.0);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2"})
+    void paddedBatchesGiveEachSequenceItsUnpaddedLogits(String family) {
+        try (Model m = load(family)) {
+            float[] a = m.lastLogits(TokenBatch.of(A))[0];
+            float[] b = m.lastLogits(TokenBatch.of(B))[0];
+            for (TokenBatch.Padding side : TokenBatch.Padding.values()) {
+                float[][] both = m.lastLogits(TokenBatch.of(A, B).padded(side));
+                assertMaxDiff(both[0], a, 1e-4);
+                assertMaxDiff(both[1], b, 1e-4);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2"})
+    void continuingFromACachedPrefixEqualsRecomputation(String family) {
+        try (Model m = load(family); PointerScope s = new PointerScope()) {
+            long[] prefix = {5, 17, 3, 99, 42};
+            long[][] suffixes = {{8, 23, 61}, {11, 7}};
+            KvCache cache = new KvCache(m.config().nLayers());
+            m.logits(TokenBatch.of(prefix), Hooks.none(), cache);
+            KvCache batchCache = cache.repeat(2);
+            TokenBatch rest = TokenBatch.of(suffixes);
+            Tensor cont = m.logits(rest, Hooks.none(), batchCache);
+            for (int i = 0; i < 2; i++) {
+                long[] full = new long[prefix.length + suffixes[i].length];
+                System.arraycopy(prefix, 0, full, 0, prefix.length);
+                System.arraycopy(suffixes[i], 0, full, prefix.length, suffixes[i].length);
+                float[] expected = m.lastLogits(TokenBatch.of(full))[0];
+                assertMaxDiff(Tensors.toFloats(cont.select(0, i).select(0, rest.lastIndex(i))), expected, 1e-4);
+            }
+        }
+    }
+
+    static void assertMaxDiff(float[] actual, float[] expected, double tol) {
+        assertThat(actual).hasSameSizeAs(expected);
+        double max = 0;
+        for (int i = 0; i < actual.length; i++) {
+            max = Math.max(max, Math.abs(actual[i] - expected[i]));
+        }
+        assertThat(max).isLessThanOrEqualTo(tol);
+    }
+
+    static Scalar scalar(double v) {
+        return new Scalar(v);
+    }
+}
