@@ -152,7 +152,7 @@ def write_metadata(out):
     w.add_bool("test.true", True)
     w.add_bool("test.false", False)
     w.add_string("test.str", "h\u00e9llo w\u00f6rld \u2713 \u6f22\u5b57")
-    w.add_string("test.empty", "")
+    w.add_key_value("test.empty", "", V.STRING)  # add_string skips empty strings
     w.add_key_value("test.arr_u8", [1, 2, 255], V.ARRAY, sub_type=V.UINT8)
     w.add_key_value("test.arr_i16", [-1, 2, -30000], V.ARRAY, sub_type=V.INT16)
     w.add_array("test.arr_i32", [3, -4, 5, 2147483647])
