@@ -129,6 +129,7 @@ def write_dequant(out):
             key = f"{qtype.name}.{t.name}"
             np.testing.assert_array_equal(back.reshape(refs[key].shape), refs[key])
     save_file(refs, os.path.join(d, "reference.safetensors"))
+    os.chmod(os.path.join(d, "reference.safetensors"), 0o644)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,7 +404,8 @@ def write_smollm2(out, gguf_path):
         "tensors": stats,
     }
     with open(os.path.join(d, "reference.json"), "w", encoding="utf-8") as f:
-        json.dump(meta, f, ensure_ascii=False, indent=1)
+        json.dump(meta, f, ensure_ascii=False, separators=(",", ":"))
+    os.chmod(os.path.join(d, "reference.safetensors"), 0o644)
 
 
 def main():

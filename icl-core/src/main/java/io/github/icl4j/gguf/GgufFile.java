@@ -861,7 +861,10 @@ public final class GgufFile implements AutoCloseable {
      * {@code num_key_value_heads}, {@code head_dim}, {@code rms_norm_eps}, {@code rope_theta},
      * {@code max_position_embeddings}, {@code tie_word_embeddings} (true when there is no {@code output.weight}),
      * {@code hidden_act}, {@code attention_bias}, {@code mlp_bias}, and when the file gives them
-     * {@code bos_token_id}, {@code eos_token_id}, {@code pad_token_id}, {@code rope_scaling}. Float32 metadata is
+     * {@code bos_token_id}, {@code eos_token_id}, {@code pad_token_id}, {@code rope_scaling} (from
+     * {@code llama.rope.scaling.*}, or {@code rope_type = "llama3"} when the file has a {@code rope_freqs} tensor,
+     * Llama 3.1's frequency scaling, which is not carried over). The rotary base is given both as
+     * {@code rope_theta} (transformers 4) and {@code rope_parameters.rope_theta} (transformers 5). Float32 metadata is
      * written as its shortest decimal (1e-5, not 9.999999747378752e-6).
      *
      * @throws InvalidCheckpointException when the architecture is not supported yet or a required key is missing

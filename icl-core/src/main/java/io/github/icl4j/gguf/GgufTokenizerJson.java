@@ -171,13 +171,12 @@ public final class GgufTokenizerJson {
                     + "the file stores no tokenizer");
         }
         String model = file.getString("tokenizer.ggml.model");
-        Vocab v = new Vocab(file);
-        return switch (model) {
-            case "gpt2" -> byteLevel(file, v);
-            case "llama" -> sentencePiece(file, v);
-            default -> throw new InvalidCheckpointException(file.path() + ": tokenizer.ggml.model '" + model
+        if (!model.equals("gpt2") && !model.equals("llama")) {
+            throw new InvalidCheckpointException(file.path() + ": tokenizer.ggml.model '" + model
                     + "' is not supported yet; supported: gpt2 (byte-level BPE), llama (SentencePiece BPE)");
-        };
+        }
+        Vocab v = new Vocab(file);
+        return model.equals("gpt2") ? byteLevel(file, v) : sentencePiece(file, v);
     }
 
     /** The token list with types and the special ids, validated. */

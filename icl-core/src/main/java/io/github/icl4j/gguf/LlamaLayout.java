@@ -207,6 +207,14 @@ final class LlamaLayout {
                 rs.put("original_max_position_embeddings", orig);
                 rope.put("original_max_position_embeddings", orig);
             }
+        } else if (file.hasTensor("rope_freqs.weight")) {
+            // Llama 3.1+ stores its rotary frequency scaling as this tensor, not as metadata: say so, so that a
+            // loader that only does unscaled rotary refuses the model instead of computing something else.
+            ObjectNode rs = c.putObject("rope_scaling");
+            rs.put("rope_type", "llama3");
+            rs.put("type", "llama3");
+            rs.put("gguf_tensor", "rope_freqs.weight");
+            rope.put("rope_type", "llama3");
         } else {
             rope.put("rope_type", "default");
         }

@@ -141,6 +141,8 @@ class GgufWeightSourceTest {
             assertThat(c.get("rope_theta").asDouble()).isEqualTo(500000.0);
             assertThat(c.get("bos_token_id").asInt()).isEqualTo(3);
             assertThat(c.has("eos_token_id")).isFalse();
+            // rope_freqs (Llama 3.1 frequency scaling) is not carried over: the config says so
+            assertThat(c.path("rope_parameters").path("rope_type").asText()).isEqualTo("llama3");
             // k has one head: rows (h=0, i, j) of [1, 2, 2] go back to (h, j, i)
             float[] k = Tensors.toFloats(s.load("model.layers.0.self_attn.k_proj.weight", DType.FP32, DeviceSpec.CPU));
             float[] rawK = s.file().dequantize("blk.0.attn_k.weight");
