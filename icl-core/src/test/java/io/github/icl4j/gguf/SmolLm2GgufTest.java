@@ -99,18 +99,21 @@ class SmolLm2GgufTest {
             List<String> expectedNames = new ArrayList<>();
             stats.fieldNames().forEachRemaining(expectedNames::add);
             assertThat(names).containsExactlyInAnyOrderElementsOf(expectedNames);
-            // time the raw dequantisation of the whole file (GGUF names, no un-permutation)
-            long t0 = System.nanoTime();
-            long elements = 0;
-            for (GgufTensorInfo t : s.file().tensors()) {
-                try (PointerScope scope = new PointerScope()) {
-                    Tensor x = s.file().load(t.name(), DType.FP32, DeviceSpec.CPU);
-                    elements += x.numel();
+            // time the raw dequantisation of the whole file (GGUF names, no un-permutation), cold then warm
+            for (int run = 1; run <= 3; run++) {
+                long t0 = System.nanoTime();
+                long elements = 0;
+                for (GgufTensorInfo t : s.file().tensors()) {
+                    try (PointerScope scope = new PointerScope()) {
+                        Tensor x = s.file().load(t.name(), DType.FP32, DeviceSpec.CPU);
+                        elements += x.numel();
+                    }
                 }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                LOG.info("run {}: dequantised all {} tensors of {} ({} elements) to fp32 in {} s ({} threads)", run,
+                        s.file().tensors().size(), file.getFileName(), elements, String.format("%.3f", secs),
+                        java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
             }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            LOG.info("dequantised all {} tensors of {} ({} elements) to fp32 in {} s", s.file().tensors().size(),
-                    file.getFileName(), elements, String.format("%.2f", secs));
             for (String name : names) {
                 try (PointerScope scope = new PointerScope()) {
                     Tensor x = s.load(name, DType.FP32, DeviceSpec.CPU);
