@@ -15,7 +15,9 @@ Written (all small, deterministic for the pinned versions in requirements.txt):
   metadata.gguf                 every metadata value type, nested arrays, general.alignment = 64
   tokenizer/bpe_<pre>.gguf      a tiny byte-level BPE vocabulary (trained here) under four
                                 tokenizer.ggml.pre values: gpt-2, smollm, llama-bpe, qwen2
-  tokenizer/bpe_reference.json  sentences and the ids of the matching Hugging Face tokenizer
+  tokenizer/spm_llama.gguf      a tiny SentencePiece BPE vocabulary with byte fallback (trained here)
+  tokenizer/bpe_reference.json  sentences and the ids of the matching Hugging Face tokenizer (for the
+                                SentencePiece one: of sentencepiece itself, with BOS)
   tiny_llama/                   config.json + model.safetensors (the random Llama of the parity
                                 fixtures) and model-f32.gguf, converted as convert_hf_to_gguf.py does
                                 (q/k rows permuted for llama.cpp's rotary layout)
@@ -278,8 +280,62 @@ def write_tokenizers(out):
     # The variants must really differ, or the test would not tell the regexes apart.
     ids = expected["ids"]
     assert ids["gpt-2"] != ids["smollm"] and ids["gpt-2"] != ids["qwen2"] and ids["smollm"] != ids["qwen2"]
+    write_sentencepiece(d, expected["ids"])
     with open(os.path.join(d, "bpe_reference.json"), "w", encoding="utf-8") as f:
         json.dump(expected, f, ensure_ascii=False, indent=1)
+
+
+def write_sentencepiece(d, expected_out):
+    """A tiny SentencePiece BPE (byte fallback) stored as convert_hf_to_gguf.py stores a Llama 2 vocabulary."""
+    import io
+
+    import sentencepiece as spm
+
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(CORPUS * 3), model_writer=model, vocab_size=500, model_type="bpe",
+        byte_fallback=True, character_coverage=1.0, split_digits=True, allow_whitespace_only_pieces=True,
+        remove_extra_whitespaces=False, normalization_rule_name="identity", user_defined_symbols=USER_DEFINED,
+        num_threads=1, minloglevel=2)
+    sp = spm.SentencePieceProcessor(model_proto=model.getvalue())
+    tokens, scores, types = [], [], []
+    for i in range(sp.get_piece_size()):
+        piece = sp.id_to_piece(i)
+        tokens.append(piece)
+        scores.append(sp.get_score(i))
+        types.append(2 if sp.is_unknown(i) else 3 if sp.is_control(i) else 5 if sp.is_unused(i)
+                     else 6 if sp.is_byte(i) else 4 if piece in USER_DEFINED else 1)
+    w = GGUFWriter(os.path.join(d, "spm_llama.gguf"), "llama")
+    w.add_tokenizer_model("llama")
+    w.add_tokenizer_pre("default")
+    w.add_token_list(tokens)
+    w.add_token_scores(scores)
+    w.add_token_types(types)
+    w.add_bos_token_id(sp.bos_id())
+    w.add_eos_token_id(sp.eos_id())
+    w.add_unk_token_id(sp.unk_id())
+    w.add_add_bos_token(True)
+    w.add_add_eos_token(False)
+    w.add_add_space_prefix(True)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    # sentencepiece itself is the reference, applied as llama.cpp applies its SPM tokenizer: BOS, the text cut at
+    # user-defined tokens (kept whole), each piece with its own dummy prefix (llama.cpp: is_prev_special)
+    import re
+    cut = re.compile("(" + "|".join(re.escape(t) for t in USER_DEFINED) + ")")
+
+    def llama_cpp_spm(text):
+        ids = [sp.bos_id()]
+        for part in cut.split(text):
+            if part in USER_DEFINED:
+                ids.append(sp.piece_to_id(part))
+            elif part:
+                ids.extend(sp.encode(part))
+        return ids
+
+    expected_out["spm_llama"] = [llama_cpp_spm(s) for s in SENTENCES]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,10 +34,12 @@ import org.slf4j.LoggerFactory;
  *       steps, then {@code ByteLevel}); an unknown or missing {@code pre} falls back to llama.cpp's default
  *       expressions, as llama.cpp does. {@code ignore_merges} is set for the Llama 3 and Tekken families.</li>
  *   <li>{@code llama} — SentencePiece-style BPE (Llama 2, Mistral, ...): byte-fallback BPE with merges
- *       recovered from the scores (as transformers does), {@code ▁} for spaces with a prefix space, and
+ *       recovered from the scores (as transformers does), {@code ▁} for spaces, a prefix space before the text and
+ *       after each special or user-defined token ({@code tokenizer.ggml.add_space_prefix}, as llama.cpp), and
  *       {@code <0xNN>} byte tokens.</li>
  * </ul>
- * BOS/EOS are added by a {@code TemplateProcessing} post-processor when {@code tokenizer.ggml.add_bos_token} /
+ * Special (CONTROL, UNKNOWN) tokens written in the text are recognised, as llama.cpp does with
+ * {@code parse_special}. BOS/EOS are added by a {@code TemplateProcessing} post-processor when {@code tokenizer.ggml.add_bos_token} /
  * {@code add_eos_token} say so (defaults as llama.cpp's: BOS for {@code llama} and for the Llama 3 family).
  *
  * <p>Create DJL tokenizers from the result only after {@code OPT_OUT_TRACKING=true} is set (see
@@ -147,7 +149,8 @@ public final class GgufTokenizerJson {
         try {
             Path parent = target.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".tokenizer", ".json.tmp");
+            Path tmp = parent.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + System.nanoTime() + ".tmp");
             try {
                 Files.writeString(tmp, json, StandardCharsets.UTF_8);
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -384,12 +387,23 @@ public final class GgufTokenizerJson {
                 merges.addArray().add(pair[0]).add(pair[1]);
             }
         }
+        // As llama.cpp (and sentencepiece): a space before the text and after every special or user-defined token,
+        // even when the text already starts with one, then spaces as U+2581. Metaspace's prepend_scheme "first"
+        // would skip the prefix for text starting with a space.
         boolean addPrefix = file.getBoolean("tokenizer.ggml.add_space_prefix", true);
-        ObjectNode pre = root.putObject("pre_tokenizer");
-        pre.put("type", "Metaspace");
-        pre.put("replacement", "\u2581");
-        pre.put("prepend_scheme", addPrefix ? "first" : "never");
-        pre.put("split", false);
+        ObjectNode norm = root.putObject("normalizer");
+        norm.put("type", "Sequence");
+        ArrayNode ns = norm.putArray("normalizers");
+        if (addPrefix) {
+            ObjectNode prepend = ns.addObject();
+            prepend.put("type", "Prepend");
+            prepend.put("prepend", "\u2581");
+        }
+        ObjectNode space = ns.addObject();
+        space.put("type", "Replace");
+        space.putObject("pattern").put("String", " ");
+        space.put("content", "\u2581");
+        root.putNull("pre_tokenizer");
 
         boolean addBos = file.getBoolean("tokenizer.ggml.add_bos_token", true);
         boolean addEos = file.getBoolean("tokenizer.ggml.add_eos_token", false);

@@ -22,9 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * tokenizer.json built from GGUF metadata tokenises exactly as the matching Hugging Face tokenizer (fixtures:
- * a small byte-level BPE trained by tools/gguf/make_gguf_fixtures.py, stored under four llama.cpp pre-tokenizer
- * names whose regular expressions differ on digits, contractions and whitespace).
+ * tokenizer.json built from GGUF metadata tokenises exactly as the reference (fixtures from
+ * tools/gguf/make_gguf_fixtures.py: a small byte-level BPE stored under four llama.cpp pre-tokenizer names whose
+ * regular expressions differ on digits, contractions and whitespace, checked against the matching Hugging Face
+ * tokenizer; and a small SentencePiece BPE with byte fallback, checked against sentencepiece itself).
  */
 class GgufTokenizerJsonTest {
     private static final Path DIR = TestData.resource("gguf/tokenizer");
@@ -59,12 +60,13 @@ class GgufTokenizerJsonTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt-2", "smollm", "llama-bpe", "qwen2"})
-    void byteLevelBpeMatchesTheHuggingFaceReference(String pre) throws IOException {
+    @ValueSource(strings = {"gpt-2", "smollm", "llama-bpe", "qwen2", "spm_llama"})
+    void matchesTheReferenceTokenizer(String pre) throws IOException {
         JsonNode ref = JSON.readTree(DIR.resolve("bpe_reference.json").toFile());
         List<String> sentences = new ArrayList<>();
         ref.get("sentences").forEach(s -> sentences.add(s.asText()));
-        try (GgufFile f = GgufFile.open(DIR.resolve("bpe_" + pre + ".gguf"))) {
+        String file = pre.startsWith("spm") ? pre + ".gguf" : "bpe_" + pre + ".gguf";
+        try (GgufFile f = GgufFile.open(DIR.resolve(file))) {
             List<long[]> got = encodeAll(f, tmp, sentences);
             for (int i = 0; i < sentences.size(); i++) {
                 assertThat(got.get(i)).as(pre + ": " + sentences.get(i))
@@ -98,6 +100,15 @@ class GgufTokenizerJsonTest {
             assertThat(n.path("model").path("ignore_merges").asBoolean()).isTrue();
             assertThat(n.path("post_processor").path("single").get(0).path("SpecialToken").path("id").asText())
                     .isEqualTo("<|im_start|>");
+        }
+        try (GgufFile f = GgufFile.open(DIR.resolve("spm_llama.gguf"))) {
+            ObjectNode n = GgufTokenizerJson.toTokenizerNode(f);
+            assertThat(n.path("model").path("byte_fallback").asBoolean()).isTrue();
+            assertThat(n.path("model").path("unk_token").asText()).isEqualTo("<unk>");
+            assertThat(n.path("model").path("merges").size()).isGreaterThan(100);
+            assertThat(n.path("normalizer").path("normalizers").get(0).path("type").asText()).isEqualTo("Prepend");
+            assertThat(n.path("post_processor").path("single").get(0).path("SpecialToken").path("id").asText())
+                    .isEqualTo("<s>");
         }
     }
 
