@@ -43,13 +43,21 @@ public enum GgmlType {
     Q6_K(14, 256, 210, true),
     /** 256-element super-blocks of bytes (an intermediate type of matrix products). */
     Q8_K(15, 256, 292, false),
+    /** Importance-matrix 2-bit quantisation (2.06 bits per weight); not dequantised yet. */
     IQ2_XXS(16, 256, 66, false),
+    /** Importance-matrix 2-bit quantisation (2.31 bits per weight); not dequantised yet. */
     IQ2_XS(17, 256, 74, false),
+    /** Importance-matrix 3-bit quantisation (3.06 bits per weight); not dequantised yet. */
     IQ3_XXS(18, 256, 98, false),
+    /** Importance-matrix 1-bit quantisation (1.56 bits per weight); not dequantised yet. */
     IQ1_S(19, 256, 50, false),
+    /** 4-bit non-linear quantisation, 32-element blocks; not dequantised yet. */
     IQ4_NL(20, 32, 18, false),
+    /** Importance-matrix 3-bit quantisation (3.44 bits per weight); not dequantised yet. */
     IQ3_S(21, 256, 110, false),
+    /** Importance-matrix 2-bit quantisation (2.5 bits per weight); not dequantised yet. */
     IQ2_S(22, 256, 82, false),
+    /** 4-bit non-linear quantisation, 256-element super-blocks; not dequantised yet. */
     IQ4_XS(23, 256, 136, false),
     /** 8-bit signed integers. */
     I8(24, 1, 1, false),
@@ -61,13 +69,19 @@ public enum GgmlType {
     I64(27, 1, 8, false),
     /** IEEE double precision (rounded to float32 when dequantised). */
     F64(28, 1, 8, true),
+    /** Importance-matrix 1-bit quantisation (1.75 bits per weight); not dequantised yet. */
     IQ1_M(29, 256, 56, false),
     /** bfloat16. */
     BF16(30, 1, 2, true),
+    /** Ternary quantisation (1.69 bits per weight); not dequantised yet. */
     TQ1_0(34, 256, 54, false),
+    /** Ternary quantisation (2.06 bits per weight); not dequantised yet. */
     TQ2_0(35, 256, 66, false),
+    /** Microscaling 4-bit floats, 32-element blocks; not dequantised yet. */
     MXFP4(39, 32, 17, false),
+    /** NVIDIA 4-bit floats, 64-element blocks; not dequantised yet. */
     NVFP4(40, 64, 36, false),
+    /** 1-bit quantisation, 128-element blocks; not dequantised yet. */
     Q1_0(41, 128, 18, false);
 
     private static final GgmlType[] BY_ID = new GgmlType[64];
