@@ -13,10 +13,12 @@ import java.util.Arrays;
  * @param byteSize bytes of stored data
  */
 public record GgufTensorInfo(String name, GgmlType type, long[] dims, long offset, long byteSize) {
+    /** Copies {@code dims}. */
     public GgufTensorInfo {
         dims = dims.clone();
     }
 
+    /** The dimensions in GGUF order (a copy). */
     @Override
     public long[] dims() {
         return dims.clone();
