@@ -71,8 +71,10 @@ public final class GgufFile implements AutoCloseable {
     /** Largest Java array the reader allocates for metadata. */
     static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 16;
     private static final int MAGIC = 0x46554747; // "GGUF" read little-endian
-    private static final int CHUNK_ELEMENTS = 1 << 16;
-    private static final long MAX_MAPPING = 1L << 30;
+    /** Elements dequantised per task (tests lower it to exercise chunking). */
+    static int chunkElements = 1 << 16;
+    /** Largest byte range mapped at once (tests lower it to exercise several mappings per tensor). */
+    static long maxMapping = 1L << 30;
 
     private final Path path;
     private final FileChannel channel;
@@ -822,9 +824,9 @@ public final class GgufFile implements AutoCloseable {
         checkDequantizable(t);
         GgmlType type = t.type();
         long totalBlocks = t.byteSize() / type.typeSize();
-        int blocksPerChunk = Math.max(1, CHUNK_ELEMENTS / type.blockSize());
+        int blocksPerChunk = Math.max(1, chunkElements / type.blockSize());
         long chunkBytes = (long) blocksPerChunk * type.typeSize();
-        long chunksPerMap = Math.max(1, MAX_MAPPING / chunkBytes);
+        long chunksPerMap = Math.max(1, maxMapping / chunkBytes);
         long totalChunks = (totalBlocks + blocksPerChunk - 1) / blocksPerChunk;
         for (long firstChunk = 0; firstChunk < totalChunks; firstChunk += chunksPerMap) {
             long firstBlock = firstChunk * blocksPerChunk;

@@ -79,6 +79,29 @@ class GgmlDequantTest {
     }
 
     @Test
+    void smallChunksAndSeveralMappingsPerTensorGiveTheSameValues() {
+        int chunk = GgufFile.chunkElements;
+        long map = GgufFile.maxMapping;
+        try (SafetensorsFile ref = SafetensorsFile.open(DIR.resolve("reference.safetensors"));
+                PointerScope scope = new PointerScope()) {
+            GgufFile.chunkElements = 64;
+            GgufFile.maxMapping = 300;
+            for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.Q4_1, GgmlType.Q8_0, GgmlType.Q4_K,
+                GgmlType.Q6_K}) {
+                try (GgufFile f = GgufFile.open(DIR.resolve(type.name() + ".gguf"))) {
+                    float[] expected = Tensors.toFloats(ref.loadStored(type.name() + ".raw"));
+                    assertSameFloats(type + " chunked", f.dequantize("raw"), expected);
+                    assertSameFloats(type + " chunked load", Tensors.toFloats(f.load("raw", DType.FP32,
+                            DeviceSpec.CPU)), expected);
+                }
+            }
+        } finally {
+            GgufFile.chunkElements = chunk;
+            GgufFile.maxMapping = map;
+        }
+    }
+
+    @Test
     void blockGeometry() {
         assertThat(GgmlType.Q4_K.blockSize()).isEqualTo(256);
         assertThat(GgmlType.Q4_K.typeSize()).isEqualTo(144);
