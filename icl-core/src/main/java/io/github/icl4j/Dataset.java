@@ -75,7 +75,11 @@ public final class Dataset {
         return classNames.size();
     }
 
-    /** The name of class {@code label}. @throws IllegalArgumentException for a label out of range */
+    /**
+     * The name of class {@code label}.
+     *
+     * @throws IllegalArgumentException for a label out of range
+     */
     public String className(int label) {
         checkClass("class", label);
         return classNames.get(label);

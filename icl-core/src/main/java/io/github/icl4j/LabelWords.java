@@ -113,11 +113,6 @@ public final class LabelWords {
         return ids;
     }
 
-    /** The words without their surrounding spaces, e.g. {@code foo}, for short displays. */
-    String shortWord(int label) {
-        return words.get(label).strip();
-    }
-
     private static String quoted(List<String> words) {
         List<String> q = new ArrayList<>();
         for (String w : words) {
