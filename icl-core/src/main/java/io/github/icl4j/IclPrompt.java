@@ -35,8 +35,8 @@ import java.util.Random;
  * @param labelTokenIds  the token id of each class's label word, indexed by class
  * @param labelWords     each class's label word, indexed by class
  * @param prefixLength   number of leading tokens that are the demonstrations part alone (BOS included), the same
- *                       for every query with these demonstrations; -1 when tokenising that part alone does not
- *                       give exactly these tokens (then there is no reusable prefix)
+ *                       for every query with these demonstrations; 0 when there is no reusable prefix: no
+ *                       demonstrations and no BOS, or tokenising that part alone does not give exactly these tokens
  */
 public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] demoLabels, List<Span> demoSpans,
         Span querySpan, int lastPosition, int queryLabel, long[] labelTokenIds, List<String> labelWords,
@@ -82,8 +82,8 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
             throw new IllegalArgumentException("queryLabel " + queryLabel + " out of range [-1, "
                     + labelWords.size() + ")");
         }
-        if (prefixLength < -1 || prefixLength > n) {
-            throw new IllegalArgumentException("prefixLength " + prefixLength + " out of range [-1, " + n + "]");
+        if (prefixLength < 0 || prefixLength > n) {
+            throw new IllegalArgumentException("prefixLength " + prefixLength + " out of range [0, " + n + "]");
         }
         for (Span s : demoSpans) {
             if (s.end() > n) {
@@ -175,6 +175,11 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
         return labelTokenIds.clone();
     }
 
+    /** The token ids fed to the model (a copy); the same as {@link #ids()}, under the name the Probe reads. */
+    public long[] tokenIds() {
+        return ids.clone();
+    }
+
     /** Number of tokens. */
     public int length() {
         return ids.length;
@@ -211,21 +216,24 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
 
     /** True when {@link #prefixIds()} is available (see {@link #prefixLength()}). */
     public boolean hasReusablePrefix() {
-        return prefixLength >= 0;
+        return prefixLength > 0;
     }
 
     /**
      * The first {@link #prefixLength()} ids: the demonstrations part alone (BOS included), identical for every
      * query with the same demonstrations, so its keys and values can be computed once and reused.
      *
-     * @throws IllegalStateException when tokenising the demonstrations part alone does not reproduce the
-     *                               prompt's first tokens (the template's separator merges with the query)
+     * @throws IllegalStateException when there is none ({@link #prefixLength()} 0): the prompt has neither
+     *                               demonstrations nor BOS, or tokenising the demonstrations part alone does not
+     *                               reproduce the prompt's first tokens (the separator merges with the query)
      */
     public long[] prefixIds() {
-        if (prefixLength < 0) {
-            throw new IllegalStateException("this prompt has no reusable prefix: tokenising its demonstrations part"
-                    + " alone does not give the prompt's first tokens (the text across the boundary merges into"
-                    + " one token); use a template whose separator ends on a token boundary, e.g. \"\\n\"");
+        if (prefixLength == 0) {
+            throw new IllegalStateException(numDemos() == 0
+                    ? "this prompt has no reusable prefix: it has no demonstrations (and no BOS token)"
+                    : "this prompt has no reusable prefix: tokenising its demonstrations part alone does not give"
+                    + " the prompt's first tokens (the text across the boundary merges into one token); use a"
+                    + " template whose separator ends on a token boundary, e.g. \"\\n\"");
         }
         return Arrays.copyOf(ids, prefixLength);
     }
@@ -480,7 +488,7 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
             }
             System.arraycopy(enc.ids(), 0, ids, shift, enc.length());
             return new IclPrompt(r.text(), ids, labelPositions, demoLabels, demoSpans, querySpan, ids.length - 1,
-                    query.label(), labelIds, labelWords.words(), prefix < 0 ? -1 : prefix + shift);
+                    query.label(), labelIds, labelWords.words(), prefix < 0 ? 0 : prefix + shift);
         }
 
         /**

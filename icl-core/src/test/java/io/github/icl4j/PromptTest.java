@@ -204,13 +204,15 @@ class PromptTest {
         IclPrompt blank = IclPrompt.builder(tok).template(PromptTemplate.of("Sentence: {text}\nLabel:{label}", "\n\n"))
                 .build(demos, queries.get(0));
         assertWellLocated(blank, demos, queries.get(0), LabelWords.FOO_BAR, 0);
-        assertThat(blank.prefixLength()).isEqualTo(-1);
+        assertThat(blank.prefixLength()).isZero();
         assertThat(blank.hasReusablePrefix()).isFalse();
         assertThatThrownBy(blank::prefixIds).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no reusable prefix");
         // zero-shot: an empty prefix
         IclPrompt zeroShot = IclPrompt.builder(tok).build(Demonstrations.of(2, List.of()), queries.get(0));
         assertThat(zeroShot.prefixLength()).isZero();
+        assertThatThrownBy(zeroShot::prefixIds).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no demonstrations");
         assertThat(zeroShot.text()).isEqualTo("Sentence: " + queries.get(0).text() + "\nLabel:");
     }
 
@@ -222,6 +224,7 @@ class PromptTest {
         IclPrompt bos = IclPrompt.builder(tok).bosTokenId(50256).build(demos, q);
         assertWellLocated(bos, demos, q, LabelWords.FOO_BAR, 1);
         assertThat(bos.ids()[0]).isEqualTo(50256);
+        assertThat(bos.tokenIds()).containsExactly(bos.ids());
         assertThat(Arrays.copyOfRange(bos.ids(), 1, bos.length())).containsExactly(plain.ids());
         assertThat(bos.text()).isEqualTo(plain.text());
         assertThat(bos.labelPositions()).containsExactly(Arrays.stream(plain.labelPositions()).map(i -> i + 1).toArray());
