@@ -40,7 +40,7 @@ import java.util.Random;
  */
 public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] demoLabels, List<Span> demoSpans,
         Span querySpan, int lastPosition, int queryLabel, long[] labelTokenIds, List<String> labelWords,
-        int prefixLength) {
+        int prefixLength) implements PromptTokens {
 
     /**
      * Checks that the parts agree (one label position, label and span per demonstration; positions inside the
