@@ -21,6 +21,7 @@ import org.bytedeco.pytorch.Tensor;
 public final class ActivationCache implements AutoCloseable {
     private final Map<String, Tensor> tensors = Collections.synchronizedMap(new LinkedHashMap<>());
     private volatile boolean closed;
+    private volatile int[] lastPositions;
 
     /** A hook function that stores a detached copy of the activation under {@code name}. */
     HookFn recorder(String name) {
@@ -39,6 +40,15 @@ public final class ActivationCache implements AutoCloseable {
         if (old != null) {
             old.releaseReference();
         }
+    }
+
+    /** Each prompt's last position when the cache was made by a {@link Probe}, else null. */
+    public int[] lastPositions() {
+        return lastPositions == null ? null : lastPositions.clone();
+    }
+
+    void setLastPositions(int[] last) {
+        this.lastPositions = last.clone();
     }
 
     /** The recorded names, in recording order. */

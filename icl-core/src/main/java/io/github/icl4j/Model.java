@@ -209,6 +209,19 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a batch only to fill {@code cache} with its keys and values (no unembedding): the shared prefix
+     * of many prompts. Inside the caller's scope.
+     */
+    public void prefill(TokenBatch batch, Hooks hooks, KvCache cache) {
+        checkOpen();
+        batch.validate(config.vocabSize(), config.maxPositions(), cache.length());
+        hooks.validate(config.nLayers());
+        try (NoGradGuard g = new NoGradGuard()) {
+            transformer.hidden(batch.ids(), batch.mask(), null, hooks, cache);
+        }
+    }
+
     /** Logits at each sequence's last real token, copied to Java ({@code [b][vocab]}). */
     public float[][] lastLogits(TokenBatch batch) {
         checkOpen();

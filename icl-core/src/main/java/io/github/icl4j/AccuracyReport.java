@@ -1,0 +1,88 @@
+package io.github.icl4j;
+
+import java.util.Arrays;
+
+/**
+ * Accuracy of in-context predictions under both protocols of the method: (a) argmax over the label words,
+ * (b) argmax over the full vocabulary equals the gold label word; with per-class accuracy (recall), macro-F1
+ * and the confusion matrix of protocol (a).
+ *
+ * @param n                 prompts with a gold class
+ * @param accuracy          protocol (a)
+ * @param fullVocabAccuracy protocol (b)
+ * @param perClassAccuracy  recall of each class (NaN for a class with no example)
+ * @param macroF1           mean F1 over classes
+ * @param confusion         {@code confusion[gold][predicted]}
+ */
+public record AccuracyReport(int n, double accuracy, double fullVocabAccuracy, double[] perClassAccuracy,
+        double macroF1, int[][] confusion) {
+
+    public AccuracyReport {
+        perClassAccuracy = perClassAccuracy.clone();
+        int[][] c = new int[confusion.length][];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = confusion[i].clone();
+        }
+        confusion = c;
+    }
+
+    /** Computes the report from label probabilities (prompts without a gold class are left out). */
+    public static AccuracyReport of(LabelProbabilities lp) {
+        int k = lp.rows().isEmpty() ? 0 : lp.rows().get(0).probs().length;
+        int[][] conf = new int[k][k];
+        int n = 0;
+        int a = 0;
+        int b = 0;
+        for (LabelProbabilities.Row r : lp.rows()) {
+            if (r.gold() < 0) {
+                continue;
+            }
+            n++;
+            conf[r.gold()][r.predicted()]++;
+            if (r.predicted() == r.gold()) {
+                a++;
+            }
+            if (r.fullVocabCorrect()) {
+                b++;
+            }
+        }
+        double[] recall = new double[k];
+        double f1Sum = 0;
+        for (int c = 0; c < k; c++) {
+            int tp = conf[c][c];
+            int support = Arrays.stream(conf[c]).sum();
+            int predicted = 0;
+            for (int g = 0; g < k; g++) {
+                predicted += conf[g][c];
+            }
+            recall[c] = support == 0 ? Double.NaN : (double) tp / support;
+            double precision = predicted == 0 ? 0 : (double) tp / predicted;
+            double rec = support == 0 ? 0 : (double) tp / support;
+            f1Sum += precision + rec == 0 ? 0 : 2 * precision * rec / (precision + rec);
+        }
+        return new AccuracyReport(n, n == 0 ? Double.NaN : (double) a / n, n == 0 ? Double.NaN : (double) b / n,
+                recall, k == 0 ? Double.NaN : f1Sum / k, conf);
+    }
+
+    @Override
+    public double[] perClassAccuracy() {
+        return perClassAccuracy.clone();
+    }
+
+    @Override
+    public int[][] confusion() {
+        int[][] c = new int[confusion.length][];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = confusion[i].clone();
+        }
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("AccuracyReport[n=%d, accuracy %.3f, full-vocabulary %.3f, per class %s, macro-F1 %.3f]",
+                n, accuracy, fullVocabAccuracy,
+                Arrays.toString(Arrays.stream(perClassAccuracy).map(v -> Math.round(v * 1000) / 1000.0).toArray()),
+                macroF1);
+    }
+}

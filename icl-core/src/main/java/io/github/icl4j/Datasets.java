@@ -1,0 +1,366 @@
+package io.github.icl4j;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Readers for the sentence-classification sets in the shared data directory (see its {@code README.md}), by
+ * name ({@link #load(String, String)}) or by layout ({@link #readLabelLines}, {@link #readJsonl},
+ * {@link #readCsv}).
+ *
+ * <p>Every reader is strict: a line it cannot read is an {@link IllegalArgumentException} that names the file,
+ * the line number, what was expected and what was found, because a silently skipped line changes every count
+ * downstream.
+ * <pre>{@code
+ * Dataset train = Datasets.load("sst2", "train");     // 6920 examples
+ * Dataset news = Datasets.load("agnews", "test");     // 7600 examples, 4 classes
+ * Dataset binary = news.pair();                       // World vs Sports, relabelled 0/1
+ * }</pre>
+ */
+public final class Datasets {
+    /** System property naming the shared data directory. */
+    public static final String DATA_DIR_PROPERTY = "icl.data.dir";
+    /** Environment variable naming the shared data directory when the property is unset. */
+    public static final String DATA_DIR_ENV = "ICL_DATA_DIR";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+    private static final int SHOWN_CHARS = 80;
+
+    private static final List<String> POLARITY = List.of("negative", "positive");
+    private static final List<String> SST5 = List.of("very negative", "negative", "neutral", "positive",
+            "very positive");
+    private static final List<String> SUBJ = List.of("subjective", "objective");
+    private static final List<String> TREC = List.of("DESC", "ENTY", "ABBR", "HUM", "LOC", "NUM");
+    private static final List<String> AGNEWS = List.of("World", "Sports", "Business", "Sci/Tech");
+    private static final List<String> DBPEDIA = List.of("Company", "EducationalInstitution", "Artist", "Athlete",
+            "OfficeHolder", "MeanOfTransportation", "Building", "NaturalPlace", "Village", "Animal", "Plant",
+            "Album", "Film", "WrittenWork");
+
+    /** Known sets: name → split → where and how to read it. Insertion order is the order shown in messages. */
+    private static final Map<String, Map<String, Source>> KNOWN = known0();
+
+    private Datasets() {
+    }
+
+    private enum Layout { LABEL_LINES, JSONL, CSV_HEADER, CSV }
+
+    private record Source(String file, Layout layout, List<String> classes, int firstLabel) {
+    }
+
+    private static Map<String, Map<String, Source>> known0() {
+        Map<String, Map<String, Source>> m = new LinkedHashMap<>();
+        m.put("sst2", splits(
+                "train", lines("sst2/stsa.binary.train", POLARITY),
+                "dev", lines("sst2/stsa.binary.dev", POLARITY),
+                "test", lines("sst2/stsa.binary.test", POLARITY)));
+        m.put("sst5", splits(
+                "train", lines("sst5/stsa.fine.train", SST5),
+                "dev", lines("sst5/stsa.fine.dev", SST5),
+                "test", lines("sst5/stsa.fine.test", SST5)));
+        m.put("mr", allTrainTest("mr", "rt-polarity.all", POLARITY));
+        m.put("subj", allTrainTest("subj", "subj.all", SUBJ));
+        m.put("cr", allTrainTest("cr", "custrev.all", POLARITY));
+        m.put("mpqa", allTrainTest("mpqa", "mpqa.all", POLARITY));
+        m.put("trec", splits(
+                "train", lines("trec/TREC.train.all", TREC),
+                "test", lines("trec/TREC.test.all", TREC)));
+        Map<String, Source> ag = new LinkedHashMap<>();
+        ag.put("test", new Source("agnews/test.csv", Layout.CSV_HEADER, AGNEWS, 1));
+        ag.put("train64", new Source("agnews/jsonl_lu/train.jsonl", Layout.JSONL, AGNEWS, 1));
+        ag.put("subset-train", new Source("agnews/subset_DeepTextClustering/train.csv", Layout.CSV, AGNEWS, 0));
+        ag.put("subset-test", new Source("agnews/subset_DeepTextClustering/test.csv", Layout.CSV, AGNEWS, 0));
+        m.put("agnews", Collections.unmodifiableMap(ag));
+        m.put("dbpedia", Map.of("subset",
+                new Source("dbpedia/subset_DeepTextClustering/train.csv", Layout.CSV, DBPEDIA, 0)));
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static Source lines(String file, List<String> classes) {
+        return new Source(file, Layout.LABEL_LINES, classes, 0);
+    }
+
+    private static Map<String, Source> splits(Object... nameThenSource) {
+        Map<String, Source> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenSource.length; i += 2) {
+            m.put((String) nameThenSource[i], (Source) nameThenSource[i + 1]);
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static Map<String, Source> allTrainTest(String dir, String allFile, List<String> classes) {
+        return splits(
+                "all", lines(dir + "/" + allFile, classes),
+                "train", new Source(dir + "/jsonl_lu/train_full.jsonl", Layout.JSONL, classes, 0),
+                "test", new Source(dir + "/jsonl_lu/test.jsonl", Layout.JSONL, classes, 0));
+    }
+
+    /**
+     * The shared data directory: system property {@value #DATA_DIR_PROPERTY}, else environment variable
+     * {@value #DATA_DIR_ENV}, else {@code ../shared/data} (beside the project). Data sets are under its
+     * {@code datasets/} folder.
+     */
+    public static Path dataDir() {
+        String p = System.getProperty(DATA_DIR_PROPERTY);
+        if (p == null || p.isBlank()) {
+            p = System.getenv(DATA_DIR_ENV);
+        }
+        return Path.of(p == null || p.isBlank() ? "../shared/data" : p).toAbsolutePath().normalize();
+    }
+
+    /**
+     * The named data sets and their splits, e.g. {@code sst2 → [train, dev, test]}. {@code all} is a whole
+     * SentEval file; for MR, SUBJ, CR and MPQA {@code train}/{@code test} are the standard split (test 2000
+     * sentences); AG News has the full {@code test} set, a 64-sentence {@code train64} sample and the
+     * tokenised, lower-cased 4000-row {@code subset-train}/{@code subset-test} (the only larger training pool).
+     */
+    public static Map<String, List<String>> known() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        KNOWN.forEach((name, splits) -> m.put(name, List.copyOf(splits.keySet())));
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Loads a named split from {@link #dataDir()}, e.g. {@code load("sst2", "train")},
+     * {@code load("agnews", "test")}, with the class names of the data README. The set is named
+     * {@code name/split}.
+     *
+     * @throws IllegalArgumentException for an unknown name or split (listing the known ones), a missing file
+     *                                  (naming it and how to point at the data), or a malformed line
+     */
+    public static Dataset load(String name, String split) {
+        Map<String, Source> splits = KNOWN.get(name);
+        if (splits == null) {
+            throw new IllegalArgumentException("unknown data set '" + name + "'; known: " + known());
+        }
+        Source s = splits.get(split);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown split '" + split + "' of data set " + name + "; known: "
+                    + splits.keySet());
+        }
+        Path file = dataDir().resolve("datasets").resolve(s.file());
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("data file " + file + " for " + name + "/" + split
+                    + " is absent; point -D" + DATA_DIR_PROPERTY + " or " + DATA_DIR_ENV
+                    + " at the shared data directory");
+        }
+        String setName = name + "/" + split;
+        return switch (s.layout()) {
+            case LABEL_LINES -> readLabelLines(file, setName, s.classes());
+            case JSONL -> readJsonl(file, setName, s.classes(), labelValues(s));
+            case CSV_HEADER -> readCsv(file, setName, s.classes(), s.firstLabel(), true);
+            case CSV -> readCsv(file, setName, s.classes(), s.firstLabel(), false);
+        };
+    }
+
+    private static List<String> labelValues(Source s) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < s.classes().size(); i++) {
+            values.add(String.valueOf(i + s.firstLabel()));
+        }
+        return values;
+    }
+
+    /**
+     * Reads SentEval-style {@code "LABEL sentence"} lines (a class index, one space, the sentence; the sentence
+     * is stripped of surrounding whitespace and may be empty, as on a few CR and MPQA lines, so that counts match
+     * the published ones). Blank lines are skipped. The file is read as UTF-8 when it is
+     * valid UTF-8, otherwise as windows-1252 (MR, SUBJ and TREC train hold a few Latin-1/windows-1252 bytes).
+     *
+     * @throws IllegalArgumentException naming file and line for a line without the space after the label or with
+     *                                  a label that is not an integer in {@code [0, classNames.size())}
+     */
+    public static Dataset readLabelLines(Path file, String name, List<String> classNames) {
+        String[] lines = readText(file).split("\n", -1);
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String line = stripCr(lines[i]);
+            if (line.isBlank()) {
+                continue;
+            }
+            int sp = line.indexOf(' ');
+            String text = sp < 0 ? "" : line.substring(sp + 1).strip();
+            Integer label = sp < 0 ? null : parseLabel(line.substring(0, sp), 0, classNames.size());
+            if (label == null) {
+                throw malformed(file, i + 1, "\"LABEL sentence\" with LABEL an integer in [0, "
+                        + classNames.size() + ") " + classNames, line);
+            }
+            out.add(new Example(text, label));
+        }
+        return Dataset.of(name, classNames, out);
+    }
+
+    /**
+     * Reads JSON lines {@code {"sentence": ..., "label": ...}}; {@code labelValues.get(i)} is the label text
+     * that means class {@code i} (labels may be JSON strings or numbers, compared as text). Blank lines are
+     * skipped.
+     *
+     * @throws IllegalArgumentException naming file and line for a line that is not a JSON object, lacks a
+     *                                  text {@code sentence} or a {@code label}, or has a label not in
+     *                                  {@code labelValues}
+     */
+    public static Dataset readJsonl(Path file, String name, List<String> classNames, List<String> labelValues) {
+        if (labelValues.size() != classNames.size()) {
+            throw new IllegalArgumentException(labelValues.size() + " label values " + labelValues + " for "
+                    + classNames.size() + " classes " + classNames + "; need one per class");
+        }
+        String[] lines = readText(file).split("\n", -1);
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String line = stripCr(lines[i]);
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw malformed(file, i + 1, "a JSON object {\"sentence\": ..., \"label\": ...} ("
+                        + e.getOriginalMessage() + ")", line);
+            }
+            JsonNode sentence = node == null ? null : node.get("sentence");
+            JsonNode label = node == null ? null : node.get("label");
+            if (sentence == null || !sentence.isTextual() || label == null || !label.isValueNode()
+                    || label.isNull()) {
+                throw malformed(file, i + 1, "a JSON object with a text \"sentence\" and a \"label\"", line);
+            }
+            int cls = labelValues.indexOf(label.asText());
+            if (cls < 0) {
+                throw malformed(file, i + 1, "a label in " + labelValues + " (classes " + classNames + ")",
+                        line);
+            }
+            out.add(new Example(sentence.asText(), cls));
+        }
+        return Dataset.of(name, classNames, out);
+    }
+
+    /**
+     * Reads comma-separated rows (RFC 4180 quoting: {@code "..."}, {@code ""} for a quote): the first column is
+     * the label, an integer from {@code firstLabel} (AG News counts from 1), and the text is the remaining
+     * columns joined by one space (AG News: title + " " + description), stripped. With {@code hasHeader} the
+     * first row is skipped.
+     *
+     * @throws IllegalArgumentException naming file and line for a row with fewer than two columns, an unclosed
+     *                                  quote, or a label outside {@code [firstLabel, firstLabel + classes)}
+     */
+    public static Dataset readCsv(Path file, String name, List<String> classNames, int firstLabel,
+            boolean hasHeader) {
+        String text = readText(file);
+        List<Example> out = new ArrayList<>();
+        int pos = 0;
+        int line = 1;
+        boolean header = hasHeader;
+        while (pos < text.length()) {
+            int rowLine = line;
+            int rowStart = pos;
+            List<String> cells = new ArrayList<>();
+            StringBuilder cell = new StringBuilder();
+            boolean quoted = false;
+            boolean rowEnded = false;
+            while (pos < text.length() && !rowEnded) {
+                char c = text.charAt(pos++);
+                if (quoted) {
+                    if (c == '"') {
+                        if (pos < text.length() && text.charAt(pos) == '"') {
+                            cell.append('"');
+                            pos++;
+                        } else {
+                            quoted = false;
+                        }
+                    } else {
+                        if (c == '\n') {
+                            line++;
+                        }
+                        cell.append(c);
+                    }
+                } else if (c == '"' && cell.length() == 0) {
+                    quoted = true;
+                } else if (c == ',') {
+                    cells.add(cell.toString());
+                    cell.setLength(0);
+                } else if (c == '\n') {
+                    line++;
+                    rowEnded = true;
+                } else if (c != '\r') {
+                    cell.append(c);
+                }
+            }
+            if (quoted) {
+                throw malformed(file, rowLine, "a closing quote '\"' before the end of the file",
+                        text.substring(rowStart));
+            }
+            cells.add(cell.toString());
+            String row = text.substring(rowStart, pos).strip();
+            if (cells.size() == 1 && cells.get(0).isBlank()) {
+                continue;
+            }
+            if (header) {
+                header = false;
+                continue;
+            }
+            Integer label = cells.size() < 2 ? null
+                    : parseLabel(cells.get(0).strip(), firstLabel, classNames.size());
+            if (label == null) {
+                throw malformed(file, rowLine, "\"LABEL,text...\" with LABEL an integer in [" + firstLabel + ", "
+                        + (firstLabel + classNames.size()) + ") " + classNames, row);
+            }
+            out.add(new Example(String.join(" ", cells.subList(1, cells.size())).strip(), label));
+        }
+        return Dataset.of(name, classNames, out);
+    }
+
+    /** The label as a class index, or null when it is not an integer in {@code [first, first + n)}. */
+    private static Integer parseLabel(String s, int first, int n) {
+        try {
+            int v = Integer.parseInt(s);
+            return v >= first && v < first + n ? v - first : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String stripCr(String line) {
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    private static IllegalArgumentException malformed(Path file, int line, String expected, String found) {
+        String shown = found.length() <= SHOWN_CHARS ? found : found.substring(0, SHOWN_CHARS) + "…";
+        return new IllegalArgumentException(file + ":" + line + ": expected " + expected + ", found \"" + shown
+                + "\"");
+    }
+
+    /** UTF-8 when valid, else windows-1252 (a superset of Latin-1's printable characters). */
+    private static String readText(Path file) {
+        Objects.requireNonNull(file, "file");
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("data file " + file + " does not exist", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return new String(bytes, WINDOWS_1252);
+        }
+    }
+}
