@@ -7,6 +7,9 @@ import io.github.icl4j.checkpoint.HfCheckpoint;
 import io.github.icl4j.checkpoint.InvalidCheckpointException;
 import io.github.icl4j.checkpoint.SafetensorsWriter;
 import io.github.icl4j.checkpoint.WeightSource;
+import io.github.icl4j.gguf.GgufFile;
+import io.github.icl4j.gguf.GgufTokenizerJson;
+import io.github.icl4j.gguf.GgufWeightSource;
 import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.KvCache;
 import io.github.icl4j.model.ModelConfig;
@@ -73,7 +76,7 @@ public final class Model implements AutoCloseable {
 
     /**
      * Loads a Hugging Face model directory ({@code config.json}, safetensors weights, optional
-     * {@code tokenizer.json}).
+     * {@code tokenizer.json}), or a {@code .gguf} file.
      *
      * @throws InvalidCheckpointException naming the file and what is wrong
      * @throws IllegalArgumentException   for an unsupported model type or a CUDA device without CUDA natives
@@ -81,6 +84,9 @@ public final class Model implements AutoCloseable {
     public static Model load(Path dir, LoadOptions options) {
         Natives.init();
         checkDevice(options.device());
+        if (Files.isRegularFile(dir) && dir.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
+            return loadGguf(dir, options);
+        }
         Path configFile = dir.resolve("config.json");
         if (!Files.isRegularFile(configFile)) {
             throw new InvalidCheckpointException(dir + ": no config.json (expected a Hugging Face model directory)");
@@ -100,6 +106,24 @@ public final class Model implements AutoCloseable {
         }
         try (HfCheckpoint weights = HfCheckpoint.open(dir)) {
             return fromSource(config, adapter, weights, tokJson, tokFile.toString(), options, dir.toString());
+        }
+    }
+
+    /**
+     * Loads a llama.cpp GGUF file (architecture {@code llama}: Llama, Mistral, SmolLM2), dequantising to the
+     * requested dtype, with the tokenizer rebuilt from the file's metadata.
+     */
+    private static Model loadGguf(Path file, LoadOptions options) {
+        try (GgufFile f = GgufFile.open(file)) {
+            JsonNode hfConfig = f.toHfConfig();
+            String type = hfConfig.path("model_type").asText("llama");
+            ArchitectureAdapter adapter = Adapters.forModelType(type, file);
+            ModelConfig config = adapter.parseConfig(hfConfig, file);
+            String tokenizer = f.has("tokenizer.ggml.model") ? GgufTokenizerJson.toTokenizerJson(f) : null;
+            try (GgufWeightSource weights = GgufWeightSource.of(f)) {
+                return fromSource(config, adapter, weights, tokenizer, file + " (tokenizer metadata)", options,
+                        file.toString());
+            }
         }
     }
 

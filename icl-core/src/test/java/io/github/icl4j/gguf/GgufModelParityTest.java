@@ -21,25 +21,10 @@ class GgufModelParityTest {
     private static final Path DIR = TestData.resource("gguf/tiny_llama");
 
     /** A model from a GGUF file through the three public entry points (what {@code Model.load} will do). */
-    static Model loadGguf(Path file, LoadOptions options) {
-        GgufFile f = GgufFile.open(file);
-        try {
-            ArchitectureAdapter adapter = Adapters.forModelType("llama", file);
-            ModelConfig config = adapter.parseConfig(f.toHfConfig(), file);
-            String tokenizer = f.has("tokenizer.ggml.model") ? GgufTokenizerJson.toTokenizerJson(f) : null;
-            try (GgufWeightSource weights = GgufWeightSource.of(f)) {
-                return Model.fromSource(config, adapter, weights, tokenizer, file.toString(), options,
-                        file.toString());
-            }
-        } finally {
-            f.close();
-        }
-    }
-
     @Test
     void logitsEqualTheSafetensorsOriginal() {
         long[][] ids = {{3, 17, 42, 99, 5, 0, 64, 23, 100}, {1, 2, 3, 4, 5, 6, 7, 8, 9}};
-        try (Model hf = Model.load(DIR); Model gguf = loadGguf(DIR.resolve("model-f32.gguf"), LoadOptions.defaults());
+        try (Model hf = Model.load(DIR); Model gguf = Model.load(DIR.resolve("model-f32.gguf"));
                 PointerScope scope = new PointerScope()) {
             assertThat(gguf.config().nLayers()).isEqualTo(hf.config().nLayers());
             assertThat(gguf.config().vocabSize()).isEqualTo(hf.config().vocabSize());

@@ -171,7 +171,7 @@ class SmolLm2GgufTest {
     void lastPositionLogitsMatchTransformers() throws IOException {
         Path file = smolLm2();
         JsonNode ref = JSON.readTree(REF.resolve("reference.json").toFile());
-        try (Model m = GgufModelParityTest.loadGguf(file, LoadOptions.defaults());
+        try (Model m = Model.load(file);
                 SafetensorsFile logits = SafetensorsFile.open(REF.resolve("reference.safetensors"));
                 PointerScope scope = new PointerScope()) {
             long[] ids = Tensors.toLongs(logits.loadStored("input_ids"));
