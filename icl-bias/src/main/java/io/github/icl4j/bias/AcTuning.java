@@ -56,16 +56,19 @@ public record AcTuning(double[] grid, double[] fluctuation, double[] accuracy, B
         return Arrays.stream(grid).sorted().distinct().toArray();
     }
 
+    /** The a_c values tried, ascending (a copy). */
     @Override
     public double[] grid() {
         return grid.clone();
     }
 
+    /** Mean fluctuation at each grid value (a copy; NaN when not measured). */
     @Override
     public double[] fluctuation() {
         return fluctuation.clone();
     }
 
+    /** Mean accuracy on the imbalanced prompts at each grid value (a copy). */
     @Override
     public double[] accuracy() {
         return accuracy.clone();

@@ -375,10 +375,10 @@ public final class BiasStudy {
                 BiasTask task = validation.get(ti);
                 int k = task.numClasses();
                 Demonstrations d = draw(task, ti, seed, domainInputs(task, ti, seed));
-                double balanced = fix.apply(fix.states(builder().buildAll(d, task.queries())), 0).accuracy();
+                double balanced = fix.apply(fix.states(queryPrompts(d, task)), 0).accuracy();
                 List<List<MajorityLabelFix.State>> less = new ArrayList<>();
                 for (int c = 0; c < k; c++) {
-                    less.add(fix.states(builder().buildAll(d.withoutOne(c), task.queries())));
+                    less.add(fix.states(queryPrompts(d.withoutOne(c), task)));
                 }
                 for (int j = 0; j < g.length; j++) {
                     double[] a = new double[k];
@@ -415,6 +415,13 @@ public final class BiasStudy {
                 ? task.pool().examples().stream().map(Example::text).toList()
                 : task.queries().stream().map(Example::text).toList();
         return Calibration.domainInputs(corpus, options.domainInputs(), mix(seed, ti, 1_000_003));
+    }
+
+    /** The task's queries with these demonstrations, checked to fit the context. */
+    private List<IclPrompt> queryPrompts(Demonstrations d, BiasTask task) {
+        List<IclPrompt> ps = builder().buildAll(d, task.queries());
+        ps.forEach(p -> p.checkFits(model.config().maxPositions()));
+        return ps;
     }
 
     /** Queries, content-free inputs and domain inputs with one demonstration arrangement. */

@@ -419,7 +419,10 @@ public final class MajorityLabelFix {
                     });
                     hb.add(HookPoint.pattern(layer), (pattern, ctx) -> {
                         Tensor v = values.get(layer);
-                        Tensor wo = lw.wO().to(ScalarType.Float); // [d, h*e]
+                        Map<Integer, Tensor> woh = new HashMap<>();
+                        for (int h : hs) {
+                            woh.put(h, lw.wO().narrow(1, (long) h * e, e).to(ScalarType.Float)); // W_O^h [d, e]
+                        }
                         for (int i = 0; i < b; i++) {
                             Tensor row = pattern.select(0, i).select(1, last[i]).to(ScalarType.Float); // [h, t]
                             int[][] gs = groups[offset + i];
@@ -434,8 +437,7 @@ public final class MajorityLabelFix {
                                 for (int h : hs) {
                                     // Σ_p α_p v_p of head h ([1, P] x [P, e] -> [1, e]), then through W_O^h
                                     Tensor z = alpha.select(0, h).unsqueeze(0).matmul(vi.select(1, h / group));
-                                    Tensor woh = wo.narrow(1, (long) h * e, e); // [d, e]
-                                    float[] out = Tensors.toFloats(z.matmul(woh.t())); // [1, d]
+                                    float[] out = Tensors.toFloats(z.matmul(woh.get(h).t())); // [1, d]
                                     for (int j = 0; j < d; j++) {
                                         acc[i][gi][j] += out[j];
                                     }
