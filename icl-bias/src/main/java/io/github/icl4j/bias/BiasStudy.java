@@ -8,6 +8,7 @@ import io.github.icl4j.IclPrompt;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.Probe;
+import io.github.icl4j.PromptTokens;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -277,8 +278,9 @@ public final class BiasStudy {
                     List<IclPrompt> qs = ctx.all().subList(0, task.queries().size());
                     int[] toSampled = sampledIndex(d.asSampled(), order);
                     att[0][o] = attentionItems(Probe.on(model).prompts(qs).batchSize(options.batchSize())
-                            .attentionAtLabels(), qs, toSampled, k);
-                    att[1][o] = attentionItems(fix.attentionAtLabels(qs), qs, toSampled, k);
+                            .attentionAtLabels(), qs, heads, toSampled, k, options.attentionSpread());
+                    att[1][o] = attentionItems(fix.attentionAtLabels(qs), qs, heads, toSampled, k,
+                            options.attentionSpread());
                     for (Correction m : cs) {
                         Outcome out = ev.outcome(m, k);
                         ms.add(measurement("recency", seeds[si], task, order.order(), m, out));
@@ -329,14 +331,24 @@ public final class BiasStudy {
 
     /**
      * The attention items of one order, in an order-independent layout: per query and head either each
-     * demonstration's attention (indexed by its sampled position) or each class's summed attention.
+     * demonstration's attention (at index {@code toSampled[i]}, its place in the sampled order) or each class's
+     * attention summed over its label positions.
+     *
+     * @param map       attention from the last position to each prompt's label positions (prompt order)
+     * @param prompts   the query prompts of this order
+     * @param heads     the heads to read
+     * @param toSampled for each demonstration of this order, its index in the sampled order
+     * @param k         number of classes
+     * @param spread    per demonstration or per class
+     * @return {@code [query][head][item]} flattened
      */
-    private double[] attentionItems(AttentionMap map, List<IclPrompt> qs, int[] toSampled, int k) {
-        boolean perDemo = options.attentionSpread() == BiasOptions.AttentionSpread.PER_DEMONSTRATION;
+    static double[] attentionItems(AttentionMap map, List<? extends PromptTokens> prompts, List<HeadId> heads,
+            int[] toSampled, int k, BiasOptions.AttentionSpread spread) {
+        boolean perDemo = spread == BiasOptions.AttentionSpread.PER_DEMONSTRATION;
         int per = perDemo ? toSampled.length : k;
-        double[] out = new double[qs.size() * heads.size() * per];
-        for (int q = 0; q < qs.size(); q++) {
-            int[] labels = qs.get(q).demoLabels();
+        double[] out = new double[prompts.size() * heads.size() * per];
+        for (int q = 0; q < prompts.size(); q++) {
+            int[] labels = prompts.get(q).demoLabels();
             for (int h = 0; h < heads.size(); h++) {
                 float[] w = map.of(q, heads.get(h)); // at the prompt's label positions, in prompt order
                 int base = (q * heads.size() + h) * per;
