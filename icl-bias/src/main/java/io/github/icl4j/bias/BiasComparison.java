@@ -1,0 +1,338 @@
+package io.github.icl4j.bias;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One comparison of every correction against both biases: accuracy, macro-F1 and each bias metric for none, each
+ * calibration baseline, each fix and fix + calibration, with the relative reduction against none and intervals
+ * over seeds. Renders as text ({@link #toString()}), long-format CSV ({@link #toCsv()}), the raw measurements
+ * ({@link #measurementsCsv()}) and a self-contained HTML fragment ({@link #toHtml()}: inline CSS and SVG, no
+ * network) for embedding in a report.
+ *
+ * <pre>{@code
+ * BiasComparison c = BiasStudy.of(model).heads(heads).compare(tasks);
+ * c.writeCsv(Path.of("target/bias.csv"));
+ * c.writeHtml(Path.of("target/bias.html"));
+ * }</pre>
+ *
+ * @param majority the majority-label study, or null when not run
+ * @param recency  the recency study, or null when not run (a model with absolute positions)
+ * @param tuning   how a_c was tuned, or null when it was given
+ */
+public record BiasComparison(MajorityResult majority, RecencyResult recency, AcTuning tuning) {
+
+    /**
+     * Checks at least one study is present.
+     *
+     * @throws IllegalArgumentException when both are null
+     */
+    public BiasComparison {
+        if (majority == null && recency == null) {
+            throw new IllegalArgumentException("a comparison needs the majority or the recency study; got neither");
+        }
+    }
+
+    /**
+     * One quantity of one correction, as in the CSV.
+     *
+     * @param bias       {@code majority} or {@code recency}
+     * @param correction what was done
+     * @param quantity   e.g. {@code accuracy}, {@code macro_f1}, {@code fluctuation}, {@code accuracy_std},
+     *                   {@code attention_std}
+     * @param value      mean over seeds with interval
+     * @param reduction  relative reduction against none (null for quantities that are not bias metrics)
+     */
+    public record Line(String bias, Correction correction, String quantity, Interval value, Interval reduction) {
+    }
+
+    /** Every quantity of every correction, majority study first. */
+    public List<Line> lines() {
+        List<Line> out = new ArrayList<>();
+        if (majority != null) {
+            for (MajorityResult.Row r : majority.rows()) {
+                Correction c = r.correction();
+                out.add(new Line("majority", c, "accuracy", r.accuracy(), null));
+                out.add(new Line("majority", c, "full_vocab_accuracy", r.fullVocabAccuracy(), null));
+                out.add(new Line("majority", c, "macro_f1", r.macroF1(), null));
+                out.add(new Line("majority", c, "balanced_accuracy", r.balancedAccuracy(), null));
+                out.add(new Line("majority", c, "fluctuation", r.fluctuation(), r.fluctuationReduction()));
+            }
+        }
+        if (recency != null) {
+            for (RecencyResult.Row r : recency.rows()) {
+                Correction c = r.correction();
+                out.add(new Line("recency", c, "accuracy", r.accuracy(), null));
+                out.add(new Line("recency", c, "full_vocab_accuracy", r.fullVocabAccuracy(), null));
+                out.add(new Line("recency", c, "macro_f1", r.macroF1(), null));
+                out.add(new Line("recency", c, "accuracy_std", r.accuracyStd(), r.accuracyStdReduction()));
+                out.add(new Line("recency", c, "attention_std", r.attentionStd(), r.attentionStdReduction()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Long-format CSV, one line per bias, correction and quantity: {@code bias,correction,quantity,mean,lower,
+     * upper,level,interval,n,reduction,reduction_lower,reduction_upper} (empty cells for no value).
+     */
+    public String toCsv() {
+        StringBuilder sb = new StringBuilder(
+                "bias,correction,quantity,mean,lower,upper,level,interval,n,reduction,reduction_lower,reduction_upper\n");
+        for (Line l : lines()) {
+            Interval v = l.value();
+            Interval r = l.reduction();
+            sb.append(l.bias()).append(',').append(l.correction().key()).append(',').append(l.quantity()).append(',')
+                    .append(num(v.mean())).append(',').append(num(v.lower())).append(',').append(num(v.upper()))
+                    .append(',').append(num(v.level())).append(',').append(v.kind().name().toLowerCase(Locale.ROOT))
+                    .append(',').append(v.n()).append(',')
+                    .append(r == null ? "" : num(r.mean())).append(',').append(r == null ? "" : num(r.lower()))
+                    .append(',').append(r == null ? "" : num(r.upper())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Every raw measurement as CSV: {@code bias,seed,task,condition,correction,accuracy,full_vocab_accuracy,
+     * macro_f1}.
+     */
+    public String measurementsCsv() {
+        StringBuilder sb = new StringBuilder("bias,seed,task,condition,correction,accuracy,full_vocab_accuracy,macro_f1\n");
+        List<Measurement> all = new ArrayList<>();
+        if (majority != null) {
+            all.addAll(majority.measurements());
+        }
+        if (recency != null) {
+            all.addAll(recency.measurements());
+        }
+        for (Measurement m : all) {
+            sb.append(m.bias()).append(',').append(m.seed()).append(',').append(csv(m.task())).append(',')
+                    .append(csv(m.condition())).append(',').append(m.correction().key()).append(',')
+                    .append(num(m.accuracy())).append(',').append(num(m.fullVocabAccuracy())).append(',')
+                    .append(num(m.macroF1())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "" : Double.toString(v);
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    /** Writes {@link #toCsv()} atomically (a temporary file in the same folder, then a move). */
+    public void writeCsv(Path file) {
+        writeAtomically(file, toCsv());
+    }
+
+    /** Writes {@link #measurementsCsv()} atomically. */
+    public void writeMeasurementsCsv(Path file) {
+        writeAtomically(file, measurementsCsv());
+    }
+
+    /** Writes {@link #toHtml()} atomically. */
+    public void writeHtml(Path file) {
+        writeAtomically(file, toHtml());
+    }
+
+    static void writeAtomically(Path file, String text) {
+        Path target = file.toAbsolutePath();
+        try {
+            Path dir = target.getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ HTML
+
+    /**
+     * A self-contained HTML fragment ({@code <section class="icl-bias">}): scoped inline CSS, one table per bias
+     * and an SVG bar chart of each bias metric with its interval. No scripts, no external resources.
+     */
+    public String toHtml() {
+        StringBuilder h = new StringBuilder();
+        h.append("<section class=\"icl-bias\">\n<style>\n")
+                .append(".icl-bias{font-family:system-ui,sans-serif;font-size:14px;color:#222}\n")
+                .append(".icl-bias table{border-collapse:collapse;margin:8px 0 16px}\n")
+                .append(".icl-bias th,.icl-bias td{border:1px solid #ccc;padding:3px 8px;text-align:right}\n")
+                .append(".icl-bias th{background:#f3f3f3}\n")
+                .append(".icl-bias td:first-child,.icl-bias th:first-child{text-align:left}\n")
+                .append(".icl-bias .ci{color:#777;font-size:12px}\n")
+                .append(".icl-bias .good{color:#1a7f37}.icl-bias .bad{color:#cf222e}\n")
+                .append(".icl-bias .meta{color:#555}\n</style>\n");
+        h.append("<h2>Biases of in-context learning and their fixes</h2>\n");
+        BiasOptions o = majority != null ? majority.options() : recency.options();
+        String model = majority != null ? majority.model() : recency.model();
+        List<?> heads = majority != null ? majority.heads() : recency.heads();
+        List<String> tasks = majority != null ? majority.tasks() : recency.tasks();
+        h.append("<p class=\"meta\">Model ").append(esc(model)).append("; in-context heads ").append(esc(heads.toString()))
+                .append("; tasks ").append(esc(String.join(", ", tasks))).append("; k = ").append(o.perClass())
+                .append(" demonstrations per label; ").append(o.seeds().size()).append(" seeds. Values are means over")
+                .append(" seeds with ").append(Interval.percent(o.level())).append("% ")
+                .append(o.interval() == Interval.Kind.T ? "Student-t" : "percentile-bootstrap")
+                .append(" intervals; relative reductions against <i>none</i> with paired-bootstrap intervals.</p>\n");
+        if (tuning != null) {
+            h.append("<p class=\"meta\">a<sub>c</sub> = ").append(tuning.best()).append(" tuned on ")
+                    .append(esc(tuning.on())).append(" by ").append(tuning.objective().name().toLowerCase(Locale.ROOT))
+                    .append(" over ").append(esc(java.util.Arrays.toString(tuning.grid()))).append(".</p>\n");
+        }
+        if (majority != null) {
+            h.append("<h3>Majority-label bias</h3>\n<p class=\"meta\">Balanced demonstrations versus the same set")
+                    .append(" less one demonstration of one label; fluctuation = ")
+                    .append(o.fluctuation() == BiasOptions.Fluctuation.ABSOLUTE ? "mean |change|" : "mean change")
+                    .append(" of accuracy. Fix: value-output boost of the minority label positions, a<sub>c</sub> = ")
+                    .append(majority.options().ac()).append(".</p>\n<table>\n<tr><th>correction</th>")
+                    .append("<th>accuracy (less one)</th><th>macro-F1</th><th>balanced accuracy</th>")
+                    .append("<th>fluctuation</th><th>reduction</th></tr>\n");
+            for (MajorityResult.Row r : majority.rows()) {
+                h.append("<tr><td>").append(esc(r.correction().label())).append("</td>").append(td(r.accuracy()))
+                        .append(td(r.macroF1())).append(td(r.balancedAccuracy())).append(td(r.fluctuation()))
+                        .append(reductionTd(r.correction(), r.fluctuationReduction())).append("</tr>\n");
+            }
+            h.append("</table>\n");
+            List<Interval> fl = majority.rows().stream().map(MajorityResult.Row::fluctuation).toList();
+            h.append(bars("fluctuation of accuracy", majority.rows().stream().map(r -> r.correction().label()).toList(),
+                    fl));
+        }
+        if (recency != null) {
+            h.append("<h3>Recency bias</h3>\n<p class=\"meta\">The same demonstrations in ").append(recency.orders())
+                    .append(" orders (as sampled, reversed, ").append(recency.orders() - 2)
+                    .append(recency.orders() == 3 ? " seeded permutation" : " seeded permutations")
+                    .append("); standard deviation across orders of accuracy and of the in-context")
+                    .append(" heads' attention at label positions (")
+                    .append(o.attentionSpread() == BiasOptions.AttentionSpread.PER_DEMONSTRATION ? "per demonstration"
+                            : "per class")
+                    .append("). Fix: rotary-free attention scores in the in-context heads at ")
+                    .append(recency.options().rotaryAllPositions() ? "every position" : "the last position")
+                    .append(".</p>\n<table>\n<tr><th>correction</th><th>accuracy</th><th>macro-F1</th>")
+                    .append("<th>accuracy std</th><th>reduction</th><th>attention std</th><th>reduction</th></tr>\n");
+            for (RecencyResult.Row r : recency.rows()) {
+                h.append("<tr><td>").append(esc(r.correction().label())).append("</td>").append(td(r.accuracy()))
+                        .append(td(r.macroF1())).append(td(r.accuracyStd()))
+                        .append(reductionTd(r.correction(), r.accuracyStdReduction())).append(td(r.attentionStd()))
+                        .append(reductionTd(r.correction(), r.attentionStdReduction())).append("</tr>\n");
+            }
+            h.append("</table>\n");
+            List<String> labels = recency.rows().stream().map(r -> r.correction().label()).toList();
+            h.append(bars("std of accuracy across orders", labels,
+                    recency.rows().stream().map(RecencyResult.Row::accuracyStd).toList()));
+            h.append(bars("std of attention across orders", labels,
+                    recency.rows().stream().map(RecencyResult.Row::attentionStd).toList()));
+        }
+        return h.append("</section>\n").toString();
+    }
+
+    private static String td(Interval i) {
+        if (i == null || Double.isNaN(i.mean())) {
+            return "<td>n/a</td>";
+        }
+        String ci = i.hasBounds() ? "<br><span class=\"ci\">[" + Interval.fmt(i.lower()) + ", "
+                + Interval.fmt(i.upper()) + "]</span>" : "";
+        return "<td>" + Interval.fmt(i.mean()) + ci + "</td>";
+    }
+
+    private static String reductionTd(Correction c, Interval r) {
+        if (c == Correction.NONE) {
+            return "<td></td>";
+        }
+        if (r == null || Double.isNaN(r.mean())) {
+            return "<td>n/a</td>";
+        }
+        String cls = r.mean() > 0 ? "good" : r.mean() < 0 ? "bad" : "";
+        String ci = r.hasBounds() ? String.format(Locale.ROOT, "<br><span class=\"ci\">[%.1f%%, %.1f%%]</span>",
+                100 * r.lower(), 100 * r.upper()) : "";
+        return String.format(Locale.ROOT, "<td class=\"%s\">%.1f%%%s</td>", cls, 100 * r.mean(), ci);
+    }
+
+    /** A horizontal bar chart: one bar per correction with its interval as a whisker. */
+    static String bars(String title, List<String> labels, List<Interval> values) {
+        int labelW = 230;
+        int plotW = 320;
+        int rowH = 20;
+        int top = 24;
+        int height = top + rowH * labels.size() + 24;
+        double max = 0;
+        for (Interval v : values) {
+            for (double x : new double[] {v.mean(), v.upper()}) {
+                if (Double.isFinite(x)) {
+                    max = Math.max(max, x);
+                }
+            }
+        }
+        max = max <= 0 ? 1 : max * 1.05;
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "role=\"img\" aria-label=\"%s\">\n", labelW + plotW + 70, height, esc(title)));
+        s.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>\n",
+                esc(title)));
+        for (int i = 0; i < labels.size(); i++) {
+            Interval v = values.get(i);
+            int y = top + i * rowH;
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"end\">%s</text>\n",
+                    labelW - 6, y + 14, esc(labels.get(i))));
+            if (!Double.isFinite(v.mean())) {
+                s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#777\">n/a</text>\n",
+                        labelW + 4, y + 14));
+                continue;
+            }
+            double w = Math.max(0, v.mean()) / max * plotW;
+            String fill = i == 0 ? "#8c959f" : labels.get(i).contains("fix") ? "#2f81f7" : "#d4a72c";
+            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
+                    labelW, y + 3, w, rowH - 6, fill));
+            if (v.hasBounds()) {
+                double lo = labelW + Math.max(0, v.lower()) / max * plotW;
+                double hi = labelW + Math.max(0, Math.min(max, v.upper())) / max * plotW;
+                int cy = y + rowH / 2;
+                s.append(String.format(Locale.ROOT, "<path d=\"M%.1f %dH%.1fM%.1f %dV%dM%.1f %dV%d\" "
+                        + "stroke=\"#222\" stroke-width=\"1\" fill=\"none\"/>\n", lo, cy, hi, lo, cy - 4, cy + 4, hi,
+                        cy - 4, cy + 4));
+            }
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#444\">%s</text>\n",
+                    labelW + plotW + 6.0, y + 14, Interval.fmt(v.mean())));
+        }
+        return s.append("</svg>\n").toString();
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** The studies' tables, then the tuning. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("BiasComparison\n");
+        if (tuning != null) {
+            sb.append(tuning).append('\n');
+        }
+        if (majority != null) {
+            sb.append(majority);
+        }
+        if (recency != null) {
+            sb.append(recency);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,260 @@
+package io.github.icl4j.bias;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every setting of the bias study, with the defaults of METHOD.md. Where the paper left a detail open (a
+ * "choice" in METHOD.md) it is an option here, never a hidden constant. Immutable; each {@code withX} returns a
+ * copy.
+ *
+ * <pre>{@code
+ * BiasOptions o = BiasOptions.defaults().withSeeds(0, 1, 2).withPermutations(2).withAc(0.05);
+ * }</pre>
+ *
+ * @param ac                   a_c of the majority-label fix; the added vector is scaled by
+ *                             {@code a = a_c · n_majority / n_minority} (default 0.03, range [0, +inf))
+ * @param acGrid               values tried by {@link BiasStudy#tuneAc} when the study tunes a_c on a validation split
+ *                             (default 0, 0.01, 0.03, 0.1, 0.3, 1; each in [0, +inf))
+ * @param perClass             demonstrations per label, k (default 2, the METHOD's choice; range [1, 64])
+ * @param seeds                one demonstration draw per seed and task; intervals are over seeds (default 0..4)
+ * @param permutations         seeded permutations added to the "as sampled" and "reversed" orders of the recency
+ *                             study (default 4, range [1, 1000])
+ * @param rotaryAllPositions   the recency fix computes unrotated attention at every query position instead of
+ *                             the last one only (default false, the METHOD's choice)
+ * @param contentFreeInputs    contextual calibration's content-free inputs (default "N/A", "", "[MASK]")
+ * @param domainInputs         number of random-word inputs of domain-context calibration (default 20, range
+ *                             [1, 1000])
+ * @param domainCorpus         where domain-context calibration draws its words (default the demonstration pool)
+ * @param fluctuation          how the majority-label change of accuracy is averaged (default absolute)
+ * @param attentionSpread      which attention the recency study's attention spread follows across orders
+ *                             (default each demonstration's label position)
+ * @param interval             interval of means over seeds: {@link Interval.Kind#T} (default) or
+ *                             {@link Interval.Kind#BOOTSTRAP}
+ * @param level                confidence level (default 0.95, range (0, 1))
+ * @param bootstrapResamples   resamples of every bootstrap, including the always-bootstrapped relative
+ *                             reductions (default 2000, range [100, 1000000])
+ * @param bootstrapSeed        seed of the bootstrap resampling (default 0)
+ * @param acObjective          what {@link BiasStudy#tuneAc} optimises (default the fluctuation)
+ * @param batchSize            prompts per forward pass (default 8, range [1, 4096])
+ */
+public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Long> seeds, int permutations,
+        boolean rotaryAllPositions, List<String> contentFreeInputs, int domainInputs, DomainCorpus domainCorpus,
+        Fluctuation fluctuation, AttentionSpread attentionSpread, Interval.Kind interval, double level,
+        int bootstrapResamples, long bootstrapSeed, AcObjective acObjective, int batchSize) {
+
+    /** How the majority-label fluctuation averages the change of accuracy (METHOD §5 "choice"). */
+    public enum Fluctuation {
+        /** Mean of |accuracy(less one) − accuracy(balanced)|: changes of either sign count. */
+        ABSOLUTE,
+        /** Mean of accuracy(less one) − accuracy(balanced). */
+        SIGNED
+    }
+
+    /** Which attention the recency study follows across orders (METHOD §5 names only "attention at label positions"). */
+    public enum AttentionSpread {
+        /**
+         * For each query, in-context head and demonstration: the attention from the last position to that
+         * demonstration's label position, wherever the order puts it; std over orders, averaged.
+         */
+        PER_DEMONSTRATION,
+        /** For each query, head and class: the attention summed over that class's label positions. */
+        PER_CLASS
+    }
+
+    /** What a_c tuning optimises on the validation split. */
+    public enum AcObjective {
+        /** Smallest majority-label fluctuation (ties: the smaller a_c). */
+        FLUCTUATION,
+        /** Highest accuracy on the less-one demonstration sets (ties: the smaller a_c). */
+        ACCURACY
+    }
+
+    /** Where domain-context calibration's random words come from. */
+    public enum DomainCorpus {
+        /** The task's demonstration pool (training split): no test text is used. */
+        POOL,
+        /** The task's query texts (unlabelled test inputs, as Fei et al. 2023). */
+        QUERIES
+    }
+
+    /**
+     * Checks every option.
+     *
+     * @throws IllegalArgumentException naming the option, its value and the allowed range
+     */
+    public BiasOptions {
+        checkAc("a_c", ac);
+        acGrid = List.copyOf(Objects.requireNonNull(acGrid, "acGrid"));
+        for (double a : acGrid) {
+            checkAc("a_c grid value", a);
+        }
+        range("perClass", perClass, 1, 64);
+        seeds = List.copyOf(Objects.requireNonNull(seeds, "seeds"));
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("seeds: got none; need at least 1 seed");
+        }
+        if (new HashSet<>(seeds).size() != seeds.size()) {
+            throw new IllegalArgumentException("seeds " + seeds + " repeat a seed; each must be distinct");
+        }
+        range("permutations", permutations, 1, 1000);
+        contentFreeInputs = List.copyOf(Objects.requireNonNull(contentFreeInputs, "contentFreeInputs"));
+        if (contentFreeInputs.isEmpty()) {
+            throw new IllegalArgumentException("contentFreeInputs: got none; need at least 1 (default "
+                    + Calibration.CONTENT_FREE + ")");
+        }
+        range("domainInputs", domainInputs, 1, 1000);
+        Objects.requireNonNull(domainCorpus, "domainCorpus");
+        Objects.requireNonNull(fluctuation, "fluctuation");
+        Objects.requireNonNull(attentionSpread, "attentionSpread");
+        Objects.requireNonNull(interval, "interval");
+        if (interval == Interval.Kind.PAIRED_BOOTSTRAP) {
+            throw new IllegalArgumentException("interval " + interval + " is for reductions; choose T or BOOTSTRAP");
+        }
+        if (!(level > 0 && level < 1)) {
+            throw new IllegalArgumentException("level " + level + " out of range (0, 1)");
+        }
+        range("bootstrapResamples", bootstrapResamples, 100, 1_000_000);
+        Objects.requireNonNull(acObjective, "acObjective");
+        range("batchSize", batchSize, 1, 4096);
+    }
+
+    private static void checkAc(String what, double a) {
+        if (!(a >= 0) || Double.isInfinite(a)) {
+            throw new IllegalArgumentException(what + " " + a + " out of range [0, +inf)");
+        }
+    }
+
+    private static void range(String what, int v, int min, int max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(what + " " + v + " out of range [" + min + ", " + max + "]");
+        }
+    }
+
+    /** The METHOD's defaults. */
+    public static BiasOptions defaults() {
+        return new BiasOptions(0.03, List.of(0.0, 0.01, 0.03, 0.1, 0.3, 1.0), 2, List.of(0L, 1L, 2L, 3L, 4L), 4,
+                false, Calibration.CONTENT_FREE, 20, DomainCorpus.POOL, Fluctuation.ABSOLUTE,
+                AttentionSpread.PER_DEMONSTRATION, Interval.Kind.T, 0.95, 2000, 0L, AcObjective.FLUCTUATION, 8);
+    }
+
+    /** With a_c. */
+    public BiasOptions withAc(double v) {
+        return new BiasOptions(v, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With the a_c tuning grid. */
+    public BiasOptions withAcGrid(double... v) {
+        List<Double> g = new ArrayList<>();
+        for (double x : v) {
+            g.add(x);
+        }
+        return new BiasOptions(ac, g, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With k demonstrations per label. */
+    public BiasOptions withPerClass(int v) {
+        return new BiasOptions(ac, acGrid, v, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With these seeds. */
+    public BiasOptions withSeeds(long... v) {
+        List<Long> s = new ArrayList<>();
+        for (long x : v) {
+            s.add(x);
+        }
+        return new BiasOptions(ac, acGrid, perClass, s, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With this many seeded permutations in the recency study. */
+    public BiasOptions withPermutations(int v) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, v, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With the recency fix at every query position ({@code true}) or the last only. */
+    public BiasOptions withRotaryAllPositions(boolean v) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, v, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With these content-free inputs. */
+    public BiasOptions withContentFreeInputs(List<String> v) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, v,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With this many domain-context inputs. */
+    public BiasOptions withDomainInputs(int v) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                v, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With this domain corpus. */
+    public BiasOptions withDomainCorpus(DomainCorpus v) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, v, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With this fluctuation averaging. */
+    public BiasOptions withFluctuation(Fluctuation v) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, v, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With this attention spread. */
+    public BiasOptions withAttentionSpread(AttentionSpread v) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, v, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With this interval kind and level. */
+    public BiasOptions withInterval(Interval.Kind kind, double lvl) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, kind, lvl, bootstrapResamples,
+                bootstrapSeed, acObjective, batchSize);
+    }
+
+    /** With this many bootstrap resamples and this bootstrap seed. */
+    public BiasOptions withBootstrap(int resamples, long seed) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, resamples,
+                seed, acObjective, batchSize);
+    }
+
+    /** With this a_c tuning objective. */
+    public BiasOptions withAcObjective(AcObjective v) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, v, batchSize);
+    }
+
+    /** With this batch size. */
+    public BiasOptions withBatchSize(int v) {
+        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
+                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
+                bootstrapSeed, acObjective, v);
+    }
+
+    /** The seeds as an array. */
+    long[] seedArray() {
+        return seeds.stream().mapToLong(Long::longValue).toArray();
+    }
+}

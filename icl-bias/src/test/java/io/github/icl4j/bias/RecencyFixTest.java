@@ -1,0 +1,113 @@
+package io.github.icl4j.bias;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.icl4j.ActivationCache;
+import io.github.icl4j.AttentionMap;
+import io.github.icl4j.HeadId;
+import io.github.icl4j.HookPoint;
+import io.github.icl4j.LabelProbabilities;
+import io.github.icl4j.Model;
+import io.github.icl4j.Probe;
+import io.github.icl4j.runtime.Tensors;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Rotary-free in-context heads on the random parity Llama; the absolute-position GPT-2 is refused. */
+class RecencyFixTest {
+    static Model llama;
+
+    @BeforeAll
+    static void load() {
+        llama = RandomModels.parityModel("llama");
+    }
+
+    @AfterAll
+    static void close() {
+        llama.close();
+    }
+
+    @Test
+    void anEmptyHeadSetChangesNothing() {
+        List<Toy> ps = Toy.prompts(1, 0, 1);
+        LabelProbabilities plain = Probe.on(llama).prompts(ps).labelProbabilities();
+        LabelProbabilities none = RecencyFix.of(llama, List.of()).labelProbabilities(ps);
+        AttentionMap a = Probe.on(llama).prompts(ps).attentionAtLabels();
+        AttentionMap b = RecencyFix.of(llama, List.of()).attentionAtLabels(ps);
+        for (int i = 0; i < ps.size(); i++) {
+            assertThat(none.row(i).probs()).containsExactly(plain.row(i).probs());
+            assertThat(none.row(i).rawProbs()).containsExactly(plain.row(i).rawProbs());
+            assertThat(b.of(i, HeadId.of(2, 1))).containsExactly(a.of(i, HeadId.of(2, 1)));
+        }
+    }
+
+    @Test
+    void onOneHeadTheAttentionIsTheUnrotatedSoftmaxByHand() {
+        Toy p = Toy.prompts(0, 1, 0).get(3);
+        int layer = 1;
+        int head = 2; // kv head 1
+        int last = p.lastPosition();
+        double[] expected = new double[last + 1];
+        try (ActivationCache raw = Probe.on(llama).prompt(p).cache(HookPoint.q(layer), HookPoint.k(layer));
+                PointerScope s = new PointerScope()) {
+            // hook_q / hook_k are before rotary: [1, s, h, e] / [1, s, kv, e]
+            float[] q = Tensors.toFloats(raw.get(HookPoint.q(layer)).select(0, 0).select(0, last).select(0, head));
+            float[] k = Tensors.toFloats(raw.get(HookPoint.k(layer)).select(0, 0).select(1, 1)); // [s, e]
+            int e = q.length;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j <= last; j++) {
+                for (int i = 0; i < e; i++) {
+                    expected[j] += q[i] * k[j * e + i];
+                }
+                expected[j] /= Math.sqrt(e);
+                max = Math.max(max, expected[j]);
+            }
+            double z = 0;
+            for (int j = 0; j <= last; j++) {
+                expected[j] = Math.exp(expected[j] - max);
+                z += expected[j];
+            }
+            for (int j = 0; j <= last; j++) {
+                expected[j] /= z;
+            }
+        }
+        RecencyFix fix = RecencyFix.of(llama, List.of(HeadId.of(layer, head)));
+        float[] got = fix.attentionAtLabels(List.of(p)).of(0, HeadId.of(layer, head));
+        float[] rotated = Probe.on(llama).prompt(p).attentionAtLabels().of(0, HeadId.of(layer, head));
+        for (int j = 0; j < p.labelPositions().length; j++) {
+            assertThat((double) got[j]).isCloseTo(expected[p.labelPositions()[j]], within(1e-5));
+        }
+        assertThat(got).isNotEqualTo(rotated);
+        // the other heads of the layer keep their rotary attention
+        assertThat(fix.attentionAtLabels(List.of(p)).of(0, HeadId.of(layer, 0)))
+                .containsExactly(Probe.on(llama).prompt(p).attentionAtLabels().of(0, HeadId.of(layer, 0)));
+    }
+
+    @Test
+    void everyPositionIsAnOptionThatReachesLaterLayers() {
+        List<Toy> ps = Toy.prompts(1, 0, 1);
+        List<HeadId> heads = List.of(HeadId.of(0, 1));
+        RecencyFix last = RecencyFix.of(llama, heads);
+        RecencyFix all = last.allPositions(true);
+        assertThat(all.allPositions()).isTrue();
+        assertThat(last.allPositions()).isFalse();
+        LabelProbabilities a = last.labelProbabilities(ps);
+        LabelProbabilities b = all.labelProbabilities(ps);
+        assertThat(a.row(0).probs()[0]).isNotCloseTo(b.row(0).probs()[0], within(1e-7));
+        assertThat(all.toString()).contains("every position");
+    }
+
+    @Test
+    void anAbsolutePositionModelIsNotApplicable() {
+        try (Model gpt2 = RandomModels.parityModel("gpt2")) {
+            assertThatThrownBy(() -> RecencyFix.of(gpt2, List.of(HeadId.of(0, 0))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not applicable to gpt2").hasMessageContaining("absolute position");
+        }
+    }
+}
