@@ -66,7 +66,13 @@ public final class SyntheticIclTask implements AutoCloseable {
         /** Only the query's answer. */
         QUERY,
         /** Every demonstration's label and the query's answer (the first label is a coin flip; the rest follow). */
-        ALL_LABELS
+        ALL_LABELS,
+        /**
+         * Every token (language modelling on the whole episode): the sentence words teach the model which words
+         * belong together and to gather a sentence's words at the positions after it, which the label
+         * predictions then build on.
+         */
+        ALL_TOKENS
     }
 
     /**
@@ -682,6 +688,8 @@ public final class SyntheticIclTask implements AutoCloseable {
                 seqs[i] = ids;
                 if (lossOn == LossOn.QUERY) {
                     targets[i] = new int[] {e.ids.length};
+                } else if (lossOn == LossOn.ALL_TOKENS) {
+                    targets[i] = java.util.stream.IntStream.range(1, ids.length).toArray();
                 } else {
                     int[] t = Arrays.copyOf(e.labelPositions, e.labelPositions.length + 1);
                     t[t.length - 1] = e.ids.length;

@@ -150,5 +150,23 @@ class SyntheticIclTaskTest {
             }
             assertThat(all.targets()[i].length).isGreaterThanOrEqualTo(3);
         }
+        TrainingBatch tokens = task.trainingData(SyntheticIclTask.LossOn.ALL_TOKENS).batch(0, 2, new Random(2));
+        assertThat(tokens.targets()[0]).hasSize(tokens.sequences()[0].length - 1).startsWith(1);
+    }
+
+    @Test
+    void curriculumGrowsTheShots() {
+        TrainingData data = task.trainingData(SyntheticIclTask.LossOn.QUERY, 100);
+        // step 0: at most minShots (1) per label, so 2 demonstrations of 11 tokens + the query's 10 + the answer
+        for (long[] seq : data.batch(0, 16, new Random(1)).sequences()) {
+            assertThat(seq.length).isEqualTo(2 * 11 + 10 + 1);
+        }
+        int longest = 0;
+        for (long[] seq : data.batch(100, 64, new Random(1)).sequences()) {
+            longest = Math.max(longest, seq.length);
+        }
+        assertThat(longest).isGreaterThan(2 * 11 + 10 + 1);
+        assertThatThrownBy(() -> task.trainingData(SyntheticIclTask.LossOn.QUERY, -1))
+                .hasMessageContaining("curriculum steps -1");
     }
 }

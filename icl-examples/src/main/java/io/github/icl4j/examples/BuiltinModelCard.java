@@ -101,32 +101,7 @@ public final class BuiltinModelCard {
         for (int k : new int[] {1, 2, 4}) {
             shots.add(condition(model, task, String.valueOf(k), n, seed + k, r -> SyntheticIclTask.shuffledOrder(k, k, r)));
         }
-        // flip: the same sentences with foo and bar exchanged
-        List<Episode> original = new ArrayList<>();
-        List<Episode> flipped = new ArrayList<>();
-        List<int[]> pairs = task.pairs(SyntheticIclTask.Split.HELD_OUT);
-        Random rng = new Random(seed + 100);
-        for (int i = 0; i < n; i++) {
-            int[] pair = pairs.get(rng.nextInt(pairs.size()));
-            boolean swap = rng.nextBoolean();
-            int classFoo = swap ? pair[1] : pair[0];
-            int classBar = swap ? pair[0] : pair[1];
-            int[] labels = SyntheticIclTask.shuffledOrder(2, 2, rng);
-            int query = i % 2;
-            long sentences = rng.nextLong();
-            original.add(task.episode(classFoo, classBar, labels, query, new Random(sentences)));
-            int[] inverted = new int[labels.length];
-            for (int j = 0; j < labels.length; j++) {
-                inverted[j] = 1 - labels[j];
-            }
-            flipped.add(task.episode(classBar, classFoo, inverted, 1 - query, new Random(sentences)));
-        }
-        double[] m0 = task.margins(model, original);
-        double[] m1 = task.margins(model, flipped);
-        int flips = 0;
-        for (int i = 0; i < n; i++) {
-            flips += (m0[i] > 0) != (m1[i] > 0) ? 1 : 0;
-        }
+        Flip flip = flip(model, task, n, seed + 100);
         List<Condition> majority = List.of(
                 condition(model, task, "3 foo + 1 bar", n, seed + 200, r -> SyntheticIclTask.shuffledOrder(3, 1, r)),
                 condition(model, task, "2 foo + 2 bar", n, seed + 201, r -> SyntheticIclTask.shuffledOrder(2, 2, r)),
@@ -141,8 +116,49 @@ public final class BuiltinModelCard {
                         r -> SyntheticIclTask.groupedOrder(4, 4, true)),
                 condition(model, task, "4 bar then 4 foo (foo last)", n, seed + 304,
                         r -> SyntheticIclTask.groupedOrder(4, 4, false)));
-        return new Behaviour(shots, flips / (double) n, task.evaluate(model, original), task.evaluate(model, flipped),
-                majority, recency);
+        return new Behaviour(shots, flip.flipRate(), flip.original(), flip.flipped(), majority, recency);
+    }
+
+    /**
+     * Label flipping on {@code n} held-out episodes (k = 2, random order).
+     *
+     * @param flipRate fraction of episodes whose prediction flips when foo and bar are exchanged in the
+     *                 demonstrations (same sentences, same order)
+     * @param original the episodes as drawn
+     * @param flipped  the flipped episodes, scored against the flipped gold label
+     */
+    public record Flip(double flipRate, Evaluation original, Evaluation flipped) {
+    }
+
+    /** Measures label flipping with {@code n} held-out episodes. */
+    public static Flip flip(Model model, SyntheticIclTask task, int n, long seed) {
+        List<Episode> original = new ArrayList<>();
+        List<Episode> flipped = new ArrayList<>();
+        List<int[]> pairs = task.pairs(SyntheticIclTask.Split.HELD_OUT);
+        Random rng = new Random(seed);
+        for (int i = 0; i < n; i++) {
+            int[] pair = pairs.get(rng.nextInt(pairs.size()));
+            boolean swap = rng.nextBoolean();
+            int classFoo = swap ? pair[1] : pair[0];
+            int classBar = swap ? pair[0] : pair[1];
+            int[] labels = SyntheticIclTask.shuffledOrder(2, 2, rng);
+            int query = i % 2;
+            long sentences = rng.nextLong();
+            original.add(task.episode(classFoo, classBar, labels, query, new Random(sentences)));
+            int[] inverted = new int[labels.length];
+            for (int j = 0; j < labels.length; j++) {
+                inverted[j] = 1 - labels[j];
+            }
+            // the same classes in the same places: only the label words change
+            flipped.add(task.episode(classBar, classFoo, inverted, 1 - query, new Random(sentences)));
+        }
+        double[] m0 = task.margins(model, original);
+        double[] m1 = task.margins(model, flipped);
+        int flips = 0;
+        for (int i = 0; i < n; i++) {
+            flips += (m0[i] > 0) != (m1[i] > 0) ? 1 : 0;
+        }
+        return new Flip(flips / (double) n, task.evaluate(model, original), task.evaluate(model, flipped));
     }
 
     /** {@code n} held-out episodes with demonstration labels from {@code order}, queries alternating foo/bar. */
@@ -160,6 +176,18 @@ public final class BuiltinModelCard {
             all.add(e);
             (e.queryLabel() == 0 ? foo : bar).add(e);
         }
-        return new Condition(name, task.evaluate(model, all), task.evaluate(model, foo), task.evaluate(model, bar));
+        Evaluation f = task.evaluate(model, foo);
+        Evaluation b = task.evaluate(model, bar);
+        return new Condition(name, combine(f, b), f, b);
+    }
+
+    /** The evaluation of two disjoint sets of episodes together. */
+    static Evaluation combine(Evaluation a, Evaluation b) {
+        int n = a.episodes() + b.episodes();
+        double wa = a.episodes() / (double) n;
+        double wb = b.episodes() / (double) n;
+        return new Evaluation(n, wa * a.accuracy() + wb * b.accuracy(),
+                wa * a.fullVocabAccuracy() + wb * b.fullVocabAccuracy(), wa * a.fooRate() + wb * b.fooRate(),
+                wa * a.meanMargin() + wb * b.meanMargin());
     }
 }
