@@ -1,0 +1,106 @@
+package io.github.icl4j.examples;
+
+import io.github.icl4j.Model;
+import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.train.ModelInit;
+import io.github.icl4j.train.SyntheticIclTask;
+import io.github.icl4j.train.TrainingConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The built-in model: a small Llama-family transformer (rotary, RMSNorm, gated SiLU MLP) trained from scratch
+ * by {@link TrainBuiltinModel} on the {@link SyntheticIclTask}, shipped in this jar under
+ * {@code io/github/icl4j/builtin/} (see {@code MODEL_CARD.md} there). It needs no download, so every example
+ * and test can find in-context heads in a real, trained model.
+ * <pre>{@code
+ * try (Model model = BuiltinModel.load(); SyntheticIclTask task = BuiltinModel.task()) {
+ *     var heldOut = task.balancedEpisodes(SyntheticIclTask.Split.HELD_OUT, 200, 2, 42);
+ *     System.out.println(task.evaluate(model, heldOut));   // accuracy ≈ 0.9+
+ * }
+ * }</pre>
+ */
+public final class BuiltinModel {
+    /** Class-path folder of the shipped files. */
+    public static final String RESOURCE_DIR = "/io/github/icl4j/builtin/";
+    /** The shipped files. */
+    public static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json");
+
+    /** The task the model was trained on (its held-out pairs were never seen in training). */
+    public static final SyntheticIclTask.Options TASK_OPTIONS = SyntheticIclTask.Options.defaults()
+            .withClasses(32, 4).withNoise(0.05);
+
+    /** Which label tokens the training loss was taken on. */
+    public static final SyntheticIclTask.LossOn LOSS_ON = SyntheticIclTask.LossOn.ALL_LABELS;
+
+    /** Hidden size. */
+    public static final int D_MODEL = 64;
+    /** Blocks. */
+    public static final int LAYERS = 2;
+    /** Attention heads per block. */
+    public static final int HEADS = 4;
+    /** MLP hidden width. */
+    public static final int D_MLP = 192;
+    /** Context length. */
+    public static final int MAX_POSITIONS = 256;
+
+    /** The training run that made the shipped weights. */
+    public static final TrainingConfig TRAINING = new TrainingConfig(2000, 32, 3e-3, 100, 1e-4, 0.1, 1.0, 100, 1L, 1);
+
+    /** Held-out accuracy recorded in MODEL_CARD.md (k = 2, {@link #TEST_SEED}); the tests check the jar against it. */
+    public static final double HELD_OUT_ACCURACY = 0.904;
+
+    /** Seed of the held-out episodes evaluated during training (to pick the best checkpoint). */
+    public static final long VALIDATION_SEED = 1001;
+    /** Seed of the held-out episodes the card's final accuracy is measured on (never used during training). */
+    public static final long TEST_SEED = 2002;
+
+    private BuiltinModel() {
+    }
+
+    /** The architecture for a vocabulary of {@code vocabSize}. */
+    public static ModelConfig modelConfig(int vocabSize) {
+        return ModelInit.llamaConfig(vocabSize, D_MODEL, LAYERS, HEADS, D_MLP, MAX_POSITIONS);
+    }
+
+    /**
+     * Loads the shipped model (copied from the class path to a temporary folder, then {@link Model#load}).
+     *
+     * @throws IllegalStateException when the jar holds no built-in model (run {@link TrainBuiltinModel})
+     */
+    public static Model load() {
+        try {
+            Path dir = Files.createTempDirectory("icl4j-builtin");
+            for (String f : FILES) {
+                try (InputStream in = BuiltinModel.class.getResourceAsStream(RESOURCE_DIR + f)) {
+                    if (in == null) {
+                        throw new IllegalStateException("built-in model file " + RESOURCE_DIR + f + " is not on the "
+                                + "class path; train it with TrainBuiltinModel");
+                    }
+                    Path target = dir.resolve(f);
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                    target.toFile().deleteOnExit();
+                }
+            }
+            dir.toFile().deleteOnExit();
+            return Model.load(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the built-in model to a temporary folder", e);
+        }
+    }
+
+    /** True when the jar holds the built-in model's files. */
+    public static boolean isAvailable() {
+        return FILES.stream().allMatch(f -> BuiltinModel.class.getResource(RESOURCE_DIR + f) != null);
+    }
+
+    /** The task the model was trained on, with the same options (close it). */
+    public static SyntheticIclTask task() {
+        return SyntheticIclTask.create(TASK_OPTIONS);
+    }
+}
