@@ -1,6 +1,7 @@
 package io.github.icl4j.heads;
 
 import io.github.icl4j.HeadId;
+import io.github.icl4j.IclPrompt;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
@@ -494,6 +495,120 @@ public final class InContextHeads {
             out.add(List.copyOf(drawn));
         }
         return out;
+    }
+
+    // ------------------------------------------------------------------ §4 what the heads do
+
+    /**
+     * The value-output analysis of METHOD §4: each in-context head's weighted value-output vectors at the label
+     * positions, projected with the fixed scale: top tokens and the logit-minus {@code M = log p(foo) − log p(bar)},
+     * per head and position type and per head group.
+     *
+     * @throws IllegalArgumentException for an empty set or prompts without label positions
+     */
+    public ValueOutputAnalysis valueOutputs(InContextHeadSet set, List<? extends PromptTokens> prompts) {
+        checkSet(set);
+        long[] ids = PromptChecks.check(model, "valueOutputs", prompts, false, true);
+        return ValueOutputs.analyse(model, set, prompts, ids, options);
+    }
+
+    /**
+     * The value-output vectors of one head at every position {@code p <= last} of one prompt, weighted by the
+     * last position's attention when {@link HeadOptions#weightByAttention()} ({@code α_p · v_p W_O^h}):
+     * {@code [last + 1][dModel]}. Weighted, they sum to the head's output at the last position
+     * ({@code hook_result}).
+     */
+    public float[][] weightedValueOutputs(PromptTokens prompt, HeadId head) {
+        if (prompt == null || head == null) {
+            throw new IllegalArgumentException("prompt and head must not be null");
+        }
+        return ValueOutputs.allPositions(model, prompt, head, options.weightByAttention());
+    }
+
+    /**
+     * The attention analysis of METHOD §4: every head's summed attention from the last position to the foo and to
+     * the bar positions, by group of examples ({@link HeadOptions#attentionGroupBy()}), and the relative change
+     * from the foo group to the bar group for the set's heads.
+     *
+     * @throws IllegalArgumentException for an empty set, prompts without label positions, or (grouping by gold)
+     *                                  prompts without gold labels
+     */
+    public AttentionAnalysis attention(InContextHeadSet set, List<? extends PromptTokens> prompts) {
+        checkSet(set);
+        boolean byGold = options.attentionGroupBy() == HeadOptions.GroupBy.GOLD;
+        long[] ids = PromptChecks.check(model, "attention", prompts, byGold, true);
+        ModelConfig c = model.config();
+        int nL = c.nLayers();
+        int nH = c.nHeads();
+        boolean[] all = new boolean[nL];
+        java.util.Arrays.fill(all, true);
+        int[][] positions = new int[prompts.size()][];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = prompts.get(i).labelPositions();
+        }
+        LastRowAttention.Result r = LastRowAttention.run(model, prompts, all, positions, ids, options.batchSize());
+        double[][][] foo = new double[2][nL][nH];
+        double[][][] bar = new double[2][nL][nH];
+        int[] n = new int[2];
+        for (int i = 0; i < prompts.size(); i++) {
+            int g = byGold ? prompts.get(i).queryLabel() : r.outcomes()[i].predicted();
+            n[g]++;
+            int[] labels = prompts.get(i).demoLabels();
+            for (int l = 0; l < nL; l++) {
+                for (int h = 0; h < nH; h++) {
+                    float[] w = r.weights()[i][l][h];
+                    for (int j = 0; j < w.length; j++) {
+                        (labels[j] == 0 ? foo : bar)[g][l][h] += w[j];
+                    }
+                }
+            }
+        }
+        for (int g = 0; g < 2; g++) {
+            for (int l = 0; l < nL; l++) {
+                for (int h = 0; h < nH; h++) {
+                    foo[g][l][h] = n[g] == 0 ? Double.NaN : foo[g][l][h] / n[g];
+                    bar[g][l][h] = n[g] == 0 ? Double.NaN : bar[g][l][h] / n[g];
+                }
+            }
+        }
+        List<AttentionAnalysis.HeadAttention> heads = new ArrayList<>();
+        for (HeadId h : set.heads()) {
+            double f0 = foo[0][h.layer()][h.head()];
+            double f1 = foo[1][h.layer()][h.head()];
+            double b0 = bar[0][h.layer()][h.head()];
+            double b1 = bar[1][h.layer()][h.head()];
+            heads.add(new AttentionAnalysis.HeadAttention(h, set.groupOf(h) == 0 ? "foo" : "bar", f0, f1,
+                    (f1 - f0) / f0, b0, b1, (b1 - b0) / b0));
+        }
+        return new AttentionAnalysis(options.attentionGroupBy(), nL, nH, n, foo, bar, heads);
+    }
+
+    /**
+     * The two-tower analysis of METHOD §4 for the set's heads: per label position the query-key score, its content
+     * and positional parts, their correlation with the similarity of the query sentence to each demonstration
+     * (cosine of mean ln1-normalised residuals, and token Jaccard), and the swap test.
+     *
+     * @throws IllegalArgumentException for an empty set or prompts without label positions
+     */
+    public TwoTowersAnalysis twoTowers(InContextHeadSet set, List<IclPrompt> prompts) {
+        checkSet(set);
+        return twoTowers(set.heads(), h -> set.groupOf(h) == 0 ? "foo" : "bar", prompts);
+    }
+
+    /** {@link #twoTowers(InContextHeadSet, List)} for any heads. */
+    public TwoTowersAnalysis twoTowers(List<HeadId> heads, List<IclPrompt> prompts) {
+        return twoTowers(heads, h -> "", prompts);
+    }
+
+    private TwoTowersAnalysis twoTowers(List<HeadId> heads, java.util.function.Function<HeadId, String> groupOf,
+            List<IclPrompt> prompts) {
+        if (heads == null || heads.isEmpty()) {
+            throw new IllegalArgumentException("twoTowers needs at least one head; got none");
+        }
+        ModelConfig c = model.config();
+        heads.forEach(h -> h.checkIn(c.nLayers(), c.nHeads()));
+        long[] ids = PromptChecks.check(model, "twoTowers", prompts, false, true);
+        return Towers.analyse(model, List.copyOf(new TreeSet<>(heads)), groupOf, prompts, ids, options);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -101,7 +101,7 @@ final class PromptChecks {
                 throw new IllegalArgumentException("a data set name must not be blank");
             }
             if (list == null || list.isEmpty()) {
-                throw new IllegalArgumentException("data set '" + name + "' has no prompts");
+                throw new IllegalArgumentException("data set '" + name + "' has no prompts; need at least one prompt");
             }
             out.put(name, new ArrayList<>(list));
         });
