@@ -71,6 +71,11 @@ public record AttentionAnalysis(HeadOptions.GroupBy groupBy, int nLayers, int nH
         return Arr.copy(toBar);
     }
 
+    /** Every head's attention to foo and bar positions per group as CSV (header row first). */
+    public String toCsv() {
+        return Csv.of(this);
+    }
+
     /** A readable summary over several lines. */
     public String describe() {
         StringBuilder sb = new StringBuilder("Attention at label positions, grouped by ").append(groupBy)

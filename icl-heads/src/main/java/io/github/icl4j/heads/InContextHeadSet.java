@@ -48,6 +48,11 @@ public record InContextHeadSet(String model, List<HeadId> heads, List<HeadId> fo
         return fooHeads.contains(head) ? 0 : barHeads.contains(head) ? 1 : -1;
     }
 
+    /** The selected heads with group, scores, drop and top-list membership as CSV (header row first). */
+    public String toCsv() {
+        return Csv.of(this);
+    }
+
     /** A readable summary over several lines: the heads with their scores and drops. */
     public String describe() {
         StringBuilder sb = new StringBuilder(toString()).append('\n');

@@ -611,6 +611,56 @@ public final class InContextHeads {
         return Towers.analyse(model, List.copyOf(new TreeSet<>(heads)), groupOf, prompts, ids, options);
     }
 
+    // ------------------------------------------------------------------ §8 report
+
+    /**
+     * Runs every analysis of the set on {@code prompts} (the intervention only when every query has a gold label)
+     * and gathers them, with the heads' attention over the first {@link HeadOptions#examplePrompts()} prompts,
+     * into a report that writes HTML, JSON and CSV.
+     *
+     * @throws IllegalArgumentException for an empty set or prompts without label positions
+     */
+    public HeadsReport report(InContextHeadSet set, List<IclPrompt> prompts) {
+        checkSet(set);
+        long[] ids = PromptChecks.check(model, "report", prompts, false, true);
+        boolean gold = prompts.stream().allMatch(p -> p.queryLabel() == 0 || p.queryLabel() == 1);
+        if (!gold) {
+            LOG.info("report: some queries have no gold label; the intervention experiment is left out");
+        }
+        InterventionResult iv = gold ? intervene(set, prompts) : null;
+        ValueOutputAnalysis vo = valueOutputs(set, prompts);
+        AttentionAnalysis att = gold || options.attentionGroupBy() == HeadOptions.GroupBy.PREDICTION
+                ? attention(set, prompts) : null;
+        TwoTowersAnalysis towers = twoTowers(set, prompts);
+        List<IclPrompt> shown = prompts.subList(0, Math.min(prompts.size(), options.examplePrompts()));
+        List<HeadsReport.ExamplePrompt> examples = new ArrayList<>();
+        if (!shown.isEmpty()) {
+            boolean[] layers = new boolean[model.config().nLayers()];
+            set.heads().forEach(h -> layers[h.layer()] = true);
+            int[][] all = new int[shown.size()][];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = java.util.stream.IntStream.rangeClosed(0, shown.get(i).lastPosition()).toArray();
+            }
+            LastRowAttention.Result r = LastRowAttention.run(model, shown, layers, all, ids, options.batchSize());
+            for (int i = 0; i < shown.size(); i++) {
+                IclPrompt p = shown.get(i);
+                List<String> toks = new ArrayList<>();
+                long[] t = p.ids();
+                for (int j = 0; j <= p.lastPosition(); j++) {
+                    toks.add(PromptChecks.decode(model, t[j]));
+                }
+                List<HeadsReport.HeadRow> rows = new ArrayList<>();
+                for (HeadId h : set.heads()) {
+                    rows.add(new HeadsReport.HeadRow(h, r.weights()[i][h.layer()][h.head()]));
+                }
+                examples.add(new HeadsReport.ExamplePrompt(i, toks, p.labelPositions(), p.demoLabels(), p.queryLabel(),
+                        r.outcomes()[i].predicted(), rows));
+            }
+        }
+        return new HeadsReport("In-context heads of " + model.config().modelType() + " (" + model.config().nLayers()
+                + " × " + model.config().nHeads() + " heads)", set, iv, vo, att, towers, examples);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private long[] commonLabelIds(Map<String, List<PromptTokens>> sets, String what, boolean needGold,

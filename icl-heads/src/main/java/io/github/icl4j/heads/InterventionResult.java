@@ -90,6 +90,11 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
         labelSpecific = List.copyOf(labelSpecific);
     }
 
+    /** Every condition's accuracy (clean, removed, each control draw, label-specific) as CSV (header row first). */
+    public String toCsv() {
+        return Csv.of(this);
+    }
+
     /** A readable summary over several lines. */
     public String describe() {
         StringBuilder sb = new StringBuilder();

@@ -124,6 +124,16 @@ public record TwoTowersAnalysis(boolean rotary, int prompts, List<HeadTowers> he
         return rows.stream().filter(r -> r.head().equals(head)).toList();
     }
 
+    /** Every (prompt, head, demonstration) measurement as CSV (header row first). */
+    public String toCsv() {
+        return Csv.of(this);
+    }
+
+    /** One row per head: means, correlations and the swap test, as CSV. */
+    public String summaryCsv() {
+        return Csv.summary(this);
+    }
+
     /** A readable summary over several lines. */
     public String describe() {
         StringBuilder sb = new StringBuilder("Two towers: query at the last position · key at each label position (")

@@ -116,6 +116,16 @@ public record ValueOutputAnalysis(List<String> labelWords, boolean weighted, int
         examples = List.copyOf(examples);
     }
 
+    /** Per head and position type: M statistics and top tokens (tokens joined by |) as CSV (header row first). */
+    public String toCsv() {
+        return Csv.of(this);
+    }
+
+    /** The per-position details of the example prompts as CSV. */
+    public String examplesCsv() {
+        return Csv.examples(this);
+    }
+
     /** A readable summary over several lines. */
     public String describe() {
         StringBuilder sb = new StringBuilder("Value-output vectors at label positions (")
