@@ -61,6 +61,14 @@ public record HeadsReport(String title, InContextHeadSet set, InterventionResult
         public int[] demoLabels() {
             return Arr.copy(demoLabels);
         }
+
+        /** {@code ExamplePrompt[prompt 0, 57 tokens, label positions [12, 25], predicted 1, 5 heads]}. */
+        @Override
+        public String toString() {
+            return "ExamplePrompt[prompt " + prompt + ", " + tokens.size() + " tokens, label positions "
+                    + java.util.Arrays.toString(labelPositions) + ", predicted " + predicted + ", " + heads.size()
+                    + " heads]";
+        }
     }
 
     /**
@@ -78,6 +86,17 @@ public record HeadsReport(String title, InContextHeadSet set, InterventionResult
         @Override
         public float[] attention() {
             return attention.clone();
+        }
+
+        /** {@code HeadRow[L2H1 over 57 tokens, max 0.412 at 25]}. */
+        @Override
+        public String toString() {
+            int arg = 0;
+            for (int i = 1; i < attention.length; i++) {
+                arg = attention[i] > attention[arg] ? i : arg;
+            }
+            return "HeadRow[" + head + " over " + attention.length + " tokens"
+                    + (attention.length == 0 ? "" : ", max " + Arr.f3(attention[arg]) + " at " + arg) + "]";
         }
     }
 
