@@ -181,7 +181,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                         : String.format(Locale.ROOT, "; zeroing as many random heads of the same layers gives %s ± %s"
                                 + "%s", f3(controlMean), f3(controlStd), controlDistinct == 1
                                 ? " (only one such set of heads exists, so the control has no spread)"
-                                : " (" + controlDraws + " draws)")));
+                                : " (" + controlDraws + " random sets)")));
         double ff = meanM("foo heads", "foo positions");
         double fb = meanM("foo heads", "bar positions");
         double bb = meanM("bar heads", "bar positions");
@@ -274,8 +274,9 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         row(sb, "accuracy, clean model (" + prompts + " test prompts)", f3(baseline));
         row(sb, "accuracy, in-context heads zeroed", f3(ablated));
         row(sb, "accuracy, as many random heads zeroed", controlDraws == 0 ? "no control possible"
+                : controlDistinct == 1 ? f3(controlMean) + " (the only such set of heads)"
                 : f3(controlMean) + " ± " + f3(controlStd) + " (" + controlDraws + " draws of " + controlDistinct
-                        + " possible " + (controlDistinct == 1 ? "set" : "sets") + ")");
+                        + " possible sets)");
         for (ValueOutputM v : valueOutputs) {
             row(sb, "value-output M, " + v.heads() + " at " + v.positions(), s3(v.meanM()) + " (n = " + v.n() + ")");
         }

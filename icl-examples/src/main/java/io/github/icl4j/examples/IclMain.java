@@ -170,7 +170,7 @@ public final class IclMain implements Callable<Integer> {
 
         @Option(names = "--heads", paramLabel = "N", defaultValue = "0",
                 description = "Size of each top list (foo score, bar score, ablation drop) merged into the "
-                        + "in-context heads (default: about 1% of the heads, 2 to 10).")
+                        + "in-context heads (default: about 1%% of the heads, 2 to 10).")
         int heads;
 
         @Option(names = "--ablation-layers", paramLabel = "FROM:TO",
@@ -265,7 +265,7 @@ public final class IclMain implements Callable<Integer> {
                         heads, from, to, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations,
                         ac == null ? Double.NaN : ac, batch, threads, out);
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(cl, e.getMessage(), e, null, null);
+                throw new ParameterException(cl, e.getMessage(), e);
             }
         }
 

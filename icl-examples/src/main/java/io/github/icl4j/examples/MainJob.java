@@ -200,7 +200,8 @@ public final class MainJob implements AutoCloseable {
 
     /**
      * How the intervention's control draws random heads for a set: as many per layer when each layer has enough
-     * other heads, else as many in total from those layers, else no control (0 draws).
+     * other heads, else as many in total from those layers, else no control (0 draws); never more draws than there
+     * are distinct random sets.
      *
      * @param pool     the pool, or null when no control is possible
      * @param draws    draws made
@@ -213,7 +214,7 @@ public final class MainJob implements AutoCloseable {
             if (pool == null || draws == 0) {
                 return "no control (too few other heads in the set's layers)";
             }
-            return draws + " draws, " + (pool == HeadOptions.ControlPool.SAME_LAYER_COUNTS ? "as many per layer"
+            return draws + (draws == 1 ? " draw, " : " draws, ") + (pool == HeadOptions.ControlPool.SAME_LAYER_COUNTS ? "as many per layer"
                     : "as many from the same layers") + " (" + distinct + " distinct "
                     + (distinct == 1 ? "set" : "sets") + " possible)";
         }
@@ -230,14 +231,19 @@ public final class MainJob implements AutoCloseable {
             for (int n : perLayer.values()) {
                 d *= choose(nH - n, n);
             }
-            return new Control(HeadOptions.ControlPool.SAME_LAYER_COUNTS, options.controlDraws(), cap(d));
+            return new Control(HeadOptions.ControlPool.SAME_LAYER_COUNTS, draws(cap(d)), cap(d));
         }
         int others = perLayer.values().stream().mapToInt(n -> nH - n).sum();
         if (others >= set.size()) {
-            return new Control(HeadOptions.ControlPool.SAME_LAYERS_POOLED, options.controlDraws(),
-                    cap(choose(others, set.size())));
+            long distinct = cap(choose(others, set.size()));
+            return new Control(HeadOptions.ControlPool.SAME_LAYERS_POOLED, draws(distinct), distinct);
         }
         return new Control(null, 0, 0);
+    }
+
+    /** No more draws than there are distinct random sets: drawing the only set five times adds nothing. */
+    private int draws(long distinct) {
+        return (int) Math.min(options.controlDraws(), distinct);
     }
 
     private static double choose(int n, int k) {

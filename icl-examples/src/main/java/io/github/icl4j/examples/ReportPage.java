@@ -57,8 +57,9 @@ final class ReportPage {
         sb.append("</nav>\n    <div class=\"figures\">\n");
         figure(sb, Headline.f3(h.baseline()) + " → " + Headline.f3(h.ablated()), "accuracy with the " + h.heads()
                 + " in-context heads zeroed", "bad");
-        figure(sb, h.controlDraws() == 0 ? "–" : Headline.f3(h.controlMean()) + " ± " + Headline.f3(h.controlStd()),
-                "with as many random heads zeroed", "");
+        figure(sb, h.controlDraws() == 0 ? "–" : h.controlDistinct() == 1 ? Headline.f3(h.controlMean())
+                : Headline.f3(h.controlMean()) + " ± " + Headline.f3(h.controlStd()),
+                "with as many random heads zeroed" + (h.controlDistinct() == 1 ? " (the only such set)" : ""), "");
         figure(sb, Headline.f3(h.swapBefore()) + " → " + Headline.f3(h.swapAfter()),
                 "swap test: answer follows the copied demonstration", "");
         if (h.bias().stream().anyMatch(r -> r.bias().equals("majority"))) {
