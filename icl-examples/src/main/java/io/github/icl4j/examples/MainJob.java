@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * The main job: find a model's in-context heads, test them by removing them, show what they read and write, measure
@@ -102,7 +101,7 @@ public final class MainJob implements AutoCloseable {
         }
         try {
             JobOptions resolved = options.resolve(model.config());
-            setThreads(resolved.threads());
+            Threads.set(resolved.threads());
             if (!resolved.useHeads().isEmpty()) {
                 resolved.useHeads().forEach(h -> h.checkIn(model.config().nLayers(), model.config().nHeads()));
             }
@@ -116,19 +115,6 @@ public final class MainJob implements AutoCloseable {
         } catch (RuntimeException e) {
             model.close();
             throw e;
-        }
-    }
-
-    /** Sets LibTorch's intra-op threads and the bundled OpenBLAS's (which LibTorch does not control). */
-    static void setThreads(int threads) {
-        if (threads <= 0) {
-            return;
-        }
-        torch.set_num_threads(threads);
-        try {
-            org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(threads);
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            // OpenBLAS not loaded: LibTorch's own threads are set
         }
     }
 
