@@ -2,6 +2,9 @@ package io.github.icl4j;
 
 import java.util.Arrays;
 import java.util.List;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Per prompt: the probability of each class's label word at the last position (renormalised over the label
@@ -39,6 +42,30 @@ public record LabelProbabilities(List<Row> rows) {
         @Override
         public double[] rawProbs() {
             return rawProbs.clone();
+        }
+
+        /**
+         * The row for one prompt from its logits at the last position ({@code [vocab]}): full-vocabulary
+         * softmax in fp32, label-word probabilities renormalised, both predictions.
+         */
+        public static Row fromLogits(Tensor lastLogits, long[] labelIds, int gold) {
+            Tensor probs = lastLogits.to(ScalarType.Float).softmax(-1, new ScalarTypeOptional(ScalarType.Float));
+            long top = probs.argmax().item_long();
+            double[] raw = new double[labelIds.length];
+            double sum = 0;
+            for (int c = 0; c < labelIds.length; c++) {
+                raw[c] = probs.select(0, labelIds[c]).item_double();
+                sum += raw[c];
+            }
+            double[] norm = new double[labelIds.length];
+            int best = 0;
+            for (int c = 0; c < labelIds.length; c++) {
+                norm[c] = sum > 0 ? raw[c] / sum : 1.0 / labelIds.length;
+                if (norm[c] > norm[best]) {
+                    best = c;
+                }
+            }
+            return new Row(gold, norm, raw, best, top, gold >= 0 && top == labelIds[gold]);
         }
 
         /** Probability of class {@code c} (renormalised). */

@@ -279,27 +279,8 @@ public final class Probe {
             run(List.of(), false, (chunk, logits, past) -> {
                 for (int i = 0; i < chunk.last.length; i++) {
                     PromptTokens p = prompts.get(chunk.start + i);
-                    Tensor last = logits.select(0, i).select(0, chunk.last[i] - past).to(ScalarType.Float);
-                    Tensor probs = last.softmax(-1, new ScalarTypeOptional(ScalarType.Float));
-                    long top = probs.argmax().item_long();
-                    long[] ids = p.labelTokenIds();
-                    double[] raw = new double[ids.length];
-                    double sum = 0;
-                    for (int c = 0; c < ids.length; c++) {
-                        raw[c] = probs.select(0, ids[c]).item_double();
-                        sum += raw[c];
-                    }
-                    double[] norm = new double[ids.length];
-                    int best = 0;
-                    for (int c = 0; c < ids.length; c++) {
-                        norm[c] = sum > 0 ? raw[c] / sum : 1.0 / ids.length;
-                        if (norm[c] > norm[best]) {
-                            best = c;
-                        }
-                    }
-                    int gold = p.queryLabel();
-                    rows[chunk.start + i] = new LabelProbabilities.Row(gold, norm, raw, best, top,
-                            gold >= 0 && top == ids[gold]);
+                    rows[chunk.start + i] = LabelProbabilities.Row.fromLogits(
+                            logits.select(0, i).select(0, chunk.last[i] - past), p.labelTokenIds(), p.queryLabel());
                 }
                 progress.accept(chunk.start + chunk.last.length);
             });

@@ -324,25 +324,7 @@ public final class MajorityLabelFix {
 
     /** As the Probe builds a row: full-vocabulary softmax, label words renormalised, both predictions. */
     private static LabelProbabilities.Row row(State s, Tensor logits) {
-        Tensor probs = logits.to(ScalarType.Float).softmax(-1, new ScalarTypeOptional(ScalarType.Float));
-        long top = probs.argmax().item_long();
-        long[] ids = s.labelIds();
-        double[] raw = new double[ids.length];
-        double sum = 0;
-        for (int c = 0; c < ids.length; c++) {
-            raw[c] = probs.select(0, ids[c]).item_double();
-            sum += raw[c];
-        }
-        double[] norm = new double[ids.length];
-        int best = 0;
-        for (int c = 0; c < ids.length; c++) {
-            norm[c] = sum > 0 ? raw[c] / sum : 1.0 / ids.length;
-            if (norm[c] > norm[best]) {
-                best = c;
-            }
-        }
-        int gold = s.gold();
-        return new LabelProbabilities.Row(gold, norm, raw, best, top, gold >= 0 && top == ids[gold]);
+        return LabelProbabilities.Row.fromLogits(logits, s.labelIds(), s.gold());
     }
 
     private record Pass(float[][] residual, float[][][] vo) {

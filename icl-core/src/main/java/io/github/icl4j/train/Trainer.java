@@ -17,7 +17,6 @@ import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.OptimizerParamGroup;
@@ -114,12 +113,7 @@ public final class Trainer implements AutoCloseable {
         if (threads <= 0) {
             return;
         }
-        torch.set_num_threads(threads);
-        try {
-            openblas_nolapack.blas_set_num_threads(threads);
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            LOG.debug("OpenBLAS thread count not set: {}", e.toString());
-        }
+        io.github.icl4j.runtime.Natives.setThreads(threads);
     }
 
     /** The model being trained; it shares the trainer's weights and is closed with the trainer. */
