@@ -79,9 +79,8 @@ public final class BuiltinModel {
     }
 
     /**
-     * Loads the shipped model on a device and in a precision of choice (see {@link #load()}). With
-     * {@code -Dicl4j.threads=N} both LibTorch and the bundled OpenBLAS use N threads (1 is fastest for this tiny
-     * model; the examples' {@code exec:java} runs set it).
+     * Loads the shipped model on a device and in a precision of choice (see {@link #load()}). One thread is
+     * fastest for this tiny model: {@code -Dicl4j.threads=1} (the examples' {@code exec:java} runs set it).
      *
      * @throws IllegalStateException    when the jar holds no built-in model (run {@link TrainBuiltinModel})
      * @throws IllegalArgumentException for a CUDA device without CUDA natives
@@ -101,7 +100,6 @@ public final class BuiltinModel {
                 }
             }
             dir.toFile().deleteOnExit();
-            Threads.fromProperty();
             return Model.load(dir, options);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the built-in model to a temporary folder", e);

@@ -178,10 +178,11 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         out.add(String.format(Locale.ROOT, "Zeroing the %d in-context heads (of %d) lowers accuracy from %s to %s%s.",
                 heads, totalHeads, f3(baseline), f3(ablated), controlDraws == 0
                         ? "; no random control was possible (too few other heads in these layers)"
+                        : controlDistinct == 1
+                        ? String.format(Locale.ROOT, "; zeroing the only other set of as many heads in these layers "
+                                + "gives %s", f3(controlMean))
                         : String.format(Locale.ROOT, "; zeroing as many random heads of the same layers gives %s ± %s"
-                                + "%s", f3(controlMean), f3(controlStd), controlDistinct == 1
-                                ? " (only one such set of heads exists, so the control has no spread)"
-                                : " (" + controlDraws + " random sets)")));
+                                + " (%d random sets)", f3(controlMean), f3(controlStd), controlDraws)));
         double ff = meanM("foo heads", "foo positions");
         double fb = meanM("foo heads", "bar positions");
         double bb = meanM("bar heads", "bar positions");

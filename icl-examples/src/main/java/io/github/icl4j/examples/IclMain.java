@@ -177,6 +177,11 @@ public final class IclMain implements Callable<Integer> {
                 description = "Layers [FROM, TO) the ablation ranking scans (default: the upper half).")
         String ablationLayers;
 
+        @Option(names = "--no-ablation",
+                description = "Select the heads by the two score rankings alone, without the ablation ranking (a "
+                        + "pass per head of the upper layers: slow on a large model).")
+        boolean noAblation;
+
         @Option(names = "--use-heads", paramLabel = "L1H3,...", split = ",", converter = HeadConverter.class,
                 description = "Analyse these heads instead of finding them.")
         List<HeadId> useHeads;
@@ -262,7 +267,7 @@ public final class IclMain implements Callable<Integer> {
             }
             try {
                 return new JobOptions(model, data, dataDir, classes[0], classes[1], device, dtype, seed, prompts, shots,
-                        heads, from, to, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations,
+                        heads, from, to, !noAblation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations,
                         ac == null ? Double.NaN : ac, batch, threads, out);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cl, e.getMessage(), e);

@@ -32,6 +32,9 @@ import java.util.Locale;
  *                       at least 2 and at most 10 (METHOD's 10 for a 32 × 32 model)
  * @param ablationFrom   first layer the ablation ranking scans; -1 with {@code ablationTo} -1 for the upper half
  * @param ablationTo     one past the last layer scanned; -1 for the upper half
+ * @param ablation       merge the ablation ranking's top list into the heads (METHOD §3.3, default); false
+ *                       selects by the two score rankings alone and skips the ablation scan (far cheaper on a
+ *                       large model)
  * @param useHeads       the in-context heads to analyse instead of finding them; empty to find them
  * @param controlDraws   random head sets of the intervention's control (default 5)
  * @param biasSeeds      demonstration draws of the bias study (intervals are over them); 0: 5 for the built-in
@@ -47,7 +50,8 @@ import java.util.Locale;
  * @param out            where {@code report} writes report.html, JSON and CSV
  */
 public record JobOptions(Path model, String data, Path dataDir, int classA, int classB, String device, String dtype,
-        long seed, int prompts, int shots, int heads, int ablationFrom, int ablationTo, List<HeadId> useHeads,
+        long seed, int prompts, int shots, int heads, int ablationFrom, int ablationTo, boolean ablation,
+        List<HeadId> useHeads,
         int controlDraws, int biasSeeds, int biasTasks, int biasQueries, int permutations, double ac, int batch,
         int threads, Path out) {
 
@@ -106,7 +110,7 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
 
     /** The built-in model on the synthetic task, every size chosen for it; report into {@code icl4j-report/}. */
     public static JobOptions defaults() {
-        return new JobOptions(null, null, null, 0, 1, "cpu", "fp32", 42L, 0, 2, 0, -1, -1, List.of(), 5, 0, 0, 0, 4,
+        return new JobOptions(null, null, null, 0, 1, "cpu", "fp32", 42L, 0, 2, 0, -1, -1, true, List.of(), 5, 0, 0, 0, 4,
                 Double.NaN, 8, 0, DEFAULT_OUT);
     }
 
@@ -137,7 +141,7 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
         int queries = biasQueries > 0 ? biasQueries : builtinModel() ? 20 : 25;
         int t = threads > 0 ? threads : builtinModel() ? 1 : Runtime.getRuntime().availableProcessors();
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, p, shots, h, ablationFrom,
-                ablationTo, useHeads, controlDraws, seeds, tasks, queries, permutations, ac, batch, t, out);
+                ablationTo, ablation, useHeads, controlDraws, seeds, tasks, queries, permutations, ac, batch, t, out);
     }
 
     /** About 1% of {@code totalHeads} per top list, at least 2, at most 10. */
@@ -148,84 +152,91 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
     /** With this model directory or GGUF file (null: the built-in model). */
     public JobOptions withModel(Path v) {
         return new JobOptions(v, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
-                ablationFrom, ablationTo, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
                 batch, threads, out);
     }
 
     /** With this data set (null: the synthetic task). */
     public JobOptions withData(String v) {
         return new JobOptions(model, v, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
-                ablationFrom, ablationTo, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
                 batch, threads, out);
     }
 
     /** With this seed. */
     public JobOptions withSeed(long v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, v, prompts, shots, heads,
-                ablationFrom, ablationTo, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
                 batch, threads, out);
     }
 
     /** With this many prompts per prompt set. */
     public JobOptions withPrompts(int v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, v, shots, heads,
-                ablationFrom, ablationTo, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
                 batch, threads, out);
     }
 
     /** With k demonstrations per label. */
     public JobOptions withShots(int v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, v, heads,
-                ablationFrom, ablationTo, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
                 batch, threads, out);
     }
 
     /** With top lists of this size. */
     public JobOptions withHeads(int v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, v,
-                ablationFrom, ablationTo, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
+                batch, threads, out);
+    }
+
+    /** With (true) or without the ablation ranking in the selection. */
+    public JobOptions withAblation(boolean v) {
+        return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
+                ablationFrom, ablationTo, v, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
                 batch, threads, out);
     }
 
     /** With these heads instead of finding them. */
     public JobOptions withUseHeads(List<HeadId> v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
-                ablationFrom, ablationTo, v, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac, batch,
+                ablationFrom, ablationTo, ablation, v, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac, batch,
                 threads, out);
     }
 
     /** With the bias study's seeds, tasks and queries per class and task. */
     public JobOptions withBias(int seeds, int tasks, int queriesPerClass) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
-                ablationFrom, ablationTo, useHeads, controlDraws, seeds, tasks, queriesPerClass, permutations, ac,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, seeds, tasks, queriesPerClass, permutations, ac,
                 batch, threads, out);
     }
 
     /** With this many seeded permutations in the recency study. */
     public JobOptions withPermutations(int v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
-                ablationFrom, ablationTo, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, v, ac, batch,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, v, ac, batch,
                 threads, out);
     }
 
     /** With a fixed a_c (NaN: tune it). */
     public JobOptions withAc(double v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
-                ablationFrom, ablationTo, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, v,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, v,
                 batch, threads, out);
     }
 
     /** With this many LibTorch threads (0: automatic). */
     public JobOptions withThreads(int v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
-                ablationFrom, ablationTo, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
                 batch, v, out);
     }
 
     /** With this report folder. */
     public JobOptions withOut(Path v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
-                ablationFrom, ablationTo, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
                 batch, threads, v);
     }
 
@@ -238,7 +249,8 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
                 syntheticData() ? "synthetic task (held-out class pairs)" : data + " (classes " + classA + " → foo, "
                         + classB + " → bar)",
                 device, dtype, seed, prompts, prompts, shots, heads == 0 ? "auto" : String.valueOf(heads),
-                ablationFrom < 0 ? "upper half" : "layers [" + ablationFrom + ", " + ablationTo + ")", controlDraws,
+                !ablation ? "off (scores only)" : ablationFrom < 0 ? "upper half"
+                        : "layers [" + ablationFrom + ", " + ablationTo + ")", controlDraws,
                 biasTasks == 0 ? "auto" : biasTasks + (biasTasks == 1 ? " task" : " tasks"), biasSeeds,
                 biasQueries == 0 ? "auto" : String.valueOf(biasQueries), 2 + permutations,
                 tuneAc() ? "tuned" : String.valueOf(ac), batch, threads == 0 ? "auto" : String.valueOf(threads));

@@ -71,7 +71,9 @@ public final class MainJob implements AutoCloseable {
         this.model = model;
         this.workload = workload;
         this.progress = progress;
-        HeadOptions ho = HeadOptions.defaults().withTopHeads(options.heads(), options.heads(), options.heads())
+        HeadOptions ho = HeadOptions.defaults()
+                .withTopHeads(options.heads(), options.heads(), options.ablation() ? options.heads() : 0)
+                .withMerge(options.ablation() ? HeadOptions.Merge.UNION : HeadOptions.Merge.SCORES_ONLY)
                 .withControl(options.controlDraws(), options.seed(), HeadOptions.ControlPool.SAME_LAYER_COUNTS)
                 .withBatch(options.batch(), 64);
         if (options.ablationFrom() >= 0) {
@@ -101,7 +103,7 @@ public final class MainJob implements AutoCloseable {
         }
         try {
             JobOptions resolved = options.resolve(model.config());
-            Threads.set(resolved.threads());
+            Natives.setThreads(resolved.threads());
             if (!resolved.useHeads().isEmpty()) {
                 resolved.useHeads().forEach(h -> h.checkIn(model.config().nLayers(), model.config().nHeads()));
             }
@@ -157,9 +159,11 @@ public final class MainJob implements AutoCloseable {
         InContextHeadSet set;
         try (Progress.Step s = progress.step("ablation ranking")) {
             if (options.useHeads().isEmpty()) {
-                AblationRanking a = heads.ablationRanking(Map.of(workloadName(), workload.find()));
+                AblationRanking a = options.ablation()
+                        ? heads.ablationRanking(Map.of(workloadName(), workload.find())) : null;
                 set = heads.select(scores, a);
-                s.note(set.size() + " in-context heads: foo " + set.fooHeads() + ", bar " + set.barHeads());
+                s.note((a == null ? "skipped; " : "") + set.size() + " in-context heads: foo " + set.fooHeads()
+                        + ", bar " + set.barHeads());
             } else {
                 set = given(scores, options.useHeads());
                 s.note("skipped: heads given " + set.heads());

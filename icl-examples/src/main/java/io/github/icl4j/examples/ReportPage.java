@@ -87,8 +87,10 @@ final class ReportPage {
         kv(sb, "data", data);
         kv(sb, "prompts", o.prompts() + " to find the heads, " + o.prompts() + " others to test them; k = " + o.shots()
                 + " demonstrations per label");
-        kv(sb, "selection", "top " + o.heads() + " of each ranking (foo score, bar score, ablation drop), merged; "
-                + "ablation scans " + (o.ablationFrom() < 0 ? "the upper half of the layers"
+        kv(sb, "selection", !o.ablation() ? "top " + o.heads() + " of the foo-score and bar-score rankings, merged "
+                + "(no ablation ranking)"
+                : "top " + o.heads() + " of each ranking (foo score, bar score, ablation drop), merged; ablation scans "
+                + (o.ablationFrom() < 0 ? "the upper half of the layers"
                 : "layers [" + o.ablationFrom() + ", " + o.ablationTo() + ")")
                 + (o.useHeads().isEmpty() ? "" : "; heads given: " + o.useHeads()));
         kv(sb, "bias study", o.biasTasks() + (o.biasTasks() == 1 ? " task" : " tasks") + " × " + o.biasSeeds()
@@ -109,6 +111,9 @@ final class ReportPage {
         }
         if (o.data() != null) {
             c.append(" --data ").append(o.data()).append(" --classes ").append(o.classA()).append(',').append(o.classB());
+        }
+        if (!o.ablation()) {
+            c.append(" --no-ablation");
         }
         c.append(" --seed ").append(o.seed()).append(" --prompts ").append(o.prompts()).append(" --shots ")
                 .append(o.shots()).append(" --heads ").append(o.heads()).append(" --bias-seeds ").append(o.biasSeeds())

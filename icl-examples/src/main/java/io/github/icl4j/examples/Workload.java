@@ -6,7 +6,6 @@ import io.github.icl4j.Example;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
 import io.github.icl4j.bias.BiasTask;
-import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.train.SyntheticIclTask;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,16 +34,11 @@ public record Workload(String description, List<IclPrompt> find, List<IclPrompt>
     }
 
     /**
-     * The prompt builder for a model: the METHOD's template and " foo"/" bar", with the model's BOS token first for
-     * the Llama family (trained with one), none otherwise.
+     * The prompt builder for a model: the METHOD's template, " foo"/" bar" and no BOS token, the library's default
+     * (SmolLM2's tokenizer, for one, adds none: {@code add_bos_token} is false).
      */
     public static IclPrompt.Builder promptBuilder(Model model) {
-        IclPrompt.Builder b = IclPrompt.builder(model.tokenizer());
-        ModelConfig c = model.config();
-        if (c.family() == ModelConfig.Family.LLAMA && c.bosTokenId() >= 0) {
-            b = b.bosTokenId(c.bosTokenId());
-        }
-        return b;
+        return IclPrompt.builder(model.tokenizer());
     }
 
     /**
