@@ -1,0 +1,164 @@
+package io.github.icl4j.heads;
+
+import io.github.icl4j.HeadId;
+import io.github.icl4j.HookPoint;
+import io.github.icl4j.Hooks;
+import io.github.icl4j.LabelProbabilities;
+import io.github.icl4j.Model;
+import io.github.icl4j.PromptTokens;
+import io.github.icl4j.TokenBatch;
+import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.model.Transformer;
+import io.github.icl4j.model.TransformerWeights;
+import io.github.icl4j.runtime.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Many head ablations per forward pass. Each condition is a set of heads whose {@code hook_z} is zeroed. A prompt
+ * batch is replicated once per condition, rows laid out {@code [conditions × prompts]}, and one hook per layer
+ * multiplies {@code hook_z} by a 0/1 mask that removes each copy's own heads.
+ *
+ * <p>Removing heads of layer {@code L} and above cannot change anything below {@code L}, so a condition's pass
+ * starts at its lowest layer: a clean pass records the residual entering that layer, and a transformer made of
+ * the same weights from layer {@code L} on (no copy) continues from it, with that residual put in place of the
+ * token embedding. The results equal full forward passes with the heads zeroed (same operations on the same
+ * inputs).
+ */
+final class Ablations {
+    private final Model model;
+    private final ModelConfig cfg;
+    private final Transformer[] tails;
+
+    Ablations(Model model) {
+        this.model = model;
+        this.cfg = model.config();
+        this.tails = new Transformer[cfg.nLayers()];
+    }
+
+    /**
+     * The label outcome of every prompt under every condition: {@code [condition][prompt]}. An empty condition is
+     * the clean model.
+     */
+    LabelProbabilities.Row[][] run(List<? extends PromptTokens> prompts, List<List<HeadId>> conditions, long[] labelIds,
+            HeadOptions.AblateAt at, int batchSize, int maxRows) {
+        int nL = cfg.nLayers();
+        int nH = cfg.nHeads();
+        LabelProbabilities.Row[][] out = new LabelProbabilities.Row[conditions.size()][prompts.size()];
+        Map<Integer, List<Integer>> byStart = new TreeMap<>();
+        List<Integer> clean = new ArrayList<>();
+        for (int ci = 0; ci < conditions.size(); ci++) {
+            List<HeadId> cond = conditions.get(ci);
+            if (cond.isEmpty()) {
+                clean.add(ci);
+                continue;
+            }
+            int min = nL;
+            for (HeadId h : cond) {
+                h.checkIn(nL, nH);
+                min = Math.min(min, h.layer());
+            }
+            byStart.computeIfAbsent(min, k -> new ArrayList<>()).add(ci);
+        }
+        Passes.chunks(prompts, batchSize, (start, part, batch, last) -> {
+            int b = part.size();
+            int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
+            Tensor[] resid = new Tensor[nL];
+            Hooks.Builder hb = Hooks.builder();
+            for (int s : byStart.keySet()) {
+                hb.add(HookPoint.residPre(s), (x, ctx) -> {
+                    resid[s] = x;
+                    return null;
+                });
+            }
+            Tensor hidden = Passes.hidden(model, model.transformer(), batch, hb.build());
+            LabelProbabilities.Row[] base = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
+            for (int ci : clean) {
+                System.arraycopy(base, 0, out[ci], start, b);
+            }
+            int perPass = Math.max(1, maxRows / b);
+            for (Map.Entry<Integer, List<Integer>> e : byStart.entrySet()) {
+                int s = e.getKey();
+                List<Integer> conds = e.getValue();
+                for (int g0 = 0; g0 < conds.size(); g0 += perPass) {
+                    List<Integer> group = conds.subList(g0, Math.min(conds.size(), g0 + perPass));
+                    LabelProbabilities.Row[] rows = tailPass(s, group, conditions, part, batch, last, gold, resid[s],
+                            labelIds, at);
+                    for (int gi = 0; gi < group.size(); gi++) {
+                        System.arraycopy(rows, gi * b, out[group.get(gi)], start, b);
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** One pass from layer {@code s} over {@code group.size() × b} rows. */
+    private LabelProbabilities.Row[] tailPass(int s, List<Integer> group, List<List<HeadId>> conditions,
+            List<PromptTokens> part, TokenBatch batch, int[] last, int[] gold, Tensor residAtS, long[] labelIds,
+            HeadOptions.AblateAt at) {
+        int b = part.size();
+        int g = group.size();
+        int rows = g * b;
+        int nH = cfg.nHeads();
+        int width = batch.width();
+        long[][] seqs = new long[rows][];
+        int[] lastRep = new int[rows];
+        for (int gi = 0; gi < g; gi++) {
+            for (int i = 0; i < b; i++) {
+                seqs[gi * b + i] = batch.sequence(i);
+                lastRep[gi * b + i] = last[i];
+            }
+        }
+        Tensor inject = g == 1 ? residAtS : residAtS.repeat(g, 1, 1); // [g*b, s, d]
+        Hooks.Builder hb = Hooks.builder();
+        hb.add(HookPoint.EMBED, (x, ctx) -> inject);
+        // one 0/1 mask per layer touched by the group
+        Map<Integer, float[]> masks = new TreeMap<>();
+        boolean lastOnly = at == HeadOptions.AblateAt.LAST_POSITION;
+        int perRow = lastOnly ? width * nH : nH;
+        for (int gi = 0; gi < g; gi++) {
+            for (HeadId h : conditions.get(group.get(gi))) {
+                float[] m = masks.computeIfAbsent(h.layer(), k -> {
+                    float[] ones = new float[rows * perRow];
+                    java.util.Arrays.fill(ones, 1f);
+                    return ones;
+                });
+                for (int i = 0; i < b; i++) {
+                    int r = gi * b + i;
+                    int idx = lastOnly ? (r * width + last[i]) * nH + h.head() : r * nH + h.head();
+                    m[idx] = 0f;
+                }
+            }
+        }
+        masks.forEach((layer, m) -> {
+            Tensor mask = Tensors.fromFloats(m, rows, lastOnly ? width : 1, nH, 1);
+            hb.add(HookPoint.z(layer - s), (z, ctx) -> z.mul(mask.to(z.device(), z.scalar_type().intern())));
+        });
+        Tensor hidden = Passes.hidden(model, tail(s), TokenBatch.of(seqs), hb.build());
+        return Passes.outcomes(Passes.lastLogits(model, hidden, lastRep), labelIds, gold);
+    }
+
+    /** The model's blocks from {@code s} on, sharing its weights; its input is replaced by the residual at s. */
+    private synchronized Transformer tail(int s) {
+        if (tails[s] == null) {
+            // no position embedding: the residual put in place of the token embedding already holds it
+            TransformerWeights w = model.transformer().weights();
+            TransformerWeights tw = new TransformerWeights(w.embed(), null, w.layers().subList(s, cfg.nLayers()),
+                    w.finalNormW(), w.finalNormB(), w.unembed(), w.unembedBias());
+            tails[s] = new Transformer(withLayers(cfg, cfg.nLayers() - s), tw);
+        }
+        return tails[s];
+    }
+
+    private static ModelConfig withLayers(ModelConfig c, int n) {
+        return new ModelConfig(c.modelType(), c.family(), c.vocabSize(), c.dModel(), n, c.nHeads(), c.nKvHeads(),
+                c.dHead(), c.dMlp(), c.maxPositions(), c.norm(), c.normEps(), c.activation(), c.gatedMlp(),
+                c.parallelResidual(), c.sharedNorm(), c.positions(), c.rotaryDim(), c.rotaryBase(), c.rotaryStyle(),
+                c.qkvBias(), c.outBias(), c.mlpBias(), c.lmHeadBias(), c.tiedEmbeddings(), c.slidingWindow(),
+                c.bosTokenId(), c.eosTokenId());
+    }
+}

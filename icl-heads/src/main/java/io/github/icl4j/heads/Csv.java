@@ -1,0 +1,199 @@
+package io.github.icl4j.heads;
+
+import io.github.icl4j.HeadId;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** CSV (RFC 4180: comma-separated, fields with commas, quotes or line breaks quoted) for every result. */
+final class Csv {
+    private final StringBuilder sb = new StringBuilder();
+
+    private Csv(String... header) {
+        row((Object[]) header);
+    }
+
+    Csv row(Object... fields) {
+        for (int i = 0; i < fields.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(field(fields[i]));
+        }
+        sb.append('\n');
+        return this;
+    }
+
+    static String field(Object v) {
+        String s;
+        if (v == null) {
+            s = "";
+        } else if (v instanceof Double d) {
+            s = Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.6g", d);
+        } else if (v instanceof Float f) {
+            s = Float.isNaN(f) ? "" : String.format(Locale.ROOT, "%.6g", f);
+        } else {
+            s = v.toString();
+        }
+        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
+            s = "\"" + s.replace("\"", "\"\"") + "\"";
+        }
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return sb.toString();
+    }
+
+    static String tokens(List<ValueOutputAnalysis.TokenScore> t) {
+        return t.stream().map(x -> x.token()).collect(Collectors.joining("|"));
+    }
+
+    static String of(HeadScores s) {
+        Csv c = new Csv(header(s));
+        double[][][] all = s.scores();
+        List<double[][][]> per = s.datasets().stream().map(HeadScores.DatasetScores::scores).toList();
+        for (int l = 0; l < s.nLayers(); l++) {
+            for (int h = 0; h < s.nHeads(); h++) {
+                Object[] r = new Object[4 + 2 * per.size()];
+                r[0] = l;
+                r[1] = h;
+                r[2] = all[0][l][h];
+                r[3] = all[1][l][h];
+                int k = 4;
+                for (double[][][] m : per) {
+                    r[k++] = m[0][l][h];
+                    r[k++] = m[1][l][h];
+                }
+                c.row(r);
+            }
+        }
+        return c.toString();
+    }
+
+    private static String[] header(HeadScores s) {
+        String[] h = new String[4 + 2 * s.datasets().size()];
+        h[0] = "layer";
+        h[1] = "head";
+        h[2] = "score_foo";
+        h[3] = "score_bar";
+        int k = 4;
+        for (HeadScores.DatasetScores d : s.datasets()) {
+            h[k++] = d.name() + "_foo";
+            h[k++] = d.name() + "_bar";
+        }
+        return h;
+    }
+
+    static String of(AblationRanking a) {
+        Csv c = new Csv("layer", "head", "accuracy", "full_vocab_accuracy", "drop", "gold_prob_drop", "rank");
+        List<HeadId> rank = a.ranking();
+        double[][] acc = a.accuracy();
+        double[][] fv = a.fullVocabAccuracy();
+        double[][] drop = a.drop();
+        double[][] gp = a.goldProbDrop();
+        for (int l = a.fromLayer(); l < a.toLayer(); l++) {
+            for (int h = 0; h < a.nHeads(); h++) {
+                c.row(l, h, acc[l][h], fv[l][h], drop[l][h], gp[l][h], rank.indexOf(HeadId.of(l, h)) + 1);
+            }
+        }
+        return c.toString();
+    }
+
+    static String of(InContextHeadSet s) {
+        Csv c = new Csv("head", "layer", "group", "score_foo", "score_bar", "drop", "in_foo_top", "in_bar_top",
+                "in_ablation_top");
+        for (HeadId h : s.heads()) {
+            c.row(h, h.layer(), s.groupOf(h) == 0 ? "foo" : "bar", s.scores().score(0, h), s.scores().score(1, h),
+                    s.ablation() == null ? null : s.ablation().drop(h), s.fooTop().contains(h), s.barTop().contains(h),
+                    s.ablationTop().contains(h));
+        }
+        return c.toString();
+    }
+
+    static String of(InterventionResult r) {
+        Csv c = new Csv("condition", "gold", "heads", "n", "accuracy", "full_vocab_accuracy");
+        c.row("clean", "all", "", r.baseline().n(), r.baseline().accuracy(), r.baseline().fullVocabAccuracy());
+        c.row("in-context heads removed", "all", heads(r.heads()), r.ablated().n(), r.ablated().accuracy(),
+                r.ablated().fullVocabAccuracy());
+        for (InterventionResult.ControlDraw d : r.controls()) {
+            c.row("control " + d.draw(), "all", heads(d.heads()), d.accuracy().n(), d.accuracy().accuracy(),
+                    d.accuracy().fullVocabAccuracy());
+        }
+        c.row("control mean", "all", "", r.controls().size(), r.controlMean(), r.controlFullVocabMean());
+        c.row("control std", "all", "", r.controls().size(), r.controlStd(), r.controlFullVocabStd());
+        for (InterventionResult.LabelSpecific l : r.labelSpecific()) {
+            c.row("clean", l.goldLabel(), "", l.baseline().n(), l.baseline().accuracy(),
+                    l.baseline().fullVocabAccuracy());
+            c.row(l.group() + " removed", l.goldLabel(), heads(l.heads()), l.ablated().n(), l.ablated().accuracy(),
+                    l.ablated().fullVocabAccuracy());
+        }
+        return c.toString();
+    }
+
+    static String heads(List<HeadId> hs) {
+        return hs.stream().map(HeadId::toString).collect(Collectors.joining(" "));
+    }
+
+    static String of(ValueOutputAnalysis v) {
+        Csv c = new Csv("head", "group", "positions", "n", "mean_m", "std_m", "mean_m_foo_predicted",
+                "mean_m_bar_predicted", "mean_attention", "top_tokens");
+        for (ValueOutputAnalysis.HeadValueOutputs h : v.heads()) {
+            for (int k = 0; k < 2; k++) {
+                ValueOutputAnalysis.PositionStats s = k == 0 ? h.atFoo() : h.atBar();
+                c.row(h.head(), h.group(), k == 0 ? "foo" : "bar", s.n(), s.meanM(), s.stdM(), s.meanMFooPredicted(),
+                        s.meanMBarPredicted(), s.meanAttention(), tokens(s.topTokens()));
+            }
+        }
+        return c.toString();
+    }
+
+    static String examples(ValueOutputAnalysis v) {
+        Csv c = new Csv("prompt", "head", "position", "label", "attention", "m", "top_tokens");
+        for (ValueOutputAnalysis.PositionDetail d : v.examples()) {
+            c.row(d.prompt(), d.head(), d.position(), d.label(), d.attention(), d.m(), tokens(d.topTokens()));
+        }
+        return c.toString();
+    }
+
+    static String of(AttentionAnalysis a) {
+        Csv c = new Csv("layer", "head", "group_by", "foo_positions_foo_group", "foo_positions_bar_group",
+                "bar_positions_foo_group", "bar_positions_bar_group", "in_context_group");
+        double[][][] f = a.toFoo();
+        double[][][] b = a.toBar();
+        for (int l = 0; l < a.nLayers(); l++) {
+            for (int h = 0; h < a.nHeads(); h++) {
+                HeadId id = HeadId.of(l, h);
+                String g = a.heads().stream().filter(x -> x.head().equals(id)).map(AttentionAnalysis.HeadAttention::group)
+                        .findFirst().orElse("");
+                c.row(l, h, a.groupBy(), f[0][l][h], f[1][l][h], b[0][l][h], b[1][l][h], g);
+            }
+        }
+        return c.toString();
+    }
+
+    static String of(TwoTowersAnalysis t) {
+        Csv c = new Csv("prompt", "head", "demo", "position", "label", "score", "content", "positional", "attention",
+                "cosine", "jaccard");
+        for (TwoTowersAnalysis.TowerRow r : t.rows()) {
+            c.row(r.prompt(), r.head(), r.demo(), r.position(), r.label(), r.score(), r.content(), r.positional(),
+                    r.attention(), r.cosine(), r.jaccard());
+        }
+        return c.toString();
+    }
+
+    static String summary(TwoTowersAnalysis t) {
+        Csv c = new Csv("head", "group", "mean_score", "mean_content", "mean_positional", "score_cosine_pearson",
+                "score_cosine_spearman", "score_cosine_within_pearson", "score_jaccard_pearson",
+                "score_jaccard_spearman", "content_cosine_pearson", "content_jaccard_pearson", "swap_n",
+                "swap_attention_before", "swap_attention_after", "swap_argmax_before", "swap_argmax_after");
+        for (TwoTowersAnalysis.HeadTowers h : t.heads()) {
+            c.row(h.head(), h.group(), h.meanScore(), h.meanContent(), h.meanPositional(), h.scoreVsCosine().pearson(),
+                    h.scoreVsCosine().spearman(), h.scoreVsCosine().withinPromptPearson(), h.scoreVsJaccard().pearson(),
+                    h.scoreVsJaccard().spearman(), h.contentVsCosine().pearson(), h.contentVsJaccard().pearson(),
+                    h.swap().n(), h.swap().before(), h.swap().after(), h.swap().argmaxBefore(), h.swap().argmaxAfter());
+        }
+        return c.toString();
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.icl4j.heads;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.github.icl4j.HeadId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * JSON for every icl-heads result (Jackson): heads are written as {@code "L14H3"}, non-finite numbers as the
+ * strings {@code "NaN"}, {@code "Infinity"}. Results read back equal what was written.
+ *
+ * <pre>{@code
+ * String json = HeadsJson.write(set);
+ * InContextHeadSet again = HeadsJson.read(json, InContextHeadSet.class);
+ * }</pre>
+ */
+public final class HeadsJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new SimpleModule("icl-heads")
+                    .addSerializer(HeadId.class, new JsonSerializer<>() {
+                        @Override
+                        public void serialize(HeadId h, JsonGenerator g, SerializerProvider p) throws IOException {
+                            g.writeString(h.toString());
+                        }
+                    })
+                    .addDeserializer(HeadId.class, new JsonDeserializer<>() {
+                        @Override
+                        public HeadId deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                            return HeadId.parse(p.getValueAsString());
+                        }
+                    }))
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private HeadsJson() {
+    }
+
+    /** The shared mapper (configured as described above); do not reconfigure it. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** A result as indented JSON. */
+    public static String write(Object result) {
+        try {
+            return MAPPER.writeValueAsString(result);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + result.getClass().getSimpleName() + " as JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a result written by {@link #write(Object)}.
+     *
+     * @throws IllegalArgumentException when the text is not JSON of that type
+     */
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a " + type.getSimpleName() + " in JSON: " + e.getOriginalMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Writes text to {@code file} atomically: into a temporary file in the same folder, then moved over the target,
+     * so a reader never sees half a file.
+     */
+    public static void writeAtomically(Path file, String text) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,701 @@
+package io.github.icl4j.heads;
+
+import io.github.icl4j.HeadId;
+import io.github.icl4j.IclPrompt;
+import io.github.icl4j.LabelProbabilities;
+import io.github.icl4j.Model;
+import io.github.icl4j.PromptTokens;
+import io.github.icl4j.model.ModelConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Find the in-context heads of a model and show what they do (METHOD.md §2–4): the entry point of icl-heads.
+ *
+ * <pre>{@code
+ * InContextHeads ich = InContextHeads.of(model).topHeads(6, 6, 10);
+ * InContextHeadSet set = ich.find(Map.of("sst2", sst2Prompts, "agnews", agPrompts));
+ * System.out.println(set.describe());
+ * InterventionResult cut = ich.intervene(set, testPrompts);        // 0.876 → 0.244, control 0.85 ± 0.02
+ * ValueOutputAnalysis vo = ich.valueOutputs(set, testPrompts);     // label features at label positions
+ * AttentionAnalysis att = ich.attention(set, testPrompts);         // foo-predicted vs bar-predicted
+ * TwoTowersAnalysis towers = ich.twoTowers(set, testPrompts);      // q·k as a similarity metric
+ * ich.report(set, testPrompts).write(Path.of("report"));           // HTML, JSON and CSV
+ * }</pre>
+ * Immutable: every option returns a new instance, so one can branch from another. Each analysis runs its forward
+ * passes in batches, each inside its own native scope, and returns records of plain Java data. The model stays
+ * owned by the caller.
+ */
+public final class InContextHeads {
+    private static final Logger LOG = LoggerFactory.getLogger(InContextHeads.class);
+
+    private final Model model;
+    private final HeadOptions options;
+
+    private InContextHeads(Model model, HeadOptions options) {
+        this.model = model;
+        this.options = options;
+    }
+
+    /**
+     * Starts an analysis of {@code model} with {@link HeadOptions#defaults()}.
+     *
+     * @throws IllegalArgumentException when the model is null or closed
+     */
+    public static InContextHeads of(Model model) {
+        if (model == null) {
+            throw new IllegalArgumentException("model must not be null");
+        }
+        if (model.isClosed()) {
+            throw new IllegalArgumentException("model " + model.source() + " is closed");
+        }
+        return new InContextHeads(model, HeadOptions.defaults());
+    }
+
+    /** The model analysed. */
+    public Model model() {
+        return model;
+    }
+
+    /** The options in force. */
+    public HeadOptions options() {
+        return options;
+    }
+
+    /** The same analysis with other options. */
+    public InContextHeads options(HeadOptions o) {
+        if (o == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        return new InContextHeads(model, o);
+    }
+
+    /** Sizes of the foo-score, bar-score and ablation top lists (METHOD default 10, 10, 10). */
+    public InContextHeads topHeads(int foo, int bar, int ablation) {
+        return options(options.withTopHeads(foo, bar, ablation));
+    }
+
+    /**
+     * Scans layers {@code [from, to)} in the ablation ranking instead of the upper half.
+     *
+     * @throws IllegalArgumentException when the range is empty or outside the model
+     */
+    public InContextHeads ablationLayers(int from, int to) {
+        HeadOptions o = options.withAblationLayers(from, to);
+        o.ablationLayers(model.config().nLayers());
+        return options(o);
+    }
+
+    /** Prompts per forward pass. */
+    public InContextHeads batchSize(int prompts) {
+        return options(options.withBatch(prompts, options.maxBatchRows()));
+    }
+
+    // ------------------------------------------------------------------ §3.1 scores
+
+    /** {@link #scores(Map)} of one data set named "prompts". */
+    public HeadScores scores(List<? extends PromptTokens> prompts) {
+        return scores(Map.of("prompts", prompts));
+    }
+
+    /**
+     * The log-probability increase of every head for each label word (METHOD §3.1), from one forward pass per
+     * prompt batch, averaged over examples ({@link HeadOptions#scoreExamples()}) and data sets
+     * ({@link HeadOptions#datasetAveraging()}).
+     *
+     * @throws IllegalArgumentException for no prompts, prompts without two shared label token ids, or (with
+     *                                  {@code GOLD_ONLY}) a query without a gold label
+     */
+    public HeadScores scores(Map<String, ? extends List<? extends PromptTokens>> byDataset) {
+        Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
+        ModelConfig c = model.config();
+        int nL = c.nLayers();
+        int nH = c.nHeads();
+        boolean goldOnly = options.scoreExamples() == HeadOptions.ScoreExamples.GOLD_ONLY;
+        long[] ids = commonLabelIds(sets, "scores", goldOnly, false);
+        List<HeadScores.DatasetScores> per = new ArrayList<>();
+        List<double[][][]> means = new ArrayList<>();
+        List<int[]> counts = new ArrayList<>();
+        double[][][] pooled = new double[2][nL][nH];
+        int[] pooledN = new int[2];
+        for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
+            long t0 = System.nanoTime();
+            List<PromptTokens> ps = e.getValue();
+            float[][][][] s = Scoring.perPrompt(model, ps, ids, options.unembedBias(), options.batchSize());
+            double[][][] sum = new double[2][nL][nH];
+            int[] n = new int[2];
+            for (int i = 0; i < ps.size(); i++) {
+                for (int k = 0; k < 2; k++) {
+                    if (goldOnly && ps.get(i).queryLabel() != k) {
+                        continue;
+                    }
+                    n[k]++;
+                    for (int l = 0; l < nL; l++) {
+                        for (int h = 0; h < nH; h++) {
+                            sum[k][l][h] += s[i][k][l][h];
+                        }
+                    }
+                }
+            }
+            double[][][] mean = new double[2][nL][nH];
+            for (int k = 0; k < 2; k++) {
+                pooledN[k] += n[k];
+                for (int l = 0; l < nL; l++) {
+                    for (int h = 0; h < nH; h++) {
+                        pooled[k][l][h] += sum[k][l][h];
+                        mean[k][l][h] = n[k] == 0 ? Double.NaN : sum[k][l][h] / n[k];
+                    }
+                }
+            }
+            per.add(new HeadScores.DatasetScores(e.getKey(), ps.size(), n, mean));
+            means.add(mean);
+            counts.add(n);
+            LOG.info("scored {} heads on {} prompts of {} in {} ms", nL * nH, ps.size(), e.getKey(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+        double[][][] combined = new double[2][nL][nH];
+        for (int k = 0; k < 2; k++) {
+            if (pooledN[k] == 0) {
+                throw new IllegalArgumentException("no example has gold label " + k + " ('"
+                        + PromptChecks.decode(model, ids[k]) + "'); scoring with GOLD_ONLY needs examples of both "
+                        + "labels (or use ScoreExamples.ALL)");
+            }
+            for (int l = 0; l < nL; l++) {
+                for (int h = 0; h < nH; h++) {
+                    if (options.datasetAveraging() == HeadOptions.DatasetAveraging.POOLED) {
+                        combined[k][l][h] = pooled[k][l][h] / pooledN[k];
+                    } else {
+                        double s = 0;
+                        int m = 0;
+                        for (int d = 0; d < means.size(); d++) {
+                            if (counts.get(d)[k] > 0) {
+                                s += means.get(d)[k][l][h];
+                                m++;
+                            }
+                        }
+                        combined[k][l][h] = s / m;
+                    }
+                }
+            }
+        }
+        return new HeadScores(PromptChecks.words(model, ids), ids, nL, nH, options.scoreExamples(),
+                options.datasetAveraging(), per, combined);
+    }
+
+    // ------------------------------------------------------------------ §3.2 ablation
+
+    /** {@link #ablationRanking(Map)} of one data set named "prompts". */
+    public AblationRanking ablationRanking(List<? extends PromptTokens> prompts) {
+        return ablationRanking(Map.of("prompts", prompts));
+    }
+
+    /**
+     * The accuracy drop when each head of the scanned layers ({@link HeadOptions#ablationLayers(int)}) is removed
+     * (METHOD §3.2). Several ablations share each forward pass: the prompt batch is replicated once per head of a
+     * layer and each copy loses a different head; each pass starts at the ablated layer from the clean residual.
+     *
+     * @throws IllegalArgumentException for bad prompts (see {@link #scores(Map)}; a gold label is required) or a
+     *                                  layer range outside the model
+     */
+    public AblationRanking ablationRanking(Map<String, ? extends List<? extends PromptTokens>> byDataset) {
+        Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
+        ModelConfig c = model.config();
+        int nL = c.nLayers();
+        int nH = c.nHeads();
+        int[] range = options.ablationLayers(nL);
+        if (range[0] >= nL) {
+            throw new IllegalArgumentException("ablation layers [" + range[0] + ", " + range[1] + ") out of range [0, "
+                    + nL + ") for a model of " + nL + " layers");
+        }
+        long[] ids = commonLabelIds(sets, "ablationRanking", true, false);
+        List<List<HeadId>> conditions = new ArrayList<>();
+        conditions.add(List.of());
+        for (int l = range[0]; l < range[1]; l++) {
+            for (int h = 0; h < nH; h++) {
+                conditions.add(List.of(HeadId.of(l, h)));
+            }
+        }
+        Ablations engine = new Ablations(model);
+        List<AblationRanking.DatasetAblation> per = new ArrayList<>();
+        List<double[][][]> parts = new ArrayList<>(); // {accuracy, fullVocab, goldProbDrop} per data set
+        for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
+            long t0 = System.nanoTime();
+            List<PromptTokens> ps = e.getValue();
+            LabelProbabilities.Row[][] rows = engine.run(ps, conditions, ids, options.ablateAt(), options.batchSize(),
+                    options.maxBatchRows());
+            double[] base = accuracy(rows[0]);
+            double[][] acc = Arr.nan(nL, nH);
+            double[][] fv = Arr.nan(nL, nH);
+            double[][] gp = Arr.nan(nL, nH);
+            for (int ci = 1; ci < conditions.size(); ci++) {
+                HeadId h = conditions.get(ci).get(0);
+                double[] a = accuracy(rows[ci]);
+                acc[h.layer()][h.head()] = a[0];
+                fv[h.layer()][h.head()] = a[1];
+                double d = 0;
+                for (int i = 0; i < ps.size(); i++) {
+                    int g = rows[0][i].gold();
+                    d += rows[0][i].prob(g) - rows[ci][i].prob(g);
+                }
+                gp[h.layer()][h.head()] = d / ps.size();
+            }
+            per.add(new AblationRanking.DatasetAblation(e.getKey(), ps.size(), base[0], base[1], acc, fv, gp));
+            parts.add(new double[][][] {acc, fv, gp});
+            LOG.info("ablated {} heads on {} prompts of {} in {} ms", conditions.size() - 1, ps.size(), e.getKey(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        }
+        boolean pooled = options.datasetAveraging() == HeadOptions.DatasetAveraging.POOLED;
+        double total = per.stream().mapToInt(AblationRanking.DatasetAblation::prompts).sum();
+        double baseA = 0;
+        double baseB = 0;
+        double[][] acc = Arr.nan(nL, nH);
+        double[][] fv = Arr.nan(nL, nH);
+        double[][] gp = Arr.nan(nL, nH);
+        double[][] drop = Arr.nan(nL, nH);
+        for (AblationRanking.DatasetAblation d : per) {
+            double w = pooled ? d.prompts() / total : 1.0 / per.size();
+            baseA += w * d.baselineAccuracy();
+            baseB += w * d.baselineFullVocabAccuracy();
+        }
+        for (int l = range[0]; l < range[1]; l++) {
+            for (int h = 0; h < nH; h++) {
+                double a = 0;
+                double b = 0;
+                double g = 0;
+                for (int d = 0; d < per.size(); d++) {
+                    double w = pooled ? per.get(d).prompts() / total : 1.0 / per.size();
+                    a += w * parts.get(d)[0][l][h];
+                    b += w * parts.get(d)[1][l][h];
+                    g += w * parts.get(d)[2][l][h];
+                }
+                acc[l][h] = a;
+                fv[l][h] = b;
+                gp[l][h] = g;
+                drop[l][h] = options.protocol() == HeadOptions.Protocol.LABEL_ARGMAX ? baseA - a : baseB - b;
+            }
+        }
+        return new AblationRanking(nL, nH, range[0], range[1], options.protocol(), options.ablateAt(),
+                options.datasetAveraging(), per, baseA, baseB, acc, fv, drop, gp);
+    }
+
+    /** {protocol (a), protocol (b)} accuracy of outcome rows (all have gold labels). */
+    static double[] accuracy(LabelProbabilities.Row[] rows) {
+        int a = 0;
+        int b = 0;
+        for (LabelProbabilities.Row r : rows) {
+            a += r.correct() ? 1 : 0;
+            b += r.fullVocabCorrect() ? 1 : 0;
+        }
+        return new double[] {(double) a / rows.length, (double) b / rows.length};
+    }
+
+    // ------------------------------------------------------------------ §3.3 selection
+
+    /** {@link #find(Map)} on one data set named "prompts". */
+    public InContextHeadSet find(List<? extends PromptTokens> prompts) {
+        return find(Map.of("prompts", prompts));
+    }
+
+    /**
+     * Scores, ablation ranking and selection in one call (METHOD §3.1–3.3). With {@link HeadOptions.Merge#SCORES_ONLY}
+     * and {@code topAblation} 0 the ablation ranking is skipped.
+     */
+    public InContextHeadSet find(Map<String, ? extends List<? extends PromptTokens>> byDataset) {
+        HeadScores s = scores(byDataset);
+        boolean needAblation = options.merge() != HeadOptions.Merge.SCORES_ONLY || options.topAblation() > 0;
+        AblationRanking a = needAblation ? ablationRanking(byDataset) : null;
+        return select(s, a);
+    }
+
+    /**
+     * Merges the top lists of the rankings into the in-context head set (METHOD §3.3, sizes and merge rule from
+     * the options).
+     *
+     * @param ablation the ablation ranking, or null for {@link HeadOptions.Merge#SCORES_ONLY}
+     * @throws IllegalArgumentException when a top size exceeds the heads available, or the merge rule needs an
+     *                                  ablation ranking and none is given
+     */
+    public InContextHeadSet select(HeadScores scores, AblationRanking ablation) {
+        if (scores == null) {
+            throw new IllegalArgumentException("scores must not be null");
+        }
+        ModelConfig c = model.config();
+        if (scores.nLayers() != c.nLayers() || scores.nHeads() != c.nHeads()) {
+            throw new IllegalArgumentException("scores of a " + scores.nLayers() + " × " + scores.nHeads()
+                    + " model do not fit this " + c.nLayers() + " × " + c.nHeads() + " model");
+        }
+        if (ablation == null && options.merge() != HeadOptions.Merge.SCORES_ONLY) {
+            throw new IllegalArgumentException("merge " + options.merge() + " needs an ablation ranking; got none "
+                    + "(use Merge.SCORES_ONLY to select on scores alone)");
+        }
+        List<HeadId> fooTop = scores.top(0, options.topFoo());
+        List<HeadId> barTop = scores.top(1, options.topBar());
+        List<HeadId> ablTop = ablation == null ? List.of() : ablation.top(options.topAblation());
+        Set<HeadId> chosen = new TreeSet<>();
+        switch (options.merge()) {
+            case UNION -> {
+                chosen.addAll(fooTop);
+                chosen.addAll(barTop);
+                chosen.addAll(ablTop);
+            }
+            case SCORES_ONLY -> {
+                chosen.addAll(fooTop);
+                chosen.addAll(barTop);
+            }
+            case SCORES_AND_ABLATION -> {
+                chosen.addAll(fooTop);
+                chosen.addAll(barTop);
+                chosen.retainAll(new LinkedHashSet<>(ablTop));
+            }
+            default -> throw new IllegalStateException("unknown merge " + options.merge());
+        }
+        List<HeadId> foo = new ArrayList<>();
+        List<HeadId> bar = new ArrayList<>();
+        for (HeadId h : chosen) {
+            (scores.score(0, h) >= scores.score(1, h) ? foo : bar).add(h);
+        }
+        return new InContextHeadSet(model.toString(), new ArrayList<>(chosen), foo, bar, fooTop, barTop, ablTop, scores,
+                ablation, options);
+    }
+
+    // ------------------------------------------------------------------ §3.4 intervention
+
+    /**
+     * Accuracy with the set's heads removed, beside the clean model, a control of random heads from the same layers
+     * ({@link HeadOptions#controlDraws()} seeded draws) and the label-specific effects (METHOD §3.4). All
+     * conditions share the forward passes ({@code [conditions × prompts]} batches).
+     *
+     * @throws IllegalArgumentException for an empty set, prompts without gold labels, or a control that cannot be
+     *                                  drawn (too few other heads in a layer)
+     */
+    public InterventionResult intervene(InContextHeadSet set, List<? extends PromptTokens> prompts) {
+        checkSet(set);
+        long[] ids = PromptChecks.check(model, "intervene", prompts, true, false);
+        List<List<HeadId>> draws = controlDraws(set.heads(), model.config().nHeads(), options.controlDraws(),
+                options.controlSeed(), options.controlPool());
+        List<List<HeadId>> conditions = new ArrayList<>();
+        conditions.add(List.of());
+        conditions.add(set.heads());
+        conditions.add(set.fooHeads());
+        conditions.add(set.barHeads());
+        conditions.addAll(draws);
+        long t0 = System.nanoTime();
+        LabelProbabilities.Row[][] rows = new Ablations(model).run(prompts, conditions, ids, options.ablateAt(),
+                options.batchSize(), options.maxBatchRows());
+        LOG.info("intervention: {} conditions on {} prompts in {} ms", conditions.size(), prompts.size(),
+                (System.nanoTime() - t0) / 1_000_000);
+        List<InterventionResult.ControlDraw> controls = new ArrayList<>();
+        double[] ca = new double[draws.size()];
+        double[] cb = new double[draws.size()];
+        for (int d = 0; d < draws.size(); d++) {
+            InterventionResult.Accuracy a = acc(rows[4 + d], -1);
+            controls.add(new InterventionResult.ControlDraw(d, draws.get(d), a));
+            ca[d] = a.accuracy();
+            cb[d] = a.fullVocabAccuracy();
+        }
+        List<InterventionResult.LabelSpecific> specific = new ArrayList<>();
+        String[] names = {"foo heads", "bar heads"};
+        List<List<HeadId>> groups = List.of(set.fooHeads(), set.barHeads());
+        for (int g = 0; g < 2; g++) {
+            if (groups.get(g).isEmpty()) {
+                continue;
+            }
+            for (int gold = 0; gold < 2; gold++) {
+                InterventionResult.Accuracy base = acc(rows[0], gold);
+                if (base.n() == 0) {
+                    continue;
+                }
+                specific.add(new InterventionResult.LabelSpecific(names[g], groups.get(g), gold, base,
+                        acc(rows[2 + g], gold)));
+            }
+        }
+        return new InterventionResult(set.heads(), prompts.size(), acc(rows[0], -1), acc(rows[1], -1), controls,
+                Arr.mean(ca), Arr.std(ca), Arr.mean(cb), Arr.std(cb), specific, options.controlPool(),
+                options.controlSeed());
+    }
+
+    /** Accuracy over rows whose gold is {@code gold} (-1: all). */
+    private static InterventionResult.Accuracy acc(LabelProbabilities.Row[] rows, int gold) {
+        int n = 0;
+        int a = 0;
+        int b = 0;
+        for (LabelProbabilities.Row r : rows) {
+            if (gold >= 0 && r.gold() != gold) {
+                continue;
+            }
+            n++;
+            a += r.correct() ? 1 : 0;
+            b += r.fullVocabCorrect() ? 1 : 0;
+        }
+        return new InterventionResult.Accuracy(n, n == 0 ? Double.NaN : (double) a / n,
+                n == 0 ? Double.NaN : (double) b / n);
+    }
+
+    /**
+     * Random head sets for the control: each as many heads as {@code heads}, from the same layers, never one of
+     * {@code heads}; draw {@code d} is reproducible from {@code seed}.
+     *
+     * @throws IllegalArgumentException when a layer has too few other heads to draw from
+     */
+    static List<List<HeadId>> controlDraws(List<HeadId> heads, int nHeads, int draws, long seed,
+            HeadOptions.ControlPool pool) {
+        Map<Integer, Integer> perLayer = new TreeMap<>();
+        heads.forEach(h -> perLayer.merge(h.layer(), 1, Integer::sum));
+        Set<HeadId> taken = new TreeSet<>(heads);
+        Map<Integer, List<HeadId>> others = new TreeMap<>();
+        for (int l : perLayer.keySet()) {
+            List<HeadId> o = new ArrayList<>();
+            for (int h = 0; h < nHeads; h++) {
+                if (!taken.contains(HeadId.of(l, h))) {
+                    o.add(HeadId.of(l, h));
+                }
+            }
+            others.put(l, o);
+        }
+        if (pool == HeadOptions.ControlPool.SAME_LAYER_COUNTS) {
+            perLayer.forEach((l, n) -> {
+                if (others.get(l).size() < n) {
+                    throw new IllegalArgumentException("control: layer " + l + " has " + n + " selected heads but only "
+                            + others.get(l).size() + " other heads of " + nHeads + " to draw from; use "
+                            + "ControlPool.SAME_LAYERS_POOLED or fewer heads");
+                }
+            });
+        } else {
+            int avail = others.values().stream().mapToInt(List::size).sum();
+            if (avail < heads.size()) {
+                throw new IllegalArgumentException("control: the layers " + perLayer.keySet() + " have " + avail
+                        + " heads besides the " + heads.size() + " selected; a control needs " + heads.size());
+            }
+        }
+        Random rng = new Random(seed);
+        List<List<HeadId>> out = new ArrayList<>();
+        for (int d = 0; d < draws; d++) {
+            Set<HeadId> drawn = new TreeSet<>();
+            if (pool == HeadOptions.ControlPool.SAME_LAYER_COUNTS) {
+                for (Map.Entry<Integer, Integer> e : perLayer.entrySet()) {
+                    List<HeadId> o = new ArrayList<>(others.get(e.getKey()));
+                    Collections.shuffle(o, rng);
+                    drawn.addAll(o.subList(0, e.getValue()));
+                }
+            } else {
+                List<HeadId> o = new ArrayList<>();
+                others.values().forEach(o::addAll);
+                Collections.shuffle(o, rng);
+                drawn.addAll(o.subList(0, heads.size()));
+            }
+            out.add(List.copyOf(drawn));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ §4 what the heads do
+
+    /**
+     * The value-output analysis of METHOD §4: each in-context head's weighted value-output vectors at the label
+     * positions, projected with the fixed scale: top tokens and the logit-minus {@code M = log p(foo) − log p(bar)},
+     * per head and position type and per head group.
+     *
+     * @throws IllegalArgumentException for an empty set or prompts without label positions
+     */
+    public ValueOutputAnalysis valueOutputs(InContextHeadSet set, List<? extends PromptTokens> prompts) {
+        checkSet(set);
+        long[] ids = PromptChecks.check(model, "valueOutputs", prompts, false, true);
+        return ValueOutputs.analyse(model, set, prompts, ids, options);
+    }
+
+    /**
+     * The value-output vectors of one head at every position {@code p <= last} of one prompt, weighted by the
+     * last position's attention when {@link HeadOptions#weightByAttention()} ({@code α_p · v_p W_O^h}):
+     * {@code [last + 1][dModel]}. Weighted, they sum to the head's output at the last position
+     * ({@code hook_result}).
+     */
+    public float[][] weightedValueOutputs(PromptTokens prompt, HeadId head) {
+        if (prompt == null || head == null) {
+            throw new IllegalArgumentException("prompt and head must not be null");
+        }
+        return ValueOutputs.allPositions(model, prompt, head, options.weightByAttention());
+    }
+
+    /**
+     * The attention analysis of METHOD §4: every head's summed attention from the last position to the foo and to
+     * the bar positions, by group of examples ({@link HeadOptions#attentionGroupBy()}), and the relative change
+     * from the foo group to the bar group for the set's heads.
+     *
+     * @throws IllegalArgumentException for an empty set, prompts without label positions, or (grouping by gold)
+     *                                  prompts without gold labels
+     */
+    public AttentionAnalysis attention(InContextHeadSet set, List<? extends PromptTokens> prompts) {
+        checkSet(set);
+        boolean byGold = options.attentionGroupBy() == HeadOptions.GroupBy.GOLD;
+        long[] ids = PromptChecks.check(model, "attention", prompts, byGold, true);
+        ModelConfig c = model.config();
+        int nL = c.nLayers();
+        int nH = c.nHeads();
+        boolean[] all = new boolean[nL];
+        java.util.Arrays.fill(all, true);
+        int[][] positions = new int[prompts.size()][];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = prompts.get(i).labelPositions();
+        }
+        LastRowAttention.Result r = LastRowAttention.run(model, prompts, all, positions, ids, options.batchSize());
+        double[][][] foo = new double[2][nL][nH];
+        double[][][] bar = new double[2][nL][nH];
+        int[] n = new int[2];
+        for (int i = 0; i < prompts.size(); i++) {
+            int g = byGold ? prompts.get(i).queryLabel() : r.outcomes()[i].predicted();
+            n[g]++;
+            int[] labels = prompts.get(i).demoLabels();
+            for (int l = 0; l < nL; l++) {
+                for (int h = 0; h < nH; h++) {
+                    float[] w = r.weights()[i][l][h];
+                    for (int j = 0; j < w.length; j++) {
+                        (labels[j] == 0 ? foo : bar)[g][l][h] += w[j];
+                    }
+                }
+            }
+        }
+        for (int g = 0; g < 2; g++) {
+            for (int l = 0; l < nL; l++) {
+                for (int h = 0; h < nH; h++) {
+                    foo[g][l][h] = n[g] == 0 ? Double.NaN : foo[g][l][h] / n[g];
+                    bar[g][l][h] = n[g] == 0 ? Double.NaN : bar[g][l][h] / n[g];
+                }
+            }
+        }
+        List<AttentionAnalysis.HeadAttention> heads = new ArrayList<>();
+        for (HeadId h : set.heads()) {
+            double f0 = foo[0][h.layer()][h.head()];
+            double f1 = foo[1][h.layer()][h.head()];
+            double b0 = bar[0][h.layer()][h.head()];
+            double b1 = bar[1][h.layer()][h.head()];
+            heads.add(new AttentionAnalysis.HeadAttention(h, set.groupOf(h) == 0 ? "foo" : "bar", f0, f1,
+                    (f1 - f0) / f0, b0, b1, (b1 - b0) / b0));
+        }
+        return new AttentionAnalysis(options.attentionGroupBy(), nL, nH, n, foo, bar, heads);
+    }
+
+    /**
+     * The two-tower analysis of METHOD §4 for the set's heads: per label position the query-key score, its content
+     * and positional parts, their correlation with the similarity of the query sentence to each demonstration
+     * (cosine of mean ln1-normalised residuals, and token Jaccard), and the swap test.
+     *
+     * @throws IllegalArgumentException for an empty set or prompts without label positions
+     */
+    public TwoTowersAnalysis twoTowers(InContextHeadSet set, List<IclPrompt> prompts) {
+        checkSet(set);
+        return twoTowers(set.heads(), h -> set.groupOf(h) == 0 ? "foo" : "bar", prompts);
+    }
+
+    /** {@link #twoTowers(InContextHeadSet, List)} for any heads. */
+    public TwoTowersAnalysis twoTowers(List<HeadId> heads, List<IclPrompt> prompts) {
+        return twoTowers(heads, h -> "", prompts);
+    }
+
+    private TwoTowersAnalysis twoTowers(List<HeadId> heads, java.util.function.Function<HeadId, String> groupOf,
+            List<IclPrompt> prompts) {
+        if (heads == null || heads.isEmpty()) {
+            throw new IllegalArgumentException("twoTowers needs at least one head; got none");
+        }
+        ModelConfig c = model.config();
+        heads.forEach(h -> h.checkIn(c.nLayers(), c.nHeads()));
+        long[] ids = PromptChecks.check(model, "twoTowers", prompts, false, true);
+        return Towers.analyse(model, List.copyOf(new TreeSet<>(heads)), groupOf, prompts, ids, options);
+    }
+
+    // ------------------------------------------------------------------ §8 report
+
+    /**
+     * Runs every analysis of the set on {@code prompts} (the intervention only when every query has a gold label)
+     * and gathers them, with the heads' attention over the first {@link HeadOptions#examplePrompts()} prompts,
+     * into a report that writes HTML, JSON and CSV.
+     *
+     * @throws IllegalArgumentException for an empty set or prompts without label positions
+     */
+    public HeadsReport report(InContextHeadSet set, List<IclPrompt> prompts) {
+        checkSet(set);
+        long[] ids = PromptChecks.check(model, "report", prompts, false, true);
+        boolean gold = prompts.stream().allMatch(p -> p.queryLabel() == 0 || p.queryLabel() == 1);
+        if (!gold) {
+            LOG.info("report: some queries have no gold label; the intervention experiment is left out");
+        }
+        InterventionResult iv = gold ? intervene(set, prompts) : null;
+        ValueOutputAnalysis vo = valueOutputs(set, prompts);
+        AttentionAnalysis att = gold || options.attentionGroupBy() == HeadOptions.GroupBy.PREDICTION
+                ? attention(set, prompts) : null;
+        TwoTowersAnalysis towers = twoTowers(set, prompts);
+        List<IclPrompt> shown = prompts.subList(0, Math.min(prompts.size(), options.examplePrompts()));
+        List<HeadsReport.ExamplePrompt> examples = new ArrayList<>();
+        if (!shown.isEmpty()) {
+            boolean[] layers = new boolean[model.config().nLayers()];
+            set.heads().forEach(h -> layers[h.layer()] = true);
+            int[][] all = new int[shown.size()][];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = java.util.stream.IntStream.rangeClosed(0, shown.get(i).lastPosition()).toArray();
+            }
+            LastRowAttention.Result r = LastRowAttention.run(model, shown, layers, all, ids, options.batchSize());
+            for (int i = 0; i < shown.size(); i++) {
+                IclPrompt p = shown.get(i);
+                List<String> toks = new ArrayList<>();
+                long[] t = p.ids();
+                for (int j = 0; j <= p.lastPosition(); j++) {
+                    toks.add(PromptChecks.decode(model, t[j]));
+                }
+                List<HeadsReport.HeadRow> rows = new ArrayList<>();
+                for (HeadId h : set.heads()) {
+                    rows.add(new HeadsReport.HeadRow(h, r.weights()[i][h.layer()][h.head()]));
+                }
+                examples.add(new HeadsReport.ExamplePrompt(i, toks, p.labelPositions(), p.demoLabels(), p.queryLabel(),
+                        r.outcomes()[i].predicted(), rows));
+            }
+        }
+        return new HeadsReport("In-context heads of " + model.config().modelType() + " (" + model.config().nLayers()
+                + " × " + model.config().nHeads() + " heads)", set, iv, vo, att, towers, examples);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private long[] commonLabelIds(Map<String, List<PromptTokens>> sets, String what, boolean needGold,
+            boolean needLabels) {
+        long[] ids = null;
+        String first = null;
+        for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
+            long[] l = PromptChecks.check(model, what + " of data set '" + e.getKey() + "'", e.getValue(), needGold,
+                    needLabels);
+            if (ids == null) {
+                ids = l;
+                first = e.getKey();
+            } else if (!java.util.Arrays.equals(ids, l)) {
+                throw new IllegalArgumentException(what + ": data set '" + e.getKey() + "' has label token ids "
+                        + java.util.Arrays.toString(l) + " but '" + first + "' has " + java.util.Arrays.toString(ids)
+                        + "; all data sets must share their label words");
+            }
+        }
+        return ids;
+    }
+
+    private void checkSet(InContextHeadSet set) {
+        if (set == null) {
+            throw new IllegalArgumentException("head set must not be null");
+        }
+        if (set.heads().isEmpty()) {
+            throw new IllegalArgumentException("the head set is empty; nothing to analyse (" + set + ")");
+        }
+        ModelConfig c = model.config();
+        set.heads().forEach(h -> h.checkIn(c.nLayers(), c.nHeads()));
+    }
+
+    /** {@code InContextHeads[llama[...], HeadOptions[...]]}. */
+    @Override
+    public String toString() {
+        return "InContextHeads[" + model + ", " + options + "]";
+    }
+}

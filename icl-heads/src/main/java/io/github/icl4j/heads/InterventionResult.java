@@ -1,0 +1,122 @@
+package io.github.icl4j.heads;
+
+import io.github.icl4j.HeadId;
+import java.util.List;
+
+/**
+ * METHOD §3.4: accuracy with the in-context heads removed, beside the clean model and a control of as many random
+ * heads from the same layers (several seeded draws, mean ± standard deviation), and the label-specific effects:
+ * foo heads removed on gold-foo and on gold-bar examples, bar heads likewise.
+ *
+ * @param heads                the removed heads
+ * @param prompts              prompts evaluated
+ * @param baseline             the clean model
+ * @param ablated              the selected heads removed
+ * @param controls             one entry per control draw
+ * @param controlMean          mean protocol-(a) accuracy of the control draws (NaN without draws)
+ * @param controlStd           their sample standard deviation (NaN below two draws)
+ * @param controlFullVocabMean mean protocol-(b) accuracy of the control draws
+ * @param controlFullVocabStd  its standard deviation
+ * @param labelSpecific        foo heads and bar heads removed, on gold-foo and gold-bar examples separately
+ * @param controlPool          where control heads were drawn
+ * @param controlSeed          the seed of the draws
+ */
+public record InterventionResult(List<HeadId> heads, int prompts, Accuracy baseline, Accuracy ablated,
+        List<ControlDraw> controls, double controlMean, double controlStd, double controlFullVocabMean,
+        double controlFullVocabStd, List<LabelSpecific> labelSpecific, HeadOptions.ControlPool controlPool,
+        long controlSeed) {
+
+    /**
+     * Accuracy under both protocols.
+     *
+     * @param n                 examples
+     * @param accuracy          protocol (a): argmax over the label tokens is the gold label
+     * @param fullVocabAccuracy protocol (b): argmax over the vocabulary is the gold label token
+     */
+    public record Accuracy(int n, double accuracy, double fullVocabAccuracy) {
+        /** {@code 0.875 / 0.600 (n=40)}. */
+        @Override
+        public String toString() {
+            return Arr.f3(accuracy) + " / " + Arr.f3(fullVocabAccuracy) + " (n=" + n + ")";
+        }
+    }
+
+    /**
+     * One control draw.
+     *
+     * @param draw     index of the draw, from 0
+     * @param heads    the random heads removed
+     * @param accuracy the accuracy with them removed
+     */
+    public record ControlDraw(int draw, List<HeadId> heads, Accuracy accuracy) {
+        /** Copies the list. */
+        public ControlDraw {
+            heads = List.copyOf(heads);
+        }
+    }
+
+    /**
+     * One group of heads removed, measured on the examples of one gold label.
+     *
+     * @param group     "foo heads" or "bar heads"
+     * @param heads     the heads removed
+     * @param goldLabel the gold label of the examples (0 foo, 1 bar)
+     * @param baseline  the clean model on those examples
+     * @param ablated   with the group removed
+     */
+    public record LabelSpecific(String group, List<HeadId> heads, int goldLabel, Accuracy baseline, Accuracy ablated) {
+        /** Copies the list. */
+        public LabelSpecific {
+            heads = List.copyOf(heads);
+        }
+
+        /** Ablated minus baseline accuracy (protocol a). */
+        public double change() {
+            return ablated.accuracy() - baseline.accuracy();
+        }
+
+        /** {@code foo heads on gold 0: 0.900 → 0.300}. */
+        @Override
+        public String toString() {
+            return group + " on gold " + goldLabel + ": " + Arr.f3(baseline.accuracy()) + " → "
+                    + Arr.f3(ablated.accuracy()) + " (n=" + baseline.n() + ")";
+        }
+    }
+
+    /** Copies the lists. */
+    public InterventionResult {
+        heads = List.copyOf(heads);
+        controls = List.copyOf(controls);
+        labelSpecific = List.copyOf(labelSpecific);
+    }
+
+    /** Every condition's accuracy (clean, removed, each control draw, label-specific) as CSV (header row first). */
+    public String toCsv() {
+        return Csv.of(this);
+    }
+
+    /** A readable summary over several lines. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Intervention on ").append(heads.size()).append(" heads ").append(heads).append(", ")
+                .append(prompts).append(" prompts (accuracy label-argmax / full-vocabulary)\n");
+        sb.append("  clean model        ").append(baseline).append('\n');
+        sb.append("  in-context removed ").append(ablated).append('\n');
+        sb.append("  random control     ").append(Arr.f3(controlMean)).append(" ± ").append(Arr.f3(controlStd))
+                .append(" / ").append(Arr.f3(controlFullVocabMean)).append(" ± ").append(Arr.f3(controlFullVocabStd))
+                .append(" (").append(controls.size()).append(" draws, ").append(controlPool).append(", seed ")
+                .append(controlSeed).append(")\n");
+        for (LabelSpecific l : labelSpecific) {
+            sb.append("  ").append(l).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** {@code InterventionResult[12 heads, 40 prompts: 0.875 → 0.250, control 0.850 ± 0.020]}. */
+    @Override
+    public String toString() {
+        return "InterventionResult[" + heads.size() + " heads, " + prompts + " prompts: " + Arr.f3(baseline.accuracy())
+                + " → " + Arr.f3(ablated.accuracy()) + ", control " + Arr.f3(controlMean) + " ± " + Arr.f3(controlStd)
+                + " (" + controls.size() + " draws)]";
+    }
+}

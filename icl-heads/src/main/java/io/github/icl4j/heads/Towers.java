@@ -1,0 +1,310 @@
+package io.github.icl4j.heads;
+
+import io.github.icl4j.HeadId;
+import io.github.icl4j.HookPoint;
+import io.github.icl4j.Hooks;
+import io.github.icl4j.IclPrompt;
+import io.github.icl4j.LabelProbabilities;
+import io.github.icl4j.Model;
+import io.github.icl4j.PromptTokens;
+import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.runtime.Tensors;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/** The two-tower measurements of METHOD §4 and the swap test. */
+final class Towers {
+    private Towers() {
+    }
+
+    /** A prompt with the query sentence's tokens replaced by one demonstration's. */
+    record Swapped(long[] tokenIds, int[] labelPositions, int[] demoLabels, long[] labelTokenIds, int queryLabel,
+            int source, int demo) implements PromptTokens {
+        @Override
+        public long[] tokenIds() {
+            return tokenIds.clone();
+        }
+
+        @Override
+        public int[] labelPositions() {
+            return labelPositions.clone();
+        }
+
+        @Override
+        public int[] demoLabels() {
+            return demoLabels.clone();
+        }
+
+        @Override
+        public long[] labelTokenIds() {
+            return labelTokenIds.clone();
+        }
+    }
+
+    /**
+     * The swapped version of prompt {@code index} (demonstration {@code index mod demos}), or null when the prompt
+     * is not laid out demonstrations-then-query or the result would not fit the context.
+     */
+    static Swapped swap(IclPrompt p, int index, int maxPositions) {
+        int n = p.numDemos();
+        IclPrompt.Span q = p.querySpan();
+        if (n == 0 || q.length() == 0) {
+            return null;
+        }
+        int j = index % n;
+        IclPrompt.Span d = p.demoSpans().get(j);
+        int maxLabel = 0;
+        for (int pos : p.labelPositions()) {
+            maxLabel = Math.max(maxLabel, pos);
+        }
+        if (d.length() == 0 || q.start() <= maxLabel || d.end() > q.start()) {
+            return null;
+        }
+        long[] ids = p.ids();
+        int len = ids.length - q.length() + d.length();
+        if (len > maxPositions) {
+            return null;
+        }
+        long[] out = new long[len];
+        System.arraycopy(ids, 0, out, 0, q.start());
+        System.arraycopy(ids, d.start(), out, q.start(), d.length());
+        System.arraycopy(ids, q.end(), out, q.start() + d.length(), ids.length - q.end());
+        return new Swapped(out, p.labelPositions(), p.demoLabels(), p.labelTokenIds(), p.demoLabels()[j], index, j);
+    }
+
+    static double jaccard(long[] ids, IclPrompt.Span a, IclPrompt.Span b) {
+        Set<Long> x = new HashSet<>();
+        Set<Long> y = new HashSet<>();
+        for (int t = a.start(); t < a.end(); t++) {
+            x.add(ids[t]);
+        }
+        for (int t = b.start(); t < b.end(); t++) {
+            y.add(ids[t]);
+        }
+        if (x.isEmpty() && y.isEmpty()) {
+            return Double.NaN;
+        }
+        Set<Long> inter = new HashSet<>(x);
+        inter.retainAll(y);
+        Set<Long> union = new HashSet<>(x);
+        union.addAll(y);
+        return (double) inter.size() / union.size();
+    }
+
+    static TwoTowersAnalysis analyse(Model model, List<HeadId> heads, Function<HeadId, String> groupOf,
+            List<IclPrompt> prompts, long[] labelIds, HeadOptions o) {
+        ModelConfig c = model.config();
+        int e = c.dHead();
+        double inv = 1.0 / Math.sqrt(e);
+        boolean[] layers = new boolean[c.nLayers()];
+        heads.forEach(h -> layers[h.layer()] = true);
+        List<TwoTowersAnalysis.TowerRow> rows = new ArrayList<>();
+        int[] predicted = new int[prompts.size()];
+        Passes.chunks(prompts, o.batchSize(), (start, part, batch, last) -> {
+            Map<Integer, Tensor> ln1 = new TreeMap<>();
+            Map<Integer, Map<String, Tensor>> qk = new TreeMap<>();
+            Map<Integer, Tensor> patterns = new TreeMap<>();
+            Hooks.Builder hb = Hooks.builder();
+            for (int l = 0; l < c.nLayers(); l++) {
+                if (!layers[l]) {
+                    continue;
+                }
+                int layer = l;
+                hb.add(HookPoint.ln1(l), (x, ctx) -> {
+                    ln1.put(layer, x);
+                    return null;
+                });
+                hb.add(HookPoint.attnScores(l), (s, ctx) -> {
+                    qk.put(layer, Map.of("q", ctx.get("q"), "k", ctx.get("k"), "rot_q", ctx.get("rot_q"),
+                            "rot_k", ctx.get("rot_k")));
+                    return null;
+                });
+                hb.add(HookPoint.pattern(l), (p, ctx) -> {
+                    patterns.put(layer, p);
+                    return null;
+                });
+            }
+            Tensor hidden = Passes.hidden(model, model.transformer(), batch, hb.build());
+            int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
+            LabelProbabilities.Row[] out = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
+            for (int i = 0; i < part.size(); i++) {
+                predicted[start + i] = out[i].predicted();
+                IclPrompt p = (IclPrompt) part.get(i);
+                int[] pos = p.labelPositions();
+                long[] ids = p.ids();
+                double[] jac = new double[pos.length];
+                for (int j = 0; j < pos.length; j++) {
+                    jac[j] = jaccard(ids, p.querySpan(), p.demoSpans().get(j));
+                }
+                for (int l = 0; l < c.nLayers(); l++) {
+                    if (!layers[l]) {
+                        continue;
+                    }
+                    Tensor idx = ValueOutputs.longs(pos, hidden);
+                    float[] cos = cosines(ln1.get(l).select(0, i), p);
+                    Map<String, Tensor> m = qk.get(l);
+                    for (HeadId h : heads) {
+                        if (h.layer() != l) {
+                            continue;
+                        }
+                        int kv = h.head() / c.groupSize();
+                        float[] rot = Tensors.toFloats(dots(m.get("rot_q"), m.get("rot_k"), i, last[i], h.head(), kv, idx)
+                                .mul(new Scalar(inv)));
+                        float[] raw = Tensors.toFloats(dots(m.get("q"), m.get("k"), i, last[i], h.head(), kv, idx)
+                                .mul(new Scalar(inv)));
+                        float[] alpha = Tensors.toFloats(patterns.get(l).select(0, i).select(0, h.head())
+                                .select(0, last[i]).index_select(0, idx));
+                        for (int j = 0; j < pos.length; j++) {
+                            rows.add(new TwoTowersAnalysis.TowerRow(start + i, h, j, pos[j], p.demoLabels()[j], rot[j],
+                                    raw[j], rot[j] - raw[j], alpha[j], cos[j], jac[j]));
+                        }
+                    }
+                }
+            }
+        });
+        // the swap test
+        List<Towers.Swapped> swapped = new ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            Swapped s = swap(prompts.get(i), i, c.maxPositions());
+            if (s != null) {
+                swapped.add(s);
+            }
+        }
+        int[][] positions = new int[swapped.size()][];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = swapped.get(i).labelPositions();
+        }
+        LastRowAttention.Result after = swapped.isEmpty() ? null
+                : LastRowAttention.run(model, swapped, layers, positions, labelIds, o.batchSize());
+        int agree = 0;
+        int agreeBase = 0;
+        for (int i = 0; i < swapped.size(); i++) {
+            Swapped s = swapped.get(i);
+            int want = s.demoLabels()[s.demo()];
+            agree += after.outcomes()[i].predicted() == want ? 1 : 0;
+            agreeBase += predicted[s.source()] == want ? 1 : 0;
+        }
+        List<TwoTowersAnalysis.HeadTowers> summaries = new ArrayList<>();
+        for (HeadId h : heads) {
+            List<TwoTowersAnalysis.TowerRow> hr = rows.stream().filter(r -> r.head().equals(h)).toList();
+            double[] score = hr.stream().mapToDouble(TwoTowersAnalysis.TowerRow::score).toArray();
+            double[] content = hr.stream().mapToDouble(TwoTowersAnalysis.TowerRow::content).toArray();
+            double[] positional = hr.stream().mapToDouble(TwoTowersAnalysis.TowerRow::positional).toArray();
+            summaries.add(new TwoTowersAnalysis.HeadTowers(h, groupOf.apply(h), Arr.mean(score), Arr.mean(content),
+                    Arr.mean(positional),
+                    correlation(hr, TwoTowersAnalysis.TowerRow::score, TwoTowersAnalysis.TowerRow::cosine),
+                    correlation(hr, TwoTowersAnalysis.TowerRow::score, TwoTowersAnalysis.TowerRow::jaccard),
+                    correlation(hr, TwoTowersAnalysis.TowerRow::content, TwoTowersAnalysis.TowerRow::cosine),
+                    correlation(hr, TwoTowersAnalysis.TowerRow::content, TwoTowersAnalysis.TowerRow::jaccard),
+                    swapStats(h, hr, swapped, after)));
+        }
+        return new TwoTowersAnalysis(c.hasRotary(), prompts.size(), summaries, rows, swapped.size(),
+                swapped.isEmpty() ? Double.NaN : (double) agree / swapped.size(),
+                swapped.isEmpty() ? Double.NaN : (double) agreeBase / swapped.size());
+    }
+
+    /** {@code q[i, last, h] · k[i, P, kv]}: {@code [P]} fp32. */
+    private static Tensor dots(Tensor q, Tensor k, int i, int last, int h, int kv, Tensor idx) {
+        Tensor qv = q.select(0, i).select(0, last).select(0, h).to(ScalarType.Float); // [e]
+        Tensor kp = k.select(0, i).index_select(0, idx).select(1, kv).to(ScalarType.Float); // [P, e]
+        return kp.matmul(qv);
+    }
+
+    /** Cosine of the mean ln1 output over the query sentence and over each demonstration sentence. */
+    private static float[] cosines(Tensor x, IclPrompt p) {
+        Tensor xf = x.to(ScalarType.Float); // [s, d]
+        IclPrompt.Span q = p.querySpan();
+        float[] out = new float[p.numDemos()];
+        if (q.length() == 0) {
+            java.util.Arrays.fill(out, Float.NaN);
+            return out;
+        }
+        Tensor qf = mean(xf, q);
+        List<Tensor> demos = new ArrayList<>();
+        for (IclPrompt.Span d : p.demoSpans()) {
+            demos.add(d.length() == 0 ? torch.zeros_like(qf) : mean(xf, d));
+        }
+        Tensor dm = torch.stack(new TensorVector(demos.toArray(new Tensor[0])), 0); // [P, d]
+        float[] cos = Tensors.toFloats(torch.cosine_similarity(dm, qf.unsqueeze(0), 1, 1e-8));
+        for (int j = 0; j < out.length; j++) {
+            out[j] = p.demoSpans().get(j).length() == 0 ? Float.NaN : cos[j];
+        }
+        return out;
+    }
+
+    private static Tensor mean(Tensor x, IclPrompt.Span s) {
+        return Tensors.slice(x, 0, s.start(), s.end()).mean(new long[] {0}, false, new ScalarTypeOptional());
+    }
+
+    private static TwoTowersAnalysis.Correlation correlation(List<TwoTowersAnalysis.TowerRow> rows,
+            java.util.function.ToDoubleFunction<TwoTowersAnalysis.TowerRow> a,
+            java.util.function.ToDoubleFunction<TwoTowersAnalysis.TowerRow> b) {
+        List<TwoTowersAnalysis.TowerRow> ok = rows.stream()
+                .filter(r -> !Double.isNaN(a.applyAsDouble(r)) && !Double.isNaN(b.applyAsDouble(r))).toList();
+        double[] x = ok.stream().mapToDouble(a).toArray();
+        double[] y = ok.stream().mapToDouble(b).toArray();
+        Map<Integer, List<TwoTowersAnalysis.TowerRow>> byPrompt = new TreeMap<>();
+        ok.forEach(r -> byPrompt.computeIfAbsent(r.prompt(), k -> new ArrayList<>()).add(r));
+        List<Double> rp = new ArrayList<>();
+        List<Double> rs = new ArrayList<>();
+        for (List<TwoTowersAnalysis.TowerRow> pr : byPrompt.values()) {
+            if (pr.size() < 3) {
+                continue;
+            }
+            double[] px = pr.stream().mapToDouble(a).toArray();
+            double[] py = pr.stream().mapToDouble(b).toArray();
+            double p = Stats.pearson(px, py);
+            double s = Stats.spearman(px, py);
+            if (!Double.isNaN(p) && !Double.isNaN(s)) {
+                rp.add(p);
+                rs.add(s);
+            }
+        }
+        return new TwoTowersAnalysis.Correlation(x.length, Stats.pearson(x, y), Stats.spearman(x, y), rp.size(),
+                Arr.mean(rp.stream().mapToDouble(Double::doubleValue).toArray()),
+                Arr.mean(rs.stream().mapToDouble(Double::doubleValue).toArray()));
+    }
+
+    private static TwoTowersAnalysis.Swap swapStats(HeadId h, List<TwoTowersAnalysis.TowerRow> hr,
+            List<Swapped> swapped, LastRowAttention.Result after) {
+        if (swapped.isEmpty()) {
+            return new TwoTowersAnalysis.Swap(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        }
+        Map<Integer, List<TwoTowersAnalysis.TowerRow>> byPrompt = new TreeMap<>();
+        hr.forEach(r -> byPrompt.computeIfAbsent(r.prompt(), k -> new ArrayList<>()).add(r));
+        double before = 0;
+        double aft = 0;
+        int topBefore = 0;
+        int topAfter = 0;
+        for (int i = 0; i < swapped.size(); i++) {
+            Swapped s = swapped.get(i);
+            List<TwoTowersAnalysis.TowerRow> pr = byPrompt.get(s.source());
+            double b = pr.get(s.demo()).attention();
+            boolean tb = pr.stream().allMatch(r -> r.attention() <= b);
+            float[] w = after.weights()[i][h.layer()][h.head()];
+            double a = w[s.demo()];
+            boolean ta = true;
+            for (float v : w) {
+                ta &= v <= a;
+            }
+            before += b;
+            aft += a;
+            topBefore += tb ? 1 : 0;
+            topAfter += ta ? 1 : 0;
+        }
+        int n = swapped.size();
+        return new TwoTowersAnalysis.Swap(n, before / n, aft / n, (aft - before) / n, (double) topBefore / n,
+                (double) topAfter / n);
+    }
+}

@@ -1,0 +1,157 @@
+package io.github.icl4j.heads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.icl4j.IclPrompt;
+import io.github.icl4j.Model;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** JSON round trips, CSV layout and the HTML report drawn by headless Chromium. */
+class ReportTest {
+    static Model model;
+    static List<IclPrompt> prompts;
+    static HeadsReport report;
+
+    @BeforeAll
+    static void run() {
+        model = Fixtures.parityModel("llama");
+        prompts = Fixtures.toys(8, 4, 3, 21);
+        InContextHeads ich = InContextHeads.of(model).options(HeadOptions.defaults().withTopHeads(2, 2, 2)
+                .withControl(3, 1L, HeadOptions.ControlPool.SAME_LAYERS_POOLED).withExamplePrompts(2));
+        report = ich.report(ich.find(prompts), prompts);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void jsonRoundTripsEveryResult() {
+        String json = HeadsJson.write(report);
+        HeadsReport back = HeadsJson.read(json, HeadsReport.class);
+        assertThat(HeadsJson.write(back)).isEqualTo(json);
+        assertThat(back.set().heads()).isEqualTo(report.set().heads());
+        assertThat(java.util.Arrays.deepEquals(back.set().scores().scores(), report.set().scores().scores())).isTrue();
+        // NaN outside the scan
+        assertThat(java.util.Arrays.deepEquals(back.set().ablation().drop(), report.set().ablation().drop())).isTrue();
+        assertThat(back.set().options()).isEqualTo(report.set().options());
+        assertThat(back.intervention()).isEqualTo(report.intervention());
+        assertThat(back.twoTowers().rows()).isEqualTo(report.twoTowers().rows());
+        assertThat(back.valueOutputs()).usingRecursiveComparison().isEqualTo(report.valueOutputs());
+        assertThat(back.examples().get(0).heads().get(0).attention())
+                .containsExactly(report.examples().get(0).heads().get(0).attention());
+        assertThat(json).contains("\"L").contains("\"NaN\"");
+        for (Object part : List.of(report.set(), report.set().scores(), report.set().ablation(), report.intervention(),
+                report.valueOutputs(), report.attention(), report.twoTowers())) {
+            String j = HeadsJson.write(part);
+            assertThat(HeadsJson.write(HeadsJson.read(j, part.getClass()))).isEqualTo(j);
+        }
+    }
+
+    @Test
+    void csvHasAHeaderAndOneRowPerItem() {
+        String[] scores = report.set().scores().toCsv().split("\n");
+        assertThat(scores[0]).isEqualTo("layer,head,score_foo,score_bar,prompts_foo,prompts_bar");
+        assertThat(scores).hasSize(1 + 12);
+        assertThat(scores[1]).startsWith("0,0,");
+        String[] abl = report.set().ablation().toCsv().split("\n");
+        assertThat(abl[0]).isEqualTo("layer,head,accuracy,full_vocab_accuracy,drop,gold_prob_drop,rank");
+        assertThat(abl).hasSize(1 + 8);
+        String[] heads = report.set().toCsv().split("\n");
+        assertThat(heads).hasSize(1 + report.set().size());
+        assertThat(heads[1]).matches("L\\dH\\d,\\d,(foo|bar),.*");
+        assertThat(report.intervention().toCsv()).startsWith("condition,gold,heads,n,accuracy,full_vocab_accuracy\n"
+                + "clean,all,,8,");
+        assertThat(report.twoTowers().toCsv().split("\n")).hasSize(1 + 8 * 4 * report.set().size());
+        assertThat(report.valueOutputs().toCsv().split("\n")).hasSize(1 + 2 * report.set().size());
+        assertThat(report.attention().toCsv().split("\n")).hasSize(1 + 12);
+        assertThat(Csv.field("a, \"b\"")).isEqualTo("\"a, \"\"b\"\"\"");
+    }
+
+    @Test
+    void writesEveryFileAndTheHtmlIsSelfContained(@TempDir Path dir) throws IOException {
+        Path html = report.write(dir);
+        assertThat(dir.resolve("report.json")).exists();
+        for (String f : List.of("heads.csv", "scores.csv", "ablation.csv", "intervention.csv", "value_outputs.csv",
+                "value_output_examples.csv", "attention.csv", "two_towers.csv", "two_towers_summary.csv")) {
+            assertThat(dir.resolve(f)).exists().isNotEmptyFile();
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
+        }
+        String text = Files.readString(html);
+        // no network resource: the only URL is the SVG namespace
+        Matcher m = Pattern.compile("https?://[^\"'\\s)]+").matcher(text);
+        while (m.find()) {
+            assertThat(m.group()).isEqualTo("http://www.w3.org/2000/svg");
+        }
+        assertThat(text).doesNotContain("<link", "src=\"http", "@import");
+    }
+
+    @Test
+    void chromiumDrawsTheHeatmapAndTheHeadList(@TempDir Path dir) throws Exception {
+        String chromium = chromium();
+        assumeTrue(chromium != null, "Chromium is not installed (Debian: apt-get install -y chromium); skipping the "
+                + "headless rendering test of the HTML report");
+        Path html = report.write(dir);
+        String dom = runChromium(chromium, dir, "--dump-dom", html.toUri().toString());
+        assertThat(dom).contains("id=\"heatmap-foo\"", "id=\"heatmap-bar\"", "id=\"heatmap-ablation\"",
+                "id=\"head-table\"", "id=\"intervention-svg\"", "id=\"attention-svg\"");
+        assertThat(count(dom, "class=\"cell\"")).isEqualTo(3 * 12);
+        assertThat(count(dom, "class=\"selected-cell\"")).isEqualTo(3 * report.set().size());
+        assertThat(count(dom, "class=\"pick head-row")).isEqualTo(report.set().size());
+        assertThat(count(dom, "<span class=\"tok")).isEqualTo(report.examples().get(0).tokens().size());
+        assertThat(count(dom, "class=\"card vo-card\"")).isEqualTo(report.set().size());
+        assertThat(count(dom, "class=\"small tower\"")).isEqualTo(report.set().size());
+        Path png = Path.of("target", "report-screenshot.png").toAbsolutePath();
+        Files.createDirectories(png.getParent());
+        runChromium(chromium, dir, "--screenshot=" + png, "--window-size=1280,3000", html.toUri().toString());
+        assertThat(png).exists();
+    }
+
+    static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + what.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The Chromium binary on the PATH, or null. */
+    static String chromium() {
+        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+                if (Files.isExecutable(Path.of(dir, name))) {
+                    return Path.of(dir, name).toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    static String runChromium(String chromium, Path work, String... args) throws Exception {
+        Path profile = Files.createTempDirectory(work, "chromium-profile");
+        List<String> cmd = new java.util.ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(work.resolve("chromium.log").toFile()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        return new String(out, StandardCharsets.UTF_8);
+    }
+}
