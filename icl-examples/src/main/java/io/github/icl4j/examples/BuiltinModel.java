@@ -1,5 +1,6 @@
 package io.github.icl4j.examples;
 
+import io.github.icl4j.LoadOptions;
 import io.github.icl4j.Model;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.train.ModelInit;
@@ -74,6 +75,17 @@ public final class BuiltinModel {
      * @throws IllegalStateException when the jar holds no built-in model (run {@link TrainBuiltinModel})
      */
     public static Model load() {
+        return load(LoadOptions.defaults());
+    }
+
+    /**
+     * Loads the shipped model on a device and in a precision of choice (see {@link #load()}). One thread is
+     * fastest for this tiny model: {@code -Dicl4j.threads=1} (the examples' {@code exec:java} runs set it).
+     *
+     * @throws IllegalStateException    when the jar holds no built-in model (run {@link TrainBuiltinModel})
+     * @throws IllegalArgumentException for a CUDA device without CUDA natives
+     */
+    public static Model load(LoadOptions options) {
         try {
             Path dir = Files.createTempDirectory("icl4j-builtin");
             for (String f : FILES) {
@@ -88,7 +100,7 @@ public final class BuiltinModel {
                 }
             }
             dir.toFile().deleteOnExit();
-            return Model.load(dir);
+            return Model.load(dir, options);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the built-in model to a temporary folder", e);
         }

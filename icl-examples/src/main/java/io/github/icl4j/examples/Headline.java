@@ -1,0 +1,326 @@
+package io.github.icl4j.examples;
+
+import io.github.icl4j.HeadId;
+import io.github.icl4j.bias.BiasComparison;
+import io.github.icl4j.bias.Correction;
+import io.github.icl4j.bias.Interval;
+import io.github.icl4j.bias.MajorityResult;
+import io.github.icl4j.bias.RecencyResult;
+import io.github.icl4j.heads.AttentionAnalysis;
+import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.InterventionResult;
+import io.github.icl4j.heads.TwoTowersAnalysis;
+import io.github.icl4j.heads.ValueOutputAnalysis;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The numbers a reader looks for first, taken from one run of the main job: how much accuracy falls when the
+ * in-context heads are removed (against removing random heads), what their value-output vectors say at foo and
+ * bar positions, how their attention moves with the prediction, how well query · key tracks sentence similarity,
+ * and each bias metric with and without each correction.
+ *
+ * @param heads             in-context heads found
+ * @param totalHeads        heads in the model
+ * @param fooHeads          the foo heads
+ * @param barHeads          the bar heads
+ * @param prompts           test prompts
+ * @param baseline          accuracy of the clean model (label argmax)
+ * @param ablated           accuracy with the in-context heads zeroed
+ * @param controlMean       mean accuracy with as many random heads zeroed
+ * @param controlStd        its standard deviation over draws
+ * @param controlDraws      control draws
+ * @param controlDistinct   distinct random head sets the control could draw
+ * @param valueOutputs      mean logit-minus M = log p(foo) − log p(bar) of the weighted value-output vectors, per
+ *                          head group and position type
+ * @param attention         summed attention of each head group on its own label's positions, in examples predicted
+ *                          foo and predicted bar
+ * @param twoTowerR         mean over the heads of the within-prompt Pearson correlation of q·k with the cosine
+ *                          similarity of query and demonstration sentences
+ * @param twoTowerPooledR   the same, pooled over prompts
+ * @param swapBefore        fraction of prompts predicting the label of the demonstration whose sentence the swap test
+ *                          copies into the query, before the swap
+ * @param swapAfter         the same after the swap
+ * @param bias              one row per bias and correction
+ * @param ac                a_c of the majority-label fix (NaN without the majority study)
+ * @param acTuned           whether a_c was tuned on tasks disjoint from the test tasks
+ */
+public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<HeadId> barHeads, int prompts,
+        double baseline, double ablated, double controlMean, double controlStd, int controlDraws, long controlDistinct,
+        List<ValueOutputM> valueOutputs, List<AttentionShift> attention, double twoTowerR, double twoTowerPooledR,
+        double swapBefore, double swapAfter, List<BiasRow> bias, double ac, boolean acTuned) {
+
+    /**
+     * One mean logit-minus.
+     *
+     * @param heads     "foo heads" or "bar heads"
+     * @param positions "foo positions" or "bar positions"
+     * @param meanM     mean M
+     * @param n         vectors averaged
+     */
+    public record ValueOutputM(String heads, String positions, double meanM, int n) {
+    }
+
+    /**
+     * How one head group's attention on its own label's positions moves with the prediction (summed over the
+     * group's heads, so a head with almost no attention cannot blow up the relative change).
+     *
+     * @param group        "foo heads" (attention on foo positions) or "bar heads" (on bar positions)
+     * @param fooPredicted summed attention in examples predicted foo
+     * @param barPredicted the same in examples predicted bar
+     * @param change       relative change from foo-predicted to bar-predicted
+     */
+    public record AttentionShift(String group, double fooPredicted, double barPredicted, double change) {
+    }
+
+    /**
+     * One correction of one bias.
+     *
+     * @param bias               "majority" or "recency"
+     * @param correction         the correction's name
+     * @param accuracy           accuracy (majority: with one demonstration fewer; recency: mean over orders)
+     * @param metric             the bias metric: fluctuation of accuracy (majority) or its std across orders
+     *                           (recency)
+     * @param metricReduction    relative reduction of the metric against no correction (NaN for none)
+     * @param attentionStd       recency only: std across orders of the heads' attention at label positions
+     * @param attentionReduction its relative reduction against no correction
+     */
+    public record BiasRow(String bias, String correction, double accuracy, double metric, double metricReduction,
+            double attentionStd, double attentionReduction) {
+    }
+
+    /** Copies the lists. */
+    public Headline {
+        fooHeads = List.copyOf(fooHeads);
+        barHeads = List.copyOf(barHeads);
+        valueOutputs = List.copyOf(valueOutputs);
+        attention = List.copyOf(attention);
+        bias = List.copyOf(bias);
+    }
+
+    /** Gathers the headline numbers from the job's results. */
+    public static Headline of(InContextHeadSet set, MainJob.Control control, InterventionResult iv,
+            MainJob.Analysis a, BiasComparison bias) {
+        List<ValueOutputM> vo = new ArrayList<>();
+        for (ValueOutputAnalysis.GroupMean g : a.valueOutputs().groups()) {
+            vo.add(new ValueOutputM(g.heads(), g.positions(), g.meanM(), g.n()));
+        }
+        List<AttentionShift> att = new ArrayList<>();
+        for (String group : List.of("foo", "bar")) {
+            double f = 0;
+            double b = 0;
+            int n = 0;
+            for (AttentionAnalysis.HeadAttention h : a.attention().heads()) {
+                if (h.group().equals(group)) {
+                    f += group.equals("foo") ? h.fooPosFooGroup() : h.barPosFooGroup();
+                    b += group.equals("foo") ? h.fooPosBarGroup() : h.barPosBarGroup();
+                    n++;
+                }
+            }
+            if (n > 0) {
+                att.add(new AttentionShift(group + " heads", f, b, (b - f) / f));
+            }
+        }
+        TwoTowersAnalysis t = a.twoTowers();
+        double within = t.heads().stream().mapToDouble(h -> h.scoreVsCosine().withinPromptPearson())
+                .filter(Double::isFinite).average().orElse(Double.NaN);
+        double pooled = t.heads().stream().mapToDouble(h -> h.scoreVsCosine().pearson()).filter(Double::isFinite)
+                .average().orElse(Double.NaN);
+        List<BiasRow> rows = new ArrayList<>();
+        MajorityResult m = bias.majority();
+        if (m != null) {
+            for (MajorityResult.Row r : m.rows()) {
+                rows.add(new BiasRow("majority", r.correction().label(), mean(r.accuracy()), mean(r.fluctuation()),
+                        r.correction() == Correction.NONE ? Double.NaN : mean(r.fluctuationReduction()), Double.NaN,
+                        Double.NaN));
+            }
+        }
+        RecencyResult rc = bias.recency();
+        if (rc != null) {
+            for (RecencyResult.Row r : rc.rows()) {
+                boolean none = r.correction() == Correction.NONE;
+                rows.add(new BiasRow("recency", r.correction().label(), mean(r.accuracy()), mean(r.accuracyStd()),
+                        none ? Double.NaN : mean(r.accuracyStdReduction()), mean(r.attentionStd()),
+                        none ? Double.NaN : mean(r.attentionStdReduction())));
+            }
+        }
+        return new Headline(set.size(), set.scores().nLayers() * set.scores().nHeads(), set.fooHeads(),
+                set.barHeads(), iv.prompts(), iv.baseline().accuracy(), iv.ablated().accuracy(), iv.controlMean(),
+                iv.controlStd(), control.draws(), control.distinct(), vo, att, within, pooled, t.baseAgreement(),
+                t.swapAgreement(), rows, m == null ? Double.NaN : m.options().ac(), bias.tuning() != null);
+    }
+
+    private static double mean(Interval i) {
+        return i == null ? Double.NaN : i.mean();
+    }
+
+    /** The row of one bias and correction label, e.g. {@code ("recency", "in-context-head fix")}. */
+    public BiasRow biasRow(String which, String correction) {
+        return bias.stream().filter(r -> r.bias().equals(which) && r.correction().equals(correction)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no bias row " + which + " / " + correction
+                        + "; rows: " + bias.stream().map(r -> r.bias() + " / " + r.correction()).toList()));
+    }
+
+    /** The mean M of one head group at one position type (NaN when absent). */
+    public double meanM(String headGroup, String positions) {
+        return valueOutputs.stream().filter(v -> v.heads().equals(headGroup) && v.positions().equals(positions))
+                .mapToDouble(ValueOutputM::meanM).findFirst().orElse(Double.NaN);
+    }
+
+    /**
+     * The numbers read out in plain language, one sentence per finding: what the signs and sizes say, with the
+     * paper's values beside them where it reports some. No verdict rests on a threshold except where a sentence
+     * says so (accuracy within 0.05 of chance is called chance).
+     */
+    public List<String> notes() {
+        List<String> out = new ArrayList<>();
+        out.add(String.format(Locale.ROOT, "Zeroing the %d in-context heads (of %d) lowers accuracy from %s to %s%s.",
+                heads, totalHeads, f3(baseline), f3(ablated), controlDraws == 0
+                        ? "; no random control was possible (too few other heads in these layers)"
+                        : controlDistinct == 1
+                        ? String.format(Locale.ROOT, "; zeroing the only other set of as many heads in these layers "
+                                + "gives %s", f3(controlMean))
+                        : String.format(Locale.ROOT, "; zeroing as many random heads of the same layers gives %s ± %s"
+                                + " (%d random sets)", f3(controlMean), f3(controlStd), controlDraws)));
+        double ff = meanM("foo heads", "foo positions");
+        double fb = meanM("foo heads", "bar positions");
+        double bb = meanM("bar heads", "bar positions");
+        double bf = meanM("bar heads", "foo positions");
+        if (Double.isFinite(ff) && Double.isFinite(fb)) {
+            out.add(String.format(Locale.ROOT, "Foo heads' value-output vectors give M = %s at foo positions and %s at "
+                    + "bar positions: %s (paper: +0.26 to +0.32 at foo positions).", s3(ff), s3(fb), ff > fb
+                    ? "they push towards the label of the position they read, as in the paper"
+                    : "read directly through the unembedding they push towards the other label, unlike the paper"));
+        }
+        if (Double.isFinite(bb) && Double.isFinite(bf)) {
+            out.add(String.format(Locale.ROOT, "Bar heads give M = %s at bar positions and %s at foo positions%s "
+                    + "(paper: −0.11 to −0.20 at bar positions).", s3(bb), s3(bf), bb < bf
+                    ? ", pushing towards the label they read" : ", not towards the label they read"));
+        }
+        for (AttentionShift a : attention) {
+            String own = a.group().startsWith("foo") ? "foo" : "bar";
+            out.add(String.format(Locale.ROOT, "When the prediction is bar rather than foo, %s put %s attention on the "
+                    + "%s positions (summed over the group: %s → %s, %s; paper: %s).", a.group(),
+                    a.change() >= 0 ? "more" : "less", own,
+                    f3(a.fooPredicted()), f3(a.barPredicted()), pct(a.change()),
+                    own.equals("foo") ? "−22% to −43%" : "+86% to +238%"));
+        }
+        out.add(String.format(Locale.ROOT, "Two towers: the query–key score tracks the similarity of the query "
+                + "sentence to each demonstration with a mean within-prompt r of %s; copying a demonstration's sentence "
+                + "into the query makes the model answer that demonstration's label in %s of prompts (%s before).",
+                s3(twoTowerR), pct0(swapAfter), pct0(swapBefore)));
+        majorityNote(out);
+        recencyNote(out);
+        return out;
+    }
+
+    private void majorityNote(List<String> out) {
+        if (bias.stream().noneMatch(r -> r.bias().equals("majority"))) {
+            return;
+        }
+        BiasRow none = biasRow("majority", Correction.NONE.label());
+        BiasRow fix = biasRow("majority", Correction.FIX.label());
+        if (acTuned && ac == 0) {
+            out.add(String.format(Locale.ROOT, "Majority-label bias: accuracy moves by %s on average when one "
+                    + "demonstration is dropped. Tuning chose a_c = 0 (the fix did not lower this fluctuation on the "
+                    + "tuning tasks), so the fix is off and equals no correction.", f3(none.metric())));
+        } else {
+            out.add(String.format(Locale.ROOT, "Majority-label bias: the fix (a_c = %s%s) changes the fluctuation of "
+                    + "accuracy from %s to %s (%s reduction; paper: 15–29%%) and accuracy from %s to %s.", ac,
+                    acTuned ? ", tuned" : "", f3(none.metric()), f3(fix.metric()), pct(fix.metricReduction()),
+                    f3(none.accuracy()), f3(fix.accuracy())));
+        }
+    }
+
+    private void recencyNote(List<String> out) {
+        if (bias.stream().noneMatch(r -> r.bias().equals("recency"))) {
+            return;
+        }
+        BiasRow none = biasRow("recency", Correction.NONE.label());
+        BiasRow fix = biasRow("recency", Correction.FIX.label());
+        String s = String.format(Locale.ROOT, "Recency bias: the rotary-free fix changes the spread of accuracy across "
+                + "orders from %s to %s and of the heads' attention from %s to %s (paper: −11%% to −23%% and about "
+                + "−40%%)", f3(none.metric()), f3(fix.metric()), f3(none.attentionStd()), f3(fix.attentionStd()));
+        if (fix.accuracy() <= 0.55) {
+            s += String.format(Locale.ROOT, ", but accuracy falls from %s to %s, chance: these heads need their "
+                    + "positions, and a smaller spread at chance is no gain", f3(none.accuracy()), f3(fix.accuracy()));
+        } else {
+            s += String.format(Locale.ROOT, "; accuracy goes from %s to %s", f3(none.accuracy()), f3(fix.accuracy()));
+        }
+        out.add(s + ".");
+    }
+
+    private static String pct0(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f%%", 100 * v) : "–";
+    }
+
+    /** The headline numbers as a Markdown document, with the settings they were measured with. */
+    public String markdown(JobOptions o, String data, String model) {
+        StringBuilder sb = new StringBuilder("# icl4j report: headline numbers\n\n");
+        sb.append("- model: `").append(model).append("`\n");
+        sb.append("- data: ").append(data).append('\n');
+        sb.append("- settings: ").append(o.describe()).append("\n\n");
+        sb.append(table());
+        sb.append("\n## Reading the numbers\n\n");
+        notes().forEach(n -> sb.append("- ").append(n).append('\n'));
+        return sb.toString();
+    }
+
+    /** The headline numbers as Markdown tables (no settings). */
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| quantity | value |\n|---|---|\n");
+        row(sb, "in-context heads", heads + " of " + totalHeads + ": foo " + fooHeads + ", bar " + barHeads);
+        row(sb, "accuracy, clean model (" + prompts + " test prompts)", f3(baseline));
+        row(sb, "accuracy, in-context heads zeroed", f3(ablated));
+        row(sb, "accuracy, as many random heads zeroed", controlDraws == 0 ? "no control possible"
+                : controlDistinct == 1 ? f3(controlMean) + " (the only such set of heads)"
+                : f3(controlMean) + " ± " + f3(controlStd) + " (" + controlDraws + " draws of " + controlDistinct
+                        + " possible sets)");
+        for (ValueOutputM v : valueOutputs) {
+            row(sb, "value-output M, " + v.heads() + " at " + v.positions(), s3(v.meanM()) + " (n = " + v.n() + ")");
+        }
+        for (AttentionShift s : attention) {
+            row(sb, "attention of " + s.group() + " on their label's positions, predicted foo → bar",
+                    f3(s.fooPredicted()) + " → " + f3(s.barPredicted()) + " (" + pct(s.change()) + ")");
+        }
+        row(sb, "q·k vs sentence similarity (Pearson r, within prompts / pooled)", s3(twoTowerR) + " / "
+                + s3(twoTowerPooledR));
+        row(sb, "swap test: prediction = copied demonstration's label", f3(swapBefore) + " → " + f3(swapAfter));
+        if (!bias.isEmpty()) {
+            sb.append("\n| bias | correction | accuracy | bias metric | reduction | attention std | reduction |\n");
+            sb.append("|---|---|---|---|---|---|---|\n");
+            for (BiasRow r : bias) {
+                sb.append("| ").append(r.bias()).append(" | ").append(r.correction()).append(" | ")
+                        .append(f3(r.accuracy())).append(" | ").append(f3(r.metric()))
+                        .append(r.bias().equals("majority") ? " (fluctuation)" : " (accuracy std)").append(" | ")
+                        .append(pct(r.metricReduction())).append(" | ").append(f3(r.attentionStd())).append(" | ")
+                        .append(pct(r.attentionReduction())).append(" |\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String k, String v) {
+        sb.append("| ").append(k).append(" | ").append(v).append(" |\n");
+    }
+
+    static String f3(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "–";
+    }
+
+    static String s3(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.3f", v) : "–";
+    }
+
+    static String pct(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.1f%%", 100 * v) : "–";
+    }
+
+    /** The tables. */
+    @Override
+    public String toString() {
+        return table();
+    }
+}

@@ -1,0 +1,508 @@
+package io.github.icl4j.examples;
+
+import io.github.icl4j.AttentionMap;
+import io.github.icl4j.HeadId;
+import io.github.icl4j.IclPrompt;
+import io.github.icl4j.LabelProbabilities;
+import io.github.icl4j.LoadOptions;
+import io.github.icl4j.Model;
+import io.github.icl4j.Probe;
+import io.github.icl4j.bias.AcTuning;
+import io.github.icl4j.bias.BiasComparison;
+import io.github.icl4j.bias.BiasOptions;
+import io.github.icl4j.bias.BiasStudy;
+import io.github.icl4j.bias.MajorityResult;
+import io.github.icl4j.bias.RecencyResult;
+import io.github.icl4j.heads.AblationRanking;
+import io.github.icl4j.heads.AttentionAnalysis;
+import io.github.icl4j.heads.HeadOptions;
+import io.github.icl4j.heads.HeadScores;
+import io.github.icl4j.heads.HeadsJson;
+import io.github.icl4j.heads.HeadsReport;
+import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.InContextHeads;
+import io.github.icl4j.heads.InterventionResult;
+import io.github.icl4j.heads.TwoTowersAnalysis;
+import io.github.icl4j.heads.ValueOutputAnalysis;
+import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.runtime.Natives;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+
+/**
+ * The main job: find a model's in-context heads, test them by removing them, show what they read and write, measure
+ * the two few-shot biases with and without the in-context-head fixes and the calibration baselines, and write it
+ * all as one self-contained HTML report with JSON and CSV beside it. {@link IclMain} is its command line.
+ *
+ * <pre>{@code
+ * MainJob.Report r = MainJob.report(JobOptions.defaults());     // the built-in model on the synthetic task
+ * System.out.println(r.headline());                            // the numbers, in a table
+ * System.out.println(r.html());                                // icl4j-report/report.html
+ * }</pre>
+ *
+ * Step by step (each step also reports to a {@link Progress}):
+ * <pre>{@code
+ * try (MainJob job = MainJob.open(JobOptions.defaults(), Progress.silent())) {
+ *     InContextHeadSet set = job.discover();
+ *     InterventionResult cut = job.intervene(set);
+ *     MainJob.Analysis what = job.analyse(set);
+ *     BiasComparison bias = job.debias(set.heads());
+ * }
+ * }</pre>
+ * Owns the model it loads: close it.
+ */
+public final class MainJob implements AutoCloseable {
+    /** Steps of {@link #open}: loading the model and building the prompts. */
+    static final int OPEN_STEPS = 2;
+
+    private final JobOptions options;
+    private final Model model;
+    private final Workload workload;
+    private final Progress progress;
+    private final InContextHeads heads;
+
+    private MainJob(JobOptions options, Model model, Workload workload, Progress progress) {
+        this.options = options;
+        this.model = model;
+        this.workload = workload;
+        this.progress = progress;
+        HeadOptions ho = HeadOptions.defaults()
+                .withTopHeads(options.heads(), options.heads(), options.ablation() ? options.heads() : 0)
+                .withMerge(options.ablation() ? HeadOptions.Merge.UNION : HeadOptions.Merge.SCORES_ONLY)
+                .withControl(options.controlDraws(), options.seed(), HeadOptions.ControlPool.SAME_LAYER_COUNTS)
+                .withBatch(options.batch(), 64);
+        if (options.ablationFrom() >= 0) {
+            ho = ho.withAblationLayers(options.ablationFrom(), options.ablationTo());
+        }
+        this.heads = InContextHeads.of(model).options(ho);
+    }
+
+    /**
+     * Loads the model, sets the thread count and builds the prompts and bias tasks: the first two steps of every
+     * command.
+     *
+     * @throws IllegalArgumentException for a model, data set or option the library refuses (the message says why)
+     */
+    public static MainJob open(JobOptions options, Progress progress) {
+        Model model;
+        try (Progress.Step s = progress.step("loading the model")) {
+            Natives.init();
+            LoadOptions lo = LoadOptions.defaults().withDevice(options.device()).withDtype(options.dtype());
+            if (options.model() != null && !Files.exists(options.model())) {
+                throw new IllegalArgumentException("model " + options.model() + " does not exist (a Hugging Face "
+                        + "checkpoint directory or a .gguf file)");
+            }
+            model = options.builtinModel() ? BuiltinModel.load(lo) : Model.load(options.model(), lo);
+            s.note(model.config().modelType() + ", " + model.config().nLayers() + " × " + model.config().nHeads()
+                    + " heads");
+        }
+        try {
+            JobOptions resolved = options.resolve(model.config());
+            Natives.setThreads(resolved.threads());
+            if (!resolved.useHeads().isEmpty()) {
+                resolved.useHeads().forEach(h -> h.checkIn(model.config().nLayers(), model.config().nHeads()));
+            }
+            Workload w;
+            try (Progress.Step s = progress.step("building prompts")) {
+                w = Workload.of(model, resolved);
+                s.note(w.find().size() + " + " + w.test().size() + " prompts, " + w.biasTest().size() + " + "
+                        + w.biasTune().size() + " bias tasks");
+            }
+            return new MainJob(resolved, model, w, progress);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The settings, every automatic value resolved. */
+    public JobOptions options() {
+        return options;
+    }
+
+    /** The model (owned by the job). */
+    public Model model() {
+        return model;
+    }
+
+    /** The prompts and bias tasks. */
+    public Workload workload() {
+        return workload;
+    }
+
+    /** The in-context-head analysis with the job's options. */
+    public InContextHeads inContextHeads() {
+        return heads;
+    }
+
+    // ---------------------------------------------------------------- discover
+
+    /** Steps of {@link #discover()}. */
+    static final int DISCOVER_STEPS = 2;
+
+    /**
+     * Scores every head and ranks the scanned layers' heads by ablation on the find prompts, then merges the top
+     * lists (METHOD §3.1–3.3). With {@link JobOptions#useHeads()} the given heads form the set (grouped by their
+     * scores) and the ablation ranking is skipped.
+     */
+    public InContextHeadSet discover() {
+        HeadScores scores;
+        try (Progress.Step s = progress.step("scoring every head")) {
+            scores = heads.scores(Map.of(workloadName(), workload.find()));
+            s.note(model.config().totalHeads() + " heads");
+        }
+        InContextHeadSet set;
+        try (Progress.Step s = progress.step("ablation ranking")) {
+            if (options.useHeads().isEmpty()) {
+                AblationRanking a = options.ablation()
+                        ? heads.ablationRanking(Map.of(workloadName(), workload.find())) : null;
+                set = heads.select(scores, a);
+                s.note((a == null ? "skipped; " : "") + set.size() + " in-context heads: foo " + set.fooHeads()
+                        + ", bar " + set.barHeads());
+            } else {
+                set = given(scores, options.useHeads());
+                s.note("skipped: heads given " + set.heads());
+            }
+        }
+        return set;
+    }
+
+    private String workloadName() {
+        return options.syntheticData() ? "synthetic" : options.data();
+    }
+
+    /** A set of given heads, each a foo head when its foo score is at least its bar score. */
+    private InContextHeadSet given(HeadScores scores, List<HeadId> given) {
+        List<HeadId> hs = new ArrayList<>(new java.util.TreeSet<>(given));
+        List<HeadId> foo = hs.stream().filter(h -> scores.score(0, h) >= scores.score(1, h)).toList();
+        List<HeadId> bar = hs.stream().filter(h -> scores.score(0, h) < scores.score(1, h)).toList();
+        return new InContextHeadSet(model.toString(), hs, foo, bar, scores.top(0, Math.min(options.heads(),
+                model.config().totalHeads())), scores.top(1, Math.min(options.heads(), model.config().totalHeads())),
+                List.of(), scores, null, heads.options());
+    }
+
+    // ---------------------------------------------------------------- intervene
+
+    /**
+     * How the intervention's control draws random heads for a set: as many per layer when each layer has enough
+     * other heads, else as many in total from those layers, else no control (0 draws); never more draws than there
+     * are distinct random sets.
+     *
+     * @param pool     the pool, or null when no control is possible
+     * @param draws    draws made
+     * @param distinct how many different random head sets the pool holds (capped at {@link Long#MAX_VALUE})
+     */
+    public record Control(HeadOptions.ControlPool pool, int draws, long distinct) {
+        /** {@code 5 draws from the same layers (1 distinct set)}. */
+        @Override
+        public String toString() {
+            if (pool == null || draws == 0) {
+                return "no control (too few other heads in the set's layers)";
+            }
+            return draws + (draws == 1 ? " draw, " : " draws, ") + (pool == HeadOptions.ControlPool.SAME_LAYER_COUNTS ? "as many per layer"
+                    : "as many from the same layers") + " (" + distinct + " distinct "
+                    + (distinct == 1 ? "set" : "sets") + " possible)";
+        }
+    }
+
+    /** The control the job uses for {@code set}. */
+    public Control control(InContextHeadSet set) {
+        int nH = model.config().nHeads();
+        Map<Integer, Integer> perLayer = new TreeMap<>();
+        set.heads().forEach(h -> perLayer.merge(h.layer(), 1, Integer::sum));
+        boolean sameCounts = perLayer.values().stream().allMatch(n -> nH - n >= n);
+        if (sameCounts) {
+            double d = 1;
+            for (int n : perLayer.values()) {
+                d *= choose(nH - n, n);
+            }
+            return new Control(HeadOptions.ControlPool.SAME_LAYER_COUNTS, draws(cap(d)), cap(d));
+        }
+        int others = perLayer.values().stream().mapToInt(n -> nH - n).sum();
+        if (others >= set.size()) {
+            long distinct = cap(choose(others, set.size()));
+            return new Control(HeadOptions.ControlPool.SAME_LAYERS_POOLED, draws(distinct), distinct);
+        }
+        return new Control(null, 0, 0);
+    }
+
+    /** No more draws than there are distinct random sets: drawing the only set five times adds nothing. */
+    private int draws(long distinct) {
+        return (int) Math.min(options.controlDraws(), distinct);
+    }
+
+    private static double choose(int n, int k) {
+        double r = 1;
+        for (int i = 1; i <= k; i++) {
+            r = r * (n - k + i) / i;
+        }
+        return Math.round(r);
+    }
+
+    private static long cap(double d) {
+        return d >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) d;
+    }
+
+    /**
+     * Accuracy on the test prompts with the set's heads zeroed, beside the clean model, the random-head control
+     * ({@link #control}) and each group on each gold label (METHOD §3.4).
+     */
+    public InterventionResult intervene(InContextHeadSet set) {
+        try (Progress.Step s = progress.step("intervention (heads zeroed)")) {
+            Control c = control(set);
+            InContextHeads ich = heads.options(heads.options().withControl(c.draws(), options.seed(),
+                    c.pool() == null ? HeadOptions.ControlPool.SAME_LAYERS_POOLED : c.pool()));
+            InterventionResult r = ich.intervene(set, workload.test());
+            s.note(String.format(java.util.Locale.ROOT, "accuracy %.3f → %.3f, control %.3f ± %.3f",
+                    r.baseline().accuracy(), r.ablated().accuracy(), r.controlMean(), r.controlStd()));
+            return r;
+        }
+    }
+
+    // ---------------------------------------------------------------- analyse
+
+    /**
+     * What the in-context heads do (METHOD §4).
+     *
+     * @param valueOutputs what the heads write at the label positions
+     * @param attention    how their attention moves with the prediction
+     * @param twoTowers    query · key as a similarity metric
+     */
+    public record Analysis(ValueOutputAnalysis valueOutputs, AttentionAnalysis attention,
+            TwoTowersAnalysis twoTowers) {
+        /** The three analyses, each in its readable form. */
+        public String describe() {
+            return valueOutputs.describe() + attention.describe() + twoTowers.describe();
+        }
+    }
+
+    /** Steps of {@link #analyse}. */
+    static final int ANALYSE_STEPS = 3;
+
+    /** The value-output, attention and two-tower analyses of the set on the test prompts. */
+    public Analysis analyse(InContextHeadSet set) {
+        ValueOutputAnalysis vo;
+        try (Progress.Step s = progress.step("value-output vectors")) {
+            vo = heads.valueOutputs(set, workload.test());
+        }
+        AttentionAnalysis att;
+        try (Progress.Step s = progress.step("attention by prediction")) {
+            att = heads.attention(set, workload.test());
+        }
+        TwoTowersAnalysis towers;
+        try (Progress.Step s = progress.step("two towers (query · key)")) {
+            towers = heads.twoTowers(set, workload.test());
+        }
+        return new Analysis(vo, att, towers);
+    }
+
+    /**
+     * The set's heads' attention over every token of the first three test prompts, with the model's prediction,
+     * for the report's token view.
+     */
+    public List<HeadsReport.ExamplePrompt> examples(InContextHeadSet set) {
+        try (Progress.Step s = progress.step("token attention of example prompts")) {
+            List<IclPrompt> shown = workload.test().subList(0, Math.min(3, workload.test().size()));
+            LabelProbabilities lp = Probe.on(model).prompts(shown).labelProbabilities();
+            List<HeadsReport.ExamplePrompt> out = new ArrayList<>();
+            for (int i = 0; i < shown.size(); i++) {
+                IclPrompt p = shown.get(i);
+                AttentionMap m = Probe.on(model).prompt(p)
+                        .attentionAt(IntStream.rangeClosed(0, p.lastPosition()).toArray());
+                List<String> tokens = tokensAsWritten(p);
+                List<HeadsReport.HeadRow> rows = set.heads().stream()
+                        .map(h -> new HeadsReport.HeadRow(h, m.of(0, h))).toList();
+                out.add(new HeadsReport.ExamplePrompt(i, tokens, p.labelPositions(), p.demoLabels(), p.queryLabel(),
+                        lp.row(i).predicted(), rows));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Each token of a prompt as it stands in the text with the spaces and line breaks after it (a word-level
+     * tokenizer's tokens carry none), from the tokenizer's character offsets, so the report's token view reads like
+     * the prompt; a token without text (BOS) decoded.
+     */
+    List<String> tokensAsWritten(IclPrompt p) {
+        long[] ids = p.ids();
+        io.github.icl4j.Encoding enc = model.tokenizer().encode(p.text());
+        int shift = ids.length - enc.length();
+        List<String> out = new ArrayList<>();
+        boolean aligned = shift >= 0;
+        for (int k = 0; aligned && k < enc.length(); k++) {
+            aligned = enc.id(k) == ids[k + shift] && enc.startOf(k) >= 0 && enc.endOf(k) >= enc.startOf(k)
+                    && (k == 0 || enc.startOf(k) >= enc.startOf(k - 1));
+        }
+        if (!aligned) {
+            for (long id : ids) {
+                out.add(model.tokenizer().decode(id));
+            }
+            return out;
+        }
+        for (int j = 0; j < shift; j++) {
+            out.add(model.tokenizer().decode(ids[j]));
+        }
+        String text = p.text();
+        for (int k = 0; k < enc.length(); k++) {
+            int from = k == 0 ? 0 : enc.startOf(k);
+            int to = k + 1 < enc.length() ? enc.startOf(k + 1) : text.length();
+            out.add(text.substring(from, Math.max(from, to)));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- debias
+
+    /** Steps of {@link #debias}. */
+    static final int DEBIAS_STEPS = 3;
+
+    /**
+     * The bias study with the in-context heads (METHOD §5–6): a_c tuned on the tuning tasks unless given, then the
+     * majority-label and recency studies on the test tasks with every correction. The recency study is left out
+     * (null) for a model without rotary positions, where its fix does not apply.
+     */
+    public BiasComparison debias(List<HeadId> inContextHeads) {
+        long[] seeds = seeds(options.seed(), options.biasSeeds());
+        BiasOptions bo = BiasOptions.defaults().withSeeds(seeds).withPermutations(options.permutations())
+                .withPerClass(Math.max(2, options.shots())).withBatchSize(options.batch());
+        BiasStudy study = BiasStudy.of(model).heads(inContextHeads).options(bo).prompts(Workload.promptBuilder(model));
+        AcTuning tuning = null;
+        try (Progress.Step s = progress.step("tuning a_c (majority-label fix)")) {
+            if (options.tuneAc()) {
+                tuning = study.tuneAc(workload.biasTune());
+                study = study.options(bo.withAc(tuning.best()));
+                s.note("a_c = " + tuning.best() + " on " + workload.biasTune().size() + " tuning tasks");
+            } else {
+                study = study.options(bo.withAc(options.ac()));
+                s.note("skipped: a_c = " + options.ac() + " given");
+            }
+        }
+        MajorityResult majority;
+        try (Progress.Step s = progress.step("majority-label bias")) {
+            majority = study.majority(workload.biasTest());
+        }
+        RecencyResult recency = null;
+        try (Progress.Step s = progress.step("recency bias")) {
+            if (model.config().hasRotary()) {
+                recency = study.recency(workload.biasTest());
+            } else {
+                s.note("skipped: the model has absolute positions; the rotary-free fix does not apply");
+            }
+        }
+        return new BiasComparison(majority, recency, tuning);
+    }
+
+    /** Seeds of the bias study: {@code first, first + 1, ...}. */
+    static long[] seeds(long first, int n) {
+        long[] s = new long[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = first + i;
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- report
+
+    /**
+     * Everything the report holds.
+     *
+     * @param options      the settings, every automatic value resolved
+     * @param model        the model as it prints
+     * @param data         the workload in words
+     * @param set          the in-context heads with their evidence
+     * @param control      how the intervention's control was drawn
+     * @param intervention the heads removed
+     * @param analysis     what the heads do
+     * @param bias         the bias comparison
+     * @param headline     the headline numbers
+     * @param html         the report page
+     * @param files        every file written (the page included)
+     * @param seconds      wall time of the whole job
+     */
+    public record Report(JobOptions options, String model, String data, InContextHeadSet set, Control control,
+            InterventionResult intervention, Analysis analysis, BiasComparison bias, Headline headline, Path html,
+            List<Path> files, double seconds) {
+        /** Copies the list. */
+        public Report {
+            files = List.copyOf(files);
+        }
+    }
+
+    /** Steps of a whole report. */
+    static final int REPORT_STEPS = OPEN_STEPS + DISCOVER_STEPS + 1 + ANALYSE_STEPS + 1 + DEBIAS_STEPS + 1;
+
+    /** The whole job with no progress output: see {@link #report(JobOptions, Progress)}. */
+    public static Report report(JobOptions options) {
+        return report(options, Progress.silent());
+    }
+
+    /**
+     * The whole job: every step above, then {@code report.html} (the in-context heads and the bias comparison on
+     * one self-contained page), {@code report.json}, {@code headline.json}, {@code summary.md} and the CSV files of
+     * every analysis, written into {@link JobOptions#out()}.
+     *
+     * @throws IllegalArgumentException for a model, data set or option the library refuses
+     */
+    public static Report report(JobOptions options, Progress progress) {
+        long t0 = System.nanoTime();
+        progress.start("icl4j report", REPORT_STEPS);
+        try (MainJob job = open(options, progress)) {
+            InContextHeadSet set = job.discover();
+            Control control = job.control(set);
+            InterventionResult iv = job.intervene(set);
+            Analysis a = job.analyse(set);
+            List<HeadsReport.ExamplePrompt> examples = job.examples(set);
+            BiasComparison bias = job.debias(set.heads());
+            try (Progress.Step s = progress.step("writing the report")) {
+                JobOptions o = job.options();
+                String title = "In-context heads and biases of " + (o.builtinModel() ? "the built-in model"
+                        : o.model().getFileName()) + " (" + job.model().config().modelType() + ", "
+                        + job.model().config().nLayers() + " × " + job.model().config().nHeads() + " heads)";
+                HeadsReport hr = new HeadsReport(title, set, iv, a.valueOutputs(), a.attention(), a.twoTowers(),
+                        examples);
+                Headline h = Headline.of(set, control, iv, a, bias);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                List<Path> files = new ArrayList<>();
+                Path out = o.out();
+                hr.write(out);
+                try (var list = Files.list(out)) {
+                    list.filter(p -> !p.getFileName().toString().startsWith(".")).forEach(files::add);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot list " + out, e);
+                }
+                bias.writeCsv(out.resolve("bias.csv"));
+                bias.writeMeasurementsCsv(out.resolve("bias_measurements.csv"));
+                HeadsJson.writeAtomically(out.resolve("headline.json"), HeadsJson.write(h));
+                HeadsJson.writeAtomically(out.resolve("summary.md"), h.markdown(o, job.workload().description(),
+                        job.model().toString()));
+                Path html = out.resolve("report.html");
+                HeadsJson.writeAtomically(html, ReportPage.html(hr, bias, h, o, job.workload().description(),
+                        job.model().toString()));
+                for (String f : List.of("bias.csv", "bias_measurements.csv", "headline.json", "summary.md")) {
+                    files.add(out.resolve(f));
+                }
+                files.sort(null);
+                s.note(files.size() + " files in " + out.toAbsolutePath());
+                return new Report(o, job.model().toString(), job.workload().description(), set, control, iv, a, bias,
+                        h, html, files, secs);
+            }
+        }
+    }
+
+    /** Closes the model. */
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    @Override
+    public String toString() {
+        return "MainJob[" + model + ", " + workload + ", " + options.describe() + "]";
+    }
+}

@@ -1,0 +1,43 @@
+// icl4j in JShell: load the built-in model, build a few-shot prompt, read the prediction and one head's
+// attention at the label words. Start it from the project root (docs/jshell.md):
+//
+//   mvn -q -B install -DskipTests
+//   mvn -q -B -pl icl-examples dependency:build-classpath -Dmdep.outputFile=target/cp.txt -DincludeScope=compile
+//   jshell -R-DOPT_OUT_TRACKING=true -R-Dicl4j.threads=1 \
+//       --class-path "icl-core/target/classes:icl-heads/target/classes:icl-bias/target/classes:icl-examples/target/classes:$(cat icl-examples/target/cp.txt)" \
+//       icl-examples/src/main/jshell/quickstart.jsh
+//
+// Leave out the last line (/exit) to keep the session open and go on exploring.
+import io.github.icl4j.*;
+import io.github.icl4j.examples.BuiltinModel;
+import io.github.icl4j.train.SyntheticIclTask;
+import java.util.*;
+
+var model = BuiltinModel.load();
+var task = BuiltinModel.task();
+
+// two classes of made-up words the model never saw together in training; label 0 is " foo", label 1 " bar"
+int[] pair = task.pairs(SyntheticIclTask.Split.HELD_OUT).get(0);
+var rng = new Random(7);
+var demos = Demonstrations.of(2, List.of(
+        Example.of(task.sentence(pair[0], rng), 0),
+        Example.of(task.sentence(pair[1], rng), 1),
+        Example.of(task.sentence(pair[1], rng), 1),
+        Example.of(task.sentence(pair[0], rng), 0)));
+var query = Example.of(task.sentence(pair[1], rng), 1);
+var prompt = IclPrompt.builder(model.tokenizer()).build(demos, query);
+System.out.println(prompt.text());
+
+var probs = Probe.on(model).prompt(prompt).labelProbabilities().row(0);
+System.out.printf("prediction:%s (gold%s), p(foo) = %.3f, p(bar) = %.3f%n",
+        prompt.labelWords().get(probs.predicted()), prompt.labelWords().get(query.label()), probs.prob(0), probs.prob(1));
+
+// L0H3 spreads its attention over the four label words
+var head = HeadId.parse("L0H3");
+var attention = Probe.on(model).prompt(prompt).attentionAt(prompt.labelPositions());
+System.out.println(head + " attention from the last token to the label words at " + Arrays.toString(prompt.labelPositions())
+        + ": " + Arrays.toString(attention.of(0, head)));
+
+task.close();
+model.close();
+/exit

@@ -1,0 +1,27 @@
+package io.github.icl4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.icl4j.bias.Correction;
+import io.github.icl4j.bias.RecencyResult;
+import org.junit.jupiter.api.Test;
+
+class DebiasRecencyTest {
+    @Test
+    void theFixFlattensAttentionAcrossOrdersAndOneHeadNeedsItsPositions() {
+        assumeTrue(BuiltinModel.isAvailable(), "no built-in model in the jar; run TrainBuiltinModel");
+        DebiasRecency.Result r = DebiasRecency.run();
+        RecencyResult rc = r.recency();
+        assertThat(rc.rows()).extracting(RecencyResult.Row::correction).containsExactly(Correction.values());
+        assertThat(rc.orders()).isEqualTo(4);
+        assertThat(rc.row(Correction.FIX).attentionStd().mean())
+                .isLessThan(rc.row(Correction.NONE).attentionStd().mean());
+        assertThat(r.oneHead()).hasSameSizeAs(r.heads());
+        double worst = r.oneHead().stream().mapToDouble(DebiasRecency.OneHead::accuracy).min().orElseThrow();
+        double best = r.oneHead().stream().mapToDouble(DebiasRecency.OneHead::accuracy).max().orElseThrow();
+        // without rotary positions one head breaks the model; another barely matters
+        assertThat(worst).isLessThan(r.baseline() - 0.2);
+        assertThat(best).isGreaterThan(r.baseline() - 0.1);
+    }
+}

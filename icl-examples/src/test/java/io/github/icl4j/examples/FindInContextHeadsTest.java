@@ -1,0 +1,22 @@
+package io.github.icl4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.icl4j.heads.InterventionResult;
+import org.junit.jupiter.api.Test;
+
+class FindInContextHeadsTest {
+    @Test
+    void findsHeadsWhoseRemovalBreaksInContextLearning() {
+        assumeTrue(BuiltinModel.isAvailable(), "no built-in model in the jar; run TrainBuiltinModel");
+        FindInContextHeads.Result r = FindInContextHeads.run();
+        assertThat(r.heads().size()).isBetween(1, 4);
+        assertThat(r.heads().fooHeads().size() + r.heads().barHeads().size()).isEqualTo(r.heads().size());
+        InterventionResult iv = r.intervention();
+        assertThat(iv.baseline().accuracy()).isGreaterThan(0.8);
+        assertThat(iv.ablated().accuracy()).as(iv.describe()).isLessThan(iv.baseline().accuracy() - 0.2);
+        assertThat(iv.ablated().accuracy()).as(iv.describe()).isLessThan(iv.controlMean() - 0.1);
+        assertThat(iv.labelSpecific()).isNotEmpty();
+    }
+}
