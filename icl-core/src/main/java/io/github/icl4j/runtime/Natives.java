@@ -47,7 +47,7 @@ public final class Natives {
                 if (n < 1) {
                     throw new IllegalArgumentException("icl4j.threads=" + n + " must be >= 1");
                 }
-                setThreads(n);
+                applyThreads(n);
             } else {
                 // LibTorch keeps its own pool; the bundled OpenBLAS would start a second one of the same size and
                 // oversubscribe the cores (STACK.md), so it gets one thread unless icl4j.threads says otherwise.
@@ -69,6 +69,11 @@ public final class Natives {
         if (n < 1) {
             throw new IllegalArgumentException("thread count " + n + " must be >= 1");
         }
+        init(); // first, so that init's defaults do not overwrite this later
+        applyThreads(n);
+    }
+
+    private static void applyThreads(int n) {
         torch.set_num_threads(n);
         setBlasThreads(n);
     }
