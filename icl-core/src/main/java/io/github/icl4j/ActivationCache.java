@@ -8,7 +8,7 @@ import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Copies of activations recorded by hooks, kept after the forward pass's scope closes.
+ * Activations recorded by hooks, kept after the forward pass's scope closes.
  *
  * <p>Owns native memory: close it (try-with-resources). A hook point recorded twice (two forwards into one
  * cache) keeps the last.
@@ -23,7 +23,7 @@ public final class ActivationCache implements AutoCloseable {
     private volatile boolean closed;
     private volatile int[] lastPositions;
 
-    /** A hook function that stores a detached copy of the activation under {@code name}. */
+    /** A hook function that keeps the activation under {@code name}. */
     HookFn recorder(String name) {
         return (t, ctx) -> {
             put(name, t);
@@ -31,10 +31,14 @@ public final class ActivationCache implements AutoCloseable {
         };
     }
 
-    /** Stores a detached copy of {@code t} (it survives the current PointerScope). */
+    /**
+     * Keeps {@code t} (detached) beyond the current PointerScope. No copy is made: the forward pass never edits
+     * an activation in place (interventions replace tensors), so sharing its storage is safe and saves a
+     * memory copy of every cached activation.
+     */
     public void put(String name, Tensor t) {
         checkOpen();
-        Tensor copy = t.detach().clone();
+        Tensor copy = t.detach();
         copy.retainReference();
         Tensor old = tensors.put(name, copy);
         if (old != null) {

@@ -146,24 +146,7 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
     }
 
     static void writeAtomically(Path file, String text) {
-        Path target = file.toAbsolutePath();
-        try {
-            Path dir = target.getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+        io.github.icl4j.runtime.AtomicFiles.writeString(file, text);
     }
 
     // ------------------------------------------------------------------ HTML

@@ -106,19 +106,7 @@ public final class SafetensorsWriter {
 
     /** Writes {@code text} to {@code file} through a temporary sibling (never half-written). */
     public static void writeTextAtomically(Path file, String text) {
-        Path dir = file.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        io.github.icl4j.runtime.AtomicFiles.writeString(file, text);
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {

@@ -145,21 +145,7 @@ public final class GgufTokenizerJson {
      * @return {@code target}
      */
     public static Path write(GgufFile file, Path target) {
-        String json = toTokenizerJson(file);
-        try {
-            Path parent = target.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = parent.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                    + System.nanoTime() + ".tmp");
-            try {
-                Files.writeString(tmp, json, StandardCharsets.UTF_8);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+        io.github.icl4j.runtime.AtomicFiles.writeString(target, toTokenizerJson(file));
         return target;
     }
 

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  *       cloud metadata address each time a tokenizer is made: nothing may leave the machine.</li>
  *   <li>Sets the thread count from {@code -Dicl4j.threads=N} (or {@code ICL4J_THREADS}) when given, for both
  *       LibTorch's intra-op pool and the bundled OpenBLAS, which LibTorch does not control
- *       ({@link #setThreads}).</li>
+ *       ({@link #setThreads}); without it, OpenBLAS gets one thread so that it does not oversubscribe the cores
+ *       LibTorch's own pool already uses.</li>
  * </ul>
  * Every entry point of the library calls {@link #init()}; it is cheap after the first call.
  */
@@ -46,7 +47,11 @@ public final class Natives {
                 if (n < 1) {
                     throw new IllegalArgumentException("icl4j.threads=" + n + " must be >= 1");
                 }
-                setThreads(n);
+                applyThreads(n);
+            } else {
+                // LibTorch keeps its own pool; the bundled OpenBLAS would start a second one of the same size and
+                // oversubscribe the cores (STACK.md), so it gets one thread unless icl4j.threads says otherwise.
+                setBlasThreads(1);
             }
             LOG.debug("LibTorch ready: {} intra-op threads, CUDA available: {}", torch.get_num_threads(),
                     torch.cuda_is_available());
@@ -64,7 +69,16 @@ public final class Natives {
         if (n < 1) {
             throw new IllegalArgumentException("thread count " + n + " must be >= 1");
         }
+        init(); // first, so that init's defaults do not overwrite this later
+        applyThreads(n);
+    }
+
+    private static void applyThreads(int n) {
         torch.set_num_threads(n);
+        setBlasThreads(n);
+    }
+
+    private static void setBlasThreads(int n) {
         try {
             org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(n);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {

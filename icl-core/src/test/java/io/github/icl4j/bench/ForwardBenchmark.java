@@ -29,7 +29,7 @@ public final class ForwardBenchmark {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String configs = args.length > 3 ? args[3] : "1x128,8x128,1x512,8x512";
-        torch.set_num_threads(threads);
+        io.github.icl4j.runtime.Natives.setThreads(threads);
         long tLib = System.nanoTime();
         try (Model model = Model.load(dir)) {
             long loaded = System.nanoTime();

@@ -28,7 +28,7 @@ public final class PrefixReuseBenchmark {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 8;
-        torch.set_num_threads(threads);
+        io.github.icl4j.runtime.Natives.setThreads(threads);
         Dataset train = Datasets.load("sst2", "train");
         List<io.github.icl4j.Example> queries = Datasets.load("sst2", "test").sample(n, 3).examples();
         try (Model model = Model.load(dir);

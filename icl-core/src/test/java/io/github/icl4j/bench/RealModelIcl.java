@@ -33,7 +33,7 @@ public final class RealModelIcl {
         Path file = Path.of(args[0]);
         int queries = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int seeds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        torch.set_num_threads(args.length > 3 ? Integer.parseInt(args[3]) : 2);
+        io.github.icl4j.runtime.Natives.setThreads(args.length > 3 ? Integer.parseInt(args[3]) : 2);
         List<Task> tasks = List.of(
                 new Task("sst2", Datasets.load("sst2", "train"), Datasets.load("sst2", "test"),
                         LabelWords.of(" negative", " positive")),

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -63,7 +64,7 @@ final class Ablations {
             }
             byStart.computeIfAbsent(min, k -> new ArrayList<>()).add(ci);
         }
-        Passes.chunks(prompts, batchSize, (start, part, batch, last) -> {
+        Passes.chunks(prompts, batchSize, (index, part, batch, last) -> {
             int b = part.size();
             int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
             Tensor[] resid = new Tensor[nL];
@@ -74,10 +75,20 @@ final class Ablations {
                     return null;
                 });
             }
-            Tensor hidden = Passes.hidden(model, model.transformer(), batch, hb.build());
-            LabelProbabilities.Row[] base = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
+            // the clean pass's tensors die with an inner scope; the residuals the tails start from are kept
+            LabelProbabilities.Row[] base;
+            PointerScope chunk = PointerScope.getInnerScope();
+            try (PointerScope clean0 = new PointerScope()) {
+                Tensor hidden = Passes.hidden(model, model.transformer(), batch, hb.build());
+                base = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
+                for (int s : byStart.keySet()) {
+                    chunk.attach(resid[s]);
+                }
+            }
             for (int ci : clean) {
-                System.arraycopy(base, 0, out[ci], start, b);
+                for (int i = 0; i < b; i++) {
+                    out[ci][index[i]] = base[i];
+                }
             }
             int perPass = Math.max(1, maxRows / b);
             for (Map.Entry<Integer, List<Integer>> e : byStart.entrySet()) {
@@ -85,10 +96,14 @@ final class Ablations {
                 List<Integer> conds = e.getValue();
                 for (int g0 = 0; g0 < conds.size(); g0 += perPass) {
                     List<Integer> group = conds.subList(g0, Math.min(conds.size(), g0 + perPass));
-                    LabelProbabilities.Row[] rows = tailPass(s, group, conditions, part, batch, last, gold, resid[s],
-                            labelIds, at);
+                    LabelProbabilities.Row[] rows;
+                    try (PointerScope pass = new PointerScope()) {
+                        rows = tailPass(s, group, conditions, part, batch, last, gold, resid[s], labelIds, at);
+                    }
                     for (int gi = 0; gi < group.size(); gi++) {
-                        System.arraycopy(rows, gi * b, out[group.get(gi)], start, b);
+                        for (int i = 0; i < b; i++) {
+                            out[group.get(gi)][index[i]] = rows[gi * b + i];
+                        }
                     }
                 }
             }

@@ -35,7 +35,7 @@ final class LastRowAttention {
         int nH = c.nHeads();
         float[][][][] w = new float[prompts.size()][c.nLayers()][][];
         LabelProbabilities.Row[] outcomes = new LabelProbabilities.Row[prompts.size()];
-        Passes.chunks(prompts, batchSize, (start, part, batch, last) -> {
+        Passes.chunks(prompts, batchSize, (index, part, batch, last) -> {
             Hooks.Builder hb = Hooks.builder();
             for (int l = 0; l < c.nLayers(); l++) {
                 if (!layers[l]) {
@@ -46,7 +46,7 @@ final class LastRowAttention {
                     // [b, h, s, t] -> rows of the last positions [b, h, t]
                     Tensor rows = Passes.lastRows(pattern.transpose(1, 2), last).to(ScalarType.Float);
                     for (int i = 0; i < part.size(); i++) {
-                        int[] pos = positions[start + i];
+                        int[] pos = positions[index[i]];
                         long[] idx = new long[pos.length];
                         for (int j = 0; j < pos.length; j++) {
                             idx[j] = pos[j];
@@ -58,7 +58,7 @@ final class LastRowAttention {
                         for (int h = 0; h < nH; h++) {
                             System.arraycopy(f, h * pos.length, per[h], 0, pos.length);
                         }
-                        w[start + i][layer] = per;
+                        w[index[i]][layer] = per;
                     }
                     return null;
                 });
@@ -66,7 +66,9 @@ final class LastRowAttention {
             Tensor hidden = Passes.hidden(model, model.transformer(), batch, hb.build());
             int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
             LabelProbabilities.Row[] rows = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
-            System.arraycopy(rows, 0, outcomes, start, rows.length);
+            for (int i = 0; i < rows.length; i++) {
+                outcomes[index[i]] = rows[i];
+            }
         });
         return new Result(w, outcomes);
     }

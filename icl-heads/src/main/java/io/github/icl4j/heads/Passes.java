@@ -25,24 +25,40 @@ final class Passes {
     private Passes() {
     }
 
-    /** Work on one chunk of prompts, run inside the chunk's native scope. */
+    /** Work on one chunk of prompts, run inside the chunk's native scope; {@code index[i]} is part i's input index. */
     @FunctionalInterface
     interface ChunkFn {
-        void accept(int start, List<PromptTokens> part, TokenBatch batch, int[] last);
+        void accept(int[] index, List<PromptTokens> part, TokenBatch batch, int[] last);
     }
 
-    /** Calls {@code fn} for consecutive chunks of at most {@code batchSize} prompts, each in a fresh scope. */
+    /**
+     * Calls {@code fn} for chunks of at most {@code batchSize} prompts, each in a fresh scope. Prompts are taken in
+     * order of length (ties by input order), so a chunk pads little; {@code index} maps each back.
+     */
     static void chunks(List<? extends PromptTokens> prompts, int batchSize, ChunkFn fn) {
-        for (int start = 0; start < prompts.size(); start += batchSize) {
-            List<PromptTokens> part = new ArrayList<>(prompts.subList(start, Math.min(prompts.size(), start + batchSize)));
-            long[][] seqs = new long[part.size()][];
-            int[] last = new int[part.size()];
-            for (int i = 0; i < part.size(); i++) {
-                seqs[i] = part.get(i).tokenIds();
-                last[i] = part.get(i).lastPosition();
+        int n = prompts.size();
+        int[] len = new int[n];
+        for (int i = 0; i < n; i++) {
+            len[i] = prompts.get(i).tokenIds().length;
+        }
+        Integer[] order = new Integer[n];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> len[a] != len[b] ? Integer.compare(len[a], len[b]) : Integer.compare(a, b));
+        for (int start = 0; start < n; start += batchSize) {
+            int m = Math.min(n, start + batchSize) - start;
+            int[] index = new int[m];
+            List<PromptTokens> part = new ArrayList<>(m);
+            long[][] seqs = new long[m][];
+            int[] last = new int[m];
+            for (int i = 0; i < m; i++) {
+                index[i] = order[start + i];
+                PromptTokens p = prompts.get(index[i]);
+                part.add(p);
+                seqs[i] = p.tokenIds();
+                last[i] = p.lastPosition();
             }
             try (PointerScope scope = new PointerScope()) {
-                fn.accept(start, part, TokenBatch.of(seqs), last);
+                fn.accept(index, part, TokenBatch.of(seqs), last);
             }
         }
     }

@@ -8,7 +8,9 @@ import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.Transformer;
 import io.github.icl4j.runtime.Tensors;
 import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -29,7 +31,7 @@ final class Scoring {
         int nH = c.nHeads();
         Transformer tf = model.transformer();
         float[][][][] out = new float[prompts.size()][2][nL][nH];
-        Passes.chunks(prompts, batchSize, (start, part, batch, last) -> {
+        Passes.chunks(prompts, batchSize, (index, part, batch, last) -> {
             int b = part.size();
             Tensor[] resid = new Tensor[nL];
             Tensor[] heads = new Tensor[nL];
@@ -51,21 +53,32 @@ final class Scoring {
                 fin[0] = Passes.lastRows(x, last);
                 return null;
             });
-            Passes.hidden(model, tf, batch, hb.build());
+            // the forward's own tensors die with an inner scope; the last rows it read are kept
+            PointerScope chunk = PointerScope.getInnerScope();
+            try (PointerScope forward = new PointerScope()) {
+                Passes.hidden(model, tf, batch, hb.build());
+                for (int l = 0; l < nL; l++) {
+                    chunk.attach(resid[l]);
+                    chunk.attach(heads[l]);
+                }
+                chunk.attach(fin[0]);
+            }
             FixedScaleProjection proj = FixedScaleProjection.of(model, unembedBias);
             Tensor inv = proj.inverseScale(fin[0]).unsqueeze(1); // [b, 1]
             Tensor ids = Tensors.fromLongs(labelIds, labelIds.length).to(fin[0].device(), ScalarType.Long);
             for (int l = 0; l < nL; l++) {
-                Tensor base = resid[l].to(ScalarType.Float).unsqueeze(1); // [b, 1, d]
-                Tensor with = base.add(heads[l].to(ScalarType.Float)); // [b, h, d]
-                Tensor lp = proj.logProbsOf(torch.cat(new org.bytedeco.pytorch.TensorVector(base, with), 1), inv, ids);
-                // [b, 1 + h, 2] -> increase of each head over the residual alone: [b, h, 2]
-                Tensor s = Tensors.slice(lp, 1, 1, nH + 1).sub(Tensors.slice(lp, 1, 0, 1));
-                float[] v = Tensors.toFloats(s);
-                for (int i = 0; i < b; i++) {
-                    for (int h = 0; h < nH; h++) {
-                        for (int k = 0; k < 2; k++) {
-                            out[start + i][k][l][h] = v[(i * nH + h) * 2 + k];
+                try (PointerScope layer = new PointerScope()) {
+                    Tensor base = resid[l].to(ScalarType.Float).unsqueeze(1); // [b, 1, d]
+                    Tensor with = base.add(heads[l].to(ScalarType.Float)); // [b, h, d]
+                    Tensor lp = proj.logProbsOf(torch.cat(new TensorVector(base, with), 1), inv, ids); // [b, 1 + h, 2]
+                    // the increase of each head over the residual alone: [b, h, 2]
+                    Tensor s = Tensors.slice(lp, 1, 1, nH + 1).sub(Tensors.slice(lp, 1, 0, 1));
+                    float[] v = Tensors.toFloats(s);
+                    for (int i = 0; i < b; i++) {
+                        for (int h = 0; h < nH; h++) {
+                            for (int k = 0; k < 2; k++) {
+                                out[index[i]][k][l][h] = v[(i * nH + h) * 2 + k];
+                            }
                         }
                     }
                 }

@@ -111,7 +111,7 @@ final class Towers {
         heads.forEach(h -> layers[h.layer()] = true);
         List<TwoTowersAnalysis.TowerRow> rows = new ArrayList<>();
         int[] predicted = new int[prompts.size()];
-        Passes.chunks(prompts, o.batchSize(), (start, part, batch, last) -> {
+        Passes.chunks(prompts, o.batchSize(), (index, part, batch, last) -> {
             Map<Integer, Tensor> ln1 = new TreeMap<>();
             Map<Integer, Map<String, Tensor>> qk = new TreeMap<>();
             Map<Integer, Tensor> patterns = new TreeMap<>();
@@ -139,7 +139,7 @@ final class Towers {
             int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
             LabelProbabilities.Row[] out = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
             for (int i = 0; i < part.size(); i++) {
-                predicted[start + i] = out[i].predicted();
+                predicted[index[i]] = out[i].predicted();
                 IclPrompt p = (IclPrompt) part.get(i);
                 int[] pos = p.labelPositions();
                 long[] ids = p.ids();
@@ -166,13 +166,15 @@ final class Towers {
                         float[] alpha = Tensors.toFloats(patterns.get(l).select(0, i).select(0, h.head())
                                 .select(0, last[i]).index_select(0, idx));
                         for (int j = 0; j < pos.length; j++) {
-                            rows.add(new TwoTowersAnalysis.TowerRow(start + i, h, j, pos[j], p.demoLabels()[j], rot[j],
+                            rows.add(new TwoTowersAnalysis.TowerRow(index[i], h, j, pos[j], p.demoLabels()[j], rot[j],
                                     raw[j], rot[j] - raw[j], alpha[j], cos[j], jac[j]));
                         }
                     }
                 }
             }
         });
+        rows.sort(java.util.Comparator.comparingInt(TwoTowersAnalysis.TowerRow::prompt)
+                .thenComparing(TwoTowersAnalysis.TowerRow::head).thenComparingInt(TwoTowersAnalysis.TowerRow::demo));
         // the swap test
         List<Towers.Swapped> swapped = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {

@@ -60,7 +60,7 @@ final class ValueOutputs {
         head.checkIn(c.nLayers(), c.nHeads());
         float[][][] out = new float[1][][];
         Tensor wo = model.transformer().weights().layers().get(head.layer()).wO();
-        Passes.chunks(List.of(prompt), 1, (start, part, batch, last) -> {
+        Passes.chunks(List.of(prompt), 1, (index, part, batch, last) -> {
             Hooks hooks = Hooks.builder().add(HookPoint.pattern(head.layer()), (pattern, ctx) -> {
                 int[] all = new int[last[0] + 1];
                 Arrays.setAll(all, j -> j);
@@ -94,7 +94,7 @@ final class ValueOutputs {
         List<Float> ms = new ArrayList<>();
         int[] predicted = new int[prompts.size()];
         List<ValueOutputAnalysis.PositionDetail> details = new ArrayList<>();
-        Passes.chunks(prompts, o.batchSize(), (start, part, batch, last) -> {
+        Passes.chunks(prompts, o.batchSize(), (index, part, batch, last) -> {
             List<Tensor> vecs = new ArrayList<>();
             List<Entry> chunkEntries = new ArrayList<>();
             List<Long> rowPrompt = new ArrayList<>();
@@ -121,7 +121,7 @@ final class ValueOutputs {
                             float[] alpha = Tensors.toFloats(pattern.select(0, i).select(0, h.head()).select(0, last[i])
                                     .index_select(0, idx));
                             for (int j = 0; j < pos.length; j++) {
-                                chunkEntries.add(new Entry(start + i, s, pos[j], labels[j], alpha[j]));
+                                chunkEntries.add(new Entry(index[i], s, pos[j], labels[j], alpha[j]));
                                 rowPrompt.add((long) i);
                             }
                         }
@@ -137,7 +137,7 @@ final class ValueOutputs {
             int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
             LabelProbabilities.Row[] out = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
             for (int i = 0; i < out.length; i++) {
-                predicted[start + i] = out[i].predicted();
+                predicted[index[i]] = out[i].predicted();
             }
             FixedScaleProjection proj = FixedScaleProjection.of(model, o.unembedBias());
             Tensor inv = proj.inverseScale(fin[0]); // [b]

@@ -1,5 +1,11 @@
 /**
- * In-context heads: discovery by log-probability increase and ablation, the intervention experiment, and
- * the value-output, attention and two-tower analyses (METHOD.md §2–4).
+ * In-context heads (METHOD.md §2–4): discovery by the one-pass log-probability increase and the batched ablation
+ * ranking, the intervention experiment with a random-head control, and the value-output, attention and two-tower
+ * analyses, with JSON, CSV and a self-contained HTML report.
+ *
+ * <p>Start with {@link io.github.icl4j.heads.InContextHeads#of(io.github.icl4j.Model)}; every choice the method
+ * leaves open is an option of {@link io.github.icl4j.heads.HeadOptions} with the documented default. Results are
+ * immutable records of plain Java data; {@link io.github.icl4j.heads.HeadsJson} reads and writes them as JSON and
+ * {@link io.github.icl4j.heads.HeadsReport} writes the whole picture.
  */
 package io.github.icl4j.heads;

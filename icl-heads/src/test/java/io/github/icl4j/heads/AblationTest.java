@@ -24,8 +24,8 @@ class AblationTest {
     @CsvSource({"llama, ALL_POSITIONS", "gpt2, ALL_POSITIONS", "gptj, LAST_POSITION"})
     void batchedRankingEqualsOneAtATimeAblation(String family, HeadOptions.AblateAt at) {
         try (Model model = Fixtures.parityModel(family)) {
-            List<IclPrompt> ps = Fixtures.toys(7, 3, 3, 5);
-            // every layer (start layer 0 included), 3 prompts per chunk, at most 7 rows: 2 heads per pass
+            List<IclPrompt> ps = Fixtures.toys(4, 3, 3, 5);
+            // every layer (start layer 0 included), chunks of 3 and 1 prompts, at most 7 rows: 2 and 7 heads per pass
             InContextHeads ich = InContextHeads.of(model)
                     .options(HeadOptions.defaults().withAblationLayers(0, 3).withAblateAt(at).withBatch(3, 7));
             AblationRanking r = ich.ablationRanking(ps);
@@ -51,7 +51,7 @@ class AblationTest {
                 }
             }
             assertThat(r.ranking()).hasSize(12);
-            assertThat(r.toString()).contains("layers [0, 3)", "7 prompts");
+            assertThat(r.toString()).contains("layers [0, 3)", "4 prompts");
         }
     }
 
@@ -101,7 +101,7 @@ class AblationTest {
     @Test
     void interventionMatchesTheProbeAndIsReproducible() {
         try (Model model = Fixtures.parityModel("llama")) {
-            List<IclPrompt> ps = Fixtures.toys(6, 3, 3, 9);
+            List<IclPrompt> ps = Fixtures.toys(4, 3, 3, 9);
             InContextHeads ich = InContextHeads.of(model).options(HeadOptions.defaults().withTopHeads(1, 1, 1)
                     .withControl(3, 5L, HeadOptions.ControlPool.SAME_LAYERS_POOLED).withBatch(4, 8));
             InContextHeadSet set = ich.find(ps);
@@ -113,14 +113,14 @@ class AblationTest {
             LabelProbabilities cut = Probe.on(model).prompts(ps).patchHeads(set.heads(), Patch.zero())
                     .labelProbabilities();
             assertThat(r1.ablated().accuracy()).isEqualTo(cut.accuracy());
-            assertThat(r1.baseline().n()).isEqualTo(6);
+            assertThat(r1.baseline().n()).isEqualTo(4);
             for (InterventionResult.ControlDraw d : r1.controls()) {
                 LabelProbabilities ctl = Probe.on(model).prompts(ps).patchHeads(d.heads(), Patch.zero())
                         .labelProbabilities();
                 assertThat(d.accuracy().accuracy()).isEqualTo(ctl.accuracy());
                 assertThat(d.heads()).doesNotContainAnyElementsOf(set.heads());
             }
-            assertThat(r1.labelSpecific()).allSatisfy(l -> assertThat(l.baseline().n()).isEqualTo(3));
+            assertThat(r1.labelSpecific()).allSatisfy(l -> assertThat(l.baseline().n()).isEqualTo(2));
             assertThat(r1.describe()).contains("random control", "clean model");
         }
     }

@@ -19,7 +19,7 @@ class AcceptanceTest {
     @Test
     void aRandomModelFailsWithReasons() {
         try (Model model = Fixtures.parityModel("llama")) {
-            List<IclPrompt> ps = Fixtures.toys(8, 4, 3, 31);
+            List<IclPrompt> ps = Fixtures.toys(4, 3, 3, 31);
             InContextHeadsAcceptance.Result r = InContextHeadsAcceptance.check(model, ps, ps);
             assertThat(r.passed()).isFalse();
             assertThat(r.failures()).isNotEmpty();

@@ -124,6 +124,29 @@ class AnalysesTest {
     }
 
     @Test
+    void swapTestReadsTheAttentionOfTheSwappedPrompts() {
+        try (Model model = Fixtures.parityModel("llama")) {
+            List<IclPrompt> ps = Fixtures.toys(5, 3, 3, 14);
+            HeadId head = HeadId.of(2, 1);
+            TwoTowersAnalysis t = InContextHeads.of(model).twoTowers(List.of(head), ps);
+            double before = 0;
+            double after = 0;
+            for (int i = 0; i < ps.size(); i++) {
+                Towers.Swapped s = Towers.swap(ps.get(i), i, 64);
+                AttentionMap swapped = Probe.on(model).prompt(s).attentionAtLabels();
+                AttentionMap orig = Probe.on(model).prompt(ps.get(i)).attentionAtLabels();
+                after += swapped.of(0, head)[s.demo()];
+                before += orig.of(0, head)[s.demo()];
+            }
+            TwoTowersAnalysis.Swap sw = t.heads().get(0).swap();
+            assertThat(sw.n()).isEqualTo(5);
+            assertThat(sw.before()).isCloseTo(before / 5, within(1e-5));
+            assertThat(sw.after()).isCloseTo(after / 5, within(1e-5));
+            assertThat(sw.after()).isNotCloseTo(sw.before(), within(1e-6));
+        }
+    }
+
+    @Test
     void attentionAnalysisSumsTheLabelPositionsByPrediction() {
         try (Model model = Fixtures.parityModel("llama")) {
             List<IclPrompt> ps = Fixtures.toys(6, 4, 3, 6);
