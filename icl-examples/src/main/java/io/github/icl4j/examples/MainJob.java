@@ -25,6 +25,7 @@ import io.github.icl4j.heads.InterventionResult;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
 import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.runtime.AtomicFiles;
 import io.github.icl4j.runtime.Natives;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -258,8 +259,9 @@ public final class MainJob implements AutoCloseable {
             InContextHeads ich = heads.options(heads.options().withControl(c.draws(), options.seed(),
                     c.pool() == null ? HeadOptions.ControlPool.SAME_LAYERS_POOLED : c.pool()));
             InterventionResult r = ich.intervene(set, workload.test());
-            s.note(String.format(java.util.Locale.ROOT, "accuracy %.3f → %.3f, control %.3f ± %.3f",
-                    r.baseline().accuracy(), r.ablated().accuracy(), r.controlMean(), r.controlStd()));
+            s.note(String.format(java.util.Locale.ROOT, "accuracy %.3f → %.3f, control %s", r.baseline().accuracy(),
+                    r.ablated().accuracy(), c.draws() == 0 ? "none" : Headline.f3(r.controlMean())
+                            + (Double.isFinite(r.controlStd()) ? " ± " + Headline.f3(r.controlStd()) : "")));
             return r;
         }
     }
@@ -478,11 +480,11 @@ public final class MainJob implements AutoCloseable {
                 }
                 bias.writeCsv(out.resolve("bias.csv"));
                 bias.writeMeasurementsCsv(out.resolve("bias_measurements.csv"));
-                HeadsJson.writeAtomically(out.resolve("headline.json"), HeadsJson.write(h));
-                HeadsJson.writeAtomically(out.resolve("summary.md"), h.markdown(o, job.workload().description(),
+                AtomicFiles.writeString(out.resolve("headline.json"), HeadsJson.write(h));
+                AtomicFiles.writeString(out.resolve("summary.md"), h.markdown(o, job.workload().description(),
                         job.model().toString()));
                 Path html = out.resolve("report.html");
-                HeadsJson.writeAtomically(html, ReportPage.html(hr, bias, h, o, job.workload().description(),
+                AtomicFiles.writeString(html, ReportPage.html(hr, bias, h, o, job.workload().description(),
                         job.model().toString()));
                 for (String f : List.of("bias.csv", "bias_measurements.csv", "headline.json", "summary.md")) {
                     files.add(out.resolve(f));
