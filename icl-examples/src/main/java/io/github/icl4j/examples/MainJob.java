@@ -291,14 +291,17 @@ public final class MainJob implements AutoCloseable {
         ValueOutputAnalysis vo;
         try (Progress.Step s = progress.step("value-output vectors")) {
             vo = heads.valueOutputs(set, workload.test());
+            s.note(vo.groups().isEmpty() ? "" : vo.groups().get(0).toString());
         }
         AttentionAnalysis att;
         try (Progress.Step s = progress.step("attention by prediction")) {
             att = heads.attention(set, workload.test());
+            s.note("predicted foo " + att.examplesPerGroup()[0] + ", bar " + att.examplesPerGroup()[1]);
         }
         TwoTowersAnalysis towers;
         try (Progress.Step s = progress.step("two towers (query · key)")) {
             towers = heads.twoTowers(set, workload.test());
+            s.note("swap test " + Headline.f3(towers.baseAgreement()) + " → " + Headline.f3(towers.swapAgreement()));
         }
         return new Analysis(vo, att, towers);
     }
@@ -310,6 +313,7 @@ public final class MainJob implements AutoCloseable {
     public List<HeadsReport.ExamplePrompt> examples(InContextHeadSet set) {
         try (Progress.Step s = progress.step("token attention of example prompts")) {
             List<IclPrompt> shown = workload.test().subList(0, Math.min(3, workload.test().size()));
+            s.note(shown.size() + " prompts");
             LabelProbabilities lp = Probe.on(model).prompts(shown).labelProbabilities();
             List<HeadsReport.ExamplePrompt> out = new ArrayList<>();
             for (int i = 0; i < shown.size(); i++) {
@@ -388,6 +392,7 @@ public final class MainJob implements AutoCloseable {
         MajorityResult majority;
         try (Progress.Step s = progress.step("majority-label bias")) {
             majority = study.majority(workload.biasTest());
+            s.note("fluctuation " + Headline.f3(majority.rows().get(0).fluctuation().mean()) + " (none)");
         }
         RecencyResult recency = null;
         try (Progress.Step s = progress.step("recency bias")) {
