@@ -7,6 +7,7 @@ import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.runtime.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Scalar;
@@ -133,8 +134,18 @@ public final class Transformer {
             x = x.add(pe);
         }
         Tensor[] cosSin = rotary == null ? null : rotary.cosSin(positions, x.scalar_type());
+        PointerScope outer = hooks.releasesEachBlock() && cache == null ? PointerScope.getInnerScope() : null;
         for (int l = 0; l < cfg.nLayers(); l++) {
-            x = block(l, x, cosSin, addMask, hooks, cache, past);
+            if (outer == null) {
+                x = block(l, x, cosSin, addMask, hooks, cache, past);
+                continue;
+            }
+            // the block's temporaries die with its scope; its output moves to the caller's
+            try (PointerScope blockScope = new PointerScope()) {
+                Tensor y = block(l, x, cosSin, addMask, hooks, null, past);
+                outer.attach(y);
+                x = y;
+            }
         }
         Tensor out = norm(x, w.finalNormW(), w.finalNormB());
         return hooks.apply(HookPoint.LN_FINAL, out, ctx(HookPoint.LN_FINAL, -1, past));

@@ -131,4 +131,35 @@ class TransformerInvariantsTest {
     static Scalar scalar(double v) {
         return new Scalar(v);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2"})
+    void releasingEachBlockChangesNoNumberAndFreesTheBlocksTemporaries(String family) {
+        try (Model m = load(family); ActivationCache plain = new ActivationCache();
+                ActivationCache released = new ActivationCache(); PointerScope s = new PointerScope()) {
+            TokenBatch batch = TokenBatch.of(A, B);
+            String[] names = {HookPoint.z(0), HookPoint.pattern(1), HookPoint.residPost(0), HookPoint.LN_FINAL};
+            Tensor a = m.logits(batch, Hooks.builder().cache(plain, names).build());
+            Tensor[] kept = new Tensor[2];
+            Hooks hooks = Hooks.builder().cache(released, names).releaseEachBlock()
+                    .add(HookPoint.q(0), (q, ctx) -> {
+                        kept[0] = q; // a temporary of block 0, merely stored: freed when the block ends
+                        return null;
+                    })
+                    .add(HookPoint.residPre(1), (x, ctx) -> {
+                        kept[1] = x; // a block input: lives until the caller's scope closes
+                        return null;
+                    }).build();
+            assertThat(hooks.releasesEachBlock()).isTrue();
+            assertThat(hooks.toBuilder().build().releasesEachBlock()).isTrue();
+            Tensor b = m.logits(batch, hooks);
+            assertThat(Tensors.maxAbsDiff(a, b)).isZero();
+            for (String n : names) {
+                assertThat(Tensors.maxAbsDiff(plain.get(n), released.get(n))).as(n).isZero();
+            }
+            assertThat(kept[0].isNull()).as("block 0's q after the block").isTrue();
+            assertThat(kept[1].isNull()).as("block 1's input").isFalse();
+            assertThat(Tensors.shape(kept[1])).containsExactly(2, A.length, m.config().dModel());
+        }
+    }
 }

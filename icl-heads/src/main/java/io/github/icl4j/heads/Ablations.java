@@ -68,7 +68,8 @@ final class Ablations {
             int b = part.size();
             int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
             Tensor[] resid = new Tensor[nL];
-            Hooks.Builder hb = Hooks.builder();
+            // each block's temporaries are freed as it ends: the captured resid_pre is a block input, which lives on
+            Hooks.Builder hb = Hooks.builder().releaseEachBlock();
             for (int s : byStart.keySet()) {
                 hb.add(HookPoint.residPre(s), (x, ctx) -> {
                     resid[s] = x;
@@ -129,7 +130,8 @@ final class Ablations {
             }
         }
         Tensor inject = g == 1 ? residAtS : residAtS.repeat(g, 1, 1); // [g*b, s, d]
-        Hooks.Builder hb = Hooks.builder();
+        // g × b rows through up to every layer: free each block's temporaries as it ends (the hooks keep nothing)
+        Hooks.Builder hb = Hooks.builder().releaseEachBlock();
         hb.add(HookPoint.EMBED, (x, ctx) -> inject);
         // one 0/1 mask per layer touched by the group
         Map<Integer, float[]> masks = new TreeMap<>();

@@ -644,11 +644,7 @@ public final class InContextHeads {
             LastRowAttention.Result r = LastRowAttention.run(model, shown, layers, all, ids, options.batchSize());
             for (int i = 0; i < shown.size(); i++) {
                 IclPrompt p = shown.get(i);
-                List<String> toks = new ArrayList<>();
-                long[] t = p.ids();
-                for (int j = 0; j <= p.lastPosition(); j++) {
-                    toks.add(PromptChecks.decode(model, t[j]));
-                }
+                List<String> toks = PromptChecks.tokenTexts(model, p, p.lastPosition());
                 List<HeadsReport.HeadRow> rows = new ArrayList<>();
                 for (HeadId h : set.heads()) {
                     rows.add(new HeadsReport.HeadRow(h, r.weights()[i][h.layer()][h.head()]));

@@ -90,6 +90,23 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
         labelSpecific = List.copyOf(labelSpecific);
     }
 
+    /**
+     * How many different head sets the control draws removed (draws are with replacement across draws, so a small
+     * pool repeats: with one possible set every draw is that set and the spread is 0 by construction).
+     */
+    public int distinctControls() {
+        return (int) controls.stream().map(c -> new java.util.TreeSet<>(c.heads())).distinct().count();
+    }
+
+    /** {@code 0.850 ± 0.020}, {@code 0.850 (the only such set)} or {@code –} without draws. */
+    String controlText() {
+        if (controls.isEmpty()) {
+            return "–";
+        }
+        return distinctControls() == 1 ? Arr.f3(controlMean) + " (the only such set)"
+                : Arr.f3(controlMean) + " ± " + Arr.f3(controlStd);
+    }
+
     /** Every condition's accuracy (clean, removed, each control draw, label-specific) as CSV (header row first). */
     public String toCsv() {
         return Csv.of(this);
@@ -102,10 +119,12 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
                 .append(prompts).append(" prompts (accuracy label-argmax / full-vocabulary)\n");
         sb.append("  clean model        ").append(baseline).append('\n');
         sb.append("  in-context removed ").append(ablated).append('\n');
-        sb.append("  random control     ").append(Arr.f3(controlMean)).append(" ± ").append(Arr.f3(controlStd))
-                .append(" / ").append(Arr.f3(controlFullVocabMean)).append(" ± ").append(Arr.f3(controlFullVocabStd))
-                .append(" (").append(controls.size()).append(" draws, ").append(controlPool).append(", seed ")
-                .append(controlSeed).append(")\n");
+        sb.append("  random control     ").append(controlText()).append(" / ").append(Arr.f3(controlFullVocabMean));
+        if (distinctControls() > 1) {
+            sb.append(" ± ").append(Arr.f3(controlFullVocabStd));
+        }
+        sb.append(" (").append(controls.size()).append(" draws of ").append(distinctControls())
+                .append(" distinct sets, ").append(controlPool).append(", seed ").append(controlSeed).append(")\n");
         for (LabelSpecific l : labelSpecific) {
             sb.append("  ").append(l).append('\n');
         }
@@ -116,7 +135,7 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
     @Override
     public String toString() {
         return "InterventionResult[" + heads.size() + " heads, " + prompts + " prompts: " + Arr.f3(baseline.accuracy())
-                + " → " + Arr.f3(ablated.accuracy()) + ", control " + Arr.f3(controlMean) + " ± " + Arr.f3(controlStd)
-                + " (" + controls.size() + " draws)]";
+                + " → " + Arr.f3(ablated.accuracy()) + ", control " + controlText() + " (" + controls.size()
+                + " draws)]";
     }
 }

@@ -117,6 +117,33 @@ final class PromptChecks {
         return List.copyOf(out);
     }
 
+    /**
+     * The text of tokens {@code 0..upTo} of a prompt as the prompt writes them, with the spaces and line breaks
+     * before each token: a re-encoding of the prompt's text gives each token's character span (exact for every
+     * tokenizer, word-level ones included, whose single-token decoding drops the spaces). A leading BOS token
+     * and prompts whose re-encoding differs fall back to decoding one token at a time.
+     */
+    static List<String> tokenTexts(Model model, io.github.icl4j.IclPrompt p, int upTo) {
+        long[] ids = p.ids();
+        List<String> out = new ArrayList<>();
+        io.github.icl4j.Encoding enc = model.hasTokenizer() ? model.tokenizer().encode(p.text(), false) : null;
+        int shift = enc == null ? -1 : ids.length - enc.length(); // 1 with a BOS token in front
+        boolean aligned = enc != null && (shift == 0 || shift == 1);
+        for (int j = 0; aligned && j < enc.length(); j++) {
+            aligned = enc.id(j) == ids[j + shift];
+        }
+        for (int j = 0; j <= upTo; j++) {
+            int e = j - shift;
+            if (!aligned || e < 0) {
+                out.add(decode(model, ids[j]));
+            } else {
+                int from = e == 0 ? 0 : enc.endOf(e - 1);
+                out.add(p.text().substring(Math.min(from, enc.endOf(e)), enc.endOf(e)));
+            }
+        }
+        return out;
+    }
+
     static String decode(Model model, long id) {
         return model.hasTokenizer() ? model.tokenizer().decode(id) : "#" + id;
     }

@@ -121,7 +121,7 @@ final class ReportView {
             im.put("clean", List.of(iv.baseline().accuracy(), iv.baseline().fullVocabAccuracy()));
             im.put("removed", List.of(iv.ablated().accuracy(), iv.ablated().fullVocabAccuracy()));
             im.put("control", List.of(iv.controlMean(), iv.controlStd(), iv.controlFullVocabMean(),
-                    iv.controlFullVocabStd(), iv.controls().size()));
+                    iv.controlFullVocabStd(), iv.controls().size(), iv.distinctControls()));
             im.put("specific", iv.labelSpecific().stream().map(l -> List.of(l.group(), l.goldLabel(),
                     l.baseline().accuracy(), l.ablated().accuracy(), l.baseline().n())).toList());
             m.put("intervention", im);

@@ -223,7 +223,11 @@ final class Towers {
         return kp.matmul(qv);
     }
 
-    /** Cosine of the mean ln1 output over the query sentence and over each demonstration sentence. */
+    /**
+     * Centred cosine of the mean ln1 output over the query sentence and over each demonstration sentence: the mean
+     * of those sentence vectors is taken out first, so the direction every sentence of the prompt shares (which
+     * puts every raw cosine near 1) does not hide which demonstrations resemble the query.
+     */
     private static float[] cosines(Tensor x, IclPrompt p) {
         Tensor xf = x.to(ScalarType.Float); // [s, d]
         IclPrompt.Span q = p.querySpan();
@@ -233,12 +237,21 @@ final class Towers {
             return out;
         }
         Tensor qf = mean(xf, q);
+        List<Tensor> sentences = new ArrayList<>();
+        sentences.add(qf);
+        for (IclPrompt.Span d : p.demoSpans()) {
+            if (d.length() > 0) {
+                sentences.add(mean(xf, d));
+            }
+        }
+        Tensor centre = torch.stack(new TensorVector(sentences.toArray(new Tensor[0])), 0)
+                .mean(new long[] {0}, false, new ScalarTypeOptional()); // [d]
         List<Tensor> demos = new ArrayList<>();
         for (IclPrompt.Span d : p.demoSpans()) {
-            demos.add(d.length() == 0 ? torch.zeros_like(qf) : mean(xf, d));
+            demos.add(d.length() == 0 ? torch.zeros_like(qf) : mean(xf, d).sub(centre));
         }
         Tensor dm = torch.stack(new TensorVector(demos.toArray(new Tensor[0])), 0); // [P, d]
-        float[] cos = Tensors.toFloats(torch.cosine_similarity(dm, qf.unsqueeze(0), 1, 1e-8));
+        float[] cos = Tensors.toFloats(torch.cosine_similarity(dm, qf.sub(centre).unsqueeze(0), 1, 1e-8));
         for (int j = 0; j < out.length; j++) {
             out[j] = p.demoSpans().get(j).length() == 0 ? Float.NaN : cos[j];
         }

@@ -11,8 +11,10 @@ import java.util.List;
  * makes; 0 in models with absolute positions), and the similarity of the query sentence to that demonstration's
  * sentence by two measures:
  * <ul>
- *   <li>{@code cosine}: cosine similarity of the mean-pooled, ln1-normalised residuals over the two sentence spans,
- *       in the head's layer (what the head's query and key projections read);</li>
+ *   <li>{@code cosine}: centred cosine similarity of the mean-pooled, ln1-normalised residuals over the two
+ *       sentence spans, in the head's layer (what the head's query and key projections read); the mean of the
+ *       prompt's sentence vectors (query and demonstrations) is taken out first, because a direction every
+ *       sentence shares puts every raw cosine near 1;</li>
  *   <li>{@code jaccard}: the Jaccard overlap of the two sentences' token-id sets.</li>
  * </ul>
  * Correlations of score and content part with each similarity are given pooled over all (prompt, demonstration)
@@ -44,7 +46,8 @@ public record TwoTowersAnalysis(boolean rotary, int prompts, List<HeadTowers> he
      * @param content    unrotated query · unrotated key / sqrt(d_head)
      * @param positional {@code score − content}
      * @param attention  the attention {@code α_p} from the last position
-     * @param cosine     cosine similarity of the mean ln1-normalised residuals of query and demonstration sentence
+     * @param cosine     centred cosine similarity of the mean ln1-normalised residuals of query and demonstration
+     *                   sentence (the mean over the prompt's sentences removed)
      * @param jaccard    Jaccard overlap of their token-id sets
      */
     public record TowerRow(int prompt, HeadId head, int demo, int position, int label, double score, double content,

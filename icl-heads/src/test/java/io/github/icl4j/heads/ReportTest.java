@@ -83,6 +83,44 @@ class ReportTest {
     }
 
     @Test
+    void tokenTextsKeepTheTextBetweenTokensSoTheyJoinBackIntoThePrompt() {
+        // a word-level tokenizer (the synthetic task's), whose single-token decoding drops the spaces
+        try (io.github.icl4j.train.SyntheticIclTask task = io.github.icl4j.train.SyntheticIclTask.create(
+                io.github.icl4j.train.SyntheticIclTask.Options.defaults());
+                Model m = Fixtures.randomLlama(task.vocabSize(), 16, 1, 2, 2, 256, 1L, task.tokenizerJson())) {
+            List<io.github.icl4j.Example> xs = task.sentences(3, 5, 3, 1).stream()
+                    .map(t -> io.github.icl4j.Example.of(t.text(), t.label())).toList();
+            IclPrompt p = IclPrompt.builder(m.tokenizer()).build(io.github.icl4j.Demonstrations.of(2, xs.subList(0, 4)),
+                    xs.get(4));
+            List<String> toks = PromptChecks.tokenTexts(m, p, p.lastPosition());
+            assertThat(String.join("", toks)).isEqualTo(p.text());
+            assertThat(toks).hasSize(p.length());
+            assertThat(toks.get(p.labelPositions()[0])).isIn(" foo", " bar");
+            assertThat(toks.get(1)).isEqualTo(":");
+            assertThat(toks.get(2)).startsWith(" ");
+        }
+        // prompts whose text does not re-encode to their tokens fall back to one token at a time
+        IclPrompt toy = prompts.get(0);
+        assertThat(PromptChecks.tokenTexts(model, toy, 3)).hasSize(4);
+    }
+
+    @Test
+    void aControlWithOneDistinctSetHasNoSpread() {
+        InterventionResult iv = report.intervention();
+        InterventionResult.ControlDraw d = iv.controls().get(0);
+        List<io.github.icl4j.HeadId> reversed = new java.util.ArrayList<>(d.heads());
+        java.util.Collections.reverse(reversed); // the same set in another order
+        InterventionResult one = new InterventionResult(iv.heads(), iv.prompts(), iv.baseline(), iv.ablated(),
+                List.of(d, new InterventionResult.ControlDraw(1, reversed, d.accuracy())),
+                d.accuracy().accuracy(), 0.0, d.accuracy().fullVocabAccuracy(), 0.0, iv.labelSpecific(),
+                iv.controlPool(), iv.controlSeed());
+        assertThat(one.distinctControls()).isEqualTo(1);
+        assertThat(one.toString()).contains("(the only such set)").doesNotContain("±");
+        assertThat(one.describe()).contains("2 draws of 1 distinct sets");
+        assertThat(iv.distinctControls()).isBetween(1, iv.controls().size());
+    }
+
+    @Test
     void writesEveryFileAndTheHtmlIsSelfContained(@TempDir Path dir) throws IOException {
         Path html = report.write(dir);
         assertThat(dir.resolve("report.json")).exists();
