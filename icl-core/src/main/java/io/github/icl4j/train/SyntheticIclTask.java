@@ -49,6 +49,19 @@ public final class SyntheticIclTask implements AutoCloseable {
     /** The words of the prompt format, in vocabulary order after {@code <unk>}. */
     public static final List<String> FORMAT_WORDS = List.of("Sentence", "Label", ":", "foo", "bar");
 
+    /**
+     * File name of a task's options ({@link Options#toJson()}) beside a checkpoint trained on it, so that tools
+     * can rebuild the task the model knows ({@link #forCheckpoint}).
+     */
+    public static final String OPTIONS_FILE = "synthetic_task.json";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Most label words a training label vocabulary may have ({@link Options#labelWords()}). */
+    public static final int MAX_LABEL_WORDS = 64;
+    /** Most classes a training episode may have ({@link Options#classesPerEpisode()}). */
+    public static final int MAX_EPISODE_CLASSES = 8;
+
     private static final String CONSONANTS = "bdfgklmnprstvz";
     private static final String VOWELS = "aeiou";
     private static final int EVAL_BATCH = 64;
@@ -67,6 +80,12 @@ public final class SyntheticIclTask implements AutoCloseable {
         QUERY,
         /** Every demonstration's label and the query's answer (the first label is a coin flip; the rest follow). */
         ALL_LABELS,
+        /**
+         * The labels the context can answer: every demonstration label written after both of the episode's label
+         * words have appeared, and the query's answer. With a label vocabulary ({@link Options#labelWords()} > 2)
+         * the other labels are guesses among unseen words, whose loss is noise to the matching the task teaches.
+         */
+        INFORMED_LABELS,
         /**
          * Every token (language modelling on the whole episode): the sentence words teach the model which words
          * belong together and to gather a sentence's words at the positions after it, which the label
@@ -95,10 +114,25 @@ public final class SyntheticIclTask implements AutoCloseable {
      *                          0 = uniform; in [0, 4]
      * @param heldOutFraction   fraction of class pairs held out of training, in [0, 1)
      * @param splitSeed         seed of the held-out split
+     * @param labelWords        size of the training label vocabulary, in [2, 64]: {@code " foo"}, {@code " bar"}
+     *                          and {@code labelWords − 2} made-up three-letter words. Each training episode
+     *                          writes its two labels with two of them drawn at random, so a model cannot answer
+     *                          by choosing between two fixed tokens: it has to find the demonstration that
+     *                          matches the query and copy its label. 2 = every episode uses foo and bar.
+     *                          Evaluation episodes ({@link #balancedEpisodes}, {@link #episode}) always use
+     *                          foo and bar.
+     * @param classesPerEpisode most classes in a training episode, in [2, min(8, labelWords)]: each training
+     *                          episode has C ∈ [2, classesPerEpisode] classes (every pair of them a training pair),
+     *                          each with its own label word. Beyond two classes, "the label that does not match"
+     *                          is no answer, so the model must find the matching demonstration and copy its label.
+     *                          Evaluation episodes always have two classes.
+     * @param queryCopyFraction fraction of training episodes whose query repeats one of its class's demonstration
+     *                          sentences word for word, in [0, 1]: exact matches are the easiest case of the
+     *                          similarity the task teaches. Evaluation queries are always fresh sentences.
      */
     public record Options(int classes, int wordsPerClass, int sentenceLength, double noise, int minShots,
             int maxShots, double imbalancedFraction, double groupedFraction, double classZipf, double wordZipf,
-            double heldOutFraction, long splitSeed) {
+            double heldOutFraction, long splitSeed, int labelWords, int classesPerEpisode, double queryCopyFraction) {
 
         public Options {
             range("number of classes", classes, 2, 4096);
@@ -120,6 +154,13 @@ public final class SyntheticIclTask implements AutoCloseable {
                 throw new IllegalArgumentException("word Zipf exponent " + wordZipf + " out of range [0, 4]");
             }
             fraction("held-out fraction", heldOutFraction, false);
+            range("label words", labelWords, 2, MAX_LABEL_WORDS);
+            range("classes per episode", classesPerEpisode, 2, Math.min(MAX_EPISODE_CLASSES, labelWords));
+            if (classesPerEpisode > classes) {
+                throw new IllegalArgumentException("classes per episode " + classesPerEpisode + " out of range [2, "
+                        + classes + "] (the number of classes)");
+            }
+            fraction("query copy fraction", queryCopyFraction, true);
         }
 
         private static void range(String what, int v, int lo, int hi) {
@@ -136,50 +177,156 @@ public final class SyntheticIclTask implements AutoCloseable {
 
         /**
          * 32 classes × 8 words, sentences of 6 words with 10% noise, 1–4 shots per label, 25% imbalanced and
-         * 25% grouped episodes, uniform classes and words, 20% of the 496 class pairs held out, split seed 0.
+         * 25% grouped episodes, uniform classes and words, 20% of the 496 class pairs held out, split seed 0,
+         * labels always foo and bar, two classes per episode, no copied queries.
          */
         public static Options defaults() {
-            return new Options(32, 8, 6, 0.1, 1, 4, 0.25, 0.25, 0.0, 0.0, 0.2, 0L);
+            return new Options(32, 8, 6, 0.1, 1, 4, 0.25, 0.25, 0.0, 0.0, 0.2, 0L, 2, 2, 0.0);
+        }
+
+        public Options withLabelWords(int v) {
+            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, v,
+                    Math.min(classesPerEpisode, v), queryCopyFraction);
+        }
+
+        public Options withClassesPerEpisode(int v) {
+            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, v, queryCopyFraction);
+        }
+
+        public Options withQueryCopyFraction(double v) {
+            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode, v);
         }
 
         public Options withClasses(int classes, int wordsPerClass) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed);
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
+                    queryCopyFraction);
         }
 
         public Options withSentenceLength(int v) {
             return new Options(classes, wordsPerClass, v, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed);
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
+                    queryCopyFraction);
         }
 
         public Options withNoise(double v) {
             return new Options(classes, wordsPerClass, sentenceLength, v, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed);
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
+                    queryCopyFraction);
         }
 
         public Options withShots(int min, int max) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, min, max, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed);
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
+                    queryCopyFraction);
         }
 
         public Options withImbalancedFraction(double v) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, v, groupedFraction,
-                    classZipf, wordZipf, heldOutFraction, splitSeed);
+                    classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
+                    queryCopyFraction);
         }
 
         public Options withGroupedFraction(double v) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    v, classZipf, wordZipf, heldOutFraction, splitSeed);
+                    v, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
+                    queryCopyFraction);
         }
 
         public Options withZipf(double classExponent, double wordExponent) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classExponent, wordExponent, heldOutFraction, splitSeed);
+                    groupedFraction, classExponent, wordExponent, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
+                    queryCopyFraction);
+        }
+
+        /**
+         * These options as a JSON object (one field per component), the text of {@link #OPTIONS_FILE}.
+         */
+        public String toJson() {
+            var node = JSON.createObjectNode();
+            node.put("classes", classes).put("wordsPerClass", wordsPerClass).put("sentenceLength", sentenceLength)
+                    .put("noise", noise).put("minShots", minShots).put("maxShots", maxShots)
+                    .put("imbalancedFraction", imbalancedFraction).put("groupedFraction", groupedFraction)
+                    .put("classZipf", classZipf).put("wordZipf", wordZipf).put("heldOutFraction", heldOutFraction)
+                    .put("splitSeed", splitSeed).put("labelWords", labelWords)
+                    .put("classesPerEpisode", classesPerEpisode).put("queryCopyFraction", queryCopyFraction);
+            try {
+                return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * Options from {@link #toJson()}'s text. A missing field takes its {@link #defaults()} value.
+         *
+         * @throws IllegalArgumentException for text that is not a JSON object, a field of the wrong type, an unknown
+         *                                  field, or a value out of range (the message names it)
+         */
+        public static Options fromJson(String json) {
+            com.fasterxml.jackson.databind.JsonNode n;
+            try {
+                n = JSON.readTree(json);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("synthetic task options are not valid JSON: "
+                        + e.getOriginalMessage());
+            }
+            if (n == null || !n.isObject()) {
+                throw new IllegalArgumentException("synthetic task options must be a JSON object; got " + n);
+            }
+            Set<String> known = Set.of("classes", "wordsPerClass", "sentenceLength", "noise", "minShots", "maxShots",
+                    "imbalancedFraction", "groupedFraction", "classZipf", "wordZipf", "heldOutFraction", "splitSeed",
+                    "labelWords", "classesPerEpisode", "queryCopyFraction");
+            n.fieldNames().forEachRemaining(f -> {
+                if (!known.contains(f)) {
+                    throw new IllegalArgumentException("unknown synthetic task option '" + f + "'; known: "
+                            + new java.util.TreeSet<>(known));
+                }
+            });
+            Options d = defaults();
+            return new Options(intField(n, "classes", d.classes), intField(n, "wordsPerClass", d.wordsPerClass),
+                    intField(n, "sentenceLength", d.sentenceLength), numField(n, "noise", d.noise),
+                    intField(n, "minShots", d.minShots), intField(n, "maxShots", d.maxShots),
+                    numField(n, "imbalancedFraction", d.imbalancedFraction),
+                    numField(n, "groupedFraction", d.groupedFraction), numField(n, "classZipf", d.classZipf),
+                    numField(n, "wordZipf", d.wordZipf), numField(n, "heldOutFraction", d.heldOutFraction),
+                    longField(n, "splitSeed", d.splitSeed), intField(n, "labelWords", 2),
+                    intField(n, "classesPerEpisode", 2), numField(n, "queryCopyFraction", 0.0));
+        }
+
+        private static int intField(com.fasterxml.jackson.databind.JsonNode n, String f, int dflt) {
+            return field(n, f, com.fasterxml.jackson.databind.JsonNode::isInt, "an integer", dflt).intValue();
+        }
+
+        private static long longField(com.fasterxml.jackson.databind.JsonNode n, String f, long dflt) {
+            return field(n, f, com.fasterxml.jackson.databind.JsonNode::isIntegralNumber, "an integer", dflt)
+                    .longValue();
+        }
+
+        private static double numField(com.fasterxml.jackson.databind.JsonNode n, String f, double dflt) {
+            return field(n, f, com.fasterxml.jackson.databind.JsonNode::isNumber, "a number", dflt).doubleValue();
+        }
+
+        /** Field {@code f} of {@code n} as a number, {@code dflt} when absent, an error naming it when mistyped. */
+        private static Number field(com.fasterxml.jackson.databind.JsonNode n, String f,
+                java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> typed, String what, Number dflt) {
+            var v = n.get(f);
+            if (v == null) {
+                return dflt;
+            }
+            if (!typed.test(v)) {
+                throw new IllegalArgumentException("synthetic task option '" + f + "' must be " + what + "; got " + v);
+            }
+            return v.numberValue();
         }
 
         public Options withHeldOut(double fraction, long seed) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, fraction, seed);
+                    groupedFraction, classZipf, wordZipf, fraction, seed, labelWords, classesPerEpisode,
+                    queryCopyFraction);
         }
     }
 
@@ -193,8 +340,9 @@ public final class SyntheticIclTask implements AutoCloseable {
      * @param demoLabels     the label of each demonstration, in prompt order
      * @param labelPositions token index of each demonstration's label word, in prompt order
      * @param queryLabel     the query's gold label
-     * @param fooId          token id of {@code " foo"}
-     * @param barId          token id of {@code " bar"}
+     * @param fooId          token id of label 0's word: {@code " foo"}, or in a training episode drawn from a label
+     *                       vocabulary ({@link Options#labelWords()}) the word standing in for it
+     * @param barId          token id of label 1's word ({@code " bar"} or its stand-in)
      */
     public record Episode(String text, long[] ids, int classFoo, int classBar, int[] demoLabels, int[] labelPositions,
             int queryLabel, long fooId, long barId) {
@@ -282,6 +430,8 @@ public final class SyntheticIclTask implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final long fooId;
     private final long barId;
+    /** The training label vocabulary with leading spaces: foo, bar, then the made-up words. */
+    private final List<String> labelWords;
     private final int[][] trainPairs;
     private final int[][] heldOutPairs;
     private final double[] trainPairCdf;
@@ -305,6 +455,12 @@ public final class SyntheticIclTask implements AutoCloseable {
                 vocab.add(w);
             }
         }
+        List<String> labels = new ArrayList<>(List.of(FOO, BAR));
+        for (String w : makeLabelWords(options.labelWords() - 2)) {
+            labels.add(" " + w);
+            vocab.add(w);
+        }
+        this.labelWords = List.copyOf(labels);
         this.vocabulary = List.copyOf(vocab);
         this.tokenizerJson = WordLevelTokenizerJson.build(vocabulary);
         this.tokenizer = Tokenizer.fromJson(tokenizerJson, "synthetic ICL task word-level tokenizer");
@@ -353,6 +509,25 @@ public final class SyntheticIclTask implements AutoCloseable {
      */
     public static SyntheticIclTask create(Options options) {
         return new SyntheticIclTask(options);
+    }
+
+    /**
+     * The task a checkpoint folder was trained on, from its {@link #OPTIONS_FILE}; empty when the folder has none.
+     *
+     * @throws IllegalArgumentException when the file is unreadable or invalid (the message names the file)
+     */
+    public static java.util.Optional<SyntheticIclTask> forCheckpoint(java.nio.file.Path dir) {
+        java.nio.file.Path f = dir.resolve(OPTIONS_FILE);
+        if (!java.nio.file.Files.isRegularFile(f)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(create(Options.fromJson(java.nio.file.Files.readString(f))));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + f + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(f + ": " + e.getMessage(), e);
+        }
     }
 
     private static long key(int a, int b) {
@@ -411,13 +586,40 @@ public final class SyntheticIclTask implements AutoCloseable {
         return List.copyOf(out);
     }
 
+    /**
+     * {@code n} distinct made-up label words of three letters (consonant, vowel, consonant), the same list on
+     * every machine; three letters never collide with the four- or six-letter class words.
+     */
+    static List<String> makeLabelWords(int n) {
+        Random rng = new Random(0x1ABE1L);
+        Set<String> out = new LinkedHashSet<>();
+        Set<String> reserved = Set.of("foo", "bar");
+        while (out.size() < n) {
+            String w = "" + CONSONANTS.charAt(rng.nextInt(CONSONANTS.length()))
+                    + VOWELS.charAt(rng.nextInt(VOWELS.length())) + CONSONANTS.charAt(rng.nextInt(CONSONANTS.length()));
+            if (!reserved.contains(w)) {
+                out.add(w);
+            }
+        }
+        return List.copyOf(out);
+    }
+
     public Options options() {
         return options;
     }
 
     /**
-     * The vocabulary after {@code <unk>} (id 0), in id order: {@link #FORMAT_WORDS} then the class words, class
-     * by class. {@code vocabulary().size() + 1} is the model's vocabulary size.
+     * The training label vocabulary, with leading spaces: {@code " foo"}, {@code " bar"}, then
+     * {@link Options#labelWords()} − 2 made-up words (see {@link Options#labelWords()}).
+     */
+    public List<String> labelWords() {
+        return labelWords;
+    }
+
+    /**
+     * The vocabulary after {@code <unk>} (id 0), in id order: {@link #FORMAT_WORDS}, the class words class by
+     * class, then the made-up label words (without their leading space). {@code vocabulary().size() + 1} is the
+     * model's vocabulary size.
      */
     public List<String> vocabulary() {
         return vocabulary;
@@ -523,11 +725,14 @@ public final class SyntheticIclTask implements AutoCloseable {
      * @throws IllegalArgumentException for {@link Split#HELD_OUT} when no pair is held out
      */
     public Episode sample(Split split, Random rng) {
-        return sample(split, options.maxShots(), rng);
+        return sample(split, options.maxShots(), false, rng);
     }
 
-    /** As {@link #sample(Split, Random)} with at most {@code maxShots} demonstrations per label. */
-    private Episode sample(Split split, int maxShots, Random rng) {
+    /**
+     * As {@link #sample(Split, Random)} with at most {@code maxShots} demonstrations per label; with
+     * {@code labelVocabulary} the two labels are written with two words drawn from {@link #labelWords()}.
+     */
+    private Episode sample(Split split, int maxShots, boolean labelVocabulary, Random rng) {
         int[] pair = drawPair(split, rng);
         boolean swap = rng.nextBoolean();
         int classFoo = swap ? pair[1] : pair[0];
@@ -545,7 +750,18 @@ public final class SyntheticIclTask implements AutoCloseable {
         }
         boolean grouped = rng.nextDouble() < options.groupedFraction();
         int[] demoLabels = grouped ? groupedOrder(nFoo, nBar, rng.nextBoolean()) : shuffledOrder(nFoo, nBar, rng);
-        return episode(classFoo, classBar, demoLabels, rng.nextInt(2), rng);
+        String word0 = FOO;
+        String word1 = BAR;
+        if (labelVocabulary && labelWords.size() > 2) {
+            // two distinct words of the label vocabulary (drawn only when there is a choice, so that a
+            // two-word vocabulary consumes the same random numbers as before the option existed)
+            int a = rng.nextInt(labelWords.size());
+            int b = rng.nextInt(labelWords.size() - 1);
+            b = b >= a ? b + 1 : b;
+            word0 = labelWords.get(a);
+            word1 = labelWords.get(b);
+        }
+        return render(classFoo, classBar, demoLabels, rng.nextInt(2), word0, word1, rng);
     }
 
     private int[] drawPair(Split split, Random rng) {
@@ -600,27 +816,36 @@ public final class SyntheticIclTask implements AutoCloseable {
             checkLabel(l);
         }
         checkLabel(queryLabel);
+        return render(classFoo, classBar, demoLabels, queryLabel, FOO, BAR, rng);
+    }
+
+    /** Renders and tokenises an episode whose label 0 is written {@code word0} and label 1 {@code word1}. */
+    private Episode render(int classFoo, int classBar, int[] demoLabels, int queryLabel, String word0, String word1,
+            Random rng) {
+        long id0 = word0.equals(FOO) ? fooId : tokenizer.singleTokenId(word0);
+        long id1 = word1.equals(BAR) ? barId : tokenizer.singleTokenId(word1);
         int[] cls = {classFoo, classBar};
         StringBuilder sb = new StringBuilder();
         int[] labelStart = new int[demoLabels.length];
         for (int i = 0; i < demoLabels.length; i++) {
             sb.append("Sentence: ").append(sentence(cls[demoLabels[i]], rng)).append("\nLabel:");
             labelStart[i] = sb.length();
-            sb.append(demoLabels[i] == 0 ? FOO : BAR).append('\n');
+            sb.append(demoLabels[i] == 0 ? word0 : word1).append('\n');
         }
         sb.append("Sentence: ").append(sentence(cls[queryLabel], rng)).append("\nLabel:");
         String text = sb.toString();
         Encoding enc = tokenizer.encode(text);
         int[] positions = new int[demoLabels.length];
         for (int i = 0; i < demoLabels.length; i++) {
-            positions[i] = enc.firstTokenIn(labelStart[i], labelStart[i] + FOO.length());
-            long want = demoLabels[i] == 0 ? fooId : barId;
+            String word = demoLabels[i] == 0 ? word0 : word1;
+            positions[i] = enc.firstTokenIn(labelStart[i], labelStart[i] + word.length());
+            long want = demoLabels[i] == 0 ? id0 : id1;
             if (positions[i] < 0 || enc.id(positions[i]) != want) {
                 throw new IllegalStateException("label word of demonstration " + i + " not found at characters ["
-                        + labelStart[i] + ", " + (labelStart[i] + FOO.length()) + ") of the episode");
+                        + labelStart[i] + ", " + (labelStart[i] + word.length()) + ") of the episode");
             }
         }
-        return new Episode(text, enc.ids(), classFoo, classBar, demoLabels, positions, queryLabel, fooId, barId);
+        return new Episode(text, enc.ids(), classFoo, classBar, demoLabels, positions, queryLabel, id0, id1);
     }
 
     private static void checkLabel(int l) {
@@ -658,6 +883,8 @@ public final class SyntheticIclTask implements AutoCloseable {
     /**
      * Training batches of {@link Split#TRAIN} episodes: each sequence is the episode's tokens followed by the
      * gold answer, with the loss on the answer and, for {@link LossOn#ALL_LABELS}, on every demonstration label.
+     * With a label vocabulary ({@link Options#labelWords()} > 2) each episode's two labels are written with two
+     * words drawn from it.
      */
     public TrainingData trainingData(LossOn lossOn) {
         return trainingData(lossOn, 0);
@@ -682,22 +909,160 @@ public final class SyntheticIclTask implements AutoCloseable {
             long[][] seqs = new long[batchSize][];
             int[][] targets = new int[batchSize][];
             for (int i = 0; i < batchSize; i++) {
-                Episode e = sample(Split.TRAIN, cap, rng);
-                long[] ids = Arrays.copyOf(e.ids, e.ids.length + 1);
-                ids[e.ids.length] = e.goldId();
+                TrainingEpisode e = trainingEpisode(cap, rng);
+                long[] ids = Arrays.copyOf(e.ids(), e.ids().length + 1);
+                ids[e.ids().length] = e.goldId();
                 seqs[i] = ids;
+                int[] pos = e.labelPositions();
                 if (lossOn == LossOn.QUERY) {
-                    targets[i] = new int[] {e.ids.length};
+                    targets[i] = new int[] {e.ids().length};
                 } else if (lossOn == LossOn.ALL_TOKENS) {
                     targets[i] = java.util.stream.IntStream.range(1, ids.length).toArray();
+                } else if (lossOn == LossOn.INFORMED_LABELS) {
+                    // label positions after the first demonstration of every label, then the answer
+                    int firstAll = 0;
+                    for (int c = 0; c < e.classes(); c++) {
+                        firstAll = Math.max(firstAll, indexOf(e.demoLabels(), c));
+                    }
+                    int[] t = new int[pos.length - firstAll];
+                    for (int j = firstAll + 1; j < pos.length; j++) {
+                        t[j - firstAll - 1] = pos[j];
+                    }
+                    t[t.length - 1] = e.ids().length;
+                    targets[i] = t;
                 } else {
-                    int[] t = Arrays.copyOf(e.labelPositions, e.labelPositions.length + 1);
-                    t[t.length - 1] = e.ids.length;
+                    int[] t = Arrays.copyOf(pos, pos.length + 1);
+                    t[t.length - 1] = e.ids().length;
                     targets[i] = t;
                 }
             }
             return new TrainingBatch(seqs, targets);
         };
+    }
+
+    /** A training episode of any number of classes: tokens, label positions and labels, the answer's token. */
+    private record TrainingEpisode(long[] ids, int[] labelPositions, int[] demoLabels, int classes, long goldId) {
+    }
+
+    /**
+     * One training episode as the options say. Two classes without copied queries take the path of
+     * {@link #sample(Split, Random)} (the same random numbers as before those options existed); otherwise C classes
+     * whose every pair is a training pair, C distinct label words, and perhaps a copied query.
+     */
+    private TrainingEpisode trainingEpisode(int cap, Random rng) {
+        if (options.classesPerEpisode() == 2 && options.queryCopyFraction() == 0) {
+            Episode e = sample(Split.TRAIN, cap, true, rng);
+            return new TrainingEpisode(e.ids, e.labelPositions, e.demoLabels, 2, e.goldId());
+        }
+        int nc = 2 + rng.nextInt(options.classesPerEpisode() - 1);
+        int[] cls = trainingClasses(nc, rng);
+        // label words: foo and bar, or C distinct words of the label vocabulary
+        List<String> pool = new ArrayList<>(labelWords);
+        Collections.shuffle(pool, rng);
+        String[] words = pool.subList(0, nc).toArray(String[]::new);
+        int[] counts = new int[nc];
+        if (cap > 1 && rng.nextDouble() < options.imbalancedFraction()) {
+            for (int c = 0; c < nc; c++) {
+                counts[c] = 1 + rng.nextInt(cap);
+            }
+        } else {
+            Arrays.fill(counts, options.minShots() + rng.nextInt(cap - options.minShots() + 1));
+        }
+        int total = Arrays.stream(counts).sum();
+        int[] demoLabels = new int[total];
+        boolean grouped = rng.nextDouble() < options.groupedFraction();
+        List<Integer> blockOrder = new ArrayList<>();
+        for (int c = 0; c < nc; c++) {
+            blockOrder.add(c);
+        }
+        Collections.shuffle(blockOrder, rng);
+        int at = 0;
+        for (int c : blockOrder) {
+            for (int j = 0; j < counts[c]; j++) {
+                demoLabels[at++] = c;
+            }
+        }
+        if (!grouped) {
+            for (int i = total - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int t = demoLabels[i];
+                demoLabels[i] = demoLabels[j];
+                demoLabels[j] = t;
+            }
+        }
+        int query = rng.nextInt(nc);
+        String[] sentences = new String[total];
+        for (int i = 0; i < total; i++) {
+            sentences[i] = sentence(cls[demoLabels[i]], rng);
+        }
+        String querySentence;
+        if (rng.nextDouble() < options.queryCopyFraction()) {
+            List<String> own = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                if (demoLabels[i] == query) {
+                    own.add(sentences[i]);
+                }
+            }
+            querySentence = own.get(rng.nextInt(own.size()));
+        } else {
+            querySentence = sentence(cls[query], rng);
+        }
+        StringBuilder sb = new StringBuilder();
+        int[] labelStart = new int[total];
+        for (int i = 0; i < total; i++) {
+            sb.append("Sentence: ").append(sentences[i]).append("\nLabel:");
+            labelStart[i] = sb.length();
+            sb.append(words[demoLabels[i]]).append('\n');
+        }
+        sb.append("Sentence: ").append(querySentence).append("\nLabel:");
+        Encoding enc = tokenizer.encode(sb.toString());
+        int[] positions = new int[total];
+        for (int i = 0; i < total; i++) {
+            String w = words[demoLabels[i]];
+            positions[i] = enc.firstTokenIn(labelStart[i], labelStart[i] + w.length());
+            if (positions[i] < 0 || enc.id(positions[i]) != tokenizer.singleTokenId(w)) {
+                throw new IllegalStateException("label word of demonstration " + i + " not found at characters ["
+                        + labelStart[i] + ", " + (labelStart[i] + w.length()) + ") of a training episode");
+            }
+        }
+        return new TrainingEpisode(enc.ids(), positions, demoLabels, nc, tokenizer.singleTokenId(words[query]));
+    }
+
+    /** {@code n} distinct classes whose every pair is a training pair (rejection sampling from a training pair). */
+    private int[] trainingClasses(int n, Random rng) {
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            int[] pair = drawPair(Split.TRAIN, rng);
+            List<Integer> chosen = new ArrayList<>(List.of(pair[0], pair[1]));
+            int tries = 0;
+            while (chosen.size() < n && tries++ < 1000) {
+                int c = rng.nextInt(options.classes());
+                if (chosen.contains(c)) {
+                    continue;
+                }
+                boolean ok = true;
+                for (int x : chosen) {
+                    ok &= !isHeldOut(x, c);
+                }
+                if (ok) {
+                    chosen.add(c);
+                }
+            }
+            if (chosen.size() == n) {
+                Collections.shuffle(chosen, rng);
+                return chosen.stream().mapToInt(Integer::intValue).toArray();
+            }
+        }
+        throw new IllegalStateException("cannot find " + n + " classes whose every pair is a training pair; lower "
+                + "classes per episode or the held-out fraction");
+    }
+
+    private static int indexOf(int[] xs, int v) {
+        for (int i = 0; i < xs.length; i++) {
+            if (xs[i] == v) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

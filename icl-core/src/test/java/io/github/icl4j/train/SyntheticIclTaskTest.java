@@ -169,4 +169,178 @@ class SyntheticIclTaskTest {
         assertThatThrownBy(() -> task.trainingData(SyntheticIclTask.LossOn.QUERY, -1))
                 .hasMessageContaining("curriculum steps -1");
     }
+
+    @Test
+    void aLabelVocabularyWritesTrainingLabelsWithOtherWordsButEvaluationWithFooAndBar() {
+        Options o = Options.defaults().withLabelWords(8);
+        try (SyntheticIclTask t = SyntheticIclTask.create(o)) {
+            assertThat(t.labelWords()).hasSize(8).startsWith(" foo", " bar").doesNotHaveDuplicates();
+            assertThat(t.labelWords().subList(2, 8)).allMatch(w -> w.matches(" [a-z]{3}"));
+            // the made-up words follow the class words; the class words keep their ids
+            assertThat(t.vocabSize()).isEqualTo(task.vocabSize() + 6);
+            assertThat(t.vocabulary().subList(0, task.vocabulary().size())).isEqualTo(task.vocabulary());
+            Set<Long> labelIds = new HashSet<>();
+            t.labelWords().forEach(w -> labelIds.add(t.tokenizer().singleTokenId(w)));
+            Set<Long> written = new HashSet<>();
+            TrainingBatch b = t.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 200, new Random(4));
+            for (int i = 0; i < 200; i++) {
+                long[] seq = b.sequences()[i];
+                Set<Long> inEpisode = new HashSet<>();
+                for (int p : b.targets()[i]) {
+                    assertThat(labelIds).contains(seq[p]);
+                    inEpisode.add(seq[p]);
+                }
+                assertThat(inEpisode).hasSize(2); // two distinct words per episode, both used
+                written.addAll(inEpisode);
+            }
+            assertThat(written).hasSize(8);
+            for (Episode e : t.balancedEpisodes(Split.HELD_OUT, 20, 2, 1)) {
+                assertThat(e.fooId()).isEqualTo(t.fooId());
+                assertThat(e.barId()).isEqualTo(t.barId());
+            }
+            for (Episode e : t.episodes(Split.TRAIN, 20, 1)) {
+                assertThat(e.text()).doesNotContainPattern("Label: (?!foo|bar)[a-z]{3}\\n");
+            }
+        }
+        assertThatThrownBy(() -> Options.defaults().withLabelWords(1)).hasMessage("label words 1 out of range [2, 64]");
+        assertThatThrownBy(() -> Options.defaults().withLabelWords(65)).hasMessage("label words 65 out of range [2, 64]");
+    }
+
+    @Test
+    void twoLabelWordsDrawTheSameTrainingDataAsBeforeTheOptionExisted() {
+        // a 2-word vocabulary must not consume random numbers: the shipped recipe stays reproducible
+        TrainingBatch a = task.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 8, new Random(11));
+        try (SyntheticIclTask t = SyntheticIclTask.create(Options.defaults().withLabelWords(2))) {
+            TrainingBatch b = t.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 8, new Random(11));
+            assertThat(b.sequences()).isDeepEqualTo(a.sequences());
+        }
+    }
+
+    @Test
+    void informedLabelsSkipTheLabelsWrittenBeforeBothWordsAppeared() {
+        TrainingBatch all = task.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 50, new Random(6));
+        TrainingBatch informed = task.trainingData(SyntheticIclTask.LossOn.INFORMED_LABELS).batch(0, 50, new Random(6));
+        for (int i = 0; i < 50; i++) {
+            long[] seq = all.sequences()[i];
+            assertThat(informed.sequences()[i]).isEqualTo(seq);
+            int[] t = all.targets()[i]; // every label position, then the answer
+            int firstBoth = -1;
+            boolean foo = false;
+            boolean bar = false;
+            for (int j = 0; j < t.length - 1 && firstBoth < 0; j++) {
+                foo |= seq[t[j]] == task.fooId();
+                bar |= seq[t[j]] == task.barId();
+                if (foo && bar) {
+                    firstBoth = j;
+                }
+            }
+            assertThat(informed.targets()[i]).containsExactly(java.util.Arrays.copyOfRange(t, firstBoth + 1, t.length));
+            assertThat(informed.targets()[i]).endsWith(seq.length - 1);
+        }
+    }
+
+    @Test
+    void optionsRoundTripThroughJsonAndBadFilesAreNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Options o = Options.defaults().withClasses(16, 3).withNoise(0.05).withLabelWords(6).withShots(1, 3)
+                .withClassesPerEpisode(3).withQueryCopyFraction(0.25);
+        assertThat(Options.fromJson(o.toJson())).isEqualTo(o);
+        assertThat(Options.fromJson("{\"classes\": 16}")).isEqualTo(Options.defaults().withClasses(16, 8));
+        assertThatThrownBy(() -> Options.fromJson("{\"classes\": \"x\"}"))
+                .hasMessage("synthetic task option 'classes' must be an integer; got \"x\"");
+        assertThatThrownBy(() -> Options.fromJson("{\"clases\": 3}")).hasMessageContaining("unknown synthetic task "
+                + "option 'clases'");
+        assertThatThrownBy(() -> Options.fromJson("[1]")).hasMessageContaining("must be a JSON object");
+        assertThatThrownBy(() -> Options.fromJson("{\"noise\": 2}")).hasMessage("noise 2.0 out of range [0, 1)");
+        assertThatThrownBy(() -> Options.fromJson("{")).hasMessageContaining("not valid JSON");
+
+        assertThat(SyntheticIclTask.forCheckpoint(dir)).isEmpty();
+        java.nio.file.Files.writeString(dir.resolve(SyntheticIclTask.OPTIONS_FILE), o.toJson());
+        try (SyntheticIclTask t = SyntheticIclTask.forCheckpoint(dir).orElseThrow()) {
+            assertThat(t.options()).isEqualTo(o);
+        }
+        java.nio.file.Files.writeString(dir.resolve(SyntheticIclTask.OPTIONS_FILE), "{\"classes\": 1}");
+        assertThatThrownBy(() -> SyntheticIclTask.forCheckpoint(dir))
+                .hasMessageContaining(SyntheticIclTask.OPTIONS_FILE).hasMessageContaining("number of classes 1");
+    }
+
+    @Test
+    void trainingEpisodesOfSeveralClassesGiveEachClassItsOwnLabelWordAndUseOnlyTrainingPairs() {
+        Options o = Options.defaults().withLabelWords(8).withClassesPerEpisode(4);
+        try (SyntheticIclTask t = SyntheticIclTask.create(o)) {
+            Set<Long> labelIds = new HashSet<>();
+            t.labelWords().forEach(w -> labelIds.add(t.tokenizer().singleTokenId(w)));
+            TrainingBatch b = t.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 300, new Random(8));
+            int[] seenClasses = new int[5];
+            for (int i = 0; i < 300; i++) {
+                long[] seq = b.sequences()[i];
+                int[] tg = b.targets()[i];
+                Set<Long> words = new HashSet<>();
+                for (int j = 0; j < tg.length - 1; j++) {
+                    words.add(seq[tg[j]]);
+                }
+                assertThat(labelIds).containsAll(words);
+                assertThat(words.size()).isBetween(2, 4);
+                seenClasses[words.size()]++;
+                assertThat(words).contains(seq[seq.length - 1]); // the answer is one of the episode's labels
+                // every sentence's class pairs with every other's as a training pair
+                String text = t.tokenizer().decode(seq);
+                Set<Integer> classes = new HashSet<>();
+                for (String sentence : text.split("Sentence :")) {
+                    int[] votes = new int[32];
+                    for (String w : sentence.trim().split(" ")) {
+                        int c = t.classOf(w);
+                        if (c >= 0) {
+                            votes[c]++;
+                        }
+                    }
+                    int best = 0;
+                    for (int c = 1; c < 32; c++) {
+                        best = votes[c] > votes[best] ? c : best;
+                    }
+                    if (votes[best] >= 4) {
+                        classes.add(best);
+                    }
+                }
+                for (int x : classes) {
+                    for (int y : classes) {
+                        assertThat(x == y || !t.isHeldOut(x, y)).as("pair %d, %d", x, y).isTrue();
+                    }
+                }
+            }
+            assertThat(seenClasses[2]).isPositive();
+            assertThat(seenClasses[3]).isPositive();
+            assertThat(seenClasses[4]).isPositive();
+        }
+        assertThatThrownBy(() -> Options.defaults().withClassesPerEpisode(3))
+                .hasMessage("classes per episode 3 out of range [2, 2]");
+        assertThatThrownBy(() -> Options.defaults().withLabelWords(16).withClassesPerEpisode(9))
+                .hasMessage("classes per episode 9 out of range [2, 8]");
+    }
+
+    @Test
+    void copiedQueriesRepeatADemonstrationOfTheirClassWordForWord() {
+        Options o = Options.defaults().withQueryCopyFraction(1.0);
+        try (SyntheticIclTask t = SyntheticIclTask.create(o)) {
+            TrainingBatch b = t.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 50, new Random(9));
+            for (int i = 0; i < 50; i++) {
+                String text = t.tokenizer().decode(java.util.Arrays.copyOf(b.sequences()[i],
+                        b.sequences()[i].length - 1));
+                String[] parts = text.split("Sentence :");
+                String last = parts[parts.length - 1];
+                String query = last.substring(0, last.indexOf("Label")).trim();
+                long answer = b.sequences()[i][b.sequences()[i].length - 1];
+                boolean found = false;
+                for (int j = 1; j < parts.length - 1; j++) {
+                    String demo = parts[j].substring(0, parts[j].indexOf("Label")).trim();
+                    long label = t.tokenizer().singleTokenId(" " + parts[j].substring(parts[j].lastIndexOf(':') + 1)
+                            .trim());
+                    found |= demo.equals(query) && label == answer;
+                }
+                assertThat(found).as("episode %d: query '%s' repeats a demonstration of its label", i, query).isTrue();
+            }
+        }
+        assertThatThrownBy(() -> Options.defaults().withQueryCopyFraction(1.5))
+                .hasMessage("query copy fraction 1.5 out of range [0, 1]");
+    }
 }

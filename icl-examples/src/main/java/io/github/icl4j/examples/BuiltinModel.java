@@ -30,7 +30,8 @@ public final class BuiltinModel {
     /** Class-path folder of the shipped files. */
     public static final String RESOURCE_DIR = "/io/github/icl4j/builtin/";
     /** The shipped files. */
-    public static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json");
+    public static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
+            SyntheticIclTask.OPTIONS_FILE);
 
     /** The task the model was trained on (its held-out pairs were never seen in training). */
     public static final SyntheticIclTask.Options TASK_OPTIONS = SyntheticIclTask.Options.defaults()

@@ -177,6 +177,12 @@ public final class IclMain implements Callable<Integer> {
                 description = "Layers [FROM, TO) the ablation ranking scans (default: the upper half).")
         String ablationLayers;
 
+        @Option(names = "--labels", paramLabel = "W0,W1", split = ",",
+                description = "The label words of class A and class B, each written after 'Label:' with a leading "
+                        + "space (default: foo,bar; e.g. negative,positive for natural labels). Each must be one "
+                        + "token.")
+        List<String> labels;
+
         @Option(names = "--no-ablation",
                 description = "Select the heads by the two score rankings alone, without the ablation ranking (a "
                         + "pass per head of the upper layers: slow on a large model).")
@@ -268,7 +274,7 @@ public final class IclMain implements Callable<Integer> {
             try {
                 return new JobOptions(model, data, dataDir, classes[0], classes[1], device, dtype, seed, prompts, shots,
                         heads, from, to, !noAblation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations,
-                        ac == null ? Double.NaN : ac, batch, threads, out);
+                        ac == null ? Double.NaN : ac, batch, threads, out, labels);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cl, e.getMessage(), e);
             }

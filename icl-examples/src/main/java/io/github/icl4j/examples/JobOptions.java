@@ -48,12 +48,14 @@ import java.util.Locale;
  * @param threads        LibTorch and OpenBLAS threads; 0: 1 for the built-in model (faster for a tiny model), all
  *                       cores for any other
  * @param out            where {@code report} writes report.html, JSON and CSV
+ * @param labels         the two label words (class 0, class 1), each written after "Label:" with a leading space;
+ *                       empty: " foo" and " bar" (METHOD §1)
  */
 public record JobOptions(Path model, String data, Path dataDir, int classA, int classB, String device, String dtype,
         long seed, int prompts, int shots, int heads, int ablationFrom, int ablationTo, boolean ablation,
         List<HeadId> useHeads,
         int controlDraws, int biasSeeds, int biasTasks, int biasQueries, int permutations, double ac, int batch,
-        int threads, Path out) {
+        int threads, Path out, List<String> labels) {
 
     /** The default report folder. */
     public static final Path DEFAULT_OUT = Path.of("icl4j-report");
@@ -65,6 +67,12 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
      */
     public JobOptions {
         useHeads = useHeads == null ? List.of() : List.copyOf(useHeads);
+        labels = labels == null ? List.of() : List.copyOf(labels);
+        if (!labels.isEmpty() && (labels.size() != 2 || labels.get(0).isBlank() || labels.get(1).isBlank()
+                || labels.get(0).equals(labels.get(1)))) {
+            throw new IllegalArgumentException("--labels " + String.join(",", labels) + " must be two different, "
+                    + "non-blank label words (e.g. negative,positive)");
+        }
         device = device == null || device.isBlank() ? "cpu" : device;
         dtype = dtype == null || dtype.isBlank() ? "fp32" : dtype;
         out = out == null ? DEFAULT_OUT : out;
@@ -111,7 +119,7 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
     /** The built-in model on the synthetic task, every size chosen for it; report into {@code icl4j-report/}. */
     public static JobOptions defaults() {
         return new JobOptions(null, null, null, 0, 1, "cpu", "fp32", 42L, 0, 2, 0, -1, -1, true, List.of(), 5, 0, 0, 0, 4,
-                Double.NaN, 8, 0, DEFAULT_OUT);
+                Double.NaN, 8, 0, DEFAULT_OUT, List.of());
     }
 
     /** True when the job runs the built-in model. */
@@ -141,7 +149,8 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
         int queries = biasQueries > 0 ? biasQueries : builtinModel() ? 20 : 25;
         int t = threads > 0 ? threads : builtinModel() ? 1 : Runtime.getRuntime().availableProcessors();
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, p, shots, h, ablationFrom,
-                ablationTo, ablation, useHeads, controlDraws, seeds, tasks, queries, permutations, ac, batch, t, out);
+                ablationTo, ablation, useHeads, controlDraws, seeds, tasks, queries, permutations, ac, batch, t, out,
+                labels);
     }
 
     /** About 1% of {@code totalHeads} per top list, at least 2, at most 10. */
@@ -153,91 +162,107 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
     public JobOptions withModel(Path v) {
         return new JobOptions(v, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
-                batch, threads, out);
+                batch, threads, out, labels);
     }
 
     /** With this data set (null: the synthetic task). */
     public JobOptions withData(String v) {
         return new JobOptions(model, v, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
-                batch, threads, out);
+                batch, threads, out, labels);
     }
 
     /** With this seed. */
     public JobOptions withSeed(long v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, v, prompts, shots, heads,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
-                batch, threads, out);
+                batch, threads, out, labels);
     }
 
     /** With this many prompts per prompt set. */
     public JobOptions withPrompts(int v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, v, shots, heads,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
-                batch, threads, out);
+                batch, threads, out, labels);
     }
 
     /** With k demonstrations per label. */
     public JobOptions withShots(int v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, v, heads,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
-                batch, threads, out);
+                batch, threads, out, labels);
     }
 
     /** With top lists of this size. */
     public JobOptions withHeads(int v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, v,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
-                batch, threads, out);
+                batch, threads, out, labels);
     }
 
     /** With (true) or without the ablation ranking in the selection. */
     public JobOptions withAblation(boolean v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
                 ablationFrom, ablationTo, v, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
-                batch, threads, out);
+                batch, threads, out, labels);
     }
 
     /** With these heads instead of finding them. */
     public JobOptions withUseHeads(List<HeadId> v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
                 ablationFrom, ablationTo, ablation, v, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac, batch,
-                threads, out);
+                threads, out, labels);
     }
 
     /** With the bias study's seeds, tasks and queries per class and task. */
     public JobOptions withBias(int seeds, int tasks, int queriesPerClass) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, seeds, tasks, queriesPerClass, permutations, ac,
-                batch, threads, out);
+                batch, threads, out, labels);
     }
 
     /** With this many seeded permutations in the recency study. */
     public JobOptions withPermutations(int v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, v, ac, batch,
-                threads, out);
+                threads, out, labels);
     }
 
     /** With a fixed a_c (NaN: tune it). */
     public JobOptions withAc(double v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, v,
-                batch, threads, out);
+                batch, threads, out, labels);
     }
 
     /** With this many LibTorch threads (0: automatic). */
     public JobOptions withThreads(int v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
-                batch, v, out);
+                batch, v, out, labels);
     }
 
     /** With this report folder. */
     public JobOptions withOut(Path v) {
         return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
                 ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
-                batch, threads, v);
+                batch, threads, v, labels);
+    }
+
+    /** The label words of the prompts: {@link #labels()} with their leading space, or foo/bar. */
+    public io.github.icl4j.LabelWords labelWords() {
+        if (labels.isEmpty()) {
+            return io.github.icl4j.LabelWords.FOO_BAR;
+        }
+        return io.github.icl4j.LabelWords.of(labels.stream().map(w -> w.startsWith(" ") ? w : " " + w)
+                .toArray(String[]::new));
+    }
+
+    /** With these label words (empty: foo/bar). */
+    public JobOptions withLabels(List<String> v) {
+        return new JobOptions(model, data, dataDir, classA, classB, device, dtype, seed, prompts, shots, heads,
+                ablationFrom, ablationTo, ablation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations, ac,
+                batch, threads, out, v);
     }
 
     /** The settings in one paragraph, as the report shows them. */
@@ -246,8 +271,10 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
                 + "per label; top lists of %s; ablation scan %s; %d control draws; bias study: %s × %d seeds × %s "
                 + "queries per class, %d orders, a_c %s; batch %d; %s threads",
                 builtinModel() ? "built-in" : model.toString(),
-                syntheticData() ? "synthetic task (held-out class pairs)" : data + " (classes " + classA + " → foo, "
-                        + classB + " → bar)",
+                (syntheticData() ? "synthetic task (held-out class pairs)" : data + " (classes " + classA + " → "
+                        + labelWords().word(0).strip() + ", " + classB + " → " + labelWords().word(1).strip() + ")")
+                        + (labels.isEmpty() ? "" : ", labels" + labelWords().words().stream().map(w -> " '" + w + "'")
+                        .reduce("", String::concat)),
                 device, dtype, seed, prompts, prompts, shots, heads == 0 ? "auto" : String.valueOf(heads),
                 !ablation ? "off (scores only)" : ablationFrom < 0 ? "upper half"
                         : "layers [" + ablationFrom + ", " + ablationTo + ")", controlDraws,

@@ -377,7 +377,7 @@ public final class MainJob implements AutoCloseable {
         long[] seeds = seeds(options.seed(), options.biasSeeds());
         BiasOptions bo = BiasOptions.defaults().withSeeds(seeds).withPermutations(options.permutations())
                 .withPerClass(Math.max(2, options.shots())).withBatchSize(options.batch());
-        BiasStudy study = BiasStudy.of(model).heads(inContextHeads).options(bo).prompts(Workload.promptBuilder(model));
+        BiasStudy study = BiasStudy.of(model).heads(inContextHeads).options(bo).prompts(Workload.promptBuilder(model, options));
         AcTuning tuning = null;
         try (Progress.Step s = progress.step("tuning a_c (majority-label fix)")) {
             if (options.tuneAc()) {

@@ -35,9 +35,11 @@ import java.util.Map;
  * </pre>
  * Arguments {@code key=value} (through {@code -Dexec.args="..."}) override the shipped recipe for experiments:
  * training {@code steps}, {@code batch}, {@code lr}, {@code warmup}, {@code minLr}, {@code wd}, {@code clip},
- * {@code evalEvery}, {@code seed}, {@code threads}, {@code lossOn} (QUERY, ALL_LABELS, ALL_TOKENS),
+ * {@code evalEvery}, {@code seed}, {@code threads}, {@code lossOn} (QUERY, ALL_LABELS, INFORMED_LABELS, ALL_TOKENS),
  * {@code curriculum} (steps over which the shots grow); model {@code d}, {@code layers}, {@code heads},
- * {@code mlp}; task {@code classes}, {@code words}, {@code noise}, {@code length}; {@code out} (folder to write
+ * {@code mlp}; task {@code classes}, {@code words}, {@code noise}, {@code length}, {@code labels} (training
+ * label vocabulary), {@code episodeClasses} (most classes per training episode), {@code copy} (fraction of copied
+ * queries), {@code shots} (e.g. {@code 1-4}); {@code out} (folder to write
  * to, e.g. {@code out=/tmp/try1}) and {@code card=false} (skip the behaviour checks). Overriding the model or
  * the task makes a model that {@link BuiltinModel#load()}'s callers would misread: only do it with {@code out}.
  * The same recipe and seed on the same machine and thread count reproduces the shipped weights bit for bit
@@ -112,6 +114,14 @@ public final class TrainBuiltinModel {
                 Integer.parseInt(a.getOrDefault("words", String.valueOf(o.wordsPerClass()))));
         o = o.withNoise(Double.parseDouble(a.getOrDefault("noise", String.valueOf(o.noise()))));
         o = o.withSentenceLength(Integer.parseInt(a.getOrDefault("length", String.valueOf(o.sentenceLength()))));
+        o = o.withLabelWords(Integer.parseInt(a.getOrDefault("labels", String.valueOf(o.labelWords()))));
+        o = o.withClassesPerEpisode(Integer.parseInt(a.getOrDefault("episodeClasses",
+                String.valueOf(o.classesPerEpisode()))));
+        o = o.withQueryCopyFraction(Double.parseDouble(a.getOrDefault("copy", String.valueOf(o.queryCopyFraction()))));
+        if (a.containsKey("shots")) {
+            String[] mm = a.get("shots").split("-", 2);
+            o = o.withShots(Integer.parseInt(mm[0]), Integer.parseInt(mm[mm.length - 1]));
+        }
         try (SyntheticIclTask task = SyntheticIclTask.create(o)) {
             ModelConfig cfg = io.github.icl4j.train.ModelInit.llamaConfig(task.vocabSize(),
                     Integer.parseInt(a.getOrDefault("d", String.valueOf(BuiltinModel.D_MODEL))),
@@ -143,7 +153,12 @@ public final class TrainBuiltinModel {
             }
             Files.createDirectories(out);
             for (String f : BuiltinModel.FILES) {
-                Files.copy(ckpt.resolve("best").resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                if (f.equals(SyntheticIclTask.OPTIONS_FILE)) {
+                    // the task beside the weights: the main job rebuilds it from a --model folder
+                    io.github.icl4j.runtime.AtomicFiles.writeString(out.resolve(f), o.toJson());
+                } else {
+                    Files.copy(ckpt.resolve("best").resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
             Evaluation test;
             BuiltinModelCard.Behaviour behaviour;
@@ -160,7 +175,7 @@ public final class TrainBuiltinModel {
             long bytes = Files.size(weights);
             String sha = sha256(weights);
             Result r = new Result(out, tr, test, behaviour, bytes, sha);
-            Files.writeString(out.resolve("MODEL_CARD.md"), card(cfg, tc, task, r, curve), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("MODEL_CARD.md"), card(cfg, tc, task, lossOn, r, curve), StandardCharsets.UTF_8);
             System.out.println(behaviour.markdown());
             return r;
         } catch (IOException e) {
@@ -183,8 +198,8 @@ public final class TrainBuiltinModel {
         }
     }
 
-    private static String card(ModelConfig cfg, TrainingConfig tc, SyntheticIclTask task, Result r,
-            List<double[]> curve) {
+    private static String card(ModelConfig cfg, TrainingConfig tc, SyntheticIclTask task,
+            SyntheticIclTask.LossOn lossOn, Result r, List<double[]> curve) {
         SyntheticIclTask.Options o = task.options();
         StringBuilder sb = new StringBuilder();
         sb.append("# icl4j built-in model\n\n");
@@ -202,7 +217,8 @@ public final class TrainBuiltinModel {
         row(sb, "layers × heads × d_head", cfg.nLayers() + " × " + cfg.nHeads() + " × " + cfg.dHead());
         row(sb, "d_model / d_mlp", cfg.dModel() + " / " + cfg.dMlp());
         row(sb, "vocabulary", cfg.vocabSize() + " (word-level: `<unk>`, Sentence, Label, `:`, foo, bar, "
-                + o.classes() * o.wordsPerClass() + " class words)");
+                + o.classes() * o.wordsPerClass() + " class words" + (o.labelWords() > 2 ? ", " + (o.labelWords() - 2)
+                + " more label words" : "") + ")");
         row(sb, "context", String.valueOf(cfg.maxPositions()));
         row(sb, "parameters", String.format(Locale.ROOT, "%,d", parameterCount(cfg)));
         row(sb, "model.safetensors", String.format(Locale.ROOT, "%,d bytes (fp32), SHA-256 `%s`", r.modelBytes(),
@@ -217,8 +233,18 @@ public final class TrainBuiltinModel {
         row(sb, "held-out pairs", task.pairs(SyntheticIclTask.Split.HELD_OUT).size() + " of "
                 + (task.pairs(SyntheticIclTask.Split.HELD_OUT).size() + task.pairs(SyntheticIclTask.Split.TRAIN).size())
                 + " (split seed " + o.splitSeed() + ")");
-        row(sb, "loss on", BuiltinModel.LOSS_ON == SyntheticIclTask.LossOn.ALL_LABELS
-                ? "every label token (each demonstration's and the query's answer)" : "the query's answer only");
+        row(sb, "label words (training)", o.labelWords() == 2 ? "foo, bar"
+                : o.labelWords() + ": " + String.join(",", task.labelWords()).replace(" ", "") + " (evaluation: foo, bar)");
+        row(sb, "classes per training episode", o.classesPerEpisode() == 2 ? "2"
+                : "2–" + o.classesPerEpisode() + ", each with its own label word (evaluation: 2)");
+        row(sb, "queries repeating a demonstration (training)", String.valueOf(o.queryCopyFraction()));
+        row(sb, "loss on", switch (lossOn) {
+            case QUERY -> "the query's answer only";
+            case ALL_LABELS -> "every label token (each demonstration's and the query's answer)";
+            case INFORMED_LABELS -> "every label token written after all the episode's label words have appeared, "
+                    + "and the query's answer";
+            case ALL_TOKENS -> "every token";
+        });
         sb.append("\n## Training (`TrainingConfig`)\n\n| field | value |\n|---|---|\n");
         row(sb, "steps × batch", tc.steps() + " × " + tc.batchSize());
         row(sb, "optimizer", "AdamW (β 0.9, 0.95; ε 1e-8), weight decay " + tc.weightDecay()

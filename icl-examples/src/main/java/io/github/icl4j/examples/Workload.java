@@ -42,12 +42,21 @@ public record Workload(String description, List<IclPrompt> find, List<IclPrompt>
     }
 
     /**
+     * The prompt builder of a job: {@link #promptBuilder(Model)} with the job's label words.
+     *
+     * @throws IllegalArgumentException when a label word is not one token of the model's tokenizer
+     */
+    public static IclPrompt.Builder promptBuilder(Model model, JobOptions o) {
+        return promptBuilder(model).labelWords(o.labelWords());
+    }
+
+    /**
      * The workload the resolved options ask for: the synthetic task's held-out class pairs, or a data set.
      *
      * @throws IllegalArgumentException for an unknown data set, too few examples, or prompts longer than the context
      */
     public static Workload of(Model model, JobOptions o) {
-        IclPrompt.Builder b = promptBuilder(model);
+        IclPrompt.Builder b = promptBuilder(model, o);
         Workload w = o.syntheticData() ? synthetic(b, o) : dataset(b, o);
         int max = model.config().maxPositions();
         w.find().forEach(p -> p.checkFits(max));
@@ -55,8 +64,19 @@ public record Workload(String description, List<IclPrompt> find, List<IclPrompt>
         return w;
     }
 
+    /**
+     * The synthetic task of the job: the one a {@code --model} folder was trained on when it holds
+     * {@link SyntheticIclTask#OPTIONS_FILE} (as {@link TrainBuiltinModel} writes), else the built-in model's.
+     */
+    static SyntheticIclTask syntheticTask(JobOptions o) {
+        if (o.model() != null && java.nio.file.Files.isDirectory(o.model())) {
+            return SyntheticIclTask.forCheckpoint(o.model()).orElseGet(BuiltinModel::task);
+        }
+        return BuiltinModel.task();
+    }
+
     private static Workload synthetic(IclPrompt.Builder b, JobOptions o) {
-        try (SyntheticIclTask task = BuiltinModel.task()) {
+        try (SyntheticIclTask task = syntheticTask(o)) {
             List<IclPrompt> find = SyntheticPrompts.prompts(b, task, o.prompts(), o.shots(), o.seed());
             List<IclPrompt> test = SyntheticPrompts.prompts(b, task, o.prompts(), o.shots(), o.seed() + 1);
             int tune = Math.max(2, o.biasTasks() / 2);

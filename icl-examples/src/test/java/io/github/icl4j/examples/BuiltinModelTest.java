@@ -42,6 +42,15 @@ class BuiltinModelTest {
     }
 
     @Test
+    void shipsTheTaskItWasTrainedOnBesideTheWeights() throws Exception {
+        try (var in = BuiltinModel.class.getResourceAsStream(BuiltinModel.RESOURCE_DIR + SyntheticIclTask.OPTIONS_FILE)) {
+            assertThat(in).as("synthetic_task.json in the jar").isNotNull();
+            String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(SyntheticIclTask.Options.fromJson(json)).isEqualTo(BuiltinModel.TASK_OPTIONS);
+        }
+    }
+
+    @Test
     void learnsInContextOnFreshHeldOutEpisodes() {
         // seed used neither in training (validation 1001) nor for the card (2002, 2003...)
         Evaluation e = task.evaluate(model, task.balancedEpisodes(Split.HELD_OUT, 300, 2, 31_337));

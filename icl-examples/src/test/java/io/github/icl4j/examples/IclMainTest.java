@@ -59,6 +59,8 @@ class IclMainTest {
             {new String[] {"discover", "--ablation-layers", "1-2"}, "is not FROM:TO"},
             {new String[] {"discover", "--use-heads", "L1X2"}, "L1X2"},
             {new String[] {"discover", "--classes", "1,1"}, "--class-a and --class-b are both 1"},
+            {new String[] {"discover", "--labels", "yes"}, "--labels yes must be two different"},
+            {new String[] {"discover", "--labels", "a,a"}, "--labels a,a must be two different"},
             {new String[] {"frobnicate"}, "Unmatched argument"},
         };
         for (Object[] c : cases) {
@@ -74,6 +76,10 @@ class IclMainTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).startsWith("icl4j: error: unknown data set 'no-such-set'; known:")
                 .doesNotContain("\n", "\tat ");
+        // a label word the built-in model's word-level tokenizer does not know is one line naming it
+        Run w = run("discover", "--progress", "none", "--prompts", "8", "--labels", "negative,positive");
+        assertThat(w.code()).isEqualTo(1);
+        assertThat(w.err().strip()).startsWith("icl4j: error:").contains("negative").doesNotContain("\n");
         Run h = run("intervene", "--progress", "none", "--prompts", "8", "--use-heads", "L5H0");
         assertThat(h.code()).isEqualTo(1);
         assertThat(h.err().strip()).startsWith("icl4j: error:").contains("L5H0").doesNotContain("\n");
