@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * Random initial weights for training from scratch, as in GPT-2 and nanoGPT: every matrix from
- * {@code N(0, 0.02²)}, the two projections that write into the residual stream (attention output and MLP
+ * {@code N(0, 0.02²)} (or another standard deviation), the two projections that write into the residual stream (attention output and MLP
  * down) from {@code N(0, (0.02 / sqrt(2 · layers))²)} so the residual's variance does not grow with depth,
  * every norm scale 1.
  *
@@ -57,6 +57,19 @@ public final class ModelInit {
      * @throws IllegalArgumentException for another family or a configuration with biases
      */
     public static TransformerWeights random(ModelConfig cfg, long seed) {
+        return random(cfg, seed, STD);
+    }
+
+    /**
+     * As {@link #random(ModelConfig, long)} with matrices from {@code N(0, std²)} (the residual-writing
+     * projections from {@code N(0, (std / sqrt(2 · layers))²)}).
+     *
+     * @throws IllegalArgumentException for another family, a configuration with biases, or std not in (0, 1]
+     */
+    public static TransformerWeights random(ModelConfig cfg, long seed, double std) {
+        if (!(std > 0 && std <= 1)) {
+            throw new IllegalArgumentException("initial weight standard deviation " + std + " out of range (0, 1]");
+        }
         if (cfg.family() != Family.LLAMA || cfg.qkvBias() || cfg.outBias() || cfg.mlpBias() || cfg.lmHeadBias()) {
             throw new IllegalArgumentException("ModelInit.random supports the Llama family without biases; got " + cfg);
         }
@@ -66,21 +79,21 @@ public final class ModelInit {
         long q = (long) cfg.nHeads() * cfg.dHead();
         long kv = (long) cfg.nKvHeads() * cfg.dHead();
         long f = cfg.dMlp();
-        double residStd = STD / Math.sqrt(2.0 * cfg.nLayers());
-        Tensor embed = normal(rng, STD, cfg.vocabSize(), d);
+        double residStd = std / Math.sqrt(2.0 * cfg.nLayers());
+        Tensor embed = normal(rng, std, cfg.vocabSize(), d);
         List<LayerWeights> layers = new ArrayList<>();
         for (int l = 0; l < cfg.nLayers(); l++) {
             layers.add(new LayerWeights(ones(d), null, ones(d), null,
-                    normal(rng, STD, q, d), null,
-                    normal(rng, STD, kv, d), null,
-                    normal(rng, STD, kv, d), null,
+                    normal(rng, std, q, d), null,
+                    normal(rng, std, kv, d), null,
+                    normal(rng, std, kv, d), null,
                     normal(rng, residStd, d, q), null,
-                    normal(rng, STD, f, d),
-                    normal(rng, STD, f, d), null,
+                    normal(rng, std, f, d),
+                    normal(rng, std, f, d), null,
                     normal(rng, residStd, d, f), null));
         }
         Tensor finalNorm = ones(d);
-        Tensor unembed = cfg.tiedEmbeddings() ? embed : normal(rng, STD, cfg.vocabSize(), d);
+        Tensor unembed = cfg.tiedEmbeddings() ? embed : normal(rng, std, cfg.vocabSize(), d);
         return new TransformerWeights(embed, null, layers, finalNorm, null, unembed, null);
     }
 

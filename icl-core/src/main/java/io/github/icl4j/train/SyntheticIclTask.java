@@ -81,9 +81,10 @@ public final class SyntheticIclTask implements AutoCloseable {
         /** Every demonstration's label and the query's answer (the first label is a coin flip; the rest follow). */
         ALL_LABELS,
         /**
-         * The labels the context can answer: every demonstration label written after both of the episode's label
-         * words have appeared, and the query's answer. With a label vocabulary ({@link Options#labelWords()} > 2)
-         * the other labels are guesses among unseen words, whose loss is noise to the matching the task teaches.
+         * The labels the context can answer: every demonstration label whose class appeared in an earlier
+         * demonstration (the answer is that demonstration's label), and the query's answer. The first
+         * demonstration of each class is left out: its label is a guess among the words not yet used, noise to the
+         * matching the task teaches (large with a label vocabulary, {@link Options#labelWords()} > 2).
          */
         INFORMED_LABELS,
         /**
@@ -725,14 +726,11 @@ public final class SyntheticIclTask implements AutoCloseable {
      * @throws IllegalArgumentException for {@link Split#HELD_OUT} when no pair is held out
      */
     public Episode sample(Split split, Random rng) {
-        return sample(split, options.maxShots(), false, rng);
+        return sample(split, options.maxShots(), rng);
     }
 
-    /**
-     * As {@link #sample(Split, Random)} with at most {@code maxShots} demonstrations per label; with
-     * {@code labelVocabulary} the two labels are written with two words drawn from {@link #labelWords()}.
-     */
-    private Episode sample(Split split, int maxShots, boolean labelVocabulary, Random rng) {
+    /** As {@link #sample(Split, Random)} with at most {@code maxShots} demonstrations per label. */
+    private Episode sample(Split split, int maxShots, Random rng) {
         int[] pair = drawPair(split, rng);
         boolean swap = rng.nextBoolean();
         int classFoo = swap ? pair[1] : pair[0];
@@ -750,18 +748,7 @@ public final class SyntheticIclTask implements AutoCloseable {
         }
         boolean grouped = rng.nextDouble() < options.groupedFraction();
         int[] demoLabels = grouped ? groupedOrder(nFoo, nBar, rng.nextBoolean()) : shuffledOrder(nFoo, nBar, rng);
-        String word0 = FOO;
-        String word1 = BAR;
-        if (labelVocabulary && labelWords.size() > 2) {
-            // two distinct words of the label vocabulary (drawn only when there is a choice, so that a
-            // two-word vocabulary consumes the same random numbers as before the option existed)
-            int a = rng.nextInt(labelWords.size());
-            int b = rng.nextInt(labelWords.size() - 1);
-            b = b >= a ? b + 1 : b;
-            word0 = labelWords.get(a);
-            word1 = labelWords.get(b);
-        }
-        return render(classFoo, classBar, demoLabels, rng.nextInt(2), word0, word1, rng);
+        return render(classFoo, classBar, demoLabels, rng.nextInt(2), FOO, BAR, rng);
     }
 
     private int[] drawPair(Split split, Random rng) {
@@ -898,8 +885,24 @@ public final class SyntheticIclTask implements AutoCloseable {
      * @throws IllegalArgumentException for negative {@code curriculumSteps}
      */
     public TrainingData trainingData(LossOn lossOn, int curriculumSteps) {
+        return trainingData(lossOn, curriculumSteps, 0);
+    }
+
+    /**
+     * As {@link #trainingData(LossOn, int)} with the label vocabulary and the extra classes switched on only after
+     * {@code fooBarSteps} steps: before, every episode has two classes written foo and bar (queries are copied as
+     * the options say). Matching is learnt fast with two labels; with many label words from the start a small
+     * model can stay at chance for thousands of steps, and after the switch the matching it has learnt must
+     * carry the label it attends to, whatever the word.
+     *
+     * @throws IllegalArgumentException for negative {@code curriculumSteps} or {@code fooBarSteps}
+     */
+    public TrainingData trainingData(LossOn lossOn, int curriculumSteps, int fooBarSteps) {
         if (curriculumSteps < 0) {
             throw new IllegalArgumentException("curriculum steps " + curriculumSteps + " out of range [0, ...)");
+        }
+        if (fooBarSteps < 0) {
+            throw new IllegalArgumentException("foo/bar steps " + fooBarSteps + " out of range [0, ...)");
         }
         int lo = options.minShots();
         int hi = options.maxShots();
@@ -909,7 +912,7 @@ public final class SyntheticIclTask implements AutoCloseable {
             long[][] seqs = new long[batchSize][];
             int[][] targets = new int[batchSize][];
             for (int i = 0; i < batchSize; i++) {
-                TrainingEpisode e = trainingEpisode(cap, rng);
+                TrainingEpisode e = trainingEpisode(cap, step < fooBarSteps, rng);
                 long[] ids = Arrays.copyOf(e.ids(), e.ids().length + 1);
                 ids[e.ids().length] = e.goldId();
                 seqs[i] = ids;
@@ -919,17 +922,19 @@ public final class SyntheticIclTask implements AutoCloseable {
                 } else if (lossOn == LossOn.ALL_TOKENS) {
                     targets[i] = java.util.stream.IntStream.range(1, ids.length).toArray();
                 } else if (lossOn == LossOn.INFORMED_LABELS) {
-                    // label positions after the first demonstration of every label, then the answer
-                    int firstAll = 0;
-                    for (int c = 0; c < e.classes(); c++) {
-                        firstAll = Math.max(firstAll, indexOf(e.demoLabels(), c));
+                    // every label but the first of its class, then the answer
+                    boolean[] seen = new boolean[e.classes()];
+                    int[] t = new int[pos.length + 1];
+                    int n = 0;
+                    for (int j = 0; j < pos.length; j++) {
+                        int c = e.demoLabels()[j];
+                        if (seen[c]) {
+                            t[n++] = pos[j];
+                        }
+                        seen[c] = true;
                     }
-                    int[] t = new int[pos.length - firstAll];
-                    for (int j = firstAll + 1; j < pos.length; j++) {
-                        t[j - firstAll - 1] = pos[j];
-                    }
-                    t[t.length - 1] = e.ids().length;
-                    targets[i] = t;
+                    t[n++] = e.ids().length;
+                    targets[i] = Arrays.copyOf(t, n);
                 } else {
                     int[] t = Arrays.copyOf(pos, pos.length + 1);
                     t[t.length - 1] = e.ids().length;
@@ -949,15 +954,16 @@ public final class SyntheticIclTask implements AutoCloseable {
      * {@link #sample(Split, Random)} (the same random numbers as before those options existed); otherwise C classes
      * whose every pair is a training pair, C distinct label words, and perhaps a copied query.
      */
-    private TrainingEpisode trainingEpisode(int cap, Random rng) {
-        if (options.classesPerEpisode() == 2 && options.queryCopyFraction() == 0) {
-            Episode e = sample(Split.TRAIN, cap, true, rng);
+    private TrainingEpisode trainingEpisode(int cap, boolean fooBarOnly, Random rng) {
+        if ((fooBarOnly || options.classesPerEpisode() == 2 && options.labelWords() == 2)
+                && options.queryCopyFraction() == 0) {
+            Episode e = sample(Split.TRAIN, cap, rng);
             return new TrainingEpisode(e.ids, e.labelPositions, e.demoLabels, 2, e.goldId());
         }
-        int nc = 2 + rng.nextInt(options.classesPerEpisode() - 1);
+        int nc = fooBarOnly ? 2 : 2 + rng.nextInt(options.classesPerEpisode() - 1);
         int[] cls = trainingClasses(nc, rng);
         // label words: foo and bar, or C distinct words of the label vocabulary
-        List<String> pool = new ArrayList<>(labelWords);
+        List<String> pool = new ArrayList<>(fooBarOnly ? labelWords.subList(0, 2) : labelWords);
         Collections.shuffle(pool, rng);
         String[] words = pool.subList(0, nc).toArray(String[]::new);
         int[] counts = new int[nc];

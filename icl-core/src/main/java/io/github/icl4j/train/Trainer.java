@@ -74,30 +74,77 @@ public final class Trainer implements AutoCloseable {
         Natives.init();
         setThreads(config.threads());
         try (PointerScope scope = new PointerScope()) {
-            TransformerWeights w = ModelInit.random(modelConfig, config.seed());
-            // the model retains every parameter beyond this scope
-            Model model = Model.fromWeights(modelConfig, w, tokenizerJson, LoadOptions.defaults());
-            List<Tensor> all = w.parameters();
-            TensorVector decay = new TensorVector();
-            TensorVector noDecay = new TensorVector();
-            for (Tensor p : all) {
-                (p.dim() >= 2 ? decay : noDecay).push_back(p);
-            }
-            TensorVector params = new TensorVector(all.toArray(Tensor[]::new));
-            AdamW opt = new AdamW(decay, adamW(config.learningRate(), config.weightDecay()));
-            if (noDecay.size() > 0) {
-                // A group without options gets a clone of the defaults; its weight decay is then set to 0 through
-                // the group's own options (an AdamWOptions behind the OptimizerOptions base: single inheritance,
-                // so the pointer is the same). Passing options to OptimizerParamGroup would hand a unique_ptr
-                // over from Java, which JavaCPP cannot do safely.
-                opt.add_param_group(new OptimizerParamGroup(noDecay));
-                OptimizerParamGroup g = opt.param_groups().get(opt.param_groups().size() - 1);
-                new AdamWOptions(g.options()).weight_decay().put(0.0);
-            }
-            params.retainReference();
-            opt.retainReference();
-            return new Trainer(model, config, params, opt);
+            return withWeights(modelConfig, ModelInit.random(modelConfig, config.seed(), config.initStd()),
+                    tokenizerJson, config);
         }
+    }
+
+    /**
+     * A trainer that continues from the weights of a checkpoint folder (as {@link io.github.icl4j.Model#save}
+     * and {@link #train} write them): fine-tuning, or the second stage of a curriculum. The optimizer starts
+     * afresh; the config's seed drives the data only. The checkpoint's tokenizer is saved with every new one.
+     *
+     * @throws IllegalArgumentException when the folder is not a loadable checkpoint (the message says why)
+     */
+    public static Trainer resume(java.nio.file.Path checkpoint, TrainingConfig config) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(config, "config");
+        Natives.init();
+        setThreads(config.threads());
+        String tokenizerJson = null;
+        java.nio.file.Path tj = checkpoint.resolve("tokenizer.json");
+        try {
+            tokenizerJson = java.nio.file.Files.isRegularFile(tj) ? java.nio.file.Files.readString(tj) : null;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + tj + ": " + e.getMessage(), e);
+        }
+        try (Model start = Model.load(checkpoint); PointerScope scope = new PointerScope()) {
+            return withWeights(start.config(), trainableCopy(start.transformer().weights()), tokenizerJson, config);
+        }
+    }
+
+    /** Leaf copies of every tensor with gradients on, ties kept (a tied unembedding stays the embedding). */
+    private static TransformerWeights trainableCopy(TransformerWeights w) {
+        java.util.Map<Tensor, Tensor> copies = new java.util.IdentityHashMap<>();
+        java.util.function.UnaryOperator<Tensor> c = t -> t == null ? null
+                : copies.computeIfAbsent(t, x -> x.detach().to(org.bytedeco.pytorch.global.torch.ScalarType.Float)
+                        .clone().requires_grad_(true));
+        List<io.github.icl4j.model.LayerWeights> layers = new java.util.ArrayList<>();
+        for (io.github.icl4j.model.LayerWeights l : w.layers()) {
+            layers.add(new io.github.icl4j.model.LayerWeights(c.apply(l.ln1W()), c.apply(l.ln1B()), c.apply(l.ln2W()),
+                    c.apply(l.ln2B()), c.apply(l.wQ()), c.apply(l.bQ()), c.apply(l.wK()), c.apply(l.bK()),
+                    c.apply(l.wV()), c.apply(l.bV()), c.apply(l.wO()), c.apply(l.bO()), c.apply(l.wGate()),
+                    c.apply(l.wUp()), c.apply(l.bUp()), c.apply(l.wDown()), c.apply(l.bDown())));
+        }
+        return new TransformerWeights(c.apply(w.embed()), c.apply(w.posEmbed()), layers, c.apply(w.finalNormW()),
+                c.apply(w.finalNormB()), c.apply(w.unembed()), c.apply(w.unembedBias()));
+    }
+
+    /** The model on {@code w} (which it retains) and an AdamW over its parameters; runs in the caller's scope. */
+    private static Trainer withWeights(ModelConfig modelConfig, TransformerWeights w, String tokenizerJson,
+            TrainingConfig config) {
+        // the model retains every parameter beyond the caller's scope
+        Model model = Model.fromWeights(modelConfig, w, tokenizerJson, LoadOptions.defaults());
+        List<Tensor> all = w.parameters();
+        TensorVector decay = new TensorVector();
+        TensorVector noDecay = new TensorVector();
+        for (Tensor p : all) {
+            (p.dim() >= 2 ? decay : noDecay).push_back(p);
+        }
+        TensorVector params = new TensorVector(all.toArray(Tensor[]::new));
+        AdamW opt = new AdamW(decay, adamW(config.learningRate(), config.weightDecay()));
+        if (noDecay.size() > 0) {
+            // A group without options gets a clone of the defaults; its weight decay is then set to 0 through
+            // the group's own options (an AdamWOptions behind the OptimizerOptions base: single inheritance,
+            // so the pointer is the same). Passing options to OptimizerParamGroup would hand a unique_ptr
+            // over from Java, which JavaCPP cannot do safely.
+            opt.add_param_group(new OptimizerParamGroup(noDecay));
+            OptimizerParamGroup g = opt.param_groups().get(opt.param_groups().size() - 1);
+            new AdamWOptions(g.options()).weight_decay().put(0.0);
+        }
+        params.retainReference();
+        opt.retainReference();
+        return new Trainer(model, config, params, opt);
     }
 
     private static AdamWOptions adamW(double lr, double weightDecay) {

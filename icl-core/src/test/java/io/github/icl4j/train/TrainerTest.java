@@ -37,7 +37,7 @@ class TrainerTest {
     }
 
     static TrainingConfig shortRun(int steps) {
-        return new TrainingConfig(steps, 8, 3e-3, Math.min(3, steps), 3e-4, 0.1, 1.0, 0, 7L, 1);
+        return new TrainingConfig(steps, 8, 3e-3, Math.min(3, steps), 3e-4, 0.1, 1.0, 0, 7L, 1, 0.02);
     }
 
     @Test
@@ -114,6 +114,42 @@ class TrainerTest {
                 assertThat(loaded.tokenizer().singleTokenId(" foo")).isEqualTo(task.fooId());
             }
         }
+    }
+
+    @Test
+    void resumeContinuesFromACheckpointsWeights(@TempDir Path dir) {
+        var episodes = task.balancedEpisodes(SyntheticIclTask.Split.HELD_OUT, 4, 1, 3);
+        TokenBatch batch = TokenBatch.of(episodes.stream().map(SyntheticIclTask.Episode::ids).toList());
+        try (Trainer t = Trainer.create(tiny, task.tokenizerJson(), shortRun(5))) {
+            t.train(task.trainingData(SyntheticIclTask.LossOn.ALL_LABELS), m -> 0.0, p -> { }, dir);
+        }
+        try (Trainer resumed = Trainer.resume(dir.resolve("last"), shortRun(5).withSeed(9));
+                Model saved = Model.load(dir.resolve("last")); PointerScope s = new PointerScope()) {
+            assertThat(resumed.model().config()).isEqualTo(tiny);
+            // starts exactly where the checkpoint stopped
+            assertThat(Tensors.maxAbsDiff(resumed.model().logits(batch, Hooks.none()),
+                    saved.logits(batch, Hooks.none()))).isZero();
+            TrainingResult r = resumed.train(task.trainingData(SyntheticIclTask.LossOn.ALL_LABELS), null);
+            assertThat(r.losses()).hasSize(5);
+            // and trains its own copy: the weights move, the checkpoint's do not
+            assertThat(Tensors.maxAbsDiff(resumed.model().logits(batch, Hooks.none()),
+                    saved.logits(batch, Hooks.none()))).isGreaterThan(1e-4);
+            assertThat(resumed.model().tokenizer().singleTokenId(" foo")).isEqualTo(task.fooId());
+        }
+        assertThatThrownBy(() -> Trainer.resume(dir.resolve("nothing-here"), shortRun(2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing-here");
+    }
+
+    @Test
+    void initialWeightsFollowTheConfiguredStandardDeviation() {
+        try (PointerScope s = new PointerScope()) {
+            float narrow = Tensors.toFloats(ModelInit.random(tiny, 1, 0.02).layers().get(0).wQ().std())[0];
+            float wide = Tensors.toFloats(ModelInit.random(tiny, 1, 0.125).layers().get(0).wQ().std())[0];
+            assertThat(narrow).isCloseTo(0.02f, org.assertj.core.data.Offset.offset(0.003f));
+            assertThat(wide).isCloseTo(0.125f, org.assertj.core.data.Offset.offset(0.015f));
+        }
+        assertThatThrownBy(() -> shortRun(2).withInitStd(0))
+                .hasMessage("initial weight standard deviation 0.0 out of range (0, 1]");
     }
 
     @Test

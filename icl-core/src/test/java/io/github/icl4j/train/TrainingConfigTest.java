@@ -28,7 +28,7 @@ class TrainingConfigTest {
 
     @Test
     void warmUpThenCosineToTheFloor() {
-        TrainingConfig c = new TrainingConfig(110, 8, 1e-3, 10, 1e-4, 0, 1, 0, 0, 0);
+        TrainingConfig c = new TrainingConfig(110, 8, 1e-3, 10, 1e-4, 0, 1, 0, 0, 0, 0.02);
         assertThat(c.learningRateAt(0)).isCloseTo(1e-4, within(1e-12));
         assertThat(c.learningRateAt(4)).isCloseTo(5e-4, within(1e-12));
         assertThat(c.learningRateAt(9)).isCloseTo(1e-3, within(1e-12));

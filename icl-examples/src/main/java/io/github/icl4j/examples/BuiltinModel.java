@@ -52,7 +52,7 @@ public final class BuiltinModel {
     public static final int MAX_POSITIONS = 256;
 
     /** The training run that made the shipped weights. */
-    public static final TrainingConfig TRAINING = new TrainingConfig(2000, 32, 3e-3, 100, 1e-4, 0.1, 1.0, 100, 1L, 1);
+    public static final TrainingConfig TRAINING = new TrainingConfig(2000, 32, 3e-3, 100, 1e-4, 0.1, 1.0, 100, 1L, 1, 0.02);
 
     /** Held-out accuracy recorded in MODEL_CARD.md (k = 2, {@link #TEST_SEED}); the tests check the jar against it. */
     public static final double HELD_OUT_ACCURACY = 0.904;

@@ -35,8 +35,9 @@ import java.util.Map;
  * </pre>
  * Arguments {@code key=value} (through {@code -Dexec.args="..."}) override the shipped recipe for experiments:
  * training {@code steps}, {@code batch}, {@code lr}, {@code warmup}, {@code minLr}, {@code wd}, {@code clip},
- * {@code evalEvery}, {@code seed}, {@code threads}, {@code lossOn} (QUERY, ALL_LABELS, INFORMED_LABELS, ALL_TOKENS),
- * {@code curriculum} (steps over which the shots grow); model {@code d}, {@code layers}, {@code heads},
+ * {@code evalEvery}, {@code seed}, {@code threads}, {@code initStd}, {@code lossOn} (QUERY, ALL_LABELS, INFORMED_LABELS, ALL_TOKENS),
+ * {@code curriculum} (steps over which the shots grow), {@code fooBarSteps} (steps before the label vocabulary
+ * and the extra classes start), {@code from} (a checkpoint folder to continue from instead of fresh weights); model {@code d}, {@code layers}, {@code heads},
  * {@code mlp}; task {@code classes}, {@code words}, {@code noise}, {@code length}, {@code labels} (training
  * label vocabulary), {@code episodeClasses} (most classes per training episode), {@code copy} (fraction of copied
  * queries), {@code shots} (e.g. {@code 1-4}); {@code out} (folder to write
@@ -102,6 +103,7 @@ public final class TrainBuiltinModel {
         t = t.withEvalInterval(Integer.parseInt(a.getOrDefault("evalEvery", String.valueOf(t.evalInterval()))));
         t = t.withSeed(Long.parseLong(a.getOrDefault("seed", String.valueOf(t.seed()))));
         t = t.withThreads(Integer.parseInt(a.getOrDefault("threads", String.valueOf(t.threads()))));
+        t = t.withInitStd(Double.parseDouble(a.getOrDefault("initStd", String.valueOf(t.initStd()))));
         return t;
     }
 
@@ -137,19 +139,40 @@ public final class TrainBuiltinModel {
             double[] lossSum = new double[2];
             System.out.println("training " + cfg + " on " + task + "\n" + tc);
             TrainingResult tr;
-            try (Trainer trainer = Trainer.create(cfg, task.tokenizerJson(), tc)) {
-                tr = trainer.train(task.trainingData(lossOn, Integer.parseInt(a.getOrDefault("curriculum", "0"))),
-                        m -> task.evaluate(m, validation).accuracy(), p -> {
-                            lossSum[0] += p.loss();
-                            lossSum[1]++;
-                            if (p.evaluated()) {
-                                curve.add(new double[] {p.step(), lossSum[0] / lossSum[1], p.learningRate(),
-                                    p.evalAccuracy(), p.elapsedMillis() / 1000.0});
-                                lossSum[0] = 0;
-                                lossSum[1] = 0;
-                                System.out.println(p);
-                            }
-                        }, ckpt);
+            int fooBarSteps = Integer.parseInt(a.getOrDefault("fooBarSteps", "0"));
+            int[] step = new int[1];
+            double[] lastAccuracy = {Double.NaN};
+            io.github.icl4j.train.TrainingData plain = task.trainingData(lossOn,
+                    Integer.parseInt(a.getOrDefault("curriculum", "0")), fooBarSteps);
+            io.github.icl4j.train.TrainingData data = (st, b, rng) -> {
+                step[0] = st;
+                return plain.batch(st, b, rng);
+            };
+            try (Trainer trainer = a.containsKey("from") ? Trainer.resume(Path.of(a.get("from")), tc)
+                    : Trainer.create(cfg, task.tokenizerJson(), tc)) {
+                if (!trainer.model().config().equals(cfg)) {
+                    throw new IllegalArgumentException("from=" + a.get("from") + " holds " + trainer.model().config()
+                            + ", not the model of this recipe " + cfg);
+                }
+                // checkpoints of the foo/bar-only phase never count as best: the model must be one trained on the
+                // full task (their score is shifted below every later one; the curve keeps the real accuracy)
+                tr = trainer.train(data, m -> {
+                    lastAccuracy[0] = task.evaluate(m, validation).accuracy();
+                    return step[0] < fooBarSteps ? lastAccuracy[0] - 1 : lastAccuracy[0];
+                }, p -> {
+                    lossSum[0] += p.loss();
+                    lossSum[1]++;
+                    if (p.evaluated()) {
+                        curve.add(new double[] {p.step(), lossSum[0] / lossSum[1], p.learningRate(),
+                            lastAccuracy[0], p.elapsedMillis() / 1000.0});
+                        System.out.printf(Locale.ROOT, "step %d/%d loss %.4f lr %.2e validation accuracy %.3f%s "
+                                + "%.1fs%n", p.step(), tc.steps(), lossSum[0] / lossSum[1], p.learningRate(),
+                                lastAccuracy[0], step[0] < fooBarSteps ? " (foo/bar phase)" : "",
+                                p.elapsedMillis() / 1000.0);
+                        lossSum[0] = 0;
+                        lossSum[1] = 0;
+                    }
+                }, ckpt);
             }
             Files.createDirectories(out);
             for (String f : BuiltinModel.FILES) {
@@ -241,8 +264,8 @@ public final class TrainBuiltinModel {
         row(sb, "loss on", switch (lossOn) {
             case QUERY -> "the query's answer only";
             case ALL_LABELS -> "every label token (each demonstration's and the query's answer)";
-            case INFORMED_LABELS -> "every label token written after all the episode's label words have appeared, "
-                    + "and the query's answer";
+            case INFORMED_LABELS -> "every demonstration label but the first of its class (the others repeat an "
+                    + "earlier demonstration's label), and the query's answer";
             case ALL_TOKENS -> "every token";
         });
         sb.append("\n## Training (`TrainingConfig`)\n\n| field | value |\n|---|---|\n");
@@ -252,6 +275,8 @@ public final class TrainBuiltinModel {
         row(sb, "learning rate", tc.learningRate() + ", linear warm-up " + tc.warmupSteps() + " steps, cosine to "
                 + tc.minLearningRate());
         row(sb, "gradient clipping", "global norm " + tc.gradClipNorm());
+        row(sb, "initial weights", "N(0, " + tc.initStd() + "²), residual-writing projections N(0, (" + tc.initStd()
+                + " / √(2 · layers))²), norm scales 1");
         row(sb, "seed", String.valueOf(tc.seed()));
         row(sb, "threads", String.valueOf(tc.threads()));
         row(sb, "checkpoint kept", "best validation accuracy (" + VALIDATION_EPISODES + " held-out episodes, seed "
