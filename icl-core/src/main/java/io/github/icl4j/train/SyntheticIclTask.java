@@ -122,11 +122,13 @@ public final class SyntheticIclTask implements AutoCloseable {
      *                          matches the query and copy its label. 2 = every episode uses foo and bar.
      *                          Evaluation episodes ({@link #balancedEpisodes}, {@link #episode}) always use
      *                          foo and bar.
-     * @param classesPerEpisode most classes in a training episode, in [2, min(8, labelWords)]: each training
-     *                          episode has C ∈ [2, classesPerEpisode] classes (every pair of them a training pair),
-     *                          each with its own label word. Beyond two classes, "the label that does not match"
-     *                          is no answer, so the model must find the matching demonstration and copy its label.
-     *                          Evaluation episodes always have two classes.
+     * @param classesPerEpisode most classes in a training episode, in [2, 8]: each training episode has
+     *                          C ∈ [2, classesPerEpisode] classes, every pair of them a training pair. Class c is
+     *                          written with label word c mod W of a shuffled draw of the W = {@code labelWords}
+     *                          words, so with more classes than words a label covers several classes. Either way
+     *                          "the label of the demonstrations that do not match" stops being an answer: the model
+     *                          must find the demonstrations of the query's class and copy their label. Evaluation
+     *                          episodes always have two classes, one per label.
      * @param queryCopyFraction fraction of training episodes whose query repeats one of its class's demonstration
      *                          sentences word for word, in [0, 1]: exact matches are the easiest case of the
      *                          similarity the task teaches. Evaluation queries are always fresh sentences.
@@ -156,7 +158,7 @@ public final class SyntheticIclTask implements AutoCloseable {
             }
             fraction("held-out fraction", heldOutFraction, false);
             range("label words", labelWords, 2, MAX_LABEL_WORDS);
-            range("classes per episode", classesPerEpisode, 2, Math.min(MAX_EPISODE_CLASSES, labelWords));
+            range("classes per episode", classesPerEpisode, 2, MAX_EPISODE_CLASSES);
             if (classesPerEpisode > classes) {
                 throw new IllegalArgumentException("classes per episode " + classesPerEpisode + " out of range [2, "
                         + classes + "] (the number of classes)");
@@ -187,8 +189,8 @@ public final class SyntheticIclTask implements AutoCloseable {
 
         public Options withLabelWords(int v) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, v,
-                    Math.min(classesPerEpisode, v), queryCopyFraction);
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, v, classesPerEpisode,
+                    queryCopyFraction);
         }
 
         public Options withClassesPerEpisode(int v) {
@@ -965,7 +967,10 @@ public final class SyntheticIclTask implements AutoCloseable {
         // label words: foo and bar, or C distinct words of the label vocabulary
         List<String> pool = new ArrayList<>(fooBarOnly ? labelWords.subList(0, 2) : labelWords);
         Collections.shuffle(pool, rng);
-        String[] words = pool.subList(0, nc).toArray(String[]::new);
+        String[] words = new String[nc];
+        for (int c = 0; c < nc; c++) {
+            words[c] = pool.get(c % pool.size()); // more classes than words: a label covers several classes
+        }
         int[] counts = new int[nc];
         if (cap > 1 && rng.nextDouble() < options.imbalancedFraction()) {
             for (int c = 0; c < nc; c++) {

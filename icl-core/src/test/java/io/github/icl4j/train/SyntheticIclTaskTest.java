@@ -314,10 +314,36 @@ class SyntheticIclTaskTest {
             assertThat(seenClasses[3]).isPositive();
             assertThat(seenClasses[4]).isPositive();
         }
-        assertThatThrownBy(() -> Options.defaults().withClassesPerEpisode(3))
-                .hasMessage("classes per episode 3 out of range [2, 2]");
         assertThatThrownBy(() -> Options.defaults().withLabelWords(16).withClassesPerEpisode(9))
                 .hasMessage("classes per episode 9 out of range [2, 8]");
+        assertThatThrownBy(() -> Options.defaults().withClasses(3, 8).withClassesPerEpisode(4))
+                .hasMessage("classes per episode 4 out of range [2, 3] (the number of classes)");
+    }
+
+    @Test
+    void withMoreClassesThanLabelWordsALabelCoversSeveralClasses() {
+        Options o = Options.defaults().withClassesPerEpisode(4).withShots(1, 1).withImbalancedFraction(0);
+        try (SyntheticIclTask t = SyntheticIclTask.create(o)) {
+            TrainingBatch b = t.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 200, new Random(5));
+            int four = 0;
+            for (int i = 0; i < 200; i++) {
+                long[] seq = b.sequences()[i];
+                int[] tg = b.targets()[i];
+                int foo = 0;
+                int bar = 0;
+                for (int j = 0; j < tg.length - 1; j++) {
+                    assertThat(seq[tg[j]]).isIn(t.fooId(), t.barId());
+                    foo += seq[tg[j]] == t.fooId() ? 1 : 0;
+                    bar += seq[tg[j]] == t.barId() ? 1 : 0;
+                }
+                // one demonstration per class: C classes split as evenly as the two words allow
+                assertThat(Math.abs(foo - bar)).isLessThanOrEqualTo(1);
+                assertThat(foo).isPositive();
+                assertThat(bar).isPositive();
+                four += foo + bar == 4 ? 1 : 0;
+            }
+            assertThat(four).isPositive();
+        }
     }
 
     @Test
