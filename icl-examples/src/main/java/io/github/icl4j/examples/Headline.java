@@ -10,6 +10,7 @@ import io.github.icl4j.heads.AttentionAnalysis;
 import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InterventionResult;
 import io.github.icl4j.heads.TwoTowersAnalysis;
+import io.github.icl4j.heads.ReadingAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,11 +46,15 @@ import java.util.Locale;
  * @param bias              one row per bias and correction
  * @param ac                a_c of the majority-label fix (NaN without the majority study)
  * @param acTuned           whether a_c was tuned on tasks disjoint from the test tasks
+ * @param labelWords        the label words of class 0 and class 1 (" foo" and " bar", or natural words: the
+ *                          notes still call their heads and positions foo and bar, as the paper does)
+ * @param reading           where each in-context head's attention from the last position goes
  */
 public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<HeadId> barHeads, int prompts,
         double baseline, double ablated, double controlMean, double controlStd, int controlDraws, long controlDistinct,
         List<ValueOutputM> valueOutputs, List<AttentionShift> attention, double twoTowerR, double twoTowerPooledR,
-        double swapBefore, double swapAfter, List<BiasRow> bias, double ac, boolean acTuned) {
+        double swapBefore, double swapAfter, List<BiasRow> bias, double ac, boolean acTuned, List<String> labelWords,
+        List<ReadingAnalysis.HeadReading> reading) {
 
     /**
      * One mean logit-minus.
@@ -94,6 +99,8 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
     public Headline {
         fooHeads = List.copyOf(fooHeads);
         barHeads = List.copyOf(barHeads);
+        labelWords = labelWords == null ? List.of(" foo", " bar") : List.copyOf(labelWords);
+        reading = reading == null ? List.of() : List.copyOf(reading);
         valueOutputs = List.copyOf(valueOutputs);
         attention = List.copyOf(attention);
         bias = List.copyOf(bias);
@@ -148,7 +155,8 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         return new Headline(set.size(), set.scores().nLayers() * set.scores().nHeads(), set.fooHeads(),
                 set.barHeads(), iv.prompts(), iv.baseline().accuracy(), iv.ablated().accuracy(), iv.controlMean(),
                 iv.controlStd(), control.draws(), control.distinct(), vo, att, within, pooled, t.baseAgreement(),
-                t.swapAgreement(), rows, m == null ? Double.NaN : m.options().ac(), bias.tuning() != null);
+                t.swapAgreement(), rows, m == null ? Double.NaN : m.options().ac(), bias.tuning() != null,
+                a.valueOutputs().labelWords(), a.reading().heads());
     }
 
     private static double mean(Interval i) {
@@ -175,8 +183,14 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
      */
     public List<String> notes() {
         List<String> out = new ArrayList<>();
-        out.add(String.format(Locale.ROOT, "Zeroing the %d in-context heads (of %d) lowers accuracy from %s to %s%s.",
-                heads, totalHeads, f3(baseline), f3(ablated), controlDraws == 0
+        if (!naturalNames()) {
+            out.add(String.format(Locale.ROOT, "Label words: '%s' for class 0 and '%s' for class 1. As in the paper, "
+                    + "heads and positions of the first are called foo heads and foo positions below, of the second "
+                    + "bar heads and bar positions.", labelWords.get(0), labelWords.get(1)));
+        }
+        out.add(String.format(Locale.ROOT, "Zeroing the %d in-context heads (of %d) %s accuracy from %s to %s%s.",
+                heads, totalHeads, ablated < baseline ? "lowers" : ablated > baseline ? "raises" : "leaves",
+                f3(baseline), f3(ablated), controlDraws == 0
                         ? "; no random control was possible (too few other heads in these layers)"
                         : controlDistinct == 1
                         ? String.format(Locale.ROOT, "; zeroing the only other set of as many heads in these layers "
@@ -210,6 +224,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                 + "sentence to each demonstration with a mean within-prompt r of %s; copying a demonstration's sentence "
                 + "into the query makes the model answer that demonstration's label in %s of prompts (%s before).",
                 s3(twoTowerR), pct0(swapAfter), pct0(swapBefore)));
+        readingNote(out);
         majorityNote(out);
         recencyNote(out);
         return out;
@@ -267,10 +282,39 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         return sb.toString();
     }
 
+    /**
+     * Where the heads read: their mean share of attention on the label words, and for the head that looks most at
+     * demonstration sentences, how much of that goes to the demonstrations sharing the query's label.
+     */
+    private void readingNote(List<String> out) {
+        if (reading.isEmpty()) {
+            return;
+        }
+        double label = reading.stream().mapToDouble(ReadingAnalysis.HeadReading::labelPositions).average().orElse(0);
+        ReadingAnalysis.HeadReading sentences = reading.stream().max(java.util.Comparator.comparingDouble(
+                h -> h.matchingSentences() + h.otherSentences())).orElseThrow();
+        double onSentences = sentences.matchingSentences() + sentences.otherSentences();
+        out.add(String.format(Locale.ROOT, "Where the heads read: on average %s of their attention from the last token "
+                + "is on the label words (where the paper's heads read). %s puts %s on the demonstrations' sentences, "
+                + "%s of it on those sharing the query's label (0.5 = no preference)%s.", pct0(label),
+                sentences.head(), pct0(onSentences), pct0(sentences.matchingShare()),
+                label < 0.2 && onSentences > 0.3 ? "; the label-position analyses above see little of what these heads "
+                        + "do" : ""));
+    }
+
+    /** True when the label words are foo and bar themselves. */
+    private boolean naturalNames() {
+        return labelWords.size() == 2 && labelWords.get(0).strip().equals("foo")
+                && labelWords.get(1).strip().equals("bar");
+    }
+
     /** The headline numbers as Markdown tables (no settings). */
     public String table() {
         StringBuilder sb = new StringBuilder();
         sb.append("| quantity | value |\n|---|---|\n");
+        if (!naturalNames()) {
+            row(sb, "label words (called foo, bar below)", "'" + labelWords.get(0) + "', '" + labelWords.get(1) + "'");
+        }
         row(sb, "in-context heads", heads + " of " + totalHeads + ": foo " + fooHeads + ", bar " + barHeads);
         row(sb, "accuracy, clean model (" + prompts + " test prompts)", f3(baseline));
         row(sb, "accuracy, in-context heads zeroed", f3(ablated));

@@ -18,6 +18,7 @@ import io.github.icl4j.heads.AttentionAnalysis;
 import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.HeadScores;
 import io.github.icl4j.heads.HeadsJson;
+import io.github.icl4j.heads.ReadingAnalysis;
 import io.github.icl4j.heads.HeadsReport;
 import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InContextHeads;
@@ -274,17 +275,18 @@ public final class MainJob implements AutoCloseable {
      * @param valueOutputs what the heads write at the label positions
      * @param attention    how their attention moves with the prediction
      * @param twoTowers    query · key as a similarity metric
+     * @param reading      where their attention goes: label words, matching and other demonstrations, query
      */
     public record Analysis(ValueOutputAnalysis valueOutputs, AttentionAnalysis attention,
-            TwoTowersAnalysis twoTowers) {
-        /** The three analyses, each in its readable form. */
+            TwoTowersAnalysis twoTowers, ReadingAnalysis reading) {
+        /** The four analyses, each in its readable form. */
         public String describe() {
-            return valueOutputs.describe() + attention.describe() + twoTowers.describe();
+            return valueOutputs.describe() + attention.describe() + twoTowers.describe() + reading.describe();
         }
     }
 
     /** Steps of {@link #analyse}. */
-    static final int ANALYSE_STEPS = 3;
+    static final int ANALYSE_STEPS = 4;
 
     /** The value-output, attention and two-tower analyses of the set on the test prompts. */
     public Analysis analyse(InContextHeadSet set) {
@@ -303,7 +305,14 @@ public final class MainJob implements AutoCloseable {
             towers = heads.twoTowers(set, workload.test());
             s.note("swap test " + Headline.f3(towers.baseAgreement()) + " → " + Headline.f3(towers.swapAgreement()));
         }
-        return new Analysis(vo, att, towers);
+        ReadingAnalysis reads;
+        try (Progress.Step s = progress.step("where the heads read")) {
+            reads = heads.reading(set, workload.test());
+            double label = reads.heads().stream().mapToDouble(ReadingAnalysis.HeadReading::labelPositions).average()
+                    .orElse(Double.NaN);
+            s.note("on label words " + Headline.f3(label) + " of their attention (mean over heads)");
+        }
+        return new Analysis(vo, att, towers, reads);
     }
 
     /**
@@ -472,7 +481,7 @@ public final class MainJob implements AutoCloseable {
                         : o.model().getFileName()) + " (" + job.model().config().modelType() + ", "
                         + job.model().config().nLayers() + " × " + job.model().config().nHeads() + " heads)";
                 HeadsReport hr = new HeadsReport(title, set, iv, a.valueOutputs(), a.attention(), a.twoTowers(),
-                        examples);
+                        a.reading(), examples);
                 Headline h = Headline.of(set, control, iv, a, bias);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 List<Path> files = new ArrayList<>();

@@ -46,6 +46,16 @@ final class Csv {
         return sb.toString();
     }
 
+    static String of(ReadingAnalysis r) {
+        Csv c = new Csv("head", "group", "label_positions", "matching_sentences", "other_sentences", "query", "rest",
+                "matching_share");
+        for (ReadingAnalysis.HeadReading h : r.heads()) {
+            c.row(h.head(), h.group(), h.labelPositions(), h.matchingSentences(), h.otherSentences(), h.query(),
+                    h.rest(), h.matchingShare());
+        }
+        return c.toString();
+    }
+
     static String tokens(List<ValueOutputAnalysis.TokenScore> t) {
         return t.stream().map(x -> x.token()).collect(Collectors.joining("|"));
     }

@@ -25,11 +25,12 @@ import java.util.List;
  * @param valueOutputs the value-output analysis, or null
  * @param attention    the attention analysis, or null
  * @param twoTowers    the two-tower analysis, or null
+ * @param reading      where the heads read (attention by token role), or null
  * @param examples     example prompts with the heads' attention over their tokens
  */
 public record HeadsReport(String title, InContextHeadSet set, InterventionResult intervention,
         ValueOutputAnalysis valueOutputs, AttentionAnalysis attention, TwoTowersAnalysis twoTowers,
-        List<ExamplePrompt> examples) {
+        ReadingAnalysis reading, List<ExamplePrompt> examples) {
 
     /**
      * One prompt shown token by token.
@@ -136,7 +137,7 @@ public record HeadsReport(String title, InContextHeadSet set, InterventionResult
      * Writes the report into {@code dir} (created if needed), each file atomically: {@code report.html},
      * {@code report.json} (this record), {@code heads.csv}, {@code scores.csv}, {@code ablation.csv},
      * {@code intervention.csv}, {@code value_outputs.csv}, {@code value_output_examples.csv}, {@code attention.csv},
-     * {@code two_towers.csv}, {@code two_towers_summary.csv} (those whose analysis is present).
+     * {@code two_towers.csv}, {@code two_towers_summary.csv}, {@code reading.csv} (those whose analysis is present).
      *
      * @return the path of {@code report.html}
      */
@@ -161,6 +162,9 @@ public record HeadsReport(String title, InContextHeadSet set, InterventionResult
             HeadsJson.writeAtomically(dir.resolve("two_towers.csv"), twoTowers.toCsv());
             HeadsJson.writeAtomically(dir.resolve("two_towers_summary.csv"), twoTowers.summaryCsv());
         }
+        if (reading != null) {
+            HeadsJson.writeAtomically(dir.resolve("reading.csv"), reading.toCsv());
+        }
         Path html = dir.resolve("report.html");
         HeadsJson.writeAtomically(html, html());
         return html;
@@ -171,6 +175,7 @@ public record HeadsReport(String title, InContextHeadSet set, InterventionResult
     public String toString() {
         return "HeadsReport[" + title + ": " + set.size() + " heads" + (intervention == null ? "" : ", intervention")
                 + (valueOutputs == null ? "" : ", value outputs") + (attention == null ? "" : ", attention")
-                + (twoTowers == null ? "" : ", two towers") + ", " + examples.size() + " example prompts]";
+                + (twoTowers == null ? "" : ", two towers") + (reading == null ? "" : ", reading") + ", "
+                + examples.size() + " example prompts]";
     }
 }

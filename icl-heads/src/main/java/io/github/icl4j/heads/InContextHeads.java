@@ -584,6 +584,56 @@ public final class InContextHeads {
     }
 
     /**
+     * Where the set's heads read ({@link ReadingAnalysis}): each head's attention from the last position summed over
+     * the label positions, the sentences of the demonstrations sharing the query's gold label, the other
+     * demonstrations' sentences, the query sentence and the rest, averaged over the prompts (one pass per batch).
+     *
+     * @throws IllegalArgumentException for an empty set, or prompts without gold labels or label positions
+     */
+    public ReadingAnalysis reading(InContextHeadSet set, List<IclPrompt> prompts) {
+        checkSet(set);
+        long[] ids = PromptChecks.check(model, "reading", prompts, true, true);
+        int nL = model.config().nLayers();
+        boolean[] layers = new boolean[nL];
+        set.heads().forEach(h -> layers[h.layer()] = true);
+        int[][] all = new int[prompts.size()][];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = java.util.stream.IntStream.rangeClosed(0, prompts.get(i).lastPosition()).toArray();
+        }
+        LastRowAttention.Result r = LastRowAttention.run(model, prompts, layers, all, ids, options.batchSize());
+        List<ReadingAnalysis.HeadReading> out = new ArrayList<>();
+        for (HeadId h : set.heads()) {
+            double[] sum = new double[5]; // label, matching sentences, other sentences, query, rest
+            for (int i = 0; i < prompts.size(); i++) {
+                IclPrompt p = prompts.get(i);
+                float[] w = r.weights()[i][h.layer()][h.head()];
+                int[] role = new int[w.length];
+                java.util.Arrays.fill(role, 4);
+                for (int j = 0; j < p.numDemos(); j++) {
+                    IclPrompt.Span sp = p.demoSpans().get(j);
+                    int kind = p.demoLabels()[j] == p.queryLabel() ? 1 : 2;
+                    for (int t = sp.start(); t < sp.end(); t++) {
+                        role[t] = kind;
+                    }
+                }
+                for (int t = p.querySpan().start(); t < p.querySpan().end(); t++) {
+                    role[t] = 3;
+                }
+                for (int pos : p.labelPositions()) {
+                    role[pos] = 0;
+                }
+                for (int t = 0; t < w.length; t++) {
+                    sum[role[t]] += w[t];
+                }
+            }
+            int n = prompts.size();
+            out.add(new ReadingAnalysis.HeadReading(h, set.groupOf(h) == 0 ? "foo" : "bar", sum[0] / n, sum[1] / n,
+                    sum[2] / n, sum[3] / n, sum[4] / n));
+        }
+        return new ReadingAnalysis(prompts.size(), out);
+    }
+
+    /**
      * The two-tower analysis of METHOD §4 for the set's heads: per label position the query-key score, its content
      * and positional parts, their correlation with the similarity of the query sentence to each demonstration
      * (cosine of mean ln1-normalised residuals, and token Jaccard), and the swap test.
@@ -632,6 +682,7 @@ public final class InContextHeads {
         AttentionAnalysis att = gold || options.attentionGroupBy() == HeadOptions.GroupBy.PREDICTION
                 ? attention(set, prompts) : null;
         TwoTowersAnalysis towers = twoTowers(set, prompts);
+        ReadingAnalysis reads = gold ? reading(set, prompts) : null;
         List<IclPrompt> shown = prompts.subList(0, Math.min(prompts.size(), options.examplePrompts()));
         List<HeadsReport.ExamplePrompt> examples = new ArrayList<>();
         if (!shown.isEmpty()) {
@@ -654,7 +705,7 @@ public final class InContextHeads {
             }
         }
         return new HeadsReport("In-context heads of " + model.config().modelType() + " (" + model.config().nLayers()
-                + " × " + model.config().nHeads() + " heads)", set, iv, vo, att, towers, examples);
+                + " × " + model.config().nHeads() + " heads)", set, iv, vo, att, towers, reads, examples);
     }
 
     // ------------------------------------------------------------------ helpers

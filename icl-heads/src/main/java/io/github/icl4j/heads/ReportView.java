@@ -70,6 +70,11 @@ final class ReportView {
                     hm.put("barChange", v.barPosChange());
                 });
             }
+            if (r.reading() != null) {
+                r.reading().heads().stream().filter(v -> v.head().equals(h)).findFirst().ifPresent(v ->
+                        hm.put("reads", List.of(v.labelPositions(), v.matchingSentences(), v.otherSentences(),
+                                v.query(), v.rest())));
+            }
             if (r.twoTowers() != null) {
                 r.twoTowers().heads().stream().filter(v -> v.head().equals(h)).findFirst().ifPresent(v -> {
                     Map<String, Object> tm = new LinkedHashMap<>();

@@ -51,6 +51,44 @@ class AnalysesTest {
         }
     }
 
+    @Test
+    void readingSplitsEachHeadsAttentionByTokenRoleAndAgreesWithTheAttentionAnalysis() {
+        try (Model model = Fixtures.parityModel("llama")) {
+            List<IclPrompt> ps = Fixtures.toys(6, 4, 3, 9);
+            InContextHeads ich = InContextHeads.of(model).options(HeadOptions.defaults().withTopHeads(2, 2, 2));
+            InContextHeadSet set = ich.select(ich.scores(ps), ich.ablationRanking(ps));
+            ReadingAnalysis r = ich.reading(set, ps);
+            AttentionAnalysis att = ich.attention(set, ps);
+            assertThat(r.prompts()).isEqualTo(6);
+            assertThat(r.heads()).extracting(ReadingAnalysis.HeadReading::head).isEqualTo(set.heads());
+            int[] n = att.examplesPerGroup();
+            for (ReadingAnalysis.HeadReading h : r.heads()) {
+                double sum = h.labelPositions() + h.matchingSentences() + h.otherSentences() + h.query() + h.rest();
+                assertThat(sum).as(h.toString()).isCloseTo(1.0, within(1e-4));
+                // the label-word share is the attention analysis's foo + bar positions, over both groups
+                int l = h.head().layer();
+                int hd = h.head().head();
+                double labels = 0;
+                for (int g = 0; g < 2; g++) {
+                    if (n[g] > 0) {
+                        labels += n[g] * (att.toFoo()[g][l][hd] + att.toBar()[g][l][hd]);
+                    }
+                }
+                assertThat(h.labelPositions()).isCloseTo(labels / (n[0] + n[1]), within(1e-5));
+                assertThat(h.matchingShare()).isBetween(0.0, 1.0);
+            }
+            // one prompt by hand: the query span's attention from the last position, for the first head
+            IclPrompt p = ps.get(0);
+            HeadId first = set.heads().get(0);
+            AttentionMap a = Probe.on(model).prompt(p).attentionAt(java.util.stream.IntStream
+                    .range(p.querySpan().start(), p.querySpan().end()).toArray());
+            ReadingAnalysis one = ich.reading(set, List.of(p));
+            assertThat(one.heads().get(0).query()).isCloseTo(a.total(0, first), within(1e-5));
+            assertThat(r.toCsv().split("\n")).hasSize(1 + set.size());
+            assertThat(r.describe()).contains("label positions", "share");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"llama", "gpt2", "gptj"})
     void twoTowerScoreIsThePreSoftmaxScore(String family) {

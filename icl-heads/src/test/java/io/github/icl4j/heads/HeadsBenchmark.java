@@ -23,7 +23,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * GPT-2 vocabulary and SST-2 prompts of about 200 tokens. Not a test: run it by hand (docs/benchmarks.md).
  *
  * <pre>
- * mvn -q -pl icl-heads dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
+ * mvn -q -pl icl-heads dependency:build-classpath -Dmdep.outputFile=cp.txt -DincludeScope=test
  * java -cp "$(cat icl-heads/cp.txt):icl-heads/target/classes:icl-heads/target/test-classes" \
  *     -Dicl.data.dir=../shared/data io.github.icl4j.heads.HeadsBenchmark [prompts] [dModel] [naivePrompts]
  * </pre>

@@ -125,7 +125,8 @@ class ReportTest {
         Path html = report.write(dir);
         assertThat(dir.resolve("report.json")).exists();
         for (String f : List.of("heads.csv", "scores.csv", "ablation.csv", "intervention.csv", "value_outputs.csv",
-                "value_output_examples.csv", "attention.csv", "two_towers.csv", "two_towers_summary.csv")) {
+                "value_output_examples.csv", "attention.csv", "two_towers.csv", "two_towers_summary.csv",
+                "reading.csv")) {
             assertThat(dir.resolve(f)).exists().isNotEmptyFile();
         }
         try (var files = Files.list(dir)) {
@@ -155,6 +156,8 @@ class ReportTest {
         assertThat(count(dom, "<span class=\"tok")).isEqualTo(report.examples().get(0).tokens().size());
         assertThat(count(dom, "class=\"card vo-card\"")).isEqualTo(report.set().size());
         assertThat(count(dom, "class=\"small tower\"")).isEqualTo(report.set().size());
+        assertThat(dom).contains("id=\"reading-svg\"");
+        assertThat(count(dom, "class=\"read-part\"")).isEqualTo(5 * report.set().size());
         Path png = Path.of("target", "report-screenshot.png").toAbsolutePath();
         Files.createDirectories(png.getParent());
         runChromium(chromium, dir, "--screenshot=" + png, "--window-size=1280,3000", html.toUri().toString());
