@@ -32,7 +32,7 @@ var probs = Probe.on(model).prompt(prompt).labelProbabilities().row(0);
 System.out.printf("prediction:%s (gold%s), p(foo) = %.3f, p(bar) = %.3f%n",
         prompt.labelWords().get(probs.predicted()), prompt.labelWords().get(query.label()), probs.prob(0), probs.prob(1));
 
-// L0H3 spreads its attention over the four label words
+// L0H3 reads the label words, the earlier ones most
 var head = HeadId.parse("L0H3");
 var attention = Probe.on(model).prompt(prompt).attentionAt(prompt.labelPositions());
 System.out.println(head + " attention from the last token to the label words at " + Arrays.toString(prompt.labelPositions())

@@ -31,6 +31,13 @@ public final class BlockReleaseBenchmark {
         int tokens = args.length > 2 ? Integer.parseInt(args[2]) : 120;
         int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         Natives.setThreads(args.length > 4 ? Integer.parseInt(args[4]) : 1);
+        String mode = args.length > 5 ? args[5] : "both";
+        boolean[] modes = switch (mode) {
+            case "on" -> new boolean[] {true};
+            case "off" -> new boolean[] {false};
+            case "both" -> new boolean[] {false, true};
+            default -> throw new IllegalArgumentException("mode '" + mode + "' is not on, off or both");
+        };
         try (Model m = Model.load(model)) {
             int vocab = m.config().vocabSize();
             long[][] seqs = new long[rows][tokens];
@@ -44,7 +51,7 @@ public final class BlockReleaseBenchmark {
             int nH = m.config().nHeads();
             System.out.printf(Locale.ROOT, "model %s%nrows %d x %d tokens, %d layers%n", m.config(), rows, tokens, nL);
             for (int rep = 0; rep < repeats; rep++) {
-                for (boolean release : new boolean[] {false, true}) {
+                for (boolean release : modes) {
                     System.gc();
                     long before = Pointer.physicalBytes();
                     long held;

@@ -33,12 +33,20 @@ public final class BuiltinModel {
     public static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
             SyntheticIclTask.OPTIONS_FILE);
 
-    /** The task the model was trained on (its held-out pairs were never seen in training). */
-    public static final SyntheticIclTask.Options TASK_OPTIONS = SyntheticIclTask.Options.defaults()
+    /**
+     * The first stage's task: two classes per episode, one written foo and one bar, 32 classes × 4 words, 5% noise,
+     * 1–4 shots per label.
+     */
+    public static final SyntheticIclTask.Options STAGE1_TASK = SyntheticIclTask.Options.defaults()
             .withClasses(32, 4).withNoise(0.05);
 
-    /** Which label tokens the training loss was taken on. */
-    public static final SyntheticIclTask.LossOn LOSS_ON = SyntheticIclTask.LossOn.ALL_LABELS;
+    /**
+     * The task of the last stage, which {@link #task()} rebuilds and {@code synthetic_task.json} records: up to four
+     * classes per episode with the two label words, so a label covers up to two classes and "the label of the
+     * demonstrations that do not match" is no answer; 1–3 shots per class. Its held-out pairs were never seen in
+     * training, and evaluation episodes have two classes.
+     */
+    public static final SyntheticIclTask.Options TASK_OPTIONS = STAGE1_TASK.withClassesPerEpisode(4).withShots(1, 3);
 
     /** Hidden size. */
     public static final int D_MODEL = 64;
@@ -51,11 +59,21 @@ public final class BuiltinModel {
     /** Context length. */
     public static final int MAX_POSITIONS = 256;
 
-    /** The training run that made the shipped weights. */
-    public static final TrainingConfig TRAINING = new TrainingConfig(2000, 32, 3e-3, 100, 1e-4, 0.1, 1.0, 100, 1L, 1, 0.02);
+    /**
+     * The training recipe: (1) 3,000 steps on two-class foo/bar episodes from fresh weights, loss on every label
+     * (matching is learnt fast there, with any mechanism that tells the two classes apart); (2) 4,000 steps from
+     * that checkpoint on episodes of two to four classes, loss on every label but the first of its class, at a
+     * lower learning rate.
+     */
+    public static final List<TrainBuiltinModel.Stage> RECIPE = List.of(
+            new TrainBuiltinModel.Stage("two classes, foo and bar", STAGE1_TASK, SyntheticIclTask.LossOn.ALL_LABELS,
+                    new TrainingConfig(3000, 32, 3e-3, 100, 1e-4, 0.1, 1.0, 100, 1L, 1, 0.02)),
+            new TrainBuiltinModel.Stage("two to four classes, a label covering up to two", TASK_OPTIONS,
+                    SyntheticIclTask.LossOn.INFORMED_LABELS,
+                    new TrainingConfig(4000, 32, 1e-3, 100, 1e-4, 0.1, 1.0, 100, 1L, 1, 0.02)));
 
     /** Held-out accuracy recorded in MODEL_CARD.md (k = 2, {@link #TEST_SEED}); the tests check the jar against it. */
-    public static final double HELD_OUT_ACCURACY = 0.904;
+    public static final double HELD_OUT_ACCURACY = 0.929;
 
     /** Seed of the held-out episodes evaluated during training (to pick the best checkpoint). */
     public static final long VALIDATION_SEED = 1001;

@@ -64,7 +64,7 @@ public final class DebiasRecency {
             IclPrompt.Builder builder = IclPrompt.builder(model.tokenizer());
             List<IclPrompt> find = SyntheticPrompts.prompts(builder, task, 120, 2, 1);
             List<IclPrompt> test = SyntheticPrompts.prompts(builder, task, 120, 2, 2);
-            List<HeadId> heads = InContextHeads.of(model).topHeads(2, 2, 2).find(find).heads();
+            List<HeadId> heads = InContextHeads.of(model).topHeads(1, 1, 1).find(find).heads();
 
             List<BiasTask> tasks = SyntheticPrompts.biasTasks(task, 0, 4, 20, 15, 42);
             RecencyResult recency = BiasStudy.of(model).heads(heads)

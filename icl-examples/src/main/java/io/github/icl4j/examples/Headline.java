@@ -283,23 +283,28 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
     }
 
     /**
-     * Where the heads read: their mean share of attention on the label words, and for the head that looks most at
-     * demonstration sentences, how much of that goes to the demonstrations sharing the query's label.
+     * Where the heads read: for each head (the first four), its share of attention from the last token on the label
+     * words, the query and the demonstrations' sentences (with the part of that on the query's label).
      */
     private void readingNote(List<String> out) {
         if (reading.isEmpty()) {
             return;
         }
-        double label = reading.stream().mapToDouble(ReadingAnalysis.HeadReading::labelPositions).average().orElse(0);
-        ReadingAnalysis.HeadReading sentences = reading.stream().max(java.util.Comparator.comparingDouble(
-                h -> h.matchingSentences() + h.otherSentences())).orElseThrow();
-        double onSentences = sentences.matchingSentences() + sentences.otherSentences();
-        out.add(String.format(Locale.ROOT, "Where the heads read: on average %s of their attention from the last token "
-                + "is on the label words (where the paper's heads read). %s puts %s on the demonstrations' sentences, "
-                + "%s of it on those sharing the query's label (0.5 = no preference)%s.", pct0(label),
-                sentences.head(), pct0(onSentences), pct0(sentences.matchingShare()),
-                label < 0.2 && onSentences > 0.3 ? "; the label-position analyses above see little of what these heads "
-                        + "do" : ""));
+        List<String> parts = new ArrayList<>();
+        List<String> blind = new ArrayList<>();
+        for (ReadingAnalysis.HeadReading h : reading.subList(0, Math.min(4, reading.size()))) {
+            double demos = h.matchingSentences() + h.otherSentences();
+            parts.add(String.format(Locale.ROOT, "%s puts %s on the label words, %s on the query and %s on the "
+                    + "demonstrations' sentences (%s of that on the query's label)", h.head(), pct0(h.labelPositions()),
+                    pct0(h.query()), pct0(demos), pct0(h.matchingShare())));
+            if (h.labelPositions() < 0.2) {
+                blind.add(h.head().toString());
+            }
+        }
+        out.add("Where the heads read (attention from the last token): " + String.join("; ", parts) + "."
+                + (blind.isEmpty() ? "" : " The label-position analyses above (value outputs, attention shift, two "
+                        + "towers) see little of what " + String.join(" and ", blind) + " do"
+                        + (blind.size() == 1 ? "es" : "") + "."));
     }
 
     /** True when the label words are foo and bar themselves. */

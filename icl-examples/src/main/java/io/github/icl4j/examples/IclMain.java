@@ -170,7 +170,7 @@ public final class IclMain implements Callable<Integer> {
 
         @Option(names = "--heads", paramLabel = "N", defaultValue = "0",
                 description = "Size of each top list (foo score, bar score, ablation drop) merged into the "
-                        + "in-context heads (default: about 1%% of the heads, 2 to 10).")
+                        + "in-context heads (default: about 1%% of the heads, 1 to 10).")
         int heads;
 
         @Option(names = "--ablation-layers", paramLabel = "FROM:TO",

@@ -153,9 +153,12 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
                 labels);
     }
 
-    /** About 1% of {@code totalHeads} per top list, at least 2, at most 10. */
+    /**
+     * About 1% of {@code totalHeads} per top list (the paper's 10 of 1,024), at least 1, at most 10: on the 8-head
+     * built-in model the three lists of one head each select two or three heads, not half the model.
+     */
     static int autoHeads(int totalHeads) {
-        return (int) Math.max(2, Math.min(10, Math.round(totalHeads / 100.0)));
+        return (int) Math.max(1, Math.min(10, Math.round(totalHeads / 100.0)));
     }
 
     /** With this model directory or GGUF file (null: the built-in model). */

@@ -2,16 +2,16 @@ package io.github.icl4j.examples;
 
 import io.github.icl4j.Model;
 import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.runtime.AtomicFiles;
+import io.github.icl4j.train.ModelInit;
 import io.github.icl4j.train.SyntheticIclTask;
 import io.github.icl4j.train.SyntheticIclTask.Episode;
 import io.github.icl4j.train.SyntheticIclTask.Evaluation;
 import io.github.icl4j.train.Trainer;
 import io.github.icl4j.train.TrainingConfig;
-import io.github.icl4j.train.TrainingProgress;
 import io.github.icl4j.train.TrainingResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,18 +33,23 @@ import java.util.Map;
  * mvn -q -B -pl icl-examples exec:java -Dexec.mainClass=io.github.icl4j.examples.TrainBuiltinModel \
  *     -Dexec.classpathScope=compile
  * </pre>
- * Arguments {@code key=value} (through {@code -Dexec.args="..."}) override the shipped recipe for experiments:
+ * The recipe ({@link BuiltinModel#RECIPE}) is a list of {@link Stage}s: the first trains fresh weights, each later
+ * one continues from the best checkpoint of the one before ({@link Trainer#resume}); every stage keeps the
+ * checkpoint with the best validation accuracy on held-out class pairs.
+ *
+ * <p>Arguments {@code key=value} (through {@code -Dexec.args="..."}) override the shipped recipe for experiments.
+ * Unprefixed keys change the first stage, keys prefixed {@code stage2.} the second (and so on):
  * training {@code steps}, {@code batch}, {@code lr}, {@code warmup}, {@code minLr}, {@code wd}, {@code clip},
- * {@code evalEvery}, {@code seed}, {@code threads}, {@code initStd}, {@code lossOn} (QUERY, ALL_LABELS, INFORMED_LABELS, ALL_TOKENS),
- * {@code curriculum} (steps over which the shots grow), {@code fooBarSteps} (steps before the label vocabulary
- * and the extra classes start), {@code from} (a checkpoint folder to continue from instead of fresh weights); model {@code d}, {@code layers}, {@code heads},
- * {@code mlp}; task {@code classes}, {@code words}, {@code noise}, {@code length}, {@code labels} (training
- * label vocabulary), {@code episodeClasses} (most classes per training episode), {@code copy} (fraction of copied
- * queries), {@code shots} (e.g. {@code 1-4}); {@code out} (folder to write
- * to, e.g. {@code out=/tmp/try1}) and {@code card=false} (skip the behaviour checks). Overriding the model or
- * the task makes a model that {@link BuiltinModel#load()}'s callers would misread: only do it with {@code out}.
- * The same recipe and seed on the same machine and thread count reproduces the shipped weights bit for bit
- * (the card records the SHA-256).
+ * {@code evalEvery}, {@code seed}, {@code threads}, {@code initStd}, {@code lossOn} (QUERY, ALL_LABELS,
+ * INFORMED_LABELS, ALL_TOKENS); task {@code noise}, {@code labels} (training label vocabulary),
+ * {@code episodeClasses} (most classes per training episode), {@code copy} (fraction of copied queries),
+ * {@code shots} (e.g. {@code 1-4}). For the whole run: {@code stages} (how many of the recipe's stages to run),
+ * model {@code d}, {@code layers}, {@code heads}, {@code mlp}; vocabulary {@code classes}, {@code words},
+ * {@code length}; {@code from} (a checkpoint folder the first stage continues from instead of fresh weights),
+ * {@code out} (folder to write to, e.g. {@code out=/tmp/try1}) and {@code card=false} (skip the behaviour
+ * checks). Overriding the model or the task makes a model that {@link BuiltinModel#load()}'s callers would
+ * misread: only do it with {@code out}. The same recipe and seeds on the same machine and thread count reproduce
+ * the shipped weights bit for bit (the card records the SHA-256).
  */
 public final class TrainBuiltinModel {
     /** Held-out episodes scored at each evaluation during training (to pick the best checkpoint). */
@@ -58,24 +63,62 @@ public final class TrainBuiltinModel {
     }
 
     /**
+     * One stage of a recipe. Every stage of one recipe must share the vocabulary (classes, words per class, label
+     * words), so that the weights carry over.
+     *
+     * @param name     what the stage does, in a few words
+     * @param task     the data of the stage
+     * @param lossOn   which tokens the loss is taken on
+     * @param training the optimizer schedule (its seed drives the initial weights of a first stage and the data)
+     */
+    public record Stage(String name, SyntheticIclTask.Options task, SyntheticIclTask.LossOn lossOn,
+            TrainingConfig training) {
+    }
+
+    /**
+     * What one stage did.
+     *
+     * @param stage    the stage as run (overrides applied)
+     * @param training its training history
+     * @param curve    one row per evaluation: step, mean training loss since the row before, learning rate,
+     *                 validation accuracy, elapsed seconds
+     */
+    public record StageResult(Stage stage, TrainingResult training, List<double[]> curve) {
+        /** Copies the curve. */
+        public StageResult {
+            curve = List.copyOf(curve);
+        }
+    }
+
+    /**
      * What a run produced.
      *
-     * @param out          the folder written
-     * @param training     the training history
-     * @param test         the best checkpoint on {@link #TEST_EPISODES} fresh held-out episodes (k = 2)
-     * @param behaviour    the card's few-shot checks
-     * @param modelBytes   size of model.safetensors
-     * @param sha256       SHA-256 of model.safetensors
+     * @param out        the folder written
+     * @param model      the architecture
+     * @param stages     each stage's history
+     * @param test       the final model on {@link #TEST_EPISODES} fresh held-out episodes (k = 2)
+     * @param behaviour  the card's few-shot checks (null with {@code card=false})
+     * @param modelBytes size of model.safetensors
+     * @param sha256     SHA-256 of model.safetensors (empty with {@code card=false})
      */
-    public record Result(Path out, TrainingResult training, Evaluation test, BuiltinModelCard.Behaviour behaviour,
-            long modelBytes, String sha256) {
+    public record Result(Path out, ModelConfig model, List<StageResult> stages, Evaluation test,
+            BuiltinModelCard.Behaviour behaviour, long modelBytes, String sha256) {
+        /** Copies the list. */
+        public Result {
+            stages = List.copyOf(stages);
+        }
+
+        /** Wall time of all stages, evaluations and checkpoints included. */
+        public double wallSeconds() {
+            return stages.stream().mapToLong(s -> s.training().wallMillis()).sum() / 1000.0;
+        }
     }
 
     public static void main(String[] args) {
         Map<String, String> a = parse(args);
         Result r = run(a);
         System.out.printf(Locale.ROOT, "wrote %s: held-out accuracy %.3f (k=2, %d episodes), %d bytes, %.1f s%n",
-                r.out(), r.test().accuracy(), r.test().episodes(), r.modelBytes(), r.training().wallMillis() / 1000.0);
+                r.out(), r.test().accuracy(), r.test().episodes(), r.modelBytes(), r.wallSeconds());
     }
 
     static Map<String, String> parse(String[] args) {
@@ -90,119 +133,159 @@ public final class TrainBuiltinModel {
         return a;
     }
 
-    /** The recipe with overrides applied. */
-    static TrainingConfig recipe(Map<String, String> a) {
-        TrainingConfig t = BuiltinModel.TRAINING;
-        t = t.withSteps(Integer.parseInt(a.getOrDefault("steps", String.valueOf(t.steps()))));
-        t = t.withBatchSize(Integer.parseInt(a.getOrDefault("batch", String.valueOf(t.batchSize()))));
-        t = t.withLearningRate(Double.parseDouble(a.getOrDefault("lr", String.valueOf(t.learningRate()))));
-        t = t.withWarmupSteps(Integer.parseInt(a.getOrDefault("warmup", String.valueOf(t.warmupSteps()))));
-        t = t.withMinLearningRate(Double.parseDouble(a.getOrDefault("minLr", String.valueOf(t.minLearningRate()))));
-        t = t.withWeightDecay(Double.parseDouble(a.getOrDefault("wd", String.valueOf(t.weightDecay()))));
-        t = t.withGradClipNorm(Double.parseDouble(a.getOrDefault("clip", String.valueOf(t.gradClipNorm()))));
-        t = t.withEvalInterval(Integer.parseInt(a.getOrDefault("evalEvery", String.valueOf(t.evalInterval()))));
-        t = t.withSeed(Long.parseLong(a.getOrDefault("seed", String.valueOf(t.seed()))));
-        t = t.withThreads(Integer.parseInt(a.getOrDefault("threads", String.valueOf(t.threads()))));
-        t = t.withInitStd(Double.parseDouble(a.getOrDefault("initStd", String.valueOf(t.initStd()))));
+    /**
+     * The recipe's stages with overrides applied (see the class comment).
+     *
+     * @throws IllegalArgumentException for a stage count outside [1, stages of the recipe] or a bad value
+     */
+    static List<Stage> stages(Map<String, String> a) {
+        List<Stage> recipe = BuiltinModel.RECIPE;
+        int n = Integer.parseInt(a.getOrDefault("stages", String.valueOf(recipe.size())));
+        if (n < 1 || n > recipe.size()) {
+            throw new IllegalArgumentException("stages " + n + " out of range [1, " + recipe.size() + "]");
+        }
+        List<Stage> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String p = i == 0 ? "" : "stage" + (i + 1) + ".";
+            Stage s = recipe.get(i);
+            out.add(new Stage(s.name(), taskOptions(s.task(), a, p),
+                    SyntheticIclTask.LossOn.valueOf(a.getOrDefault(p + "lossOn", s.lossOn().name())),
+                    training(s.training(), a, p)));
+        }
+        return out;
+    }
+
+    /** {@code base} with the training overrides of one stage (keys with prefix {@code p}). */
+    static TrainingConfig training(TrainingConfig base, Map<String, String> a, String p) {
+        TrainingConfig t = base;
+        t = t.withSteps(Integer.parseInt(a.getOrDefault(p + "steps", String.valueOf(t.steps()))));
+        t = t.withBatchSize(Integer.parseInt(a.getOrDefault(p + "batch", String.valueOf(t.batchSize()))));
+        t = t.withLearningRate(Double.parseDouble(a.getOrDefault(p + "lr", String.valueOf(t.learningRate()))));
+        t = t.withWarmupSteps(Integer.parseInt(a.getOrDefault(p + "warmup", String.valueOf(t.warmupSteps()))));
+        t = t.withMinLearningRate(Double.parseDouble(a.getOrDefault(p + "minLr",
+                String.valueOf(t.minLearningRate()))));
+        t = t.withWeightDecay(Double.parseDouble(a.getOrDefault(p + "wd", String.valueOf(t.weightDecay()))));
+        t = t.withGradClipNorm(Double.parseDouble(a.getOrDefault(p + "clip", String.valueOf(t.gradClipNorm()))));
+        t = t.withEvalInterval(Integer.parseInt(a.getOrDefault(p + "evalEvery", String.valueOf(t.evalInterval()))));
+        t = t.withSeed(Long.parseLong(a.getOrDefault(p + "seed", String.valueOf(t.seed()))));
+        t = t.withThreads(Integer.parseInt(a.getOrDefault(p + "threads", String.valueOf(t.threads()))));
+        t = t.withInitStd(Double.parseDouble(a.getOrDefault(p + "initStd", String.valueOf(t.initStd()))));
         return t;
     }
 
-    /** Trains, evaluates, and writes the model and its card into {@code out} (default: the resources folder). */
-    public static Result run(Map<String, String> a) {
-        TrainingConfig tc = recipe(a);
-        Path out = Path.of(a.getOrDefault("out", defaultOut().toString()));
-        SyntheticIclTask.Options o = BuiltinModel.TASK_OPTIONS;
+    /** {@code base} with the run's vocabulary overrides and one stage's data overrides (prefix {@code p}). */
+    static SyntheticIclTask.Options taskOptions(SyntheticIclTask.Options base, Map<String, String> a, String p) {
+        SyntheticIclTask.Options o = base;
         o = o.withClasses(Integer.parseInt(a.getOrDefault("classes", String.valueOf(o.classes()))),
                 Integer.parseInt(a.getOrDefault("words", String.valueOf(o.wordsPerClass()))));
-        o = o.withNoise(Double.parseDouble(a.getOrDefault("noise", String.valueOf(o.noise()))));
         o = o.withSentenceLength(Integer.parseInt(a.getOrDefault("length", String.valueOf(o.sentenceLength()))));
-        o = o.withLabelWords(Integer.parseInt(a.getOrDefault("labels", String.valueOf(o.labelWords()))));
-        o = o.withClassesPerEpisode(Integer.parseInt(a.getOrDefault("episodeClasses",
+        o = o.withNoise(Double.parseDouble(a.getOrDefault(p + "noise", String.valueOf(o.noise()))));
+        o = o.withLabelWords(Integer.parseInt(a.getOrDefault(p + "labels", String.valueOf(o.labelWords()))));
+        o = o.withClassesPerEpisode(Integer.parseInt(a.getOrDefault(p + "episodeClasses",
                 String.valueOf(o.classesPerEpisode()))));
-        o = o.withQueryCopyFraction(Double.parseDouble(a.getOrDefault("copy", String.valueOf(o.queryCopyFraction()))));
-        if (a.containsKey("shots")) {
-            String[] mm = a.get("shots").split("-", 2);
+        o = o.withQueryCopyFraction(Double.parseDouble(a.getOrDefault(p + "copy",
+                String.valueOf(o.queryCopyFraction()))));
+        if (a.containsKey(p + "shots")) {
+            String[] mm = a.get(p + "shots").split("-", 2);
             o = o.withShots(Integer.parseInt(mm[0]), Integer.parseInt(mm[mm.length - 1]));
         }
-        try (SyntheticIclTask task = SyntheticIclTask.create(o)) {
-            ModelConfig cfg = io.github.icl4j.train.ModelInit.llamaConfig(task.vocabSize(),
-                    Integer.parseInt(a.getOrDefault("d", String.valueOf(BuiltinModel.D_MODEL))),
-                    Integer.parseInt(a.getOrDefault("layers", String.valueOf(BuiltinModel.LAYERS))),
-                    Integer.parseInt(a.getOrDefault("heads", String.valueOf(BuiltinModel.HEADS))),
-                    Integer.parseInt(a.getOrDefault("mlp", String.valueOf(BuiltinModel.D_MLP))), BuiltinModel.MAX_POSITIONS);
-            SyntheticIclTask.LossOn lossOn = SyntheticIclTask.LossOn.valueOf(a.getOrDefault("lossOn",
-                    BuiltinModel.LOSS_ON.name()));
-            List<Episode> validation = task.balancedEpisodes(SyntheticIclTask.Split.HELD_OUT, VALIDATION_EPISODES, 2,
-                    BuiltinModel.VALIDATION_SEED);
-            Path ckpt = Files.createTempDirectory("icl4j-builtin-train");
-            List<double[]> curve = new ArrayList<>();
-            double[] lossSum = new double[2];
-            System.out.println("training " + cfg + " on " + task + "\n" + tc);
-            TrainingResult tr;
-            int fooBarSteps = Integer.parseInt(a.getOrDefault("fooBarSteps", "0"));
-            int[] step = new int[1];
-            double[] lastAccuracy = {Double.NaN};
-            io.github.icl4j.train.TrainingData plain = task.trainingData(lossOn,
-                    Integer.parseInt(a.getOrDefault("curriculum", "0")), fooBarSteps);
-            io.github.icl4j.train.TrainingData data = (st, b, rng) -> {
-                step[0] = st;
-                return plain.batch(st, b, rng);
-            };
-            try (Trainer trainer = a.containsKey("from") ? Trainer.resume(Path.of(a.get("from")), tc)
-                    : Trainer.create(cfg, task.tokenizerJson(), tc)) {
-                if (!trainer.model().config().equals(cfg)) {
-                    throw new IllegalArgumentException("from=" + a.get("from") + " holds " + trainer.model().config()
-                            + ", not the model of this recipe " + cfg);
-                }
-                // checkpoints of the foo/bar-only phase never count as best: the model must be one trained on the
-                // full task (their score is shifted below every later one; the curve keeps the real accuracy)
-                tr = trainer.train(data, m -> {
-                    lastAccuracy[0] = task.evaluate(m, validation).accuracy();
-                    return step[0] < fooBarSteps ? lastAccuracy[0] - 1 : lastAccuracy[0];
-                }, p -> {
-                    lossSum[0] += p.loss();
-                    lossSum[1]++;
-                    if (p.evaluated()) {
-                        curve.add(new double[] {p.step(), lossSum[0] / lossSum[1], p.learningRate(),
-                            lastAccuracy[0], p.elapsedMillis() / 1000.0});
-                        System.out.printf(Locale.ROOT, "step %d/%d loss %.4f lr %.2e validation accuracy %.3f%s "
-                                + "%.1fs%n", p.step(), tc.steps(), lossSum[0] / lossSum[1], p.learningRate(),
-                                lastAccuracy[0], step[0] < fooBarSteps ? " (foo/bar phase)" : "",
-                                p.elapsedMillis() / 1000.0);
-                        lossSum[0] = 0;
-                        lossSum[1] = 0;
+        return o;
+    }
+
+    /** The architecture with the run's overrides for a vocabulary of {@code vocab}. */
+    static ModelConfig modelConfig(Map<String, String> a, int vocab) {
+        return ModelInit.llamaConfig(vocab,
+                Integer.parseInt(a.getOrDefault("d", String.valueOf(BuiltinModel.D_MODEL))),
+                Integer.parseInt(a.getOrDefault("layers", String.valueOf(BuiltinModel.LAYERS))),
+                Integer.parseInt(a.getOrDefault("heads", String.valueOf(BuiltinModel.HEADS))),
+                Integer.parseInt(a.getOrDefault("mlp", String.valueOf(BuiltinModel.D_MLP))), BuiltinModel.MAX_POSITIONS);
+    }
+
+    /** Trains every stage, evaluates, and writes the model and its card into {@code out} (default: resources). */
+    public static Result run(Map<String, String> a) {
+        List<Stage> stages = stages(a);
+        Path out = Path.of(a.getOrDefault("out", defaultOut().toString()));
+        Stage last = stages.get(stages.size() - 1);
+        try (SyntheticIclTask finalTask = SyntheticIclTask.create(last.task())) {
+            ModelConfig cfg = modelConfig(a, finalTask.vocabSize());
+            List<StageResult> done = new ArrayList<>();
+            Path previous = a.containsKey("from") ? Path.of(a.get("from")) : null;
+            for (int i = 0; i < stages.size(); i++) {
+                Stage s = stages.get(i);
+                try (SyntheticIclTask task = SyntheticIclTask.create(s.task())) {
+                    if (!task.tokenizerJson().equals(finalTask.tokenizerJson())) {
+                        throw new IllegalArgumentException("stage " + (i + 1) + " (" + s.name() + ") has another "
+                                + "vocabulary than the last stage: every stage must share classes, words and label "
+                                + "words");
                     }
-                }, ckpt);
+                    Path ckpt = Files.createTempDirectory("icl4j-builtin-stage" + (i + 1));
+                    done.add(trainStage(i + 1, s, task, cfg, previous, ckpt));
+                    previous = ckpt.resolve("best");
+                }
             }
             Files.createDirectories(out);
             for (String f : BuiltinModel.FILES) {
                 if (f.equals(SyntheticIclTask.OPTIONS_FILE)) {
                     // the task beside the weights: the main job rebuilds it from a --model folder
-                    io.github.icl4j.runtime.AtomicFiles.writeString(out.resolve(f), o.toJson());
+                    AtomicFiles.writeString(out.resolve(f), last.task().toJson());
                 } else {
-                    Files.copy(ckpt.resolve("best").resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(previous.resolve(f), out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
             Evaluation test;
             BuiltinModelCard.Behaviour behaviour;
             try (Model best = Model.load(out)) {
-                test = task.evaluate(best, task.balancedEpisodes(SyntheticIclTask.Split.HELD_OUT, TEST_EPISODES, 2,
-                        BuiltinModel.TEST_SEED));
+                test = finalTask.evaluate(best, finalTask.balancedEpisodes(SyntheticIclTask.Split.HELD_OUT,
+                        TEST_EPISODES, 2, BuiltinModel.TEST_SEED));
                 System.out.println("test: " + test);
                 if (a.getOrDefault("card", "true").equals("false")) {
-                    return new Result(out, tr, test, null, Files.size(out.resolve("model.safetensors")), "");
+                    return new Result(out, cfg, done, test, null, Files.size(out.resolve("model.safetensors")), "");
                 }
-                behaviour = BuiltinModelCard.measure(best, task, BEHAVIOUR_EPISODES, BuiltinModel.TEST_SEED + 1);
+                behaviour = BuiltinModelCard.measure(best, finalTask, BEHAVIOUR_EPISODES, BuiltinModel.TEST_SEED + 1);
             }
             Path weights = out.resolve("model.safetensors");
-            long bytes = Files.size(weights);
-            String sha = sha256(weights);
-            Result r = new Result(out, tr, test, behaviour, bytes, sha);
-            Files.writeString(out.resolve("MODEL_CARD.md"), card(cfg, tc, task, lossOn, r, curve), StandardCharsets.UTF_8);
+            Result r = new Result(out, cfg, done, test, behaviour, Files.size(weights), sha256(weights));
+            AtomicFiles.writeString(out.resolve("MODEL_CARD.md"), ModelCardText.card(finalTask, r));
             System.out.println(behaviour.markdown());
             return r;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Trains one stage from fresh weights ({@code from} null) or a checkpoint, keeping the best in {@code ckpt}. */
+    private static StageResult trainStage(int number, Stage s, SyntheticIclTask task, ModelConfig cfg, Path from,
+            Path ckpt) {
+        TrainingConfig tc = s.training();
+        List<Episode> validation = task.balancedEpisodes(SyntheticIclTask.Split.HELD_OUT, VALIDATION_EPISODES, 2,
+                BuiltinModel.VALIDATION_SEED);
+        List<double[]> curve = new ArrayList<>();
+        double[] lossSum = new double[2];
+        double[] lastAccuracy = {Double.NaN};
+        System.out.println("stage " + number + " (" + s.name() + "): " + (from == null ? "fresh " : "from " + from + ", ")
+                + cfg + " on " + task + ", loss on " + s.lossOn() + "\n" + tc);
+        try (Trainer trainer = from == null ? Trainer.create(cfg, task.tokenizerJson(), tc) : Trainer.resume(from, tc)) {
+            if (!trainer.model().config().equals(cfg)) {
+                throw new IllegalArgumentException(from + " holds " + trainer.model().config() + ", not the model of "
+                        + "this recipe " + cfg);
+            }
+            TrainingResult tr = trainer.train(task.trainingData(s.lossOn()), m -> {
+                lastAccuracy[0] = task.evaluate(m, validation).accuracy();
+                return lastAccuracy[0];
+            }, p -> {
+                lossSum[0] += p.loss();
+                lossSum[1]++;
+                if (p.evaluated()) {
+                    curve.add(new double[] {p.step(), lossSum[0] / lossSum[1], p.learningRate(), lastAccuracy[0],
+                        p.elapsedMillis() / 1000.0});
+                    System.out.printf(Locale.ROOT, "stage %d step %d/%d loss %.4f lr %.2e validation accuracy %.3f "
+                            + "%.1fs%n", number, p.step(), tc.steps(), lossSum[0] / lossSum[1], p.learningRate(),
+                            lastAccuracy[0], p.elapsedMillis() / 1000.0);
+                    lossSum[0] = 0;
+                    lossSum[1] = 0;
+                }
+            }, ckpt);
+            return new StageResult(s, tr, curve);
         }
     }
 
@@ -219,124 +302,6 @@ public final class TrainBuiltinModel {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String card(ModelConfig cfg, TrainingConfig tc, SyntheticIclTask task,
-            SyntheticIclTask.LossOn lossOn, Result r, List<double[]> curve) {
-        SyntheticIclTask.Options o = task.options();
-        StringBuilder sb = new StringBuilder();
-        sb.append("# icl4j built-in model\n\n");
-        sb.append("A small Llama-family transformer trained from scratch by `TrainBuiltinModel` on icl4j's synthetic "
-                + "in-context classification task (`SyntheticIclTask`). Its only job is in-context learning: the "
-                + "mapping of two latent word classes to the labels ` foo` and ` bar` is drawn at random in every "
-                + "prompt, so it can only be read from the demonstrations. Evaluation uses class pairs that never "
-                + "appear together in training.\n\n");
-        sb.append("Prompt format (the library's): `Sentence: {text}\\nLabel: foo\\nSentence: {text}\\nLabel: bar\\n"
-                + "...Sentence: {query}\\nLabel:`\n\n");
-        sb.append("## Model\n\n");
-        sb.append("| field | value |\n|---|---|\n");
-        row(sb, "architecture", "`llama` (LlamaForCausalLM): RMSNorm, rotary (rotate-half, whole head), gated SiLU MLP, "
-                + "no biases, untied embeddings");
-        row(sb, "layers × heads × d_head", cfg.nLayers() + " × " + cfg.nHeads() + " × " + cfg.dHead());
-        row(sb, "d_model / d_mlp", cfg.dModel() + " / " + cfg.dMlp());
-        row(sb, "vocabulary", cfg.vocabSize() + " (word-level: `<unk>`, Sentence, Label, `:`, foo, bar, "
-                + o.classes() * o.wordsPerClass() + " class words" + (o.labelWords() > 2 ? ", " + (o.labelWords() - 2)
-                + " more label words" : "") + ")");
-        row(sb, "context", String.valueOf(cfg.maxPositions()));
-        row(sb, "parameters", String.format(Locale.ROOT, "%,d", parameterCount(cfg)));
-        row(sb, "model.safetensors", String.format(Locale.ROOT, "%,d bytes (fp32), SHA-256 `%s`", r.modelBytes(),
-                r.sha256()));
-        sb.append("\n## Data (`SyntheticIclTask.Options`)\n\n| option | value |\n|---|---|\n");
-        row(sb, "classes × words per class", o.classes() + " × " + o.wordsPerClass());
-        row(sb, "sentence length", String.valueOf(o.sentenceLength()));
-        row(sb, "noise (word from another class)", String.valueOf(o.noise()));
-        row(sb, "shots per label (training)", o.minShots() + "–" + o.maxShots());
-        row(sb, "imbalanced / grouped episodes", o.imbalancedFraction() + " / " + o.groupedFraction());
-        row(sb, "class / word Zipf exponents", o.classZipf() + " / " + o.wordZipf());
-        row(sb, "held-out pairs", task.pairs(SyntheticIclTask.Split.HELD_OUT).size() + " of "
-                + (task.pairs(SyntheticIclTask.Split.HELD_OUT).size() + task.pairs(SyntheticIclTask.Split.TRAIN).size())
-                + " (split seed " + o.splitSeed() + ")");
-        row(sb, "label words (training)", o.labelWords() == 2 ? "foo, bar"
-                : o.labelWords() + ": " + String.join(",", task.labelWords()).replace(" ", "") + " (evaluation: foo, bar)");
-        row(sb, "classes per training episode", o.classesPerEpisode() == 2 ? "2"
-                : "2–" + o.classesPerEpisode() + ", each with its own label word (evaluation: 2)");
-        row(sb, "queries repeating a demonstration (training)", String.valueOf(o.queryCopyFraction()));
-        row(sb, "loss on", switch (lossOn) {
-            case QUERY -> "the query's answer only";
-            case ALL_LABELS -> "every label token (each demonstration's and the query's answer)";
-            case INFORMED_LABELS -> "every demonstration label but the first of its class (the others repeat an "
-                    + "earlier demonstration's label), and the query's answer";
-            case ALL_TOKENS -> "every token";
-        });
-        sb.append("\n## Training (`TrainingConfig`)\n\n| field | value |\n|---|---|\n");
-        row(sb, "steps × batch", tc.steps() + " × " + tc.batchSize());
-        row(sb, "optimizer", "AdamW (β 0.9, 0.95; ε 1e-8), weight decay " + tc.weightDecay()
-                + " on matrices, none on norm scales");
-        row(sb, "learning rate", tc.learningRate() + ", linear warm-up " + tc.warmupSteps() + " steps, cosine to "
-                + tc.minLearningRate());
-        row(sb, "gradient clipping", "global norm " + tc.gradClipNorm());
-        row(sb, "initial weights", "N(0, " + tc.initStd() + "²), residual-writing projections N(0, (" + tc.initStd()
-                + " / √(2 · layers))²), norm scales 1");
-        row(sb, "seed", String.valueOf(tc.seed()));
-        row(sb, "threads", String.valueOf(tc.threads()));
-        row(sb, "checkpoint kept", "best validation accuracy (" + VALIDATION_EPISODES + " held-out episodes, seed "
-                + BuiltinModel.VALIDATION_SEED + "): step " + r.training().bestStep());
-        row(sb, "wall time", String.format(Locale.ROOT, "%.1f s (evaluations and checkpoints included)",
-                r.training().wallMillis() / 1000.0));
-        row(sb, "machine", machine());
-        row(sb, "date", LocalDate.now().toString());
-        sb.append("\nCommand:\n\n```\nmvn -q -B install -DskipTests\nmvn -q -B -pl icl-examples exec:java "
-                + "-Dexec.mainClass=io.github.icl4j.examples.TrainBuiltinModel -Dexec.classpathScope=compile\n```\n\n");
-        sb.append("### Training curve\n\n| step | mean training loss since last row | learning rate | validation "
-                + "accuracy (held-out, k = 2) | elapsed (s) |\n|---|---|---|---|---|\n");
-        for (double[] c : curve) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.4f | %.2e | %.3f | %.1f |%n", (int) c[0], c[1], c[2], c[3],
-                    c[4]));
-        }
-        sb.append("\n## Result\n\n");
-        sb.append(String.format(Locale.ROOT, "Held-out accuracy (fresh episodes, seed %d, %d episodes, k = 2 per label, "
-                + "balanced, random order): **%.3f** (foo vs bar), %.3f (argmax over the whole vocabulary).%n%n",
-                BuiltinModel.TEST_SEED, r.test().episodes(), r.test().accuracy(), r.test().fullVocabAccuracy()));
-        sb.append("## Few-shot behaviour (held-out pairs, " + BEHAVIOUR_EPISODES + " episodes per condition, seed "
-                + (BuiltinModel.TEST_SEED + 1) + ")\n\n");
-        sb.append(r.behaviour().markdown());
-        sb.append("\nMeasured by `BuiltinModelCard.measure(model, task, " + BEHAVIOUR_EPISODES + ", "
-                + (BuiltinModel.TEST_SEED + 1) + ")`.\n");
-        sb.append(notes(r.behaviour()));
-        return sb.toString();
-    }
-
-    /** Plain-language reading of the behaviour numbers (signs, not thresholds). */
-    static String notes(BuiltinModelCard.Behaviour b) {
-        StringBuilder sb = new StringBuilder("\n## Reading the numbers\n\n");
-        double k1 = b.shotAccuracy(1);
-        double k4 = b.shotAccuracy(4);
-        sb.append(String.format(Locale.ROOT, "- Shots: accuracy %s from k = 1 (%.3f) to k = 4 (%.3f).%n",
-                k4 > k1 + 0.01 ? "rises" : k4 < k1 - 0.01 ? "falls" : "stays flat", k1, k4));
-        sb.append(String.format(Locale.ROOT, "- Flipping foo and bar in the demonstrations flips %.1f%% of the "
-                + "predictions: the answer comes from the context, not from the sentence alone.%n", 100 * b.flipRate()));
-        double fooMajority = b.majority().get(0).all().fooRate();
-        double fooMinority = b.majority().get(2).all().fooRate();
-        sb.append(String.format(Locale.ROOT, "- Label counts: the model predicts foo %.1f%% of the time with 3 foo + 1 "
-                + "bar and %.1f%% with 1 foo + 3 bar, so it leans towards the %s label.%n", 100 * fooMajority,
-                100 * fooMinority, fooMajority > fooMinority ? "majority" : "minority"));
-        double barLast = b.recency().get(0).all().fooRate();
-        double fooLast = b.recency().get(1).all().fooRate();
-        double barLast4 = b.recency().get(3).all().fooRate();
-        double fooLast4 = b.recency().get(4).all().fooRate();
-        sb.append(String.format(Locale.ROOT, "- Order: grouped 2 + 2, foo is predicted %.1f%% with foo last and %.1f%% "
-                + "with bar last (%s); grouped 4 + 4, %.1f%% and %.1f%% (%s).%n", 100 * fooLast, 100 * barLast,
-                fooLast > barLast ? "recency" : "primacy", 100 * fooLast4, 100 * barLast4,
-                fooLast4 > barLast4 ? "recency" : "primacy"));
-        sb.append("- The curve shows the usual plateau of in-context learning at chance, then a sharp rise. On this task "
-                + "and budget the escape from the plateau is fragile: with 8 words per class and 10% noise, or with "
-                + "other seeds and sizes, runs of 2,000–3,000 steps stayed at chance or stopped near 0.77. Four words "
-                + "per class and 5% noise escape after about 600 steps.\n");
-        return sb.toString();
-    }
-
-    private static void row(StringBuilder sb, String k, String v) {
-        sb.append("| ").append(k).append(" | ").append(v).append(" |\n");
     }
 
     static long parameterCount(ModelConfig c) {
@@ -359,5 +324,10 @@ public final class TrainBuiltinModel {
         }
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores visible, " + System.getProperty("os.name")
                 + " " + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version");
+    }
+
+    /** Today's date, for the card. */
+    static String today() {
+        return LocalDate.now().toString();
     }
 }

@@ -51,7 +51,7 @@ public final class ValueOutputAndTwoTowers {
             List<IclPrompt> find = SyntheticPrompts.prompts(builder, task, 120, 2, 1);
             List<IclPrompt> test = SyntheticPrompts.prompts(builder, task, 120, 2, 2);
 
-            InContextHeads ich = InContextHeads.of(model).topHeads(2, 2, 2);
+            InContextHeads ich = InContextHeads.of(model).topHeads(1, 1, 1);
             InContextHeadSet set = ich.find(find);
             ValueOutputAnalysis vo = ich.valueOutputs(set, test);
             TwoTowersAnalysis towers = ich.twoTowers(set, test);

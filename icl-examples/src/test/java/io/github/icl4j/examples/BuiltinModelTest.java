@@ -9,6 +9,7 @@ import io.github.icl4j.train.SyntheticIclTask;
 import io.github.icl4j.train.SyntheticIclTask.Evaluation;
 import io.github.icl4j.train.SyntheticIclTask.Split;
 import io.github.icl4j.train.TrainingConfig;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,13 +67,33 @@ class BuiltinModelTest {
     }
 
     @Test
-    void recipeOverridesAreParsed() {
-        TrainingConfig t = TrainBuiltinModel.recipe(TrainBuiltinModel.parse(new String[] {"steps=10", "lr=0.01"}));
-        assertThat(t.steps()).isEqualTo(10);
-        assertThat(t.learningRate()).isEqualTo(0.01);
-        assertThat(t.seed()).isEqualTo(BuiltinModel.TRAINING.seed());
-        assertThat(TrainBuiltinModel.recipe(Map.of())).isEqualTo(BuiltinModel.TRAINING);
+    void recipeOverridesAreParsedPerStage() {
+        List<TrainBuiltinModel.Stage> plain = TrainBuiltinModel.stages(Map.of());
+        assertThat(plain).isEqualTo(BuiltinModel.RECIPE);
+        List<TrainBuiltinModel.Stage> s = TrainBuiltinModel.stages(TrainBuiltinModel.parse(new String[] {"steps=10",
+            "lr=0.01", "stage2.steps=20", "stage2.episodeClasses=3", "stage2.lossOn=QUERY"}));
+        TrainingConfig first = s.get(0).training();
+        assertThat(first.steps()).isEqualTo(10);
+        assertThat(first.learningRate()).isEqualTo(0.01);
+        assertThat(first.seed()).isEqualTo(BuiltinModel.RECIPE.get(0).training().seed());
+        assertThat(s.get(0).task()).isEqualTo(BuiltinModel.STAGE1_TASK);
+        assertThat(s.get(1).training().steps()).isEqualTo(20);
+        assertThat(s.get(1).training().learningRate()).isEqualTo(BuiltinModel.RECIPE.get(1).training().learningRate());
+        assertThat(s.get(1).task().classesPerEpisode()).isEqualTo(3);
+        assertThat(s.get(1).lossOn()).isEqualTo(SyntheticIclTask.LossOn.QUERY);
+        assertThat(TrainBuiltinModel.stages(Map.of("stages", "1"))).hasSize(1);
+        assertThatThrownBy(() -> TrainBuiltinModel.stages(Map.of("stages", "3")))
+                .hasMessage("stages 3 out of range [1, 2]");
         assertThatThrownBy(() -> TrainBuiltinModel.parse(new String[] {"steps"}))
                 .hasMessageContaining("'steps' is not key=value");
+    }
+
+    @Test
+    void everyStageOfTheRecipeSharesTheVocabulary() {
+        try (SyntheticIclTask a = SyntheticIclTask.create(BuiltinModel.RECIPE.get(0).task());
+                SyntheticIclTask b = SyntheticIclTask.create(BuiltinModel.RECIPE.get(1).task())) {
+            assertThat(a.tokenizerJson()).isEqualTo(b.tokenizerJson());
+            assertThat(b.options()).isEqualTo(BuiltinModel.TASK_OPTIONS);
+        }
     }
 }

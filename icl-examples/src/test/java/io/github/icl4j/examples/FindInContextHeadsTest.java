@@ -16,7 +16,8 @@ class FindInContextHeadsTest {
         InterventionResult iv = r.intervention();
         assertThat(iv.baseline().accuracy()).isGreaterThan(0.8);
         assertThat(iv.ablated().accuracy()).as(iv.describe()).isLessThan(iv.baseline().accuracy() - 0.2);
-        assertThat(iv.ablated().accuracy()).as(iv.describe()).isLessThan(iv.controlMean() - 0.1);
+        // and more than as many random heads of the same layers do, beyond the spread of the control draws
+        assertThat(iv.ablated().accuracy()).as(iv.describe()).isLessThan(iv.controlMean() - iv.controlStd());
         assertThat(iv.labelSpecific()).isNotEmpty();
     }
 }

@@ -92,6 +92,6 @@ class IclMainTest {
         // plain progress lines on stderr, one per step
         assertThat(r.err()).contains("[1/5] loading the model", "[5/5] intervention (heads zeroed)");
         assertThat(r.out()).contains("InContextHeadSet[", "clean model", "in-context removed", "random control",
-                "control: 1 draw");
+                "control: 5 draws");
     }
 }
