@@ -67,8 +67,22 @@ final class ModelCardText {
         sb.append("\nMeasured by `BuiltinModelCard.measure(model, task, " + TrainBuiltinModel.BEHAVIOUR_EPISODES + ", "
                 + (BuiltinModel.TEST_SEED + 1) + ")`.\n");
         sb.append(notes(r.behaviour()));
+        sb.append(MECHANISM);
         return sb.toString();
     }
+
+    /**
+     * What the heads analyses find in models of this recipe (checked by icl-examples' BuiltinModelAcceptanceTest
+     * on the shipped weights, so a retrained model that differs fails there).
+     */
+    static final String MECHANISM = "\n## How it does it\n\n"
+            + "`InContextHeads` finds two heads whose removal takes accuracy to near chance (L0H1 and L1H1 in the "
+            + "shipped weights; `BuiltinModelAcceptanceTest`). Neither works as the paper's in-context heads do: the "
+            + "layer-0 head reads the label words but its value outputs there barely separate the labels, and the "
+            + "layer-1 head reads the query sentence, not the label words (`InContextHeads.reading`). Training "
+            + "designs meant to make the heads copy the label of the matching demonstration (label vocabularies, "
+            + "queries that repeat a demonstration, more layers and heads, many-class episodes) either stayed at "
+            + "chance within the budget or learnt the same kind of solution; the icl-heads README has the numbers.\n";
 
     private static void stage(StringBuilder sb, int n, TrainBuiltinModel.StageResult sr) {
         TrainBuiltinModel.Stage s = sr.stage();
