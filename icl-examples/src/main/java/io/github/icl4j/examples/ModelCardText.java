@@ -82,7 +82,7 @@ final class ModelCardText {
             + "layer-1 head reads the query sentence, not the label words (`InContextHeads.reading`). Training "
             + "designs meant to make the heads copy the label of the matching demonstration (label vocabularies, "
             + "queries that repeat a demonstration, more layers and heads, many-class episodes) either stayed at "
-            + "chance within the budget or learnt the same kind of solution; the icl-heads README has the numbers.\n";
+            + "chance within the budget or learnt the same kind of solution; `docs/builtin-model-experiments.md` has the runs.\n";
 
     private static void stage(StringBuilder sb, int n, TrainBuiltinModel.StageResult sr) {
         TrainBuiltinModel.Stage s = sr.stage();
