@@ -586,7 +586,8 @@ public final class InContextHeads {
     /**
      * Where the set's heads read ({@link ReadingAnalysis}): each head's attention from the last position summed over
      * the label positions, the sentences of the demonstrations sharing the query's gold label, the other
-     * demonstrations' sentences, the query sentence and the rest, averaged over the prompts (one pass per batch).
+     * demonstrations' sentences, the query sentence, the token right after each label word and the rest, averaged
+     * over the prompts (one pass per batch).
      *
      * @throws IllegalArgumentException for an empty set, or prompts without gold labels or label positions
      */
@@ -603,12 +604,17 @@ public final class InContextHeads {
         LastRowAttention.Result r = LastRowAttention.run(model, prompts, layers, all, ids, options.batchSize());
         List<ReadingAnalysis.HeadReading> out = new ArrayList<>();
         for (HeadId h : set.heads()) {
-            double[] sum = new double[5]; // label, matching sentences, other sentences, query, rest
+            double[] sum = new double[6]; // label, matching sentences, other sentences, query, after labels, rest
             for (int i = 0; i < prompts.size(); i++) {
                 IclPrompt p = prompts.get(i);
                 float[] w = r.weights()[i][h.layer()][h.head()];
                 int[] role = new int[w.length];
-                java.util.Arrays.fill(role, 4);
+                java.util.Arrays.fill(role, 5);
+                for (int pos : p.labelPositions()) {
+                    if (pos + 1 < w.length) {
+                        role[pos + 1] = 4;
+                    }
+                }
                 for (int j = 0; j < p.numDemos(); j++) {
                     IclPrompt.Span sp = p.demoSpans().get(j);
                     int kind = p.demoLabels()[j] == p.queryLabel() ? 1 : 2;
@@ -628,7 +634,7 @@ public final class InContextHeads {
             }
             int n = prompts.size();
             out.add(new ReadingAnalysis.HeadReading(h, set.groupOf(h) == 0 ? "foo" : "bar", sum[0] / n, sum[1] / n,
-                    sum[2] / n, sum[3] / n, sum[4] / n));
+                    sum[2] / n, sum[3] / n, sum[4] / n, sum[5] / n));
         }
         return new ReadingAnalysis(prompts.size(), out);
     }

@@ -17,7 +17,7 @@ import java.util.List;
 public record ReadingAnalysis(int prompts, List<HeadReading> heads) {
 
     /**
-     * One head's attention from the last position by token role (the five sum to 1 up to rounding).
+     * One head's attention from the last position by token role (the six sum to 1 up to rounding).
      *
      * @param head             the head
      * @param group            "foo" or "bar" (its group in the set)
@@ -25,10 +25,13 @@ public record ReadingAnalysis(int prompts, List<HeadReading> heads) {
      * @param matchingSentences on the sentence tokens of demonstrations whose label is the query's gold label
      * @param otherSentences   on the sentence tokens of the other demonstrations
      * @param query            on the query sentence's tokens
+     * @param afterLabels      on the token right after each label word (the next line's first template token,
+     *                         which sees the label and the demonstration before it: a key a head can use in the
+     *                         label word's place)
      * @param rest             on every other token (the template's words, the last position itself)
      */
     public record HeadReading(HeadId head, String group, double labelPositions, double matchingSentences,
-            double otherSentences, double query, double rest) {
+            double otherSentences, double query, double afterLabels, double rest) {
         /**
          * Attention on the matching demonstrations' sentences over attention on all demonstration sentences (0.5:
          * no preference; NaN when the head does not look at sentences).
@@ -43,7 +46,8 @@ public record ReadingAnalysis(int prompts, List<HeadReading> heads) {
         public String toString() {
             return head + " (" + group + "): label positions " + Arr.f3(labelPositions) + ", sentences of the query's "
                     + "label " + Arr.f3(matchingSentences) + ", of the other label " + Arr.f3(otherSentences)
-                    + " (share " + Arr.f3(matchingShare()) + "), query " + Arr.f3(query) + ", rest " + Arr.f3(rest);
+                    + " (share " + Arr.f3(matchingShare()) + "), query " + Arr.f3(query) + ", after the labels "
+                    + Arr.f3(afterLabels) + ", rest " + Arr.f3(rest);
         }
     }
 

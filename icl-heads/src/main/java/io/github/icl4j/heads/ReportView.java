@@ -72,8 +72,8 @@ final class ReportView {
             }
             if (r.reading() != null) {
                 r.reading().heads().stream().filter(v -> v.head().equals(h)).findFirst().ifPresent(v ->
-                        hm.put("reads", List.of(v.labelPositions(), v.matchingSentences(), v.otherSentences(),
-                                v.query(), v.rest())));
+                        hm.put("reads", List.of(v.labelPositions(), v.afterLabels(), v.matchingSentences(),
+                                v.otherSentences(), v.query(), v.rest())));
             }
             if (r.twoTowers() != null) {
                 r.twoTowers().heads().stream().filter(v -> v.head().equals(h)).findFirst().ifPresent(v -> {

@@ -63,7 +63,8 @@ class AnalysesTest {
             assertThat(r.heads()).extracting(ReadingAnalysis.HeadReading::head).isEqualTo(set.heads());
             int[] n = att.examplesPerGroup();
             for (ReadingAnalysis.HeadReading h : r.heads()) {
-                double sum = h.labelPositions() + h.matchingSentences() + h.otherSentences() + h.query() + h.rest();
+                double sum = h.labelPositions() + h.matchingSentences() + h.otherSentences() + h.query()
+                        + h.afterLabels() + h.rest();
                 assertThat(sum).as(h.toString()).isCloseTo(1.0, within(1e-4));
                 // the label-word share is the attention analysis's foo + bar positions, over both groups
                 int l = h.head().layer();
