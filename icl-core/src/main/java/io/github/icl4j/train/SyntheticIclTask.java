@@ -343,9 +343,8 @@ public final class SyntheticIclTask implements AutoCloseable {
      * @param demoLabels     the label of each demonstration, in prompt order
      * @param labelPositions token index of each demonstration's label word, in prompt order
      * @param queryLabel     the query's gold label
-     * @param fooId          token id of label 0's word: {@code " foo"}, or in a training episode drawn from a label
-     *                       vocabulary ({@link Options#labelWords()}) the word standing in for it
-     * @param barId          token id of label 1's word ({@code " bar"} or its stand-in)
+     * @param fooId          token id of {@code " foo"}
+     * @param barId          token id of {@code " bar"}
      */
     public record Episode(String text, long[] ids, int classFoo, int classBar, int[] demoLabels, int[] labelPositions,
             int queryLabel, long fooId, long barId) {
@@ -435,6 +434,8 @@ public final class SyntheticIclTask implements AutoCloseable {
     private final long barId;
     /** The training label vocabulary with leading spaces: foo, bar, then the made-up words. */
     private final List<String> labelWords;
+    /** Token id of each label word (looked up once: episodes are rendered on the training hot path). */
+    private final Map<String, Long> labelIds = new HashMap<>();
     private final int[][] trainPairs;
     private final int[][] heldOutPairs;
     private final double[] trainPairCdf;
@@ -469,6 +470,9 @@ public final class SyntheticIclTask implements AutoCloseable {
         this.tokenizer = Tokenizer.fromJson(tokenizerJson, "synthetic ICL task word-level tokenizer");
         this.fooId = tokenizer.singleTokenId(FOO);
         this.barId = tokenizer.singleTokenId(BAR);
+        for (String w : labelWords) {
+            labelIds.put(w, tokenizer.singleTokenId(w));
+        }
 
         List<int[]> pairs = new ArrayList<>();
         for (int a = 0; a < nc; a++) {
@@ -750,7 +754,7 @@ public final class SyntheticIclTask implements AutoCloseable {
         }
         boolean grouped = rng.nextDouble() < options.groupedFraction();
         int[] demoLabels = grouped ? groupedOrder(nFoo, nBar, rng.nextBoolean()) : shuffledOrder(nFoo, nBar, rng);
-        return render(classFoo, classBar, demoLabels, rng.nextInt(2), FOO, BAR, rng);
+        return render(classFoo, classBar, demoLabels, rng.nextInt(2), rng);
     }
 
     private int[] drawPair(Split split, Random rng) {
@@ -805,36 +809,52 @@ public final class SyntheticIclTask implements AutoCloseable {
             checkLabel(l);
         }
         checkLabel(queryLabel);
-        return render(classFoo, classBar, demoLabels, queryLabel, FOO, BAR, rng);
+        return render(classFoo, classBar, demoLabels, queryLabel, rng);
     }
 
-    /** Renders and tokenises an episode whose label 0 is written {@code word0} and label 1 {@code word1}. */
-    private Episode render(int classFoo, int classBar, int[] demoLabels, int queryLabel, String word0, String word1,
-            Random rng) {
-        long id0 = word0.equals(FOO) ? fooId : tokenizer.singleTokenId(word0);
-        long id1 = word1.equals(BAR) ? barId : tokenizer.singleTokenId(word1);
+    /** Draws the sentences of an episode (demonstrations in order, then the query) and renders it with foo/bar. */
+    private Episode render(int classFoo, int classBar, int[] demoLabels, int queryLabel, Random rng) {
         int[] cls = {classFoo, classBar};
-        StringBuilder sb = new StringBuilder();
-        int[] labelStart = new int[demoLabels.length];
+        String[] sentences = new String[demoLabels.length];
+        String[] words = new String[demoLabels.length];
         for (int i = 0; i < demoLabels.length; i++) {
-            sb.append("Sentence: ").append(sentence(cls[demoLabels[i]], rng)).append("\nLabel:");
-            labelStart[i] = sb.length();
-            sb.append(demoLabels[i] == 0 ? word0 : word1).append('\n');
+            sentences[i] = sentence(cls[demoLabels[i]], rng);
+            words[i] = demoLabels[i] == 0 ? FOO : BAR;
         }
-        sb.append("Sentence: ").append(sentence(cls[queryLabel], rng)).append("\nLabel:");
+        Layout l = layout(sentences, words, sentence(cls[queryLabel], rng));
+        return new Episode(l.text(), l.ids(), classFoo, classBar, demoLabels, l.labelPositions(), queryLabel, fooId,
+                barId);
+    }
+
+    /** A rendered prompt: its text, its tokens and the token index of each demonstration's label word. */
+    private record Layout(String text, long[] ids, int[] labelPositions) {
+    }
+
+    /**
+     * The library's prompt format over demonstration {@code sentences} labelled {@code words} (each a word of
+     * {@link #labelWords()}, with its leading space) and the query sentence, tokenised, with each label word's
+     * position found from the character spans and checked by token id.
+     */
+    private Layout layout(String[] sentences, String[] words, String query) {
+        StringBuilder sb = new StringBuilder();
+        int[] labelStart = new int[sentences.length];
+        for (int i = 0; i < sentences.length; i++) {
+            sb.append("Sentence: ").append(sentences[i]).append("\nLabel:");
+            labelStart[i] = sb.length();
+            sb.append(words[i]).append('\n');
+        }
+        sb.append("Sentence: ").append(query).append("\nLabel:");
         String text = sb.toString();
         Encoding enc = tokenizer.encode(text);
-        int[] positions = new int[demoLabels.length];
-        for (int i = 0; i < demoLabels.length; i++) {
-            String word = demoLabels[i] == 0 ? word0 : word1;
-            positions[i] = enc.firstTokenIn(labelStart[i], labelStart[i] + word.length());
-            long want = demoLabels[i] == 0 ? id0 : id1;
-            if (positions[i] < 0 || enc.id(positions[i]) != want) {
+        int[] positions = new int[sentences.length];
+        for (int i = 0; i < sentences.length; i++) {
+            positions[i] = enc.firstTokenIn(labelStart[i], labelStart[i] + words[i].length());
+            if (positions[i] < 0 || enc.id(positions[i]) != labelIds.get(words[i])) {
                 throw new IllegalStateException("label word of demonstration " + i + " not found at characters ["
-                        + labelStart[i] + ", " + (labelStart[i] + word.length()) + ") of the episode");
+                        + labelStart[i] + ", " + (labelStart[i] + words[i].length()) + ") of the episode");
             }
         }
-        return new Episode(text, enc.ids(), classFoo, classBar, demoLabels, positions, queryLabel, id0, id1);
+        return new Layout(text, enc.ids(), positions);
     }
 
     private static void checkLabel(int l) {
@@ -887,24 +907,8 @@ public final class SyntheticIclTask implements AutoCloseable {
      * @throws IllegalArgumentException for negative {@code curriculumSteps}
      */
     public TrainingData trainingData(LossOn lossOn, int curriculumSteps) {
-        return trainingData(lossOn, curriculumSteps, 0);
-    }
-
-    /**
-     * As {@link #trainingData(LossOn, int)} with the label vocabulary and the extra classes switched on only after
-     * {@code fooBarSteps} steps: before, every episode has two classes written foo and bar (queries are copied as
-     * the options say). Matching is learnt fast with two labels; with many label words from the start a small
-     * model can stay at chance for thousands of steps, and after the switch the matching it has learnt must
-     * carry the label it attends to, whatever the word.
-     *
-     * @throws IllegalArgumentException for negative {@code curriculumSteps} or {@code fooBarSteps}
-     */
-    public TrainingData trainingData(LossOn lossOn, int curriculumSteps, int fooBarSteps) {
         if (curriculumSteps < 0) {
             throw new IllegalArgumentException("curriculum steps " + curriculumSteps + " out of range [0, ...)");
-        }
-        if (fooBarSteps < 0) {
-            throw new IllegalArgumentException("foo/bar steps " + fooBarSteps + " out of range [0, ...)");
         }
         int lo = options.minShots();
         int hi = options.maxShots();
@@ -914,7 +918,7 @@ public final class SyntheticIclTask implements AutoCloseable {
             long[][] seqs = new long[batchSize][];
             int[][] targets = new int[batchSize][];
             for (int i = 0; i < batchSize; i++) {
-                TrainingEpisode e = trainingEpisode(cap, step < fooBarSteps, rng);
+                TrainingEpisode e = trainingEpisode(cap, rng);
                 long[] ids = Arrays.copyOf(e.ids(), e.ids().length + 1);
                 ids[e.ids().length] = e.goldId();
                 seqs[i] = ids;
@@ -956,20 +960,19 @@ public final class SyntheticIclTask implements AutoCloseable {
      * {@link #sample(Split, Random)} (the same random numbers as before those options existed); otherwise C classes
      * whose every pair is a training pair, C distinct label words, and perhaps a copied query.
      */
-    private TrainingEpisode trainingEpisode(int cap, boolean fooBarOnly, Random rng) {
-        if ((fooBarOnly || options.classesPerEpisode() == 2 && options.labelWords() == 2)
-                && options.queryCopyFraction() == 0) {
+    private TrainingEpisode trainingEpisode(int cap, Random rng) {
+        if (options.classesPerEpisode() == 2 && options.labelWords() == 2 && options.queryCopyFraction() == 0) {
             Episode e = sample(Split.TRAIN, cap, rng);
             return new TrainingEpisode(e.ids, e.labelPositions, e.demoLabels, 2, e.goldId());
         }
-        int nc = fooBarOnly ? 2 : 2 + rng.nextInt(options.classesPerEpisode() - 1);
+        int nc = 2 + rng.nextInt(options.classesPerEpisode() - 1);
         int[] cls = trainingClasses(nc, rng);
-        // label words: foo and bar, or C distinct words of the label vocabulary
-        List<String> pool = new ArrayList<>(fooBarOnly ? labelWords.subList(0, 2) : labelWords);
+        // a shuffled draw of the label words; with more classes than words a word labels several classes
+        List<String> pool = new ArrayList<>(labelWords);
         Collections.shuffle(pool, rng);
         String[] words = new String[nc];
         for (int c = 0; c < nc; c++) {
-            words[c] = pool.get(c % pool.size()); // more classes than words: a label covers several classes
+            words[c] = pool.get(c % pool.size());
         }
         int[] counts = new int[nc];
         if (cap > 1 && rng.nextDouble() < options.imbalancedFraction()) {
@@ -1018,25 +1021,12 @@ public final class SyntheticIclTask implements AutoCloseable {
         } else {
             querySentence = sentence(cls[query], rng);
         }
-        StringBuilder sb = new StringBuilder();
-        int[] labelStart = new int[total];
+        String[] demoWords = new String[total];
         for (int i = 0; i < total; i++) {
-            sb.append("Sentence: ").append(sentences[i]).append("\nLabel:");
-            labelStart[i] = sb.length();
-            sb.append(words[demoLabels[i]]).append('\n');
+            demoWords[i] = words[demoLabels[i]];
         }
-        sb.append("Sentence: ").append(querySentence).append("\nLabel:");
-        Encoding enc = tokenizer.encode(sb.toString());
-        int[] positions = new int[total];
-        for (int i = 0; i < total; i++) {
-            String w = words[demoLabels[i]];
-            positions[i] = enc.firstTokenIn(labelStart[i], labelStart[i] + w.length());
-            if (positions[i] < 0 || enc.id(positions[i]) != tokenizer.singleTokenId(w)) {
-                throw new IllegalStateException("label word of demonstration " + i + " not found at characters ["
-                        + labelStart[i] + ", " + (labelStart[i] + w.length()) + ") of a training episode");
-            }
-        }
-        return new TrainingEpisode(enc.ids(), positions, demoLabels, nc, tokenizer.singleTokenId(words[query]));
+        Layout l = layout(sentences, demoWords, querySentence);
+        return new TrainingEpisode(l.ids(), l.labelPositions(), demoLabels, nc, labelIds.get(words[query]));
     }
 
     /** {@code n} distinct classes whose every pair is a training pair (rejection sampling from a training pair). */
@@ -1065,15 +1055,6 @@ public final class SyntheticIclTask implements AutoCloseable {
         }
         throw new IllegalStateException("cannot find " + n + " classes whose every pair is a training pair; lower "
                 + "classes per episode or the held-out fraction");
-    }
-
-    private static int indexOf(int[] xs, int v) {
-        for (int i = 0; i < xs.length; i++) {
-            if (xs[i] == v) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /**
