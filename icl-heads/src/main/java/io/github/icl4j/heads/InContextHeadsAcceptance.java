@@ -102,6 +102,14 @@ public final class InContextHeadsAcceptance {
         }
 
         /**
+         * The verdict of other criteria on the same heads and analyses (nothing is recomputed): e.g. which
+         * criteria hold once a kind of check is switched off.
+         */
+        public Result against(Criteria criteria) {
+            return judge(set, intervention, valueOutputs, attention, twoTowers, criteria);
+        }
+
+        /**
          * Throws when a criterion failed.
          *
          * @throws AssertionError listing the failures and the evidence
@@ -139,10 +147,13 @@ public final class InContextHeadsAcceptance {
     public static Result check(InContextHeads ich, List<IclPrompt> findPrompts, List<IclPrompt> testPrompts,
             Criteria criteria) {
         InContextHeadSet set = ich.find(findPrompts);
-        InterventionResult iv = ich.intervene(set, testPrompts);
-        ValueOutputAnalysis vo = ich.valueOutputs(set, testPrompts);
-        AttentionAnalysis att = ich.attention(set, testPrompts);
-        TwoTowersAnalysis towers = ich.twoTowers(set, testPrompts);
+        return judge(set, ich.intervene(set, testPrompts), ich.valueOutputs(set, testPrompts),
+                ich.attention(set, testPrompts), ich.twoTowers(set, testPrompts), criteria);
+    }
+
+    /** The verdict of {@code criteria} on analyses already made. */
+    private static Result judge(InContextHeadSet set, InterventionResult iv, ValueOutputAnalysis vo,
+            AttentionAnalysis att, TwoTowersAnalysis towers, Criteria criteria) {
         List<String> fail = new ArrayList<>();
         double base = iv.baseline().accuracy();
         double cut = iv.ablated().accuracy();

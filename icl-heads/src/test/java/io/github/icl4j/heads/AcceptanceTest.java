@@ -25,6 +25,13 @@ class AcceptanceTest {
             assertThatThrownBy(r::assertPassed).isInstanceOf(AssertionError.class)
                     .hasMessageContaining("acceptance failed").hasMessageContaining("Intervention on");
             assertThat(r.toString()).contains("FAILED");
+            // the same analyses judged again: the same verdict, or a pass with every criterion switched off
+            assertThat(r.against(InContextHeadsAcceptance.Criteria.defaults()).failures()).isEqualTo(r.failures());
+            InContextHeadsAcceptance.Criteria none = new InContextHeadsAcceptance.Criteria(0, 1, 1, 1, false,
+                    Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY);
+            InContextHeadsAcceptance.Result lenient = r.against(none);
+            assertThat(lenient.passed()).as(lenient.failures().toString()).isTrue();
+            assertThat(lenient.intervention()).isSameAs(r.intervention());
         }
     }
 }
