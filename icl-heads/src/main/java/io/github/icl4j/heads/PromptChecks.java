@@ -118,10 +118,11 @@ final class PromptChecks {
     }
 
     /**
-     * The text of tokens {@code 0..upTo} of a prompt as the prompt writes them, with the spaces and line breaks
-     * before each token: a re-encoding of the prompt's text gives each token's character span (exact for every
-     * tokenizer, word-level ones included, whose single-token decoding drops the spaces). A leading BOS token
-     * and prompts whose re-encoding differs fall back to decoding one token at a time.
+     * The text of tokens {@code 0..upTo} of a prompt as the prompt writes them: each token gets the characters from
+     * the previous token's end to its own end, as a re-encoding of the prompt's text spans them, so the tokens join
+     * back into the prompt for every tokenizer (word-level ones included, whose single-token decoding drops the
+     * spaces; where the whitespace lands follows the tokenizer's spans). A leading BOS token and prompts whose
+     * re-encoding differs fall back to decoding one token at a time.
      */
     static List<String> tokenTexts(Model model, io.github.icl4j.IclPrompt p, int upTo) {
         long[] ids = p.ids();
