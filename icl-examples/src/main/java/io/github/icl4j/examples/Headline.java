@@ -294,9 +294,10 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         List<String> blind = new ArrayList<>();
         for (ReadingAnalysis.HeadReading h : reading.subList(0, Math.min(4, reading.size()))) {
             double demos = h.matchingSentences() + h.otherSentences();
-            parts.add(String.format(Locale.ROOT, "%s puts %s on the label words, %s on the tokens right after them, "
-                    + "%s on the query and %s on the demonstrations' sentences (%s of that on the query's label)",
-                    h.head(), pct0(h.labelPositions()), pct0(h.afterLabels()), pct0(h.query()), pct0(demos),
+            parts.add(String.format(Locale.ROOT, "%s puts %s on the label words (%s of that on the query's label), "
+                    + "%s on the tokens right after them, %s on the query and %s on the demonstrations' sentences (%s "
+                    + "of that on the query's label)", h.head(), pct0(h.labelPositions()),
+                    pct0(h.matchingLabelShare()), pct0(h.afterLabels()), pct0(h.query()), pct0(demos),
                     pct0(h.matchingShare())));
             if (h.labelPositions() < 0.2) {
                 blind.add(h.head().toString());

@@ -47,11 +47,11 @@ final class Csv {
     }
 
     static String of(ReadingAnalysis r) {
-        Csv c = new Csv("head", "group", "label_positions", "matching_sentences", "other_sentences", "query",
-                "after_labels", "rest", "matching_share");
+        Csv c = new Csv("head", "group", "label_positions", "matching_labels", "matching_sentences",
+                "other_sentences", "query", "after_labels", "rest", "matching_label_share", "matching_share");
         for (ReadingAnalysis.HeadReading h : r.heads()) {
-            c.row(h.head(), h.group(), h.labelPositions(), h.matchingSentences(), h.otherSentences(), h.query(),
-                    h.afterLabels(), h.rest(), h.matchingShare());
+            c.row(h.head(), h.group(), h.labelPositions(), h.matchingLabels(), h.matchingSentences(),
+                    h.otherSentences(), h.query(), h.afterLabels(), h.rest(), h.matchingLabelShare(), h.matchingShare());
         }
         return c.toString();
     }

@@ -604,7 +604,8 @@ public final class InContextHeads {
         LastRowAttention.Result r = LastRowAttention.run(model, prompts, layers, all, ids, options.batchSize());
         List<ReadingAnalysis.HeadReading> out = new ArrayList<>();
         for (HeadId h : set.heads()) {
-            double[] sum = new double[6]; // label, matching sentences, other sentences, query, after labels, rest
+            // label, matching sentences, other sentences, query, after labels, rest; then matching labels
+            double[] sum = new double[7];
             for (int i = 0; i < prompts.size(); i++) {
                 IclPrompt p = prompts.get(i);
                 float[] w = r.weights()[i][h.layer()][h.head()];
@@ -631,10 +632,13 @@ public final class InContextHeads {
                 for (int t = 0; t < w.length; t++) {
                     sum[role[t]] += w[t];
                 }
+                for (int pos : p.positionsOfLabel(p.queryLabel())) {
+                    sum[6] += w[pos];
+                }
             }
             int n = prompts.size();
-            out.add(new ReadingAnalysis.HeadReading(h, set.groupOf(h) == 0 ? "foo" : "bar", sum[0] / n, sum[1] / n,
-                    sum[2] / n, sum[3] / n, sum[4] / n, sum[5] / n));
+            out.add(new ReadingAnalysis.HeadReading(h, set.groupOf(h) == 0 ? "foo" : "bar", sum[0] / n, sum[6] / n,
+                    sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n, sum[5] / n));
         }
         return new ReadingAnalysis(prompts.size(), out);
     }

@@ -17,11 +17,14 @@ import java.util.List;
 public record ReadingAnalysis(int prompts, List<HeadReading> heads) {
 
     /**
-     * One head's attention from the last position by token role (the six sum to 1 up to rounding).
+     * One head's attention from the last position by token role (the six roles other than {@code matchingLabels},
+     * which is part of {@code labelPositions}, sum to 1 up to rounding).
      *
      * @param head             the head
      * @param group            "foo" or "bar" (its group in the set)
      * @param labelPositions   on the demonstrations' label words
+     * @param matchingLabels   the part of {@code labelPositions} on the label words of demonstrations whose label is
+     *                         the query's gold label (the paper's heads put most of it there when the model is right)
      * @param matchingSentences on the sentence tokens of demonstrations whose label is the query's gold label
      * @param otherSentences   on the sentence tokens of the other demonstrations
      * @param query            on the query sentence's tokens
@@ -30,8 +33,16 @@ public record ReadingAnalysis(int prompts, List<HeadReading> heads) {
      *                         label word's place)
      * @param rest             on every other token (the template's words, the last position itself)
      */
-    public record HeadReading(HeadId head, String group, double labelPositions, double matchingSentences,
-            double otherSentences, double query, double afterLabels, double rest) {
+    public record HeadReading(HeadId head, String group, double labelPositions, double matchingLabels,
+            double matchingSentences, double otherSentences, double query, double afterLabels, double rest) {
+        /**
+         * Attention on the label words of the query's label over attention on all label words (0.5 with balanced
+         * prompts: no preference; NaN when the head does not look at label words).
+         */
+        public double matchingLabelShare() {
+            return labelPositions > 0 ? matchingLabels / labelPositions : Double.NaN;
+        }
+
         /**
          * Attention on the matching demonstrations' sentences over attention on all demonstration sentences (0.5:
          * no preference; NaN when the head does not look at sentences).
@@ -41,10 +52,14 @@ public record ReadingAnalysis(int prompts, List<HeadReading> heads) {
             return all > 0 ? matchingSentences / all : Double.NaN;
         }
 
-        /** {@code L1H1 (foo): labels 0.031, matching sentences 0.412 (share 0.81), other 0.097, query 0.300, ...}. */
+        /**
+         * {@code L1H1 (foo): label positions 0.031 (query's label 0.80), sentences of the query's label 0.412 (share
+         * 0.81), ...}.
+         */
         @Override
         public String toString() {
-            return head + " (" + group + "): label positions " + Arr.f3(labelPositions) + ", sentences of the query's "
+            return head + " (" + group + "): label positions " + Arr.f3(labelPositions) + " (query's label "
+                    + Arr.f3(matchingLabelShare()) + "), sentences of the query's "
                     + "label " + Arr.f3(matchingSentences) + ", of the other label " + Arr.f3(otherSentences)
                     + " (share " + Arr.f3(matchingShare()) + "), query " + Arr.f3(query) + ", after the labels "
                     + Arr.f3(afterLabels) + ", rest " + Arr.f3(rest);

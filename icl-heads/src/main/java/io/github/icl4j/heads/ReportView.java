@@ -72,7 +72,8 @@ final class ReportView {
             }
             if (r.reading() != null) {
                 r.reading().heads().stream().filter(v -> v.head().equals(h)).findFirst().ifPresent(v ->
-                        hm.put("reads", List.of(v.labelPositions(), v.afterLabels(), v.matchingSentences(),
+                        hm.put("reads", List.of(v.matchingLabels(), v.labelPositions() - v.matchingLabels(),
+                                v.afterLabels(), v.matchingSentences(),
                                 v.otherSentences(), v.query(), v.rest())));
             }
             if (r.twoTowers() != null) {

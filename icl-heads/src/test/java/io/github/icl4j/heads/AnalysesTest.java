@@ -77,6 +77,7 @@ class AnalysesTest {
                 }
                 assertThat(h.labelPositions()).isCloseTo(labels / (n[0] + n[1]), within(1e-5));
                 assertThat(h.matchingShare()).isBetween(0.0, 1.0);
+                assertThat(h.matchingLabels()).isBetween(0.0, h.labelPositions() + 1e-6);
             }
             // one prompt by hand: the query span's attention from the last position, for the first head
             IclPrompt p = ps.get(0);
@@ -85,8 +86,14 @@ class AnalysesTest {
                     .range(p.querySpan().start(), p.querySpan().end()).toArray());
             ReadingAnalysis one = ich.reading(set, List.of(p));
             assertThat(one.heads().get(0).query()).isCloseTo(a.total(0, first), within(1e-5));
+            // ... and its attention on the label words of the query's gold label
+            AttentionMap gold = Probe.on(model).prompt(p).attentionAt(p.positionsOfLabel(p.queryLabel()));
+            assertThat(gold.total(0, first)).isPositive();
+            assertThat(one.heads().get(0).matchingLabels()).isCloseTo(gold.total(0, first), within(1e-5));
+            assertThat(one.heads().get(0).matchingLabelShare())
+                    .isCloseTo(gold.total(0, first) / one.heads().get(0).labelPositions(), within(1e-5));
             assertThat(r.toCsv().split("\n")).hasSize(1 + set.size());
-            assertThat(r.describe()).contains("label positions", "share");
+            assertThat(r.describe()).contains("label positions", "query's label", "share");
         }
     }
 

@@ -157,7 +157,7 @@ class ReportTest {
         assertThat(count(dom, "class=\"card vo-card\"")).isEqualTo(report.set().size());
         assertThat(count(dom, "class=\"small tower\"")).isEqualTo(report.set().size());
         assertThat(dom).contains("id=\"reading-svg\"");
-        assertThat(count(dom, "class=\"read-part\"")).isEqualTo(6 * report.set().size());
+        assertThat(count(dom, "class=\"read-part\"")).isEqualTo(7 * report.set().size());
         Path png = Path.of("target", "report-screenshot.png").toAbsolutePath();
         Files.createDirectories(png.getParent());
         runChromium(chromium, dir, "--screenshot=" + png, "--window-size=1280,3000", html.toUri().toString());
