@@ -48,6 +48,8 @@ public final class SyntheticIclTask implements AutoCloseable {
     public static final String BAR = " bar";
     /** The words of the prompt format, in vocabulary order after {@code <unk>}. */
     public static final List<String> FORMAT_WORDS = List.of("Sentence", "Label", ":", "foo", "bar");
+    /** The words of the prompt format with {@link Options#fusedTemplate()}: the template's words keep their colon. */
+    public static final List<String> FUSED_FORMAT_WORDS = List.of("Sentence:", "Label:", "foo", "bar");
 
     /**
      * File name of a task's options ({@link Options#toJson()}) beside a checkpoint trained on it, so that tools
@@ -132,10 +134,17 @@ public final class SyntheticIclTask implements AutoCloseable {
      * @param queryCopyFraction fraction of training episodes whose query repeats one of its class's demonstration
      *                          sentences word for word, in [0, 1]: exact matches are the easiest case of the
      *                          similarity the task teaches. Evaluation queries are always fresh sentences.
+     * @param fusedTemplate     whether the task's tokenizer splits at whitespace only, so that {@code "Sentence:"}
+     *                          and {@code "Label:"} are one token each ({@link #FUSED_FORMAT_WORDS}); otherwise it
+     *                          splits words from punctuation ({@code "Label"}, {@code ":"}), like GPT-2. Fused, the
+     *                          prompt's last token directly follows the query sentence, as a demonstration's
+     *                          {@code "Label:"} directly follows its sentence, so a two-layer model can gather the
+     *                          query and each demonstration at the tokens the paper's heads compare.
      */
     public record Options(int classes, int wordsPerClass, int sentenceLength, double noise, int minShots,
             int maxShots, double imbalancedFraction, double groupedFraction, double classZipf, double wordZipf,
-            double heldOutFraction, long splitSeed, int labelWords, int classesPerEpisode, double queryCopyFraction) {
+            double heldOutFraction, long splitSeed, int labelWords, int classesPerEpisode, double queryCopyFraction,
+            boolean fusedTemplate) {
 
         public Options {
             range("number of classes", classes, 2, 4096);
@@ -181,68 +190,74 @@ public final class SyntheticIclTask implements AutoCloseable {
         /**
          * 32 classes × 8 words, sentences of 6 words with 10% noise, 1–4 shots per label, 25% imbalanced and
          * 25% grouped episodes, uniform classes and words, 20% of the 496 class pairs held out, split seed 0,
-         * labels always foo and bar, two classes per episode, no copied queries.
+         * labels always foo and bar, two classes per episode, no copied queries, template split from punctuation.
          */
         public static Options defaults() {
-            return new Options(32, 8, 6, 0.1, 1, 4, 0.25, 0.25, 0.0, 0.0, 0.2, 0L, 2, 2, 0.0);
+            return new Options(32, 8, 6, 0.1, 1, 4, 0.25, 0.25, 0.0, 0.0, 0.2, 0L, 2, 2, 0.0, false);
         }
 
         public Options withLabelWords(int v) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
                     groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, v, classesPerEpisode,
-                    queryCopyFraction);
+                    queryCopyFraction, fusedTemplate);
         }
 
         public Options withClassesPerEpisode(int v) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, v, queryCopyFraction);
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, v, queryCopyFraction, fusedTemplate);
         }
 
         public Options withQueryCopyFraction(double v) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode, v);
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode, v, fusedTemplate);
+        }
+
+        public Options withFusedTemplate(boolean v) {
+            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
+                    queryCopyFraction, v);
         }
 
         public Options withClasses(int classes, int wordsPerClass) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
                     groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction);
+                    queryCopyFraction, fusedTemplate);
         }
 
         public Options withSentenceLength(int v) {
             return new Options(classes, wordsPerClass, v, noise, minShots, maxShots, imbalancedFraction,
                     groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction);
+                    queryCopyFraction, fusedTemplate);
         }
 
         public Options withNoise(double v) {
             return new Options(classes, wordsPerClass, sentenceLength, v, minShots, maxShots, imbalancedFraction,
                     groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction);
+                    queryCopyFraction, fusedTemplate);
         }
 
         public Options withShots(int min, int max) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, min, max, imbalancedFraction,
                     groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction);
+                    queryCopyFraction, fusedTemplate);
         }
 
         public Options withImbalancedFraction(double v) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, v, groupedFraction,
                     classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction);
+                    queryCopyFraction, fusedTemplate);
         }
 
         public Options withGroupedFraction(double v) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
                     v, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction);
+                    queryCopyFraction, fusedTemplate);
         }
 
         public Options withZipf(double classExponent, double wordExponent) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
                     groupedFraction, classExponent, wordExponent, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction);
+                    queryCopyFraction, fusedTemplate);
         }
 
         /**
@@ -255,7 +270,8 @@ public final class SyntheticIclTask implements AutoCloseable {
                     .put("imbalancedFraction", imbalancedFraction).put("groupedFraction", groupedFraction)
                     .put("classZipf", classZipf).put("wordZipf", wordZipf).put("heldOutFraction", heldOutFraction)
                     .put("splitSeed", splitSeed).put("labelWords", labelWords)
-                    .put("classesPerEpisode", classesPerEpisode).put("queryCopyFraction", queryCopyFraction);
+                    .put("classesPerEpisode", classesPerEpisode).put("queryCopyFraction", queryCopyFraction)
+                    .put("fusedTemplate", fusedTemplate);
             try {
                 return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -282,7 +298,7 @@ public final class SyntheticIclTask implements AutoCloseable {
             }
             Set<String> known = Set.of("classes", "wordsPerClass", "sentenceLength", "noise", "minShots", "maxShots",
                     "imbalancedFraction", "groupedFraction", "classZipf", "wordZipf", "heldOutFraction", "splitSeed",
-                    "labelWords", "classesPerEpisode", "queryCopyFraction");
+                    "labelWords", "classesPerEpisode", "queryCopyFraction", "fusedTemplate");
             n.fieldNames().forEachRemaining(f -> {
                 if (!known.contains(f)) {
                     throw new IllegalArgumentException("unknown synthetic task option '" + f + "'; known: "
@@ -297,7 +313,19 @@ public final class SyntheticIclTask implements AutoCloseable {
                     numField(n, "groupedFraction", d.groupedFraction), numField(n, "classZipf", d.classZipf),
                     numField(n, "wordZipf", d.wordZipf), numField(n, "heldOutFraction", d.heldOutFraction),
                     longField(n, "splitSeed", d.splitSeed), intField(n, "labelWords", 2),
-                    intField(n, "classesPerEpisode", 2), numField(n, "queryCopyFraction", 0.0));
+                    intField(n, "classesPerEpisode", 2), numField(n, "queryCopyFraction", 0.0),
+                    boolField(n, "fusedTemplate", false));
+        }
+
+        private static boolean boolField(com.fasterxml.jackson.databind.JsonNode n, String f, boolean dflt) {
+            var v = n.get(f);
+            if (v == null) {
+                return dflt;
+            }
+            if (!v.isBoolean()) {
+                throw new IllegalArgumentException("synthetic task option '" + f + "' must be true or false; got " + v);
+            }
+            return v.booleanValue();
         }
 
         private static int intField(com.fasterxml.jackson.databind.JsonNode n, String f, int dflt) {
@@ -329,7 +357,7 @@ public final class SyntheticIclTask implements AutoCloseable {
         public Options withHeldOut(double fraction, long seed) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
                     groupedFraction, classZipf, wordZipf, fraction, seed, labelWords, classesPerEpisode,
-                    queryCopyFraction);
+                    queryCopyFraction, fusedTemplate);
         }
     }
 
@@ -450,7 +478,7 @@ public final class SyntheticIclTask implements AutoCloseable {
         List<String> made = makeWords(nc * nw);
         this.words = new String[nc][nw];
         this.classOfWord = new HashMap<>();
-        List<String> vocab = new ArrayList<>(FORMAT_WORDS);
+        List<String> vocab = new ArrayList<>(options.fusedTemplate() ? FUSED_FORMAT_WORDS : FORMAT_WORDS);
         for (int c = 0; c < nc; c++) {
             for (int j = 0; j < nw; j++) {
                 String w = made.get(c * nw + j);
@@ -466,7 +494,8 @@ public final class SyntheticIclTask implements AutoCloseable {
         }
         this.labelWords = List.copyOf(labels);
         this.vocabulary = List.copyOf(vocab);
-        this.tokenizerJson = WordLevelTokenizerJson.build(vocabulary);
+        this.tokenizerJson = WordLevelTokenizerJson.build(vocabulary, options.fusedTemplate()
+                ? WordLevelTokenizerJson.Split.WHITESPACE_ONLY : WordLevelTokenizerJson.Split.WORDS_AND_PUNCTUATION);
         this.tokenizer = Tokenizer.fromJson(tokenizerJson, "synthetic ICL task word-level tokenizer");
         this.fooId = tokenizer.singleTokenId(FOO);
         this.barId = tokenizer.singleTokenId(BAR);
@@ -624,7 +653,7 @@ public final class SyntheticIclTask implements AutoCloseable {
     }
 
     /**
-     * The vocabulary after {@code <unk>} (id 0), in id order: {@link #FORMAT_WORDS}, the class words class by
+     * The vocabulary after {@code <unk>} (id 0), in id order: {@link #FORMAT_WORDS} (or {@link #FUSED_FORMAT_WORDS}), the class words class by
      * class, then the made-up label words (without their leading space). {@code vocabulary().size() + 1} is the
      * model's vocabulary size.
      */

@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  * Writes a Hugging Face {@code tokenizer.json} for a closed, word-level vocabulary.
  *
  * <p>The tokenizer splits text with the {@code Whitespace} pre-tokenizer (runs of word characters, or runs of
- * other non-space characters: {@code "Label:"} becomes {@code Label}, {@code :}), maps each piece to its id
- * and anything else to {@code <unk>} (id 0). Whitespace itself is not a token, so {@code " foo"} is the single
+ * other non-space characters: {@code "Label:"} becomes {@code Label}, {@code :}), or with
+ * {@link Split#WHITESPACE_ONLY} the {@code WhitespaceSplit} one ({@code "Label:"} stays one piece), maps each piece
+ * to its id and anything else to {@code <unk>} (id 0). Whitespace itself is not a token, so {@code " foo"} is the single
  * token {@code foo}. The {@code WordPiece} decoder puts a space between tokens on decoding.
  * <pre>{@code
  * String json = WordLevelTokenizerJson.build(List.of("Sentence", "Label", ":", "foo", "bar", "rumo", "tegi"));
@@ -28,6 +29,15 @@ public final class WordLevelTokenizerJson {
     public static final String UNK = "<unk>";
 
     private static final Pattern WORD = Pattern.compile("\\w+|[^\\w\\s]+");
+    private static final Pattern NON_SPACE = Pattern.compile("\\S+");
+
+    /** How the tokenizer cuts text into the pieces it looks up. */
+    public enum Split {
+        /** Hugging Face {@code Whitespace}: runs of word characters, runs of other non-space characters. */
+        WORDS_AND_PUNCTUATION,
+        /** Hugging Face {@code WhitespaceSplit}: every run of non-space characters is one piece. */
+        WHITESPACE_ONLY
+    }
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private WordLevelTokenizerJson() {
@@ -42,6 +52,17 @@ public final class WordLevelTokenizerJson {
      *                                  split (it could never be produced), naming the entry and its index
      */
     public static String build(List<String> vocab) {
+        return build(vocab, Split.WORDS_AND_PUNCTUATION);
+    }
+
+    /**
+     * As {@link #build(List)}, with the given split.
+     *
+     * @throws IllegalArgumentException for an empty, duplicate or blank entry, or one the split would cut (it could
+     *                                  never be produced), naming the entry and its index
+     */
+    public static String build(List<String> vocab, Split split) {
+        java.util.Objects.requireNonNull(split, "split");
         ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
@@ -55,7 +76,7 @@ public final class WordLevelTokenizerJson {
         unk.put("normalized", false);
         unk.put("special", true);
         root.putNull("normalizer");
-        root.putObject("pre_tokenizer").put("type", "Whitespace");
+        root.putObject("pre_tokenizer").put("type", split == Split.WHITESPACE_ONLY ? "WhitespaceSplit" : "Whitespace");
         root.putNull("post_processor");
         ObjectNode decoder = root.putObject("decoder");
         decoder.put("type", "WordPiece");
@@ -76,9 +97,10 @@ public final class WordLevelTokenizerJson {
             if (w == null || w.isBlank()) {
                 throw new IllegalArgumentException("vocabulary entry " + i + " is empty or blank");
             }
-            if (!WORD.matcher(w).matches()) {
+            if (split == Split.WHITESPACE_ONLY ? !NON_SPACE.matcher(w).matches() : !WORD.matcher(w).matches()) {
                 throw new IllegalArgumentException("vocabulary entry " + i + " '" + w + "' would be split by the "
-                        + "Whitespace pre-tokenizer (entries must match \\w+ or [^\\w\\s]+)");
+                        + (split == Split.WHITESPACE_ONLY ? "WhitespaceSplit pre-tokenizer (entries must match \\S+)"
+                                : "Whitespace pre-tokenizer (entries must match \\w+ or [^\\w\\s]+)"));
             }
             if (!seen.add(w)) {
                 throw new IllegalArgumentException("vocabulary entry " + i + " '" + w + "' is a duplicate");

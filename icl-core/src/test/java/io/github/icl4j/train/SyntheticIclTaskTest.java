@@ -52,6 +52,24 @@ class SyntheticIclTaskTest {
     }
 
     @Test
+    void aFusedTemplateMakesSentenceAndLabelOneTokenEachAndEndsThePromptRightAfterTheQuery() {
+        try (SyntheticIclTask fused = SyntheticIclTask.create(Options.defaults().withFusedTemplate(true))) {
+            Episode e = fused.episode(3, 7, new int[] {0, 1}, 1, new Random(1));
+            Episode plain = task.episode(3, 7, new int[] {0, 1}, 1, new Random(1));
+            assertThat(e.text()).isEqualTo(plain.text());
+            long[] ids = e.ids();
+            // per demonstration: Sentence:, 6 words, Label:, label; then Sentence:, 6 words, Label:
+            assertThat(ids).hasSize(2 * (1 + 6 + 2) + 1 + 6 + 1);
+            assertThat(fused.tokenizer().decode(ids[ids.length - 1])).isEqualTo("Label:");
+            assertThat(fused.classOf(fused.tokenizer().decode(ids[ids.length - 2]))).isGreaterThanOrEqualTo(0);
+            assertThat(ids[e.labelPositions()[0]]).isEqualTo(fused.fooId());
+            assertThat(ids[e.labelPositions()[1]]).isEqualTo(fused.barId());
+            assertThat(fused.tokenizer().decode(ids[e.labelPositions()[0] - 1])).isEqualTo("Label:");
+            assertThat(fused.vocabSize()).isEqualTo(task.vocabSize() - 1);
+        }
+    }
+
+    @Test
     void heldOutPairsNeverAppearInTraining() {
         assertThat(task.pairs(Split.HELD_OUT)).hasSize(99);
         assertThat(task.pairs(Split.TRAIN)).hasSize(496 - 99);
@@ -245,8 +263,11 @@ class SyntheticIclTaskTest {
     void optionsRoundTripThroughJsonAndBadFilesAreNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         Options o = Options.defaults().withClasses(16, 3).withNoise(0.05).withLabelWords(6).withShots(1, 3)
-                .withClassesPerEpisode(3).withQueryCopyFraction(0.25);
+                .withClassesPerEpisode(3).withQueryCopyFraction(0.25).withFusedTemplate(true);
         assertThat(Options.fromJson(o.toJson())).isEqualTo(o);
+        assertThat(Options.fromJson("{}").fusedTemplate()).isFalse();
+        assertThatThrownBy(() -> Options.fromJson("{\"fusedTemplate\": 1}"))
+                .hasMessage("synthetic task option 'fusedTemplate' must be true or false; got 1");
         assertThat(Options.fromJson("{\"classes\": 16}")).isEqualTo(Options.defaults().withClasses(16, 8));
         assertThatThrownBy(() -> Options.fromJson("{\"classes\": \"x\"}"))
                 .hasMessage("synthetic task option 'classes' must be an integer; got \"x\"");

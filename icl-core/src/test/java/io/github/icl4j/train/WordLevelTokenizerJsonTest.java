@@ -46,6 +46,24 @@ class WordLevelTokenizerJsonTest {
     }
 
     @Test
+    void whitespaceOnlyKeepsTheTemplatesColonOnItsWord() {
+        String json = WordLevelTokenizerJson.build(List.of("Sentence:", "Label:", "foo", "bar", "rumo", "tegi"),
+                WordLevelTokenizerJson.Split.WHITESPACE_ONLY);
+        try (Tokenizer tok = Tokenizer.fromJson(json, "test")) {
+            String text = "Sentence: rumo tegi\nLabel: foo\nSentence: zzz\nLabel:";
+            Encoding e = tok.encode(text);
+            assertThat(e.ids()).containsExactly(1, 5, 6, 2, 3, 1, 0, 2);
+            int foo = text.indexOf("foo");
+            assertThat(e.startOf(4)).isEqualTo(foo);
+            assertThat(e.endOf(4)).isEqualTo(foo + 3);
+            assertThat(tok.singleTokenId(" foo")).isEqualTo(3);
+        }
+        assertThatThrownBy(() -> WordLevelTokenizerJson.build(List.of("a b"),
+                WordLevelTokenizerJson.Split.WHITESPACE_ONLY)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'a b' would be split by the WhitespaceSplit pre-tokenizer");
+    }
+
+    @Test
     void refusesEntriesTheTokenizerCouldNeverProduce() {
         assertThatThrownBy(() -> WordLevelTokenizerJson.build(List.of("a", "a")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entry 1 'a' is a duplicate");

@@ -45,7 +45,8 @@ import java.util.Map;
  * {@code episodeClasses} (most classes per training episode), {@code copy} (fraction of copied queries),
  * {@code shots} (e.g. {@code 1-4}). For the whole run: {@code stages} (how many of the recipe's stages to run),
  * model {@code d}, {@code layers}, {@code heads}, {@code mlp}; vocabulary {@code classes}, {@code words},
- * {@code length}; {@code from} (a checkpoint folder the first stage continues from instead of fresh weights),
+ * {@code length}, {@code fused} ({@code true}: {@code "Sentence:"} and {@code "Label:"} are one token each,
+ * {@link SyntheticIclTask.Options#fusedTemplate()}); {@code from} (a checkpoint folder the first stage continues from instead of fresh weights),
  * {@code out} (folder to write to, e.g. {@code out=/tmp/try1}) and {@code card=false} (skip the behaviour
  * checks). Overriding the model or the task makes a model that {@link BuiltinModel#load()}'s callers would
  * misread: only do it with {@code out}. The same recipe and seeds on the same machine and thread count reproduce
@@ -179,6 +180,11 @@ public final class TrainBuiltinModel {
         o = o.withClasses(Integer.parseInt(a.getOrDefault("classes", String.valueOf(o.classes()))),
                 Integer.parseInt(a.getOrDefault("words", String.valueOf(o.wordsPerClass()))));
         o = o.withSentenceLength(Integer.parseInt(a.getOrDefault("length", String.valueOf(o.sentenceLength()))));
+        String fused = a.getOrDefault("fused", String.valueOf(o.fusedTemplate()));
+        if (!fused.equals("true") && !fused.equals("false")) {
+            throw new IllegalArgumentException("fused " + fused + " must be true or false");
+        }
+        o = o.withFusedTemplate(Boolean.parseBoolean(fused));
         o = o.withNoise(Double.parseDouble(a.getOrDefault(p + "noise", String.valueOf(o.noise()))));
         o = o.withLabelWords(Integer.parseInt(a.getOrDefault(p + "labels", String.valueOf(o.labelWords()))));
         o = o.withClassesPerEpisode(Integer.parseInt(a.getOrDefault(p + "episodeClasses",
