@@ -40,6 +40,8 @@ package io.github.icl4j.heads;
  * @param batchSize           prompts per forward pass (default 8)
  * @param maxBatchRows        rows per forward pass when a prompt batch is replicated, one copy per ablation
  *                            (default 64)
+ * @param scoreLayers         which layers' heads the foo and bar score rankings may put in their top lists
+ *                            (default {@link ScoreLayers#ALL}; the scores of every head are kept either way)
  */
 public record HeadOptions(
         ScoreExamples scoreExamples,
@@ -61,7 +63,8 @@ public record HeadOptions(
         int topTokens,
         int examplePrompts,
         int batchSize,
-        int maxBatchRows) {
+        int maxBatchRows,
+        ScoreLayers scoreLayers) {
 
     /** Marks the ablation layer range as "the upper half of the model" (METHOD §3.2's choice). */
     public static final int UPPER_HALF = -1;
@@ -72,6 +75,18 @@ public record HeadOptions(
         GOLD_ONLY,
         /** The score of each label word on every example. */
         ALL
+    }
+
+    /** Which layers' heads the score rankings may select (METHOD §3.1 ranks every head). */
+    public enum ScoreLayers {
+        /** Every layer (the default). */
+        ALL,
+        /**
+         * The layers the ablation ranking scans ({@link #ablationLayers}). A layer-0 head's query and keys see only
+         * token identities and positions, so it cannot compare the query with the demonstrations: in a small model
+         * the heads that merely copy every label word present can top the score rankings from there.
+         */
+        ABLATION_LAYERS
     }
 
     /** How several data sets are combined. */
@@ -137,6 +152,7 @@ public record HeadOptions(
         nonNull("merge", merge);
         nonNull("controlPool", controlPool);
         nonNull("attentionGroupBy", attentionGroupBy);
+        nonNull("scoreLayers", scoreLayers);
         if ((ablationFrom == UPPER_HALF) != (ablationTo == UPPER_HALF)) {
             throw new IllegalArgumentException("ablation layers [" + ablationFrom + ", " + ablationTo + "): give both "
                     + "ends, or UPPER_HALF (-1) for both");
@@ -174,105 +190,111 @@ public record HeadOptions(
     public static HeadOptions defaults() {
         return new HeadOptions(ScoreExamples.GOLD_ONLY, DatasetAveraging.MACRO, false, UPPER_HALF, UPPER_HALF,
                 AblateAt.ALL_POSITIONS, Protocol.LABEL_ARGMAX, 10, 10, 10, Merge.UNION, 5, 42L,
-                ControlPool.SAME_LAYER_COUNTS, GroupBy.PREDICTION, true, 10, 3, 8, 64);
+                ControlPool.SAME_LAYER_COUNTS, GroupBy.PREDICTION, true, 10, 3, 8, 64, ScoreLayers.ALL);
     }
 
     /** Sets which examples a label word's score is averaged over. */
     public HeadOptions withScoreExamples(ScoreExamples v) {
         return new HeadOptions(v, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt, protocol, topFoo,
                 topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy, weightByAttention,
-                topTokens, examplePrompts, batchSize, maxBatchRows);
+                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Sets how data sets are combined. */
     public HeadOptions withDatasetAveraging(DatasetAveraging v) {
         return new HeadOptions(scoreExamples, v, unembedBias, ablationFrom, ablationTo, ablateAt, protocol, topFoo,
                 topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy, weightByAttention,
-                topTokens, examplePrompts, batchSize, maxBatchRows);
+                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Includes (or not) the unembedding bias in the fixed-scale projection. */
     public HeadOptions withUnembedBias(boolean v) {
         return new HeadOptions(scoreExamples, datasetAveraging, v, ablationFrom, ablationTo, ablateAt, protocol, topFoo,
                 topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy, weightByAttention,
-                topTokens, examplePrompts, batchSize, maxBatchRows);
+                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Scans layers {@code [from, to)} in the ablation ranking ({@link #UPPER_HALF} twice for the default). */
     public HeadOptions withAblationLayers(int from, int to) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, from, to, ablateAt, protocol, topFoo,
                 topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy, weightByAttention,
-                topTokens, examplePrompts, batchSize, maxBatchRows);
+                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Sets where an ablation zeroes a head. */
+    public HeadOptions withScoreLayers(ScoreLayers v) {
+        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt, protocol,
+                topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
+                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, v);
+    }
+
     public HeadOptions withAblateAt(AblateAt v) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, v, protocol,
                 topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows);
+                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Sets the accuracy protocol ablation drops are ranked by. */
     public HeadOptions withProtocol(Protocol v) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt, v,
                 topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows);
+                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Sets the sizes of the foo-score, bar-score and ablation top lists. */
     public HeadOptions withTopHeads(int foo, int bar, int ablation) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
                 protocol, foo, bar, ablation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows);
+                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Sets how the top lists are merged. */
     public HeadOptions withMerge(Merge v) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
                 protocol, topFoo, topBar, topAblation, v, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows);
+                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Sets the number of control draws, their seed and their pool. */
     public HeadOptions withControl(int draws, long seed, ControlPool pool) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
                 protocol, topFoo, topBar, topAblation, merge, draws, seed, pool, attentionGroupBy, weightByAttention,
-                topTokens, examplePrompts, batchSize, maxBatchRows);
+                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Sets how the attention analysis groups examples. */
     public HeadOptions withAttentionGroupBy(GroupBy v) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
                 protocol, topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, v,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows);
+                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Weights value-output vectors by attention (or not). */
     public HeadOptions withWeightByAttention(boolean v) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
                 protocol, topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy, v,
-                topTokens, examplePrompts, batchSize, maxBatchRows);
+                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Sets how many top tokens are listed per projected vector. */
     public HeadOptions withTopTokens(int v) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
                 protocol, topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, v, examplePrompts, batchSize, maxBatchRows);
+                weightByAttention, v, examplePrompts, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Sets how many prompts keep per-position details. */
     public HeadOptions withExamplePrompts(int v) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
                 protocol, topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, v, batchSize, maxBatchRows);
+                weightByAttention, topTokens, v, batchSize, maxBatchRows, scoreLayers);
     }
 
     /** Sets prompts per forward pass and rows per replicated forward pass. */
     public HeadOptions withBatch(int prompts, int maxRows) {
         return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
                 protocol, topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, prompts, maxRows);
+                weightByAttention, topTokens, examplePrompts, prompts, maxRows, scoreLayers);
     }
 
     /**
@@ -301,6 +323,7 @@ public record HeadOptions(
                 + topAblation + " merged by " + merge + ", control " + controlDraws + " draws (seed " + controlSeed
                 + ", " + controlPool + "), attention grouped by " + attentionGroupBy + ", vo "
                 + (weightByAttention ? "weighted" : "unweighted") + ", top " + topTokens + " tokens, batch "
-                + batchSize + " prompts / " + maxBatchRows + " rows]";
+                + batchSize + " prompts / " + maxBatchRows + " rows"
+                + (scoreLayers == ScoreLayers.ALL ? "" : ", score top lists from the ablation layers") + "]";
     }
 }

@@ -103,6 +103,23 @@ public record HeadScores(List<String> labelWords, long[] labelTokenIds, int nLay
         return ranking(c).subList(0, n);
     }
 
+    /**
+     * As {@link #top(int, int)}, among the heads of layers {@code [from, to)} only.
+     *
+     * @throws IllegalArgumentException for a layer range outside the model or {@code n} above its heads
+     */
+    public List<HeadId> top(int c, int n, int from, int to) {
+        if (from < 0 || to > nLayers || to <= from) {
+            throw new IllegalArgumentException("layers [" + from + ", " + to + ") out of range [0, " + nLayers + "]");
+        }
+        int total = (to - from) * nHeads;
+        if (n < 0 || n > total) {
+            throw new IllegalArgumentException("top " + n + " out of range [0, " + total + "] (the " + total
+                    + " heads of layers [" + from + ", " + to + "))");
+        }
+        return ranking(c).stream().filter(h -> h.layer() >= from && h.layer() < to).limit(n).toList();
+    }
+
     /** Total prompts over all data sets. */
     public int prompts() {
         return datasets.stream().mapToInt(DatasetScores::prompts).sum();

@@ -84,6 +84,11 @@ public final class InContextHeads {
         return options(options.withTopHeads(foo, bar, ablation));
     }
 
+    /** The same with the score top lists picking from {@code layers} ({@link HeadOptions#withScoreLayers}). */
+    public InContextHeads scoreLayers(HeadOptions.ScoreLayers layers) {
+        return options(options.withScoreLayers(layers));
+    }
+
     /**
      * Scans layers {@code [from, to)} in the ablation ranking instead of the upper half.
      *
@@ -337,8 +342,16 @@ public final class InContextHeads {
             throw new IllegalArgumentException("merge " + options.merge() + " needs an ablation ranking; got none "
                     + "(use Merge.SCORES_ONLY to select on scores alone)");
         }
-        List<HeadId> fooTop = scores.top(0, options.topFoo());
-        List<HeadId> barTop = scores.top(1, options.topBar());
+        List<HeadId> fooTop;
+        List<HeadId> barTop;
+        if (options.scoreLayers() == HeadOptions.ScoreLayers.ABLATION_LAYERS) {
+            int[] range = options.ablationLayers(c.nLayers());
+            fooTop = scores.top(0, options.topFoo(), range[0], range[1]);
+            barTop = scores.top(1, options.topBar(), range[0], range[1]);
+        } else {
+            fooTop = scores.top(0, options.topFoo());
+            barTop = scores.top(1, options.topBar());
+        }
         List<HeadId> ablTop = ablation == null ? List.of() : ablation.top(options.topAblation());
         Set<HeadId> chosen = new TreeSet<>();
         switch (options.merge()) {
