@@ -32,8 +32,8 @@ var probs = Probe.on(model).prompt(prompt).labelProbabilities().row(0);
 System.out.printf("prediction:%s (gold%s), p(foo) = %.3f, p(bar) = %.3f%n",
         prompt.labelWords().get(probs.predicted()), prompt.labelWords().get(query.label()), probs.prob(0), probs.prob(1));
 
-// L0H3 reads the label words, the earlier ones most
-var head = HeadId.parse("L0H3");
+// L2H2, the model's in-context head, reads the label words of the demonstrations that share the query's label
+var head = HeadId.parse("L2H2");
 var attention = Probe.on(model).prompt(prompt).attentionAt(prompt.labelPositions());
 System.out.println(head + " attention from the last token to the label words at " + Arrays.toString(prompt.labelPositions())
         + ": " + Arrays.toString(attention.of(0, head)));

@@ -34,46 +34,44 @@ public final class BuiltinModel {
             SyntheticIclTask.OPTIONS_FILE);
 
     /**
-     * The first stage's task: two classes per episode, one written foo and one bar, 32 classes × 4 words, 5% noise,
-     * 1–4 shots per label.
+     * The task the model is trained on, which {@link #task()} rebuilds and {@code synthetic_task.json} records: 32
+     * classes × 4 words, sentences of 6 words with 5% noise, 1–4 shots per class; training episodes have two to four
+     * classes, each written with its own word of an 8-word label vocabulary (foo, bar and six made-up words), so
+     * "the label of the demonstrations that do not match" is no answer and the label must be copied from the
+     * matching demonstrations; half the training queries repeat a demonstration word for word; the template is fused
+     * ({@code Sentence:} and {@code Label:} one token each). Its held-out pairs were never seen in training, and
+     * evaluation episodes have two classes written foo and bar.
      */
-    public static final SyntheticIclTask.Options STAGE1_TASK = SyntheticIclTask.Options.defaults()
-            .withClasses(32, 4).withNoise(0.05);
-
-    /**
-     * The task of the last stage, which {@link #task()} rebuilds and {@code synthetic_task.json} records: up to four
-     * classes per episode with the two label words, so a label covers up to two classes and "the label of the
-     * demonstrations that do not match" is no answer; 1–3 shots per class. Its held-out pairs were never seen in
-     * training, and evaluation episodes have two classes.
-     */
-    public static final SyntheticIclTask.Options TASK_OPTIONS = STAGE1_TASK.withClassesPerEpisode(4).withShots(1, 3);
+    public static final SyntheticIclTask.Options TASK_OPTIONS = SyntheticIclTask.Options.defaults()
+            .withClasses(32, 4).withNoise(0.05).withLabelWords(8).withClassesPerEpisode(4).withQueryCopyFraction(0.5)
+            .withFusedTemplate(true);
 
     /** Hidden size. */
     public static final int D_MODEL = 64;
     /** Blocks. */
-    public static final int LAYERS = 2;
+    public static final int LAYERS = 3;
     /** Attention heads per block. */
-    public static final int HEADS = 4;
-    /** MLP hidden width. */
-    public static final int D_MLP = 192;
+    public static final int HEADS = 8;
+    /**
+     * MLP hidden width: 1, so the model is attention-only in effect. With a full MLP (192) the same recipe stayed
+     * at chance for 3,700 steps, and 3-layer models with MLPs decoded their matching head's output in the last MLP
+     * instead of writing the label word (docs/builtin-model-experiments.md).
+     */
+    public static final int D_MLP = 1;
     /** Context length. */
     public static final int MAX_POSITIONS = 256;
 
     /**
-     * The training recipe: (1) 3,000 steps on two-class foo/bar episodes from fresh weights, loss on every label
-     * (matching is learnt fast there, with any mechanism that tells the two classes apart); (2) 4,000 steps from
-     * that checkpoint on episodes of two to four classes, loss on every label but the first of its class, at a
-     * lower learning rate.
+     * The training recipe: one stage of 6,000 steps from fresh weights, language-model loss on every token of the
+     * episode (the sentence words teach which words belong together; the labels, which demonstration to copy).
      */
     public static final List<TrainBuiltinModel.Stage> RECIPE = List.of(
-            new TrainBuiltinModel.Stage("two classes, foo and bar", STAGE1_TASK, SyntheticIclTask.LossOn.ALL_LABELS,
-                    new TrainingConfig(3000, 32, 3e-3, 100, 1e-4, 0.1, 1.0, 100, 1L, 1, 0.02)),
-            new TrainBuiltinModel.Stage("two to four classes, a label covering up to two", TASK_OPTIONS,
-                    SyntheticIclTask.LossOn.INFORMED_LABELS,
-                    new TrainingConfig(4000, 32, 1e-3, 100, 1e-4, 0.1, 1.0, 100, 1L, 1, 0.02)));
+            new TrainBuiltinModel.Stage("two to four classes, eight label words, every token", TASK_OPTIONS,
+                    SyntheticIclTask.LossOn.ALL_TOKENS,
+                    new TrainingConfig(6000, 32, 3e-3, 100, 1e-4, 0.1, 1.0, 100, 1L, 1, 0.02)));
 
     /** Held-out accuracy recorded in MODEL_CARD.md (k = 2, {@link #TEST_SEED}); the tests check the jar against it. */
-    public static final double HELD_OUT_ACCURACY = 0.929;
+    public static final double HELD_OUT_ACCURACY = 0.937;
 
     /** Seed of the held-out episodes evaluated during training (to pick the best checkpoint). */
     public static final long VALIDATION_SEED = 1001;

@@ -7,6 +7,7 @@ import io.github.icl4j.bias.BiasOptions;
 import io.github.icl4j.bias.BiasStudy;
 import io.github.icl4j.bias.BiasTask;
 import io.github.icl4j.bias.MajorityResult;
+import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.InContextHeads;
 import io.github.icl4j.train.SyntheticIclTask;
 import java.util.List;
@@ -46,7 +47,8 @@ public final class DebiasMajority {
     public static Result run() {
         try (Model model = BuiltinModel.load(); SyntheticIclTask task = BuiltinModel.task()) {
             List<IclPrompt> find = SyntheticPrompts.prompts(IclPrompt.builder(model.tokenizer()), task, 120, 2, 1);
-            List<HeadId> heads = InContextHeads.of(model).topHeads(1, 1, 1).find(find).heads();
+            List<HeadId> heads = InContextHeads.of(model).topHeads(1, 1, 1)
+                    .scoreLayers(HeadOptions.ScoreLayers.ABLATION_LAYERS).find(find).heads();
 
             // 4 tasks, each a held-out class pair: 20 pool and 15 query sentences per class
             List<BiasTask> tasks = SyntheticPrompts.biasTasks(task, 0, 4, 20, 15, 42);

@@ -8,6 +8,7 @@ import io.github.icl4j.bias.BiasStudy;
 import io.github.icl4j.bias.BiasTask;
 import io.github.icl4j.bias.RecencyFix;
 import io.github.icl4j.bias.RecencyResult;
+import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.InContextHeads;
 import io.github.icl4j.train.SyntheticIclTask;
 import java.util.ArrayList;
@@ -64,7 +65,8 @@ public final class DebiasRecency {
             IclPrompt.Builder builder = IclPrompt.builder(model.tokenizer());
             List<IclPrompt> find = SyntheticPrompts.prompts(builder, task, 120, 2, 1);
             List<IclPrompt> test = SyntheticPrompts.prompts(builder, task, 120, 2, 2);
-            List<HeadId> heads = InContextHeads.of(model).topHeads(1, 1, 1).find(find).heads();
+            List<HeadId> heads = InContextHeads.of(model).topHeads(1, 1, 1)
+                    .scoreLayers(HeadOptions.ScoreLayers.ABLATION_LAYERS).find(find).heads();
 
             List<BiasTask> tasks = SyntheticPrompts.biasTasks(task, 0, 4, 20, 15, 42);
             RecencyResult recency = BiasStudy.of(model).heads(heads)

@@ -3,6 +3,7 @@ package io.github.icl4j.examples;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
 import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.InContextHeads;
 import io.github.icl4j.heads.InterventionResult;
 import io.github.icl4j.train.SyntheticIclTask;
@@ -43,7 +44,10 @@ public final class FindInContextHeads {
             List<IclPrompt> find = SyntheticPrompts.prompts(builder, task, 120, 2, 1);
             List<IclPrompt> test = SyntheticPrompts.prompts(builder, task, 120, 2, 2);
 
-            InContextHeads ich = InContextHeads.of(model).topHeads(1, 1, 1);   // the model has only 8 heads: one per ranking
+            // one head per ranking (the model has 24); the score lists pick from the upper half of the layers, like the
+            // ablation ranking: layer-0 heads that copy every label word present would top them otherwise
+            InContextHeads ich = InContextHeads.of(model).topHeads(1, 1, 1)
+                    .scoreLayers(HeadOptions.ScoreLayers.ABLATION_LAYERS);
             InContextHeadSet set = ich.find(find);
             InterventionResult cut = ich.intervene(set, test);
             return new Result(set, cut);

@@ -77,7 +77,11 @@ public final class MainJob implements AutoCloseable {
                 .withTopHeads(options.heads(), options.heads(), options.ablation() ? options.heads() : 0)
                 .withMerge(options.ablation() ? HeadOptions.Merge.UNION : HeadOptions.Merge.SCORES_ONLY)
                 .withControl(options.controlDraws(), options.seed(), HeadOptions.ControlPool.SAME_LAYER_COUNTS)
-                .withBatch(options.batch(), 64);
+                .withBatch(options.batch(), 64)
+                // the score lists pick from the ablation ranking's layers: a layer-0 head cannot compare the query
+                // with the demonstrations, yet heads there that copy every label word present top the score
+                // rankings of small models (the built-in one)
+                .withScoreLayers(HeadOptions.ScoreLayers.ABLATION_LAYERS);
         if (options.ablationFrom() >= 0) {
             ho = ho.withAblationLayers(options.ablationFrom(), options.ablationTo());
         }

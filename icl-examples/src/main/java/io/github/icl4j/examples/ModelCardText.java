@@ -31,7 +31,8 @@ final class ModelCardText {
                 + "MLP, no biases, untied embeddings");
         row(sb, "layers × heads × d_head", cfg.nLayers() + " × " + cfg.nHeads() + " × " + cfg.dHead());
         row(sb, "d_model / d_mlp", cfg.dModel() + " / " + cfg.dMlp());
-        row(sb, "vocabulary", cfg.vocabSize() + " (word-level: `<unk>`, Sentence, Label, `:`, foo, bar, "
+        row(sb, "vocabulary", cfg.vocabSize() + " (word-level: `<unk>`, " + (o.fusedTemplate()
+                ? "`Sentence:`, `Label:` (split at whitespace only)" : "Sentence, Label, `:`") + ", foo, bar, "
                 + o.classes() * o.wordsPerClass() + " class words" + (o.labelWords() > 2 ? ", " + (o.labelWords() - 2)
                 + " more label words" : "") + ")");
         row(sb, "context", String.valueOf(cfg.maxPositions()));
@@ -76,13 +77,18 @@ final class ModelCardText {
      * on the shipped weights, so a retrained model that differs fails there).
      */
     static final String MECHANISM = "\n## How it does it\n\n"
-            + "`InContextHeads` finds two heads whose removal takes accuracy to near chance (L0H1 and L1H1 in the "
-            + "shipped weights; `BuiltinModelAcceptanceTest`). Neither works as the paper's in-context heads do: the "
-            + "layer-0 head reads the label words but its value outputs there barely separate the labels, and the "
-            + "layer-1 head reads the query sentence, not the label words (`InContextHeads.reading`). Training "
-            + "designs meant to make the heads copy the label of the matching demonstration (label vocabularies, "
-            + "queries that repeat a demonstration, more layers and heads, many-class episodes) either stayed at "
-            + "chance within the budget or learnt the same kind of solution; `docs/builtin-model-experiments.md` has the runs.\n";
+            + "`InContextHeads`, with the score top lists taken from the upper half of the layers like the ablation "
+            + "ranking (`BuiltinModelAcceptanceTest`), finds L2H2 at the top of both the foo and the bar score ranking "
+            + "and L1H1 at the top of the ablation ranking; removing the two takes accuracy to near chance, while two "
+            + "random heads of layers 1-2 cost little. L2H2 is an in-context head as the paper describes one: from the "
+            + "last token it puts most of its attention on the label words, most of that on the label words of the "
+            + "demonstrations that share the query's label; its value outputs there have the label word as top token; "
+            + "its attention moves from the foo to the bar positions when the prediction moves from foo to bar; and its "
+            + "query-key score tracks the similarity of the query sentence to each demonstration. L1H1 reads the token "
+            + "right after each label word, which has seen the label and its demonstration. Heads of layer 0 copy "
+            + "every label word present to the last token: scoring every layer puts them at the top of the score "
+            + "rankings, but their attention cannot depend on the query. `docs/builtin-model-experiments.md` has the "
+            + "training designs tried before this one.\n";
 
     private static void stage(StringBuilder sb, int n, TrainBuiltinModel.StageResult sr) {
         TrainBuiltinModel.Stage s = sr.stage();

@@ -140,7 +140,11 @@ public final class TrainBuiltinModel {
      * @throws IllegalArgumentException for a stage count outside [1, stages of the recipe] or a bad value
      */
     static List<Stage> stages(Map<String, String> a) {
-        List<Stage> recipe = BuiltinModel.RECIPE;
+        return stages(a, BuiltinModel.RECIPE);
+    }
+
+    /** {@code recipe}'s stages with overrides applied. */
+    static List<Stage> stages(Map<String, String> a, List<Stage> recipe) {
         int n = Integer.parseInt(a.getOrDefault("stages", String.valueOf(recipe.size())));
         if (n < 1 || n > recipe.size()) {
             throw new IllegalArgumentException("stages " + n + " out of range [1, " + recipe.size() + "]");

@@ -3,6 +3,7 @@ package io.github.icl4j.examples;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
 import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.InContextHeads;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
@@ -51,7 +52,8 @@ public final class ValueOutputAndTwoTowers {
             List<IclPrompt> find = SyntheticPrompts.prompts(builder, task, 120, 2, 1);
             List<IclPrompt> test = SyntheticPrompts.prompts(builder, task, 120, 2, 2);
 
-            InContextHeads ich = InContextHeads.of(model).topHeads(1, 1, 1);
+            InContextHeads ich = InContextHeads.of(model).topHeads(1, 1, 1)
+                    .scoreLayers(HeadOptions.ScoreLayers.ABLATION_LAYERS);
             InContextHeadSet set = ich.find(find);
             ValueOutputAnalysis vo = ich.valueOutputs(set, test);
             TwoTowersAnalysis towers = ich.twoTowers(set, test);

@@ -10,7 +10,7 @@ class AttentionAtLabelsTest {
     void zeroingAHeadLeavesItsLayerAndMovesTheNext() {
         assumeTrue(BuiltinModel.isAvailable(), "no built-in model in the jar; run TrainBuiltinModel");
         AttentionAtLabels.Result r = AttentionAtLabels.run();
-        assertThat(r.rows()).hasSize(8);
+        assertThat(r.rows()).hasSize(BuiltinModel.LAYERS * BuiltinModel.HEADS);
         assertThat(r.rows()).allSatisfy(row -> assertThat(row.clean()).hasSize(4));
         // the zeroed head is the one reading the labels most: almost all its attention is on them
         assertThat(r.row(r.zeroed()).cleanTotal()).isGreaterThan(0.5);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
+import io.github.icl4j.HeadId;
+import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InContextHeads;
 import io.github.icl4j.heads.InContextHeadsAcceptance;
 import io.github.icl4j.heads.ReadingAnalysis;
@@ -16,13 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The icl-heads acceptance ({@link InContextHeadsAcceptance}) on the trained built-in model, heads found on 200
- * held-out prompts and tested on 200 others (prompt seeds 7 and 8, not the ones the recipe was chosen on).
- *
- * <p>The model meets the intervention criteria (its heads removed: near chance; as many random heads: little
- * cost), the swap test and the size bound, and fails the two that presuppose the paper's label-position
- * mechanism: its heads do not read the label words (value-output top token, attention shift). The reading
- * analysis shows where they read instead. This test pins that state, so a retrained model that changes it fails
- * here and gets its documentation updated.
+ * held-out prompts and tested on 200 others (prompt seeds 7 and 8, not the ones the recipe was chosen on): every
+ * criterion holds. The heads are the paper's: the top head reads the label words of the demonstrations that share
+ * the query's label, and copies them.
  */
 class BuiltinModelAcceptanceTest {
     static Model model;
@@ -51,33 +49,24 @@ class BuiltinModelAcceptanceTest {
     }
 
     @Test
-    void removingTheFoundHeadsCollapsesAccuracyWhileRandomHeadsCostLittle() {
+    void everyCriterionOfTheIssueHolds() {
+        result.assertPassed();
         var iv = result.intervention();
-        assertThat(iv.baseline().accuracy()).as(iv.describe()).isGreaterThanOrEqualTo(0.8);
-        assertThat(iv.ablated().accuracy()).as(iv.describe()).isLessThanOrEqualTo(0.6);
-        assertThat(iv.baseline().accuracy() - iv.controlMean()).as(iv.describe()).isLessThanOrEqualTo(0.1);
-        assertThat(result.swapGain()).isGreaterThanOrEqualTo(0.2);
-        assertThat(result.set().size()).isLessThanOrEqualTo(2);
-        // every criterion but the two about the label positions holds
-        InContextHeadsAcceptance.Criteria d = InContextHeadsAcceptance.Criteria.defaults();
-        InContextHeadsAcceptance.Criteria withoutLabelPositions = new InContextHeadsAcceptance.Criteria(
-                d.minBaseline(), d.maxAboveChance(), d.maxControlCost(), d.maxHeadFraction(), false,
-                Double.NEGATIVE_INFINITY, d.minSwapGain());
-        result.against(withoutLabelPositions).assertPassed();
+        assertThat(iv.baseline().accuracy()).as(iv.describe()).isGreaterThanOrEqualTo(0.85);
+        assertThat(result.top1()).hasSize(2).allMatch(InContextHeadsAcceptance.TopToken::matches);
     }
 
     @Test
-    void theHeadsDoNotReadTheLabelWordsAsThePapersDo() {
-        assertThat(result.passed()).isFalse();
-        assertThat(result.failures()).as(result.toString()).allMatch(f -> f.startsWith("value-output vectors of")
-                || f.contains("heads' attention on"));
-        assertThat(result.top1()).isNotEmpty().noneMatch(InContextHeadsAcceptance.TopToken::matches);
-        // where they read instead: the head the ablation ranking put first looks at the sentences, not the labels
-        ReadingAnalysis r = InContextHeads.of(model).reading(result.set(), test);
-        ReadingAnalysis.HeadReading upper = r.heads().stream().filter(h -> h.head().layer() > 0).findFirst()
-                .orElseThrow();
-        assertThat(upper.labelPositions()).as(upper.toString()).isLessThan(0.2);
-        assertThat(upper.query() + upper.matchingSentences() + upper.otherSentences()).as(upper.toString())
-                .isGreaterThan(0.5);
+    void theTopHeadReadsTheLabelWordsOfTheMatchingDemonstrations() {
+        HeadId top = result.top1().get(0).head();
+        InContextHeadSet one = new InContextHeadSet(result.set().model(), List.of(top), List.of(top), List.of(),
+                List.of(top), List.of(), List.of(), result.set().scores(), result.set().ablation(),
+                result.set().options());
+        ReadingAnalysis.HeadReading r = InContextHeads.of(model).reading(one, test).heads().get(0);
+        assertThat(r.labelPositions()).as(r.toString()).isGreaterThan(0.5);
+        assertThat(r.matchingLabelShare()).as(r.toString()).isGreaterThan(0.7);
+        // and the two towers: its query-key score tracks the similarity of the query to each demonstration
+        var tower = result.twoTowers().heads().stream().filter(h -> h.head().equals(top)).findFirst().orElseThrow();
+        assertThat(tower.scoreVsCosine().withinPromptPearson()).as(tower.toString()).isGreaterThan(0.1);
     }
 }

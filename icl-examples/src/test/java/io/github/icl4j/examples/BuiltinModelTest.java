@@ -70,30 +70,40 @@ class BuiltinModelTest {
     void recipeOverridesAreParsedPerStage() {
         List<TrainBuiltinModel.Stage> plain = TrainBuiltinModel.stages(Map.of());
         assertThat(plain).isEqualTo(BuiltinModel.RECIPE);
+        TrainBuiltinModel.Stage only = BuiltinModel.RECIPE.get(0);
+        // a two-stage recipe: unprefixed keys change the first stage, "stage2." keys the second
+        List<TrainBuiltinModel.Stage> two = List.of(only, new TrainBuiltinModel.Stage("second",
+                only.task().withLabelWords(2), SyntheticIclTask.LossOn.INFORMED_LABELS, only.training().withSteps(7)));
         List<TrainBuiltinModel.Stage> s = TrainBuiltinModel.stages(TrainBuiltinModel.parse(new String[] {"steps=10",
-            "lr=0.01", "stage2.steps=20", "stage2.episodeClasses=3", "stage2.lossOn=QUERY"}));
+            "lr=0.01", "stage2.steps=20", "stage2.episodeClasses=3", "stage2.lossOn=QUERY", "fused=false"}), two);
         TrainingConfig first = s.get(0).training();
         assertThat(first.steps()).isEqualTo(10);
         assertThat(first.learningRate()).isEqualTo(0.01);
-        assertThat(first.seed()).isEqualTo(BuiltinModel.RECIPE.get(0).training().seed());
-        assertThat(s.get(0).task()).isEqualTo(BuiltinModel.STAGE1_TASK);
+        assertThat(first.seed()).isEqualTo(only.training().seed());
+        assertThat(s.get(0).task()).isEqualTo(BuiltinModel.TASK_OPTIONS.withFusedTemplate(false));
         assertThat(s.get(1).training().steps()).isEqualTo(20);
-        assertThat(s.get(1).training().learningRate()).isEqualTo(BuiltinModel.RECIPE.get(1).training().learningRate());
+        assertThat(s.get(1).training().learningRate()).isEqualTo(only.training().learningRate());
         assertThat(s.get(1).task().classesPerEpisode()).isEqualTo(3);
+        assertThat(s.get(1).task().labelWords()).isEqualTo(2);
+        assertThat(s.get(1).task().fusedTemplate()).isFalse();
         assertThat(s.get(1).lossOn()).isEqualTo(SyntheticIclTask.LossOn.QUERY);
-        assertThat(TrainBuiltinModel.stages(Map.of("stages", "1"))).hasSize(1);
-        assertThatThrownBy(() -> TrainBuiltinModel.stages(Map.of("stages", "3")))
+        assertThat(TrainBuiltinModel.stages(Map.of("stages", "1"), two)).hasSize(1);
+        assertThatThrownBy(() -> TrainBuiltinModel.stages(Map.of("stages", "3"), two))
                 .hasMessage("stages 3 out of range [1, 2]");
+        assertThatThrownBy(() -> TrainBuiltinModel.stages(Map.of("stages", "2")))
+                .hasMessage("stages 2 out of range [1, 1]");
+        assertThatThrownBy(() -> TrainBuiltinModel.stages(Map.of("fused", "yes")))
+                .hasMessage("fused yes must be true or false");
         assertThatThrownBy(() -> TrainBuiltinModel.parse(new String[] {"steps"}))
                 .hasMessageContaining("'steps' is not key=value");
     }
 
     @Test
-    void everyStageOfTheRecipeSharesTheVocabulary() {
-        try (SyntheticIclTask a = SyntheticIclTask.create(BuiltinModel.RECIPE.get(0).task());
-                SyntheticIclTask b = SyntheticIclTask.create(BuiltinModel.RECIPE.get(1).task())) {
-            assertThat(a.tokenizerJson()).isEqualTo(b.tokenizerJson());
-            assertThat(b.options()).isEqualTo(BuiltinModel.TASK_OPTIONS);
+    void theRecipesLastStageTrainsOnTheShippedTask() {
+        assertThat(BuiltinModel.RECIPE.get(BuiltinModel.RECIPE.size() - 1).task()).isEqualTo(BuiltinModel.TASK_OPTIONS);
+        try (SyntheticIclTask a = SyntheticIclTask.create(BuiltinModel.TASK_OPTIONS)) {
+            assertThat(a.tokenizer().singleTokenId(" foo")).isEqualTo(a.fooId());
+            assertThat(a.tokenizer().encode("Sentence: x\nLabel:").ids()).hasSize(3);
         }
     }
 }

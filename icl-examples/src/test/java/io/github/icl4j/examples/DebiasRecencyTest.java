@@ -20,8 +20,9 @@ class DebiasRecencyTest {
         assertThat(r.oneHead()).hasSameSizeAs(r.heads());
         double worst = r.oneHead().stream().mapToDouble(DebiasRecency.OneHead::accuracy).min().orElseThrow();
         double best = r.oneHead().stream().mapToDouble(DebiasRecency.OneHead::accuracy).max().orElseThrow();
-        // without rotary positions one head breaks the model; another barely matters
-        assertThat(worst).isLessThan(r.baseline() - 0.2);
-        assertThat(best).isGreaterThan(r.baseline() - 0.1);
+        // the built-in model's in-context heads need their rotary positions: without them in either head, accuracy
+        // falls by more than 0.2
+        assertThat(best).isLessThan(r.baseline() - 0.2);
+        assertThat(worst).isBetween(0.0, best);
     }
 }

@@ -41,7 +41,7 @@ class JShellScriptTest {
         assertThat(finished).as("jshell finished within 150 s:\n" + out).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("Sentence: ", "\nLabel:", "prediction: bar (gold bar), p(foo) = ",
-                "L0H3 attention from the last token to the label words at [10, 21, 32, 43]: [0.");
+                "L2H2 attention from the last token to the label words at [8, 17, 26, 35]: [");
         assertThat(out).doesNotContain("Exception", "|  Error", "cannot find symbol");
     }
 }
