@@ -201,19 +201,32 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         double fb = meanM("foo heads", "bar positions");
         double bb = meanM("bar heads", "bar positions");
         double bf = meanM("bar heads", "foo positions");
-        if (Double.isFinite(ff) && Double.isFinite(fb)) {
+        if (Double.isFinite(ff) && Double.isFinite(fb) && negligible(ff, fb)) {
+            out.add(String.format(Locale.ROOT, "Foo heads' value-output vectors give M = %s at foo positions and %s at "
+                    + "bar positions: they write next to nothing there, so this comparison says nothing about them.",
+                    s3(ff), s3(fb)));
+        } else if (Double.isFinite(ff) && Double.isFinite(fb)) {
             out.add(String.format(Locale.ROOT, "Foo heads' value-output vectors give M = %s at foo positions and %s at "
                     + "bar positions: %s (paper: +0.26 to +0.32 at foo positions).", s3(ff), s3(fb), ff > fb
                     ? "they push towards the label of the position they read, as in the paper"
                     : "read directly through the unembedding they push towards the other label, unlike the paper"));
         }
-        if (Double.isFinite(bb) && Double.isFinite(bf)) {
+        if (Double.isFinite(bb) && Double.isFinite(bf) && negligible(bb, bf)) {
+            out.add(String.format(Locale.ROOT, "Bar heads give M = %s at bar positions and %s at foo positions: they "
+                    + "write next to nothing there, so this comparison says nothing about them.", s3(bb), s3(bf)));
+        } else if (Double.isFinite(bb) && Double.isFinite(bf)) {
             out.add(String.format(Locale.ROOT, "Bar heads give M = %s at bar positions and %s at foo positions%s "
                     + "(paper: −0.11 to −0.20 at bar positions).", s3(bb), s3(bf), bb < bf
                     ? ", pushing towards the label they read" : ", not towards the label they read"));
         }
         for (AttentionShift a : attention) {
             String own = a.group().startsWith("foo") ? "foo" : "bar";
+            if (negligible(a.fooPredicted(), a.barPredicted())) {
+                out.add(String.format(Locale.ROOT, "%s hardly attend to the %s positions (summed over the group: %s "
+                        + "when foo is predicted, %s when bar is), so their attention shift says nothing.",
+                        capitalised(a.group()), own, f3(a.fooPredicted()), f3(a.barPredicted())));
+                continue;
+            }
             out.add(String.format(Locale.ROOT, "When the prediction is bar rather than foo, %s put %s attention on the "
                     + "%s positions (summed over the group: %s → %s, %s; paper: %s).", a.group(),
                     a.change() >= 0 ? "more" : "less", own,
@@ -264,6 +277,17 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
             s += String.format(Locale.ROOT, "; accuracy goes from %s to %s", f3(none.accuracy()), f3(fix.accuracy()));
         }
         out.add(s + ".");
+    }
+
+    /** Below this, an M or a summed attention is no evidence either way (both values). */
+    static final double NEGLIGIBLE = 0.01;
+
+    private static boolean negligible(double a, double b) {
+        return Math.abs(a) < NEGLIGIBLE && Math.abs(b) < NEGLIGIBLE;
+    }
+
+    private static String capitalised(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static String pct0(double v) {

@@ -43,6 +43,20 @@ class MainJobReportTest {
     }
 
     @Test
+    void notesClaimNoDirectionWhereAGroupWritesOrReadsNothingAtTheLabels() {
+        List<String> notes = report.headline().notes();
+        for (String n : notes) {
+            if (!n.contains("next to nothing") && !n.contains("hardly attend")) {
+                assertThat(n).as(n).doesNotContain("M = +0.000 at foo positions and +0.000", "M = -0.000 at bar positions "
+                        + "and +0.000", "0.000 → 0.000");
+            }
+        }
+        // the built-in model's foo group is L1H1, which reads the tokens right after the label words, not the words
+        assertThat(notes).as(String.join("\n", notes)).anyMatch(n -> n.contains("Foo heads hardly attend to the foo "
+                + "positions"));
+    }
+
+    @Test
     void findsInContextHeadsWhoseRemovalHurtsFarMoreThanRandomHeads() {
         assertThat(report.set().size()).isBetween(1, report.set().scores().nLayers() * report.set().scores().nHeads() / 2);
         InterventionResult iv = report.intervention();
@@ -52,7 +66,7 @@ class MainJobReportTest {
         assertThat(base - cut).as(iv.describe()).isGreaterThan(0.15);
         assertThat(iv.controls()).isNotEmpty();
         // removing the in-context heads costs more than removing as many random heads of the same layers, beyond the
-        // spread of the control draws (on two layers of four heads, any head of each layer costs something)
+        // spread of the control draws
         assertThat(base - cut).as(iv.describe()).isGreaterThan(base - iv.controlMean());
         assertThat(cut).as(iv.describe()).isLessThan(iv.controlMean() - iv.controlStd());
         assertThat(report.control().distinct()).isPositive();
