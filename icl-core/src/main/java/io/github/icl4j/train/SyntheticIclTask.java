@@ -204,12 +204,14 @@ public final class SyntheticIclTask implements AutoCloseable {
 
         public Options withClassesPerEpisode(int v) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, v, queryCopyFraction, fusedTemplate);
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, v, queryCopyFraction,
+                    fusedTemplate);
         }
 
         public Options withQueryCopyFraction(double v) {
             return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode, v, fusedTemplate);
+                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode, v,
+                    fusedTemplate);
         }
 
         public Options withFusedTemplate(boolean v) {
@@ -653,9 +655,9 @@ public final class SyntheticIclTask implements AutoCloseable {
     }
 
     /**
-     * The vocabulary after {@code <unk>} (id 0), in id order: {@link #FORMAT_WORDS} (or {@link #FUSED_FORMAT_WORDS}), the class words class by
-     * class, then the made-up label words (without their leading space). {@code vocabulary().size() + 1} is the
-     * model's vocabulary size.
+     * The vocabulary after {@code <unk>} (id 0), in id order: {@link #FORMAT_WORDS} (or
+     * {@link #FUSED_FORMAT_WORDS}), the class words class by class, then the made-up label words (without their
+     * leading space). {@code vocabulary().size() + 1} is the model's vocabulary size.
      */
     public List<String> vocabulary() {
         return vocabulary;

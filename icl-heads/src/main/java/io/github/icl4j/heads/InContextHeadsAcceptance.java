@@ -15,7 +15,8 @@ import java.util.List;
  * predicts foo than when it predicts bar (the top bar head likewise: the paper's direction); and the prediction
  * follows a demonstration whose sentence replaces the query's (the swap test). The top foo head is the best of the
  * foo-score ranking in the set, whichever group its two scores put it in: a head that copies the matching
- * demonstration's label tops both rankings and is then both the top foo and the top bar head. A random model fails it; tests of modules that can see a trained model call it:
+ * demonstration's label tops both rankings and is then both the top foo and the top bar head. A random model fails
+ * it; tests of modules that can see a trained model call it:
  *
  * <pre>{@code
  * assumeTrue(BuiltinModel.isAvailable(), "no built-in model in the jar");
