@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
 import io.github.icl4j.HeadId;
+import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InContextHeads;
 import io.github.icl4j.heads.InContextHeadsAcceptance;
@@ -68,5 +69,19 @@ class BuiltinModelAcceptanceTest {
         // and the two towers: its query-key score tracks the similarity of the query to each demonstration
         var tower = result.twoTowers().heads().stream().filter(h -> h.head().equals(top)).findFirst().orElseThrow();
         assertThat(tower.scoreVsCosine().withinPromptPearson()).as(tower.toString()).isGreaterThan(0.1);
+    }
+
+    @Test
+    void scoringEveryLayerPutsLayerZeroLabelCopiersOnTopAndTheirAttentionCannotFollowThePrediction() {
+        // METHOD's default scores every layer: the layer-0 heads that copy every label word present top both score
+        // lists, and a layer-0 head's attention cannot depend on the query, so the attention criterion fails
+        InContextHeads every = InContextHeads.of(model).options(HeadOptions.defaults().withTopHeads(1, 1, 1)
+                .withControl(10, 42L, HeadOptions.ControlPool.SAME_LAYERS_POOLED));
+        InContextHeadsAcceptance.Result r = InContextHeadsAcceptance.check(every, find, test,
+                InContextHeadsAcceptance.Criteria.defaults());
+        assertThat(r.set().fooTop().get(0).layer()).as(r.toString()).isZero();
+        assertThat(r.set().barTop().get(0).layer()).as(r.toString()).isZero();
+        assertThat(r.failures()).as(r.toString()).anyMatch(f -> f.contains("attention on foo positions"))
+                .anyMatch(f -> f.contains("attention on bar positions"));
     }
 }
