@@ -91,15 +91,9 @@ public final class Trainer implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Natives.init();
         setThreads(config.threads());
-        String tokenizerJson = null;
-        java.nio.file.Path tj = checkpoint.resolve("tokenizer.json");
-        try {
-            tokenizerJson = java.nio.file.Files.isRegularFile(tj) ? java.nio.file.Files.readString(tj) : null;
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read " + tj + ": " + e.getMessage(), e);
-        }
         try (Model start = Model.load(checkpoint); PointerScope scope = new PointerScope()) {
-            return withWeights(start.config(), trainableCopy(start.transformer().weights()), tokenizerJson, config);
+            return withWeights(start.config(), trainableCopy(start.transformer().weights()), start.tokenizerJson(),
+                    config);
         }
     }
 
