@@ -95,12 +95,7 @@ public record HeadScores(List<String> labelWords, long[] labelTokenIds, int nLay
      * @throws IllegalArgumentException when {@code n} is outside {@code [0, nLayers × nHeads]}
      */
     public List<HeadId> top(int c, int n) {
-        int total = nLayers * nHeads;
-        if (n < 0 || n > total) {
-            throw new IllegalArgumentException("top " + n + " out of range [0, " + total + "] (the model's "
-                    + nLayers + " × " + nHeads + " heads)");
-        }
-        return ranking(c).subList(0, n);
+        return top(c, n, 0, nLayers);
     }
 
     /**
@@ -114,8 +109,9 @@ public record HeadScores(List<String> labelWords, long[] labelTokenIds, int nLay
         }
         int total = (to - from) * nHeads;
         if (n < 0 || n > total) {
-            throw new IllegalArgumentException("top " + n + " out of range [0, " + total + "] (the " + total
-                    + " heads of layers [" + from + ", " + to + "))");
+            throw new IllegalArgumentException("top " + n + " out of range [0, " + total + "] (" + (to - from == nLayers
+                    ? "the model's " + nLayers + " × " + nHeads + " heads)"
+                    : "the " + total + " heads of layers [" + from + ", " + to + "))"));
         }
         return ranking(c).stream().filter(h -> h.layer() >= from && h.layer() < to).limit(n).toList();
     }

@@ -342,16 +342,10 @@ public final class InContextHeads {
             throw new IllegalArgumentException("merge " + options.merge() + " needs an ablation ranking; got none "
                     + "(use Merge.SCORES_ONLY to select on scores alone)");
         }
-        List<HeadId> fooTop;
-        List<HeadId> barTop;
-        if (options.scoreLayers() == HeadOptions.ScoreLayers.ABLATION_LAYERS) {
-            int[] range = options.ablationLayers(c.nLayers());
-            fooTop = scores.top(0, options.topFoo(), range[0], range[1]);
-            barTop = scores.top(1, options.topBar(), range[0], range[1]);
-        } else {
-            fooTop = scores.top(0, options.topFoo());
-            barTop = scores.top(1, options.topBar());
-        }
+        int[] range = options.scoreLayers() == HeadOptions.ScoreLayers.ABLATION_LAYERS
+                ? options.ablationLayers(c.nLayers()) : new int[] {0, c.nLayers()};
+        List<HeadId> fooTop = scores.top(0, options.topFoo(), range[0], range[1]);
+        List<HeadId> barTop = scores.top(1, options.topBar(), range[0], range[1]);
         List<HeadId> ablTop = ablation == null ? List.of() : ablation.top(options.topAblation());
         Set<HeadId> chosen = new TreeSet<>();
         switch (options.merge()) {
@@ -615,36 +609,21 @@ public final class InContextHeads {
             all[i] = java.util.stream.IntStream.rangeClosed(0, prompts.get(i).lastPosition()).toArray();
         }
         LastRowAttention.Result r = LastRowAttention.run(model, prompts, layers, all, ids, options.batchSize());
+        // each token's role, per prompt (the same for every head): label, matching sentences, other sentences,
+        // query, after labels, rest
+        int[][] roles = new int[prompts.size()][];
+        for (int i = 0; i < roles.length; i++) {
+            roles[i] = readingRoles(prompts.get(i));
+        }
         List<ReadingAnalysis.HeadReading> out = new ArrayList<>();
         for (HeadId h : set.heads()) {
-            // label, matching sentences, other sentences, query, after labels, rest; then matching labels
-            double[] sum = new double[7];
+            double[] sum = new double[7]; // the six roles, then the label words of the query's label
             for (int i = 0; i < prompts.size(); i++) {
-                IclPrompt p = prompts.get(i);
                 float[] w = r.weights()[i][h.layer()][h.head()];
-                int[] role = new int[w.length];
-                java.util.Arrays.fill(role, 5);
-                for (int pos : p.labelPositions()) {
-                    if (pos + 1 < w.length) {
-                        role[pos + 1] = 4;
-                    }
-                }
-                for (int j = 0; j < p.numDemos(); j++) {
-                    IclPrompt.Span sp = p.demoSpans().get(j);
-                    int kind = p.demoLabels()[j] == p.queryLabel() ? 1 : 2;
-                    for (int t = sp.start(); t < sp.end(); t++) {
-                        role[t] = kind;
-                    }
-                }
-                for (int t = p.querySpan().start(); t < p.querySpan().end(); t++) {
-                    role[t] = 3;
-                }
-                for (int pos : p.labelPositions()) {
-                    role[pos] = 0;
-                }
                 for (int t = 0; t < w.length; t++) {
-                    sum[role[t]] += w[t];
+                    sum[roles[i][t]] += w[t];
                 }
+                IclPrompt p = prompts.get(i);
                 for (int pos : p.positionsOfLabel(p.queryLabel())) {
                     sum[6] += w[pos];
                 }
@@ -654,6 +633,35 @@ public final class InContextHeads {
                     sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n, sum[5] / n));
         }
         return new ReadingAnalysis(prompts.size(), out);
+    }
+
+    /**
+     * The role of each token {@code 0..last} of a prompt for {@link #reading}: 0 label word, 1 sentence of a
+     * demonstration with the query's gold label, 2 another demonstration's sentence, 3 the query, 4 the token right
+     * after a label word, 5 the rest.
+     */
+    private static int[] readingRoles(IclPrompt p) {
+        int[] role = new int[p.lastPosition() + 1];
+        java.util.Arrays.fill(role, 5);
+        for (int pos : p.labelPositions()) {
+            if (pos + 1 < role.length) {
+                role[pos + 1] = 4;
+            }
+        }
+        for (int j = 0; j < p.numDemos(); j++) {
+            IclPrompt.Span sp = p.demoSpans().get(j);
+            int kind = p.demoLabels()[j] == p.queryLabel() ? 1 : 2;
+            for (int t = sp.start(); t < sp.end(); t++) {
+                role[t] = kind;
+            }
+        }
+        for (int t = p.querySpan().start(); t < p.querySpan().end(); t++) {
+            role[t] = 3;
+        }
+        for (int pos : p.labelPositions()) {
+            role[pos] = 0;
+        }
+        return role;
     }
 
     /**
