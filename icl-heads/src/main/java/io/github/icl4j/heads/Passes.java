@@ -1,6 +1,7 @@
 package io.github.icl4j.heads;
 
 import io.github.icl4j.Hooks;
+import io.github.icl4j.LabelLogits;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
@@ -98,35 +98,14 @@ final class Passes {
     }
 
     /**
-     * Label-word outcome of each row of {@code logits [b, vocab]}: probabilities of the two label tokens (raw and
-     * renormalised), the prediction, the full-vocabulary argmax; copied to Java.
+     * Label-word outcome of each row of {@code logits [b, vocab]} ({@link LabelLogits}); {@code gold} repeats when
+     * the rows are copies of fewer prompts.
      */
     static LabelProbabilities.Row[] outcomes(Tensor logits, long[] labelIds, int[] gold) {
-        long b = logits.size(0);
-        Tensor lp = logits.log_softmax(-1, new ScalarTypeOptional(ScalarType.Float));
-        Tensor ids = Tensors.fromLongs(labelIds, labelIds.length).to(logits.device(), ScalarType.Long);
-        float[] raw = Tensors.toFloats(lp.index_select(1, ids).exp()); // [b, k]
-        long[] top = Tensors.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));
-        int k = labelIds.length;
-        LabelProbabilities.Row[] rows = new LabelProbabilities.Row[(int) b];
-        for (int i = 0; i < b; i++) {
-            double[] r = new double[k];
-            double sum = 0;
-            for (int c = 0; c < k; c++) {
-                r[c] = raw[i * k + c];
-                sum += r[c];
-            }
-            double[] norm = new double[k];
-            int best = 0;
-            for (int c = 0; c < k; c++) {
-                norm[c] = sum > 0 ? r[c] / sum : 1.0 / k;
-                if (norm[c] > norm[best]) {
-                    best = c;
-                }
-            }
-            int g = gold[i % gold.length];
-            rows[i] = new LabelProbabilities.Row(g, norm, r, best, top[i], g >= 0 && top[i] == labelIds[g]);
+        int[] g = new int[(int) logits.size(0)];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = gold[i % gold.length];
         }
-        return rows;
+        return LabelLogits.rows(logits, labelIds, g);
     }
 }
