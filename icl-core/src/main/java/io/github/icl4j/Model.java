@@ -214,7 +214,8 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Logits {@code [b, width, vocab]} of a batch, inside the caller's {@code PointerScope}, gradients off.
+     * Logits {@code [b, width, vocab]} of a batch at every position (analyses that read a few positions use
+     * {@link #lastLogits} or the pass engine, which unembed only those), inside the caller's {@code PointerScope}, gradients off.
      *
      * @throws IllegalArgumentException for token ids outside the vocabulary or sequences longer than the context
      * @throws IllegalStateException    after {@link #close()}
@@ -246,14 +247,22 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    /** Logits at each sequence's last real token, copied to Java ({@code [b][vocab]}). */
+    /**
+     * Logits at each sequence's last real token, copied to Java ({@code [b][vocab]}); only those positions are
+     * unembedded (through the pass engine, {@link io.github.icl4j.engine.Forward}).
+     */
     public float[][] lastLogits(TokenBatch batch) {
         checkOpen();
         try (PointerScope scope = new PointerScope()) {
-            Tensor logits = logits(batch, Hooks.none());
+            int[] last = new int[batch.size()];
+            for (int i = 0; i < last.length; i++) {
+                last[i] = batch.lastIndex(i);
+            }
+            Tensor logits = io.github.icl4j.engine.Forward.run(this, batch, last, Hooks.none(),
+                    io.github.icl4j.engine.Reads.none().lastLogits()).lastLogits(); // [b, vocab]
             float[][] out = new float[batch.size()][];
             for (int i = 0; i < batch.size(); i++) {
-                out[i] = Tensors.toFloats(logits.select(0, i).select(0, batch.lastIndex(i)));
+                out[i] = Tensors.toFloats(logits.select(0, i));
             }
             return out;
         }
