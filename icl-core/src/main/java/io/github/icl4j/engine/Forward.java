@@ -126,6 +126,20 @@ public final class Forward {
         return new Chunk(index, prompts, last.clone(), past, logits, residuals, headOutputs, rows, state, activations);
     }
 
+    /**
+     * Logits {@code [..., vocab]} of final residuals {@code [..., d]} (before the final norm): the final norm and the
+     * unembedding, nothing else — e.g. to read a change made to the final residual without another forward pass.
+     * In the caller's scope, gradients off.
+     */
+    public static Tensor unembedFinalResidual(Model model, Tensor residual) {
+        Transformer tf = model.transformer();
+        try (NoGradGuard g = new NoGradGuard()) {
+            var w = tf.weights();
+            return tf.unembed(tf.norm(residual.to(w.finalNormW().device(), w.finalNormW().scalar_type().intern()),
+                    w.finalNormW(), w.finalNormB()));
+        }
+    }
+
     /** Fills {@code cache} with the keys and values of a shared prefix (in the caller's scope). */
     static void prefill(Model model, TokenBatch batch, Hooks hooks, KvCache cache) {
         ModelConfig c = model.config();
