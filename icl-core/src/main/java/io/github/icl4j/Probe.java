@@ -2,6 +2,7 @@ package io.github.icl4j;
 
 import io.github.icl4j.model.KvCache;
 import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.runtime.Lifecycle;
 import io.github.icl4j.runtime.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -392,9 +393,13 @@ public final class Probe {
         }
 
         private synchronized void run(List<Reader> readers, boolean wholeSequence, ChunkConsumer consumer) {
-            if (model.isClosed()) {
-                throw new IllegalStateException("model " + model.source() + " is closed");
+            // the lease keeps the weights alive for the whole run: a concurrent Model.close() waits for it
+            try (Lifecycle.Lease lease = model.acquire()) {
+                runLeased(readers, wholeSequence, consumer);
             }
+        }
+
+        private void runLeased(List<Reader> readers, boolean wholeSequence, ChunkConsumer consumer) {
             for (Intervention i : interventions) {
                 i.prepare(model, batchSize);
             }

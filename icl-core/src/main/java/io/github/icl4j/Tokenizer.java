@@ -2,6 +2,7 @@ package io.github.icl4j;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import io.github.icl4j.runtime.Lifecycle;
 import io.github.icl4j.runtime.Natives;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -30,12 +31,13 @@ public final class Tokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer delegate;
     private final String source;
     private final int vocabSize;
-    private volatile boolean closed;
+    private final Lifecycle lifecycle;
 
     private Tokenizer(HuggingFaceTokenizer delegate, String source, int vocabSize) {
         this.delegate = delegate;
         this.source = source;
         this.vocabSize = vocabSize;
+        this.lifecycle = new Lifecycle("tokenizer " + source);
     }
 
     /**
@@ -99,11 +101,13 @@ public final class Tokenizer implements AutoCloseable {
      * @throws IllegalArgumentException for a null text
      */
     public Encoding encode(String text, boolean addSpecialTokens) {
-        checkOpen();
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
-        ai.djl.huggingface.tokenizers.Encoding e = delegate.encode(text, addSpecialTokens, false);
+        ai.djl.huggingface.tokenizers.Encoding e;
+        try (Lifecycle.Lease lease = lifecycle.acquire()) {
+            e = delegate.encode(text, addSpecialTokens, false);
+        }
         long[] ids = e.getIds();
         CharSpan[] spans = e.getCharTokenSpans();
         int[] start = new int[ids.length];
@@ -118,8 +122,9 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Decodes ids to text (special tokens kept). */
     public String decode(long... ids) {
-        checkOpen();
-        return delegate.decode(ids, false);
+        try (Lifecycle.Lease lease = lifecycle.acquire()) {
+            return delegate.decode(ids, false);
+        }
     }
 
     /**
@@ -151,18 +156,18 @@ public final class Tokenizer implements AutoCloseable {
         return source;
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("tokenizer " + source + " is closed");
-        }
+    /** True once {@link #close()} has begun: new encodes throw {@link IllegalStateException}. */
+    public boolean isClosed() {
+        return lifecycle.isClosed();
     }
 
+    /**
+     * Frees the native tokenizer. New encodes and decodes fail with {@link IllegalStateException} at once; those
+     * running on other threads finish first (this call waits for them).
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            delegate.close();
-        }
+        lifecycle.close(delegate::close);
     }
 
     @Override
