@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.icl4j.checkpoint.HfCheckpoint;
 import io.github.icl4j.checkpoint.InvalidCheckpointException;
-import io.github.icl4j.checkpoint.SafetensorsWriter;
+import io.github.icl4j.checkpoint.HfCheckpointWriter;
 import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.gguf.GgufFile;
 import io.github.icl4j.gguf.GgufTokenizerJson;
@@ -261,17 +261,18 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    /** Saves config.json, model.safetensors and tokenizer.json (if any) in the Hugging Face layout. */
+    /**
+     * Saves config.json, model.safetensors and tokenizer.json (if any) in the Hugging Face layout, as one set: a
+     * folder that held a checkpoint holds exactly the new one afterwards (a stale index, shards or tokenizer are
+     * gone), a reader or a kill mid-save sees the old set or the new one, never a mix ({@link HfCheckpointWriter}).
+     *
+     * @throws IllegalArgumentException when {@code dir} is a file or holds sub-folders
+     * @throws UncheckedIOException     when writing fails (the folder keeps its old set)
+     */
     public void save(Path dir) {
         try (Lifecycle.Lease lease = acquire(); PointerScope scope = new PointerScope()) {
-            Files.createDirectories(dir);
-            SafetensorsWriter.write(dir.resolve("model.safetensors"), adapter.export(transformer.weights(), config),
-                    java.util.Map.of("format", "pt"));
-            SafetensorsWriter.writeTextAtomically(dir.resolve("config.json"),
-                    JSON.writeValueAsString(adapter.toConfigJson(config)));
-            if (tokenizerJson != null) {
-                SafetensorsWriter.writeTextAtomically(dir.resolve("tokenizer.json"), tokenizerJson);
-            }
+            HfCheckpointWriter.write(dir, adapter.export(transformer.weights(), config), java.util.Map.of("format", "pt"),
+                    JSON.writeValueAsString(adapter.toConfigJson(config)), tokenizerJson);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model to " + dir, e);
         }
