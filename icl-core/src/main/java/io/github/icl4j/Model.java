@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  * Supported {@code model_type}s: gpt2, gptj, gpt_neox, llama, mistral, qwen2.
+ *
+ * <p>A loaded model is a snapshot of its files: the weights are copied into memory at load, so later changes to the
+ * files do not reach it. Passes may run on several threads; each holds a lease ({@link #acquire()}), and
+ * {@link #close()} waits for running passes and refuses new ones with {@link IllegalStateException}.
  */
 public final class Model implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Model.class);

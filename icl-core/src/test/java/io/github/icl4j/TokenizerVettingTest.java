@@ -93,29 +93,31 @@ class TokenizerVettingTest {
         }
     }
 
-    @Test
-    void templatesNamingUndeclaredOrUnknownTokensAreRefused() throws IOException {
-        String undeclared = tokenizer(r -> {
+    /** A TemplateProcessing that adds {@code <s>} before the text; {@code id} < 0 declares no special token. */
+    private static String withTemplate(int id) throws IOException {
+        return tokenizer(r -> {
             ObjectNode pp = r.putObject("post_processor");
             pp.put("type", "TemplateProcessing");
             pp.putArray("single").addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 0);
             pp.withArray("single").addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
             pp.putArray("pair");
-            pp.putObject("special_tokens");
+            ObjectNode specials = pp.putObject("special_tokens");
+            if (id >= 0) {
+                ObjectNode s = specials.putObject("<s>");
+                s.put("id", "<s>");
+                s.putArray("ids").add(id);
+                s.putArray("tokens").add("<s>");
+            }
         });
+    }
+
+    @Test
+    void templatesNamingUndeclaredOrUnknownTokensAreRefused() throws IOException {
+        String undeclared = withTemplate(-1);
         assertThatThrownBy(() -> Tokenizer.fromJson(undeclared, "t.json")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("t.json: post_processor.single[0]").hasMessageContaining("'<s>'")
                 .hasMessageContaining("does not declare it");
-        String unknownId = tokenizer(r -> {
-            ObjectNode pp = r.putObject("post_processor");
-            pp.put("type", "TemplateProcessing");
-            pp.putArray("single").addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 0);
-            pp.putArray("pair");
-            ObjectNode s = pp.putObject("special_tokens").putObject("<s>");
-            s.put("id", "<s>");
-            s.putArray("ids").add(5000);
-            s.putArray("tokens").add("<s>");
-        });
+        String unknownId = withTemplate(5000);
         assertThatThrownBy(() -> Tokenizer.fromJson(unknownId, "u.json")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("u.json").hasMessageContaining("token id 5000")
                 .hasMessageContaining("not in the vocabulary");
@@ -123,18 +125,7 @@ class TokenizerVettingTest {
 
     @Test
     void aDeclaredTemplateStillAddsItsToken() throws IOException {
-        String ok = tokenizer(r -> {
-            ObjectNode pp = r.putObject("post_processor");
-            pp.put("type", "TemplateProcessing");
-            pp.putArray("single").addObject().putObject("SpecialToken").put("id", "<s>").put("type_id", 0);
-            pp.withArray("single").addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
-            pp.putArray("pair");
-            ObjectNode s = pp.putObject("special_tokens").putObject("<s>");
-            s.put("id", "<s>");
-            s.putArray("ids").add(1);
-            s.putArray("tokens").add("<s>");
-        });
-        try (Tokenizer t = Tokenizer.fromJson(ok, "ok.json")) {
+        try (Tokenizer t = Tokenizer.fromJson(withTemplate(1), "ok.json")) {
             Encoding e = t.encode(t.decode(7), true);
             assertThat(e.id(0)).isEqualTo(1);
             assertThat(e.length()).isEqualTo(2);
