@@ -8,6 +8,7 @@ import io.github.icl4j.TokenBatch;
 import io.github.icl4j.model.KvCache;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.Transformer;
+import io.github.icl4j.runtime.Lifecycle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +21,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * One forward pass over one batch, reading what {@link Reads} asks for: the single road from icl4j's analyses to
  * {@link Transformer}. The forward's own tensors die in an inner scope as soon as it ends; what was read (mostly
- * rows at the last positions) moves to the caller's {@code PointerScope}. Gradients are off. {@link Pass} runs it
+ * rows at the last positions) moves to the caller's {@code PointerScope}. Gradients are off; the pass holds a
+ * {@link Model#acquire() lease} on the model. {@link Pass} runs it
  * over many prompts.
  */
 public final class Forward {
@@ -53,6 +55,14 @@ public final class Forward {
         if (keep == null) {
             throw new IllegalStateException("a forward pass must run inside a PointerScope: what it reads belongs to it");
         }
+        try (Lifecycle.Lease lease = model.acquire()) {
+            return runLeased(model, batch, last, past, cache, fromLayer, residual, hooks, reads, index, prompts, keep);
+        }
+    }
+
+    private static Chunk runLeased(Model model, TokenBatch batch, int[] last, long past, KvCache cache,
+            int fromLayer, Tensor residual, Hooks hooks, Reads reads, int[] index, List<PromptTokens> prompts,
+            PointerScope keep) {
         Transformer tf = model.transformer();
         ModelConfig c = model.config();
         int nL = c.nLayers();
@@ -132,8 +142,8 @@ public final class Forward {
      * In the caller's scope, gradients off.
      */
     public static Tensor unembedFinalResidual(Model model, Tensor residual) {
-        Transformer tf = model.transformer();
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (Lifecycle.Lease lease = model.acquire(); NoGradGuard g = new NoGradGuard()) {
+            Transformer tf = model.transformer();
             var w = tf.weights();
             return tf.unembed(tf.norm(residual.to(w.finalNormW().device(), w.finalNormW().scalar_type().intern()),
                     w.finalNormW(), w.finalNormB()));
@@ -145,7 +155,7 @@ public final class Forward {
         ModelConfig c = model.config();
         batch.validate(c.vocabSize(), c.maxPositions(), cache.length());
         hooks.validate(c.nLayers());
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (Lifecycle.Lease lease = model.acquire(); NoGradGuard g = new NoGradGuard()) {
             model.transformer().hidden(batch.ids(), batch.mask(), null, hooks, cache);
         }
     }

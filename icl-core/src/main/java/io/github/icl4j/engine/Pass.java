@@ -5,6 +5,7 @@ import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.TokenBatch;
 import io.github.icl4j.model.KvCache;
+import io.github.icl4j.runtime.Lifecycle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -108,13 +109,18 @@ public final class Pass {
     /**
      * Runs the pass, calling {@code fn} once per batch inside the batch's native scope.
      *
-     * @throws IllegalStateException after the model is closed
+     * @throws IllegalStateException after the model is closed (a pass holds a lease: {@link Model#close()} waits
+     *                               for it)
      * @throws IllegalArgumentException for a prompt whose last position lies outside it
      */
     public void forEach(Consumer<Chunk> fn) {
-        if (model.isClosed()) {
-            throw new IllegalStateException("model " + model.source() + " is closed");
+        // the lease keeps the weights alive for the whole pass: a concurrent Model.close() waits for it
+        try (Lifecycle.Lease lease = model.acquire()) {
+            forEachLeased(fn);
         }
+    }
+
+    private void forEachLeased(Consumer<Chunk> fn) {
         for (Intervention i : interventions) {
             i.prepare(model);
         }
