@@ -1,5 +1,6 @@
 package io.github.icl4j.heads;
 
+import io.github.icl4j.stats.Stats;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.HookPoint;
 import io.github.icl4j.IclPrompt;
@@ -188,8 +189,8 @@ final class Towers {
             double[] score = hr.stream().mapToDouble(TwoTowersAnalysis.TowerRow::score).toArray();
             double[] content = hr.stream().mapToDouble(TwoTowersAnalysis.TowerRow::content).toArray();
             double[] positional = hr.stream().mapToDouble(TwoTowersAnalysis.TowerRow::positional).toArray();
-            summaries.add(new TwoTowersAnalysis.HeadTowers(h, groupOf.apply(h), Arr.mean(score), Arr.mean(content),
-                    Arr.mean(positional),
+            summaries.add(new TwoTowersAnalysis.HeadTowers(h, groupOf.apply(h), Stats.nanMean(score), Stats.nanMean(content),
+                    Stats.nanMean(positional),
                     correlation(hr, TwoTowersAnalysis.TowerRow::score, TwoTowersAnalysis.TowerRow::cosine),
                     correlation(hr, TwoTowersAnalysis.TowerRow::score, TwoTowersAnalysis.TowerRow::jaccard),
                     correlation(hr, TwoTowersAnalysis.TowerRow::content, TwoTowersAnalysis.TowerRow::cosine),
@@ -272,8 +273,8 @@ final class Towers {
             }
         }
         return new TwoTowersAnalysis.Correlation(x.length, Stats.pearson(x, y), Stats.spearman(x, y), rp.size(),
-                Arr.mean(rp.stream().mapToDouble(Double::doubleValue).toArray()),
-                Arr.mean(rs.stream().mapToDouble(Double::doubleValue).toArray()));
+                Stats.nanMean(rp.stream().mapToDouble(Double::doubleValue).toArray()),
+                Stats.nanMean(rs.stream().mapToDouble(Double::doubleValue).toArray()));
     }
 
     private static TwoTowersAnalysis.Swap swapStats(HeadId h, List<TwoTowersAnalysis.TowerRow> hr,

@@ -1,5 +1,6 @@
 package io.github.icl4j.heads;
 
+import io.github.icl4j.stats.Stats;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
@@ -170,8 +171,8 @@ final class ValueOutputs {
                 for (int t = 0; t < vocab; t++) {
                     mean[t] = all.isEmpty() ? Double.NaN : lpSum[s][lbl][t] / all.size();
                 }
-                st[lbl] = new ValueOutputAnalysis.PositionStats(all.size(), Arr.mean(arr(all)), Arr.std(arr(all)),
-                        Arr.mean(arr(fooPred)), Arr.mean(arr(barPred)), Arr.mean(arr(alphas)),
+                st[lbl] = new ValueOutputAnalysis.PositionStats(all.size(), Stats.nanMean(arr(all)), Stats.nanStd(arr(all)),
+                        Stats.nanMean(arr(fooPred)), Stats.nanMean(arr(barPred)), Stats.nanMean(arr(alphas)),
                         all.isEmpty() ? List.of() : top(model, mean, k));
             }
             perHead.add(new ValueOutputAnalysis.HeadValueOutputs(h, set.groupOf(h) == 0 ? "foo" : "bar", st[0], st[1]));
@@ -189,7 +190,7 @@ final class ValueOutputs {
                     }
                 }
                 if (!v.isEmpty()) {
-                    groups.add(new ValueOutputAnalysis.GroupMean(gName[g], pName[lbl], v.size(), Arr.mean(arr(v))));
+                    groups.add(new ValueOutputAnalysis.GroupMean(gName[g], pName[lbl], v.size(), Stats.nanMean(arr(v))));
                 }
             }
         }
