@@ -76,7 +76,7 @@ public record Interval(double mean, double lower, double upper, double level, Ki
         }
         return switch (kind) {
             case T -> {
-                double half = tQuantile(1 - (1 - level) / 2, v.length - 1) * sampleStd(v) / Math.sqrt(v.length);
+                double half = Stats.tQuantile(1 - (1 - level) / 2, v.length - 1) * sampleStd(v) / Math.sqrt(v.length);
                 yield new Interval(mean, mean - half, mean + half, level, kind, v);
             }
             case BOOTSTRAP -> {
@@ -138,16 +138,6 @@ public record Interval(double mean, double lower, double upper, double level, Ki
         double[] ok = Arrays.copyOf(boot, m);
         return new Interval(est, percentile(ok, (1 - level) / 2), percentile(ok, 1 - (1 - level) / 2), level,
                 Kind.PAIRED_BOOTSTRAP, null);
-    }
-
-    /**
-     * The {@code p}-quantile of Student's t distribution with {@code df} degrees of freedom (e.g.
-     * {@code tQuantile(0.975, 4) = 2.7764}).
-     *
-     * @throws IllegalArgumentException for {@code p} outside (0, 1) or {@code df < 1}
-     */
-    public static double tQuantile(double p, int df) {
-        return Stats.tQuantile(p, df);
     }
 
     private static double percentile(double[] xs, double q) {
