@@ -41,6 +41,9 @@ from transformers import (
     LlamaConfig, LlamaForCausalLM,
     MistralConfig, MistralForCausalLM,
     Qwen2Config, Qwen2ForCausalLM,
+    GemmaConfig, GemmaForCausalLM,
+    Gemma2Config, Gemma2ForCausalLM,
+    Gemma3TextConfig, Gemma3ForCausalLM,
 )
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -56,6 +59,7 @@ D_MLP = 72
 N_CTX = 64
 SEQ = 9
 SHORT = 6          # real length of the second (padded) sequence
+GEMMA_WINDOW = 4   # Gemma 2/3 sliding window: shorter than SEQ, so the local layers really mask
 PAD_ID = 0
 
 INPUT_SEED = 1234
@@ -127,6 +131,41 @@ def _families():
             bos_token_id=1, eos_token_id=1, pad_token_id=None,
         )
 
+    def gemma_cfg():
+        return GemmaConfig(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=1, head_dim=HEAD_DIM, hidden_act="gelu_pytorch_tanh",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-6, rope_theta=10000.0,
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1, pad_token_id=0,
+        )
+
+    def gemma2_cfg():
+        # layers 0 and 2 slide (window 4 < SEQ 9), layer 1 is global; small caps so tanh bends
+        return Gemma2Config(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=N_KV_HEADS, head_dim=HEAD_DIM, hidden_activation="gelu_pytorch_tanh",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-6, rope_theta=10000.0,
+            query_pre_attn_scalar=16, sliding_window=GEMMA_WINDOW,
+            attn_logit_softcapping=5.0, final_logit_softcapping=3.0,
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1, pad_token_id=0,
+        )
+
+    def gemma3_cfg():
+        # two local layers (window 4, rotary base 10,000) then one global (base 1e6)
+        return Gemma3TextConfig(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=1, head_dim=HEAD_DIM, hidden_activation="gelu_pytorch_tanh",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-6,
+            rope_parameters={"sliding_attention": {"rope_type": "default", "rope_theta": 10000.0},
+                             "full_attention": {"rope_type": "default", "rope_theta": 1e6}},
+            query_pre_attn_scalar=20, sliding_window=GEMMA_WINDOW,
+            layer_types=["sliding_attention", "sliding_attention", "full_attention"],
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1, pad_token_id=0,
+        )
+
     gpt2_mods = dict(
         layers=lambda m: m.transformer.h,
         o_proj=lambda layer: layer.attn.c_proj,
@@ -151,6 +190,10 @@ def _families():
         mlp=lambda layer: layer.mlp,
         final_norm=lambda m: m.model.norm,
     )
+    # Gemma 2/3: hook_attn_out and hook_mlp_out are the post norms' outputs (what joins the residual)
+    gemma_post_mods = dict(llama_mods,
+                           attn_out=lambda layer: layer.post_attention_layernorm,
+                           mlp_out=lambda layer: layer.post_feedforward_layernorm)
     return {
         "gpt2": (gpt2_cfg, GPT2LMHeadModel, gpt2_mods),
         "gptj": (gptj_cfg, GPTJForCausalLM, gptj_mods),
@@ -159,6 +202,9 @@ def _families():
         "llama": (llama_cfg, LlamaForCausalLM, llama_mods),
         "mistral": (mistral_cfg, MistralForCausalLM, llama_mods),
         "qwen2": (qwen2_cfg, Qwen2ForCausalLM, llama_mods),
+        "gemma": (gemma_cfg, GemmaForCausalLM, llama_mods),
+        "gemma2": (gemma2_cfg, Gemma2ForCausalLM, gemma_post_mods),
+        "gemma3": (gemma3_cfg, Gemma3ForCausalLM, gemma_post_mods),
     }
 
 
@@ -261,8 +307,8 @@ def run_with_hooks(model, mods, n_heads, head_dim, ids, mask, pos):
         handles.append(layer.register_forward_hook(post, with_kwargs=True))
         o_proj = mods["o_proj"](layer)
         handles.append(o_proj.register_forward_pre_hook(z_hook))
-        handles.append(o_proj.register_forward_hook(attn_out))
-        handles.append(mods["mlp"](layer).register_forward_hook(mlp_out))
+        handles.append(mods.get("attn_out", mods["o_proj"])(layer).register_forward_hook(attn_out))
+        handles.append(mods.get("mlp_out", mods["mlp"])(layer).register_forward_hook(mlp_out))
 
     def norm_hook(mod, args, out):
         cap["ln_final.hook_normalized"] = out.detach().clone()

@@ -33,7 +33,8 @@ class HfParityTest {
     static final double BF16_LOGIT_TOLERANCE = 0.15;
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "gpt_neox_seq", "llama", "mistral", "qwen2"})
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "gpt_neox_seq", "llama", "mistral", "qwen2", "gemma", "gemma2",
+        "gemma3"})
     void matchesTransformersInFp32(String family) {
         Path dir = TestData.resource("parity/" + family);
         try (Model model = Model.load(dir); SafetensorsFile ref = SafetensorsFile.open(dir.resolve("reference.safetensors"));

@@ -27,7 +27,7 @@ class TransformerInvariantsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "qwen2"})
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "qwen2", "gemma", "gemma2", "gemma3"})
     void sumOfHeadOutputsPlusBiasIsTheAttentionOutput(String family) {
         try (Model m = load(family); ActivationCache cache = new ActivationCache(); PointerScope s = new PointerScope()) {
             int layers = m.config().nLayers();
@@ -50,7 +50,7 @@ class TransformerInvariantsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox_seq", "llama", "mistral"})
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox_seq", "llama", "mistral", "gemma2"})
     void zeroingEveryHeadEqualsRemovingTheAttentionBlock(String family) {
         try (Model m = load(family); PointerScope s = new PointerScope()) {
             Hooks.Builder zeroZ = Hooks.builder();
@@ -72,7 +72,7 @@ class TransformerInvariantsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2"})
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2", "gemma2", "gemma3"})
     void patternRowsSumToOneAndAreCausal(String family) {
         try (Model m = load(family); ActivationCache cache = new ActivationCache(); PointerScope s = new PointerScope()) {
             m.logits(TokenBatch.of(A), Hooks.builder().cache(cache, HookPoint.pattern(1)).build());
@@ -85,7 +85,7 @@ class TransformerInvariantsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2"})
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2", "gemma2", "gemma3"})
     void paddedBatchesGiveEachSequenceItsUnpaddedLogits(String family) {
         try (Model m = load(family)) {
             float[] a = m.lastLogits(TokenBatch.of(A))[0];
@@ -99,7 +99,7 @@ class TransformerInvariantsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2"})
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2", "gemma2", "gemma3"})
     void continuingFromACachedPrefixEqualsRecomputation(String family) {
         try (Model m = load(family); PointerScope s = new PointerScope()) {
             long[] prefix = {5, 17, 3, 99, 42};
@@ -133,7 +133,7 @@ class TransformerInvariantsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2"})
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2", "gemma2", "gemma3"})
     void releasingEachBlockChangesNoNumberAndFreesTheBlocksTemporaries(String family) {
         try (Model m = load(family); ActivationCache plain = new ActivationCache();
                 ActivationCache released = new ActivationCache(); PointerScope s = new PointerScope()) {

@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.global.torch;
 /** The registry of families by {@code model_type}, and helpers shared by the adapters. */
 public final class Adapters {
     private static final List<ArchitectureAdapter> ALL = List.of(new Gpt2Adapter(), new GptJAdapter(),
-            new GptNeoXAdapter(), new LlamaAdapter());
+            new GptNeoXAdapter(), new LlamaAdapter(), new GemmaAdapter());
     private static final Map<String, ArchitectureAdapter> BY_TYPE = new TreeMap<>();
 
     static {
