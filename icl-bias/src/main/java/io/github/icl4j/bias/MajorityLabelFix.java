@@ -399,6 +399,31 @@ public final class MajorityLabelFix {
                         values.put(layer, v); // [b, s, kv, e]
                         return null;
                     });
+                    // Σ over this layer's heads per (prompt, group), [1, d]; added to acc through the post-attention
+                    // norm with the real scale at the last position where the model has one (frozen-scale rule)
+                    Tensor[][] pending = new Tensor[b][];
+                    boolean postNorm = lw.ln1PostW() != null;
+                    java.util.function.Consumer<Tensor> flush = scale -> {
+                        for (int i = 0; i < b; i++) {
+                            for (int gi = 0; pending[i] != null && gi < pending[i].length; gi++) {
+                                if (pending[i][gi] == null) {
+                                    continue;
+                                }
+                                Tensor s = scale == null ? null : scale.select(0, i).select(0, last[i]); // [1]
+                                float[] out = Tensors.toFloats(tr.throughAttentionPostNorm(layer, pending[i][gi], s));
+                                for (int j = 0; j < d; j++) {
+                                    acc[i][gi][j] += out[j];
+                                }
+                            }
+                            pending[i] = null;
+                        }
+                    };
+                    if (postNorm) {
+                        hb.add(HookPoint.ln1PostScale(layer), (scale, ctx) -> {
+                            flush.accept(scale);
+                            return null;
+                        });
+                    }
                     hb.add(HookPoint.pattern(layer), (pattern, ctx) -> {
                         Tensor v = values.get(layer);
                         Map<Integer, Tensor> woh = new HashMap<>();
@@ -408,6 +433,7 @@ public final class MajorityLabelFix {
                         for (int i = 0; i < b; i++) {
                             Tensor row = pattern.select(0, i).select(1, last[i]).to(ScalarType.Float); // [h, t]
                             int[][] gs = groups[offset + i];
+                            pending[i] = new Tensor[gs.length];
                             for (int gi = 0; gi < gs.length; gi++) {
                                 if (gs[gi].length == 0) {
                                     continue;
@@ -419,12 +445,13 @@ public final class MajorityLabelFix {
                                 for (int h : hs) {
                                     // Σ_p α_p v_p of head h ([1, P] x [P, e] -> [1, e]), then through W_O^h
                                     Tensor z = alpha.select(0, h).unsqueeze(0).matmul(vi.select(1, h / group));
-                                    float[] out = Tensors.toFloats(z.matmul(woh.get(h).t())); // [1, d]
-                                    for (int j = 0; j < d; j++) {
-                                        acc[i][gi][j] += out[j];
-                                    }
+                                    Tensor out = z.matmul(woh.get(h).t()); // [1, d]
+                                    pending[i][gi] = pending[i][gi] == null ? out : pending[i][gi].add(out);
                                 }
                             }
+                        }
+                        if (!postNorm) {
+                            flush.accept(null);
                         }
                         return null;
                     });

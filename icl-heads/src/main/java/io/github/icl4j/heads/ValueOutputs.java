@@ -7,6 +7,7 @@ import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.model.Transformer;
 import io.github.icl4j.runtime.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +20,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * The value-output vectors {@code α_p · v_p W_O^h} of METHOD §4 read in one forward pass per prompt batch: a hook
  * on each needed layer's attention pattern reads the pattern's last row and the values (grouped-query attention:
- * query head {@code h} reads value head {@code h / (nHeads / nKvHeads)}).
+ * query head {@code h} reads value head {@code h / (nHeads / nKvHeads)}). Under a post-attention norm (Gemma 2/3)
+ * each vector goes through that norm with the real forward's scale at the reading position
+ * ({@code Transformer#throughAttentionPostNorm}, the frozen-scale rule).
  */
 final class ValueOutputs {
     private ValueOutputs() {
@@ -59,21 +62,31 @@ final class ValueOutputs {
         ModelConfig c = model.config();
         head.checkIn(c.nLayers(), c.nHeads());
         float[][][] out = new float[1][][];
-        Tensor wo = model.transformer().weights().layers().get(head.layer()).wO();
+        Transformer tf = model.transformer();
+        int layer = head.layer();
+        Tensor wo = tf.weights().layers().get(layer).wO();
         Passes.chunks(List.of(prompt), 1, (index, part, batch, last) -> {
-            Hooks hooks = Hooks.builder().add(HookPoint.pattern(head.layer()), (pattern, ctx) -> {
+            Tensor[] x = new Tensor[1];
+            Tensor[] scale = new Tensor[1];
+            Hooks.Builder hb = Hooks.builder().add(HookPoint.pattern(layer), (pattern, ctx) -> {
                 int[] all = new int[last[0] + 1];
                 Arrays.setAll(all, j -> j);
-                Tensor x = vectors(pattern, ctx.get("v"), 0, last[0], longs(all, pattern), head.head(), c, wo, weighted);
-                float[] f = Tensors.toFloats(x);
-                float[][] rows = new float[all.length][c.dModel()];
-                for (int j = 0; j < all.length; j++) {
-                    System.arraycopy(f, j * c.dModel(), rows[j], 0, c.dModel());
-                }
-                out[0] = rows;
+                x[0] = vectors(pattern, ctx.get("v"), 0, last[0], longs(all, pattern), head.head(), c, wo, weighted);
                 return null;
-            }).build();
-            Passes.hidden(model, model.transformer(), batch, hooks);
+            });
+            if (tf.weights().layers().get(layer).ln1PostW() != null) {
+                hb.add(HookPoint.ln1PostScale(layer), (sc, ctx) -> {
+                    scale[0] = sc.select(0, 0).select(0, last[0]); // [1]: the scale at the reading position
+                    return null;
+                });
+            }
+            Passes.hidden(model, tf, batch, hb.build());
+            float[] f = Tensors.toFloats(tf.throughAttentionPostNorm(layer, x[0], scale[0]));
+            float[][] rows = new float[last[0] + 1][c.dModel()];
+            for (int j = 0; j < rows.length; j++) {
+                System.arraycopy(f, j * c.dModel(), rows[j], 0, c.dModel());
+            }
+            out[0] = rows;
         });
         return out[0];
     }
@@ -85,6 +98,7 @@ final class ValueOutputs {
     static ValueOutputAnalysis analyse(Model model, InContextHeadSet set, List<? extends PromptTokens> prompts,
             long[] labelIds, HeadOptions o) {
         ModelConfig c = model.config();
+        Transformer tf = model.transformer();
         List<HeadId> heads = set.heads();
         int nS = heads.size();
         int vocab = c.vocabSize();
@@ -96,6 +110,7 @@ final class ValueOutputs {
         List<ValueOutputAnalysis.PositionDetail> details = new ArrayList<>();
         Passes.chunks(prompts, o.batchSize(), (index, part, batch, last) -> {
             List<Tensor> vecs = new ArrayList<>();
+            List<int[]> vecLayerPrompt = new ArrayList<>(); // {layer, prompt in chunk} of each vecs entry
             List<Entry> chunkEntries = new ArrayList<>();
             List<Long> rowPrompt = new ArrayList<>();
             Tensor[] fin = new Tensor[1];
@@ -118,6 +133,7 @@ final class ValueOutputs {
                                 continue;
                             }
                             vecs.add(vectors(pattern, ctx.get("v"), i, last[i], idx, h.head(), c, wo, o.weightByAttention()));
+                            vecLayerPrompt.add(new int[] {layer, i});
                             float[] alpha = Tensors.toFloats(pattern.select(0, i).select(0, h.head()).select(0, last[i])
                                     .index_select(0, idx));
                             for (int j = 0; j < pos.length; j++) {
@@ -128,6 +144,20 @@ final class ValueOutputs {
                     }
                     return null;
                 });
+                if (tf.weights().layers().get(l).ln1PostW() != null) {
+                    // the vectors reach the residual at the reading position through the post-attention norm,
+                    // with the real forward's scale there (the frozen-scale rule)
+                    hb.add(HookPoint.ln1PostScale(l), (scale, ctx) -> {
+                        for (int r = 0; r < vecs.size(); r++) {
+                            int[] lp = vecLayerPrompt.get(r);
+                            if (lp[0] == layer) {
+                                vecs.set(r, tf.throughAttentionPostNorm(layer, vecs.get(r),
+                                        scale.select(0, lp[1]).select(0, last[lp[1]]))); // [1]
+                            }
+                        }
+                        return null;
+                    });
+                }
             }
             hb.add(HookPoint.residPost(c.nLayers() - 1), (x, ctx) -> {
                 fin[0] = Passes.lastRows(x, last);

@@ -158,6 +158,23 @@ public final class Fixtures {
         return build(cfg, seed, tokenizerJson);
     }
 
+    /**
+     * A random Gemma 3-style model in memory: (1 + w) RMSNorms before and after attention and the MLP, q/k norms
+     * per head, sqrt(d)-scaled tied embeddings, the first layer sliding (window 3) with its own rotary base.
+     */
+    public static Model randomGemma3(int vocab, int d, int layers, int heads, int maxPositions, long seed,
+            String tokenizerJson) {
+        List<Boolean> sliding = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            sliding.add(l == 0);
+        }
+        ModelConfig cfg = new ModelConfig("gemma3_text", Family.LLAMA, vocab, d, layers, heads, 1, d / heads, 2 * d,
+                maxPositions, NormKind.RMS_NORM, 1e-6, Activation.GELU_TANH, true, false, false, PositionKind.ROTARY,
+                d / heads, 1e6, RotaryStyle.HALF, false, false, false, false, true, 3, -1, -1, 1.0, true, true,
+                Math.sqrt(d), 1.0 / Math.sqrt(d / heads), 0, 0, sliding, 1e4);
+        return build(cfg, seed, tokenizerJson);
+    }
+
     private static Model build(ModelConfig c, long seed, String tokenizerJson) {
         Natives.init();
         Random rng = new Random(seed);
@@ -179,7 +196,9 @@ public final class Fixtures {
                         normal(rng, 1 / Math.sqrt(q), d, q), c.outBias() ? vec(rng, 0.1, d) : null,
                         c.gatedMlp() ? normal(rng, 1 / Math.sqrt(d), f, d) : null,
                         normal(rng, 1 / Math.sqrt(d), f, d), c.mlpBias() ? vec(rng, 0.1, f) : null,
-                        normal(rng, 1 / Math.sqrt(f), d, f), c.mlpBias() ? vec(rng, 0.1, d) : null));
+                        normal(rng, 1 / Math.sqrt(f), d, f), c.mlpBias() ? vec(rng, 0.1, d) : null,
+                        c.postNorms() ? vec(rng, 0.3, d) : null, c.postNorms() ? vec(rng, 0.3, d) : null,
+                        c.qkNorm() ? vec(rng, 0.3, c.dHead()) : null, c.qkNorm() ? vec(rng, 0.3, c.dHead()) : null));
             }
             Tensor unembed = c.tiedEmbeddings() ? embed : normal(rng, 1 / Math.sqrt(d), c.vocabSize(), d);
             TransformerWeights w = new TransformerWeights(embed, pos, layers, scale(rng, d),
