@@ -23,10 +23,18 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  *
  * <pre>
  * x = embed(ids) (+ pos_embed)
- * per block:  sequential: x = x + attn(ln1(x));  x = x + mlp(ln2(x))
+ * per block:  sequential: x = x + post1(attn(ln1(x)));  x = x + post2(mlp(ln2(x)))
  *             parallel:   x = x + attn(ln1(x)) + mlp(ln2(x))     (GPT-J: ln2 is ln1)
  * logits = unembed(ln_final(x))
+ * attn(h):    q, k = qk_norm(W_Q h), qk_norm(W_K h);  rotary;  softmax(scale · q·k + mask) v;  W_O
  * </pre>
+ * Each sublayer may have a norm before it ({@code ln1}/{@code ln2}, {@link ModelConfig#preNorms()}), after it
+ * ({@code post1}/{@code post2}, {@link ModelConfig#postNorms()}: OLMo-2 has only these, Gemma 2/3 both), or both;
+ * queries and keys may be RMS-normed per head or over the whole projection ({@link ModelConfig#qkNorm()}).
+ * {@code hook_attn_out} and {@code hook_mlp_out} are what is added to the residual (after a post-norm). Where a
+ * post-norm sits between the heads and the residual, {@code hook_result} is each head's output through that
+ * norm with its scale frozen from the real forward at that prompt and position, so that the heads' results
+ * (plus the frozen-normed bias) sum to {@code hook_attn_out} exactly; see {@link HookPoint}.
  * All tensors made belong to the caller's {@code PointerScope}. Not thread-safe for one model concurrently
  * with training; concurrent inference forwards are safe.
  */
@@ -34,14 +42,12 @@ public final class Transformer {
     private final ModelConfig cfg;
     private final TransformerWeights w;
     private final Rotary rotary;
-    private final double scale;
     private final String[][] names;
 
     public Transformer(ModelConfig cfg, TransformerWeights weights) {
         this.cfg = cfg;
         this.w = weights;
-        this.rotary = cfg.hasRotary() ? new Rotary(cfg.rotaryDim(), cfg.rotaryBase(), cfg.rotaryStyle()) : null;
-        this.scale = 1.0 / Math.sqrt(cfg.dHead());
+        this.rotary = cfg.hasRotary() ? new Rotary(cfg) : null;
         // Hook names per block, made once so a forward builds no strings.
         this.names = new String[cfg.nLayers()][HookPoint.BLOCK_HOOKS.size()];
         for (int l = 0; l < cfg.nLayers(); l++) {
@@ -124,7 +130,7 @@ public final class Transformer {
         if (cache != null) {
             cache.setKeyMask(keyMask);
         }
-        Tensor addMask = attentionMask(keyMask, past, s); // [b, 1, s, t]
+        Tensor[] addMasks = attentionMasks(keyMask, past, s); // per block [b, 1, s, t]
 
         Tensor x = torch.embedding(w.embed(), ids); // [b, s, d]
         x = hooks.apply(HookPoint.EMBED, x, ctx(HookPoint.EMBED, -1, past));
@@ -137,12 +143,12 @@ public final class Transformer {
         PointerScope outer = hooks.releasesEachBlock() && cache == null ? PointerScope.getInnerScope() : null;
         for (int l = 0; l < cfg.nLayers(); l++) {
             if (outer == null) {
-                x = block(l, x, cosSin, addMask, hooks, cache, past);
+                x = block(l, x, cosSin, addMasks[l], hooks, cache, past);
                 continue;
             }
             // the block's temporaries die with its scope; its output moves to the caller's
             try (PointerScope blockScope = new PointerScope()) {
-                Tensor y = block(l, x, cosSin, addMask, hooks, null, past);
+                Tensor y = block(l, x, cosSin, addMasks[l], hooks, null, past);
                 outer.attach(y);
                 x = y;
             }
@@ -155,16 +161,18 @@ public final class Transformer {
         LayerWeights lw = w.layers().get(l);
         String[] n = names[l];
         x = hook(hooks, n[RESID_PRE], x, l, past);
-        Tensor h1 = hook(hooks, n[LN1], norm(x, lw.ln1W(), lw.ln1B()), l, past);
+        // without pre-norms (OLMo-2) the sublayers read the residual itself and ln1/ln2 do not fire
+        Tensor h1 = cfg.preNorms() ? hook(hooks, n[LN1], norm(x, lw.ln1W(), lw.ln1B()), l, past) : x;
         Tensor attnOut = hook(hooks, n[ATTN_OUT], attention(l, lw, h1, cosSin, addMask, hooks, cache, past), l, past);
         if (cfg.parallelResidual()) {
             Tensor h2 = cfg.sharedNorm() ? h1 : hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past);
-            Tensor mlpOut = hook(hooks, n[MLP_OUT], mlp(lw, h2), l, past);
+            Tensor mlpOut = hook(hooks, n[MLP_OUT], postNorm(mlp(lw, h2), lw.postMlpNormW(), lw.postMlpNormB()), l,
+                    past);
             x = x.add(attnOut).add(mlpOut);
         } else {
             x = hook(hooks, n[RESID_MID], x.add(attnOut), l, past);
-            Tensor h2 = hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past);
-            x = x.add(hook(hooks, n[MLP_OUT], mlp(lw, h2), l, past));
+            Tensor h2 = cfg.preNorms() ? hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past) : x;
+            x = x.add(hook(hooks, n[MLP_OUT], postNorm(mlp(lw, h2), lw.postMlpNormW(), lw.postMlpNormB()), l, past));
         }
         return hook(hooks, n[RESID_POST], x, l, past);
     }
@@ -177,8 +185,9 @@ public final class Transformer {
         long nH = cfg.nHeads();
         long nKv = cfg.nKvHeads();
         long e = cfg.dHead();
-        Tensor q = hook(hooks, n[Q], linear(h, lw.wQ(), lw.bQ()).view(b, s, nH, e), l, past); // [b, s, h, e]
-        Tensor k = hook(hooks, n[K], linear(h, lw.wK(), lw.bK()).view(b, s, nKv, e), l, past); // [b, s, k, e]
+        // hook_q / hook_k: after the q/k norm, before rotary (so rot_q = rotary(hook_q))
+        Tensor q = hook(hooks, n[Q], qkNorm(linear(h, lw.wQ(), lw.bQ()), lw.qNormW(), nH), l, past); // [b, s, h, e]
+        Tensor k = hook(hooks, n[K], qkNorm(linear(h, lw.wK(), lw.bK()), lw.kNormW(), nKv), l, past); // [b, s, k, e]
         Tensor v = hook(hooks, n[V], linear(h, lw.wV(), lw.bV()).view(b, s, nKv, e), l, past); // [b, s, k, e]
         Tensor rq = q;
         Tensor rk = k;
@@ -195,6 +204,7 @@ public final class Transformer {
             rawAll = all[1];
             vAll = all[2];
         }
+        double scale = cfg.attentionScaleAt(l);
         boolean explicit = hooks.needsExplicitAttention(l);
         Map<String, Tensor> state = Map.of();
         if (explicit) {
@@ -228,16 +238,67 @@ public final class Transformer {
             // per-head output in model space: z[b,s,h,e] · W_O[d, h*e] viewed [h, e, d] -> [b, s, h, d]
             Tensor wo = lw.wO().view(cfg.dModel(), nH, e).permute(1, 2, 0); // [h, e, d]
             Tensor result = z.transpose(1, 2).matmul(wo).transpose(1, 2); // [b, h, s, d] -> [b, s, h, d]
+            Tensor bias = lw.bO();
+            if (cfg.postNorms()) {
+                // the post-norm's scale frozen from the real output (heads + bias) at each prompt and position
+                Tensor raw = result.sum(new long[] {2}, false, new ScalarTypeOptional());
+                raw = bias == null ? raw : raw.add(bias); // [b, s, d]
+                Tensor inv = frozenScale(raw); // [b, s, 1]
+                result = frozenNorm(result, inv.unsqueeze(2), lw.postAttnNormW()); // [b, s, h, d]
+                Tensor biasPart = bias == null ? null : frozenNorm(bias, inv, lw.postAttnNormW());
+                bias = biasPart == null ? lw.postAttnNormB()
+                        : lw.postAttnNormB() == null ? biasPart : biasPart.add(lw.postAttnNormB());
+            }
             result = hook(hooks, n[RESULT], result, l, past);
             Tensor out = result.sum(new long[] {2}, false, new ScalarTypeOptional());
-            return lw.bO() == null ? out : out.add(lw.bO());
+            return bias == null ? out : out.add(bias);
         }
-        return linear(z.reshape(b, s, nH * e), lw.wO(), lw.bO()); // [b, s, h*e] -> [b, s, d]
+        Tensor out = linear(z.reshape(b, s, nH * e), lw.wO(), lw.bO()); // [b, s, h*e] -> [b, s, d]
+        return postNorm(out, lw.postAttnNormW(), lw.postAttnNormB());
+    }
+
+    /** The q/k RMSNorm ({@link ModelConfig.QkNorm}) of a projection {@code [b, s, heads*e]}, as {@code [b, s, heads, e]}. */
+    private Tensor qkNorm(Tensor proj, Tensor weight, long heads) {
+        long b = proj.size(0);
+        long s = proj.size(1);
+        long e = cfg.dHead();
+        return switch (cfg.qkNorm()) {
+            case NONE -> proj.view(b, s, heads, e);
+            case WHOLE -> rms(proj, weight).view(b, s, heads, e); // over all heads at once (OLMo-2)
+            case PER_HEAD -> rms(proj.view(b, s, heads, e), weight); // over each head, one [e] scale (Qwen3)
+        };
+    }
+
+    /** The sublayer output's post-norm, when the block has post-norms. */
+    private Tensor postNorm(Tensor out, Tensor weight, Tensor bias) {
+        return cfg.postNorms() ? norm(out, weight, bias) : out;
+    }
+
+    /** {@code 1/sqrt(var + eps)} (LayerNorm) or {@code 1/sqrt(mean(x²) + eps)} (RMSNorm) of {@code x [..., d]}, fp32 {@code [..., 1]}. */
+    private Tensor frozenScale(Tensor x) {
+        Tensor xf = x.to(ScalarType.Float);
+        if (cfg.norm() == NormKind.LAYER_NORM) {
+            xf = xf.sub(xf.mean(new long[] {-1}, true, new ScalarTypeOptional()));
+        }
+        return xf.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional())
+                .add(new Scalar(cfg.normEps())).rsqrt();
+    }
+
+    /**
+     * {@code part} through the block's norm with a frozen scale {@code inv} (broadcast over it) and no norm bias:
+     * linear in {@code part}, so parts normed this way sum to the norm of their sum (less the bias).
+     */
+    private Tensor frozenNorm(Tensor part, Tensor inv, Tensor weight) {
+        Tensor pf = part.to(ScalarType.Float);
+        if (cfg.norm() == NormKind.LAYER_NORM) {
+            pf = pf.sub(pf.mean(new long[] {-1}, true, new ScalarTypeOptional()));
+        }
+        return weight.mul(pf.mul(inv).to(part.scalar_type()));
     }
 
     private Tensor mlp(LayerWeights lw, Tensor x) {
         if (cfg.gatedMlp()) {
-            return linear(cfg.activation().apply(linear(x, lw.wGate(), null)).mul(linear(x, lw.wUp(), lw.bUp())),
+            return linear(cfg.activation().apply(linear(x, lw.wGate(), lw.bGate())).mul(linear(x, lw.wUp(), lw.bUp())),
                     lw.wDown(), lw.bDown());
         }
         return linear(cfg.activation().apply(linear(x, lw.wUp(), lw.bUp())), lw.wDown(), lw.bDown());
@@ -249,9 +310,19 @@ public final class Transformer {
             return torch.layer_norm(x, new long[] {cfg.dModel()}, new TensorOptional(weight),
                     bias == null ? new TensorOptional() : new TensorOptional(bias), cfg.normEps(), false);
         }
+        return rms(x, weight);
+    }
+
+    /** RMSNorm over the last dimension in fp32, scaled by {@code weight} (Hugging Face's order of operations). */
+    private Tensor rms(Tensor x, Tensor weight) {
         Tensor xf = x.to(ScalarType.Float);
         Tensor var = xf.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional());
         return weight.mul(xf.mul(var.add(new Scalar(cfg.normEps())).rsqrt()).to(x.scalar_type()));
+    }
+
+    /** The factor block {@code layer} puts on {@code q·k} (see {@link ModelConfig#attentionScaleAt}). */
+    public double attentionScale(int layer) {
+        return cfg.attentionScaleAt(layer);
     }
 
     private Tensor repeatKv(Tensor t) {
@@ -260,15 +331,25 @@ public final class Transformer {
         return g == 1 ? t : t.repeat_interleave(g, new LongOptional(2), new LongOptional());
     }
 
-    private Tensor attentionMask(Tensor keyMask, long past, long s) {
+    /** The additive mask of every block {@code [b, 1, s, t]}, one tensor per distinct sliding window. */
+    private Tensor[] attentionMasks(Tensor keyMask, long past, long s) {
+        Tensor[] out = new Tensor[cfg.nLayers()];
+        Map<Integer, Tensor> byWindow = new java.util.HashMap<>();
+        for (int l = 0; l < out.length; l++) {
+            out[l] = byWindow.computeIfAbsent(cfg.windowAt(l), w -> attentionMask(keyMask, past, s, w));
+        }
+        return out;
+    }
+
+    private Tensor attentionMask(Tensor keyMask, long past, long s, int window) {
         long t = past + s;
         var device = keyMask.device();
         TensorOptions longs = new TensorOptions(ScalarType.Long);
         Tensor qIdx = torch.arange(new Scalar(past), new Scalar(t), longs).to(device, ScalarType.Long).view(s, 1);
         Tensor kIdx = torch.arange(new Scalar(0L), new Scalar(t), longs).to(device, ScalarType.Long).view(1, t);
         Tensor allowed = kIdx.le(qIdx); // causal [s, t]
-        if (cfg.slidingWindow() > 0) {
-            allowed = allowed.logical_and(qIdx.sub(kIdx).lt(new Scalar((long) cfg.slidingWindow())));
+        if (window > 0) {
+            allowed = allowed.logical_and(qIdx.sub(kIdx).lt(new Scalar((long) window)));
         }
         long b = keyMask.size(0);
         allowed = allowed.view(1, 1, s, t).logical_and(keyMask.view(b, 1, 1, t).ne(new Scalar(0L))); // [b, 1, s, t]

@@ -166,16 +166,9 @@ final class Ablations {
             TransformerWeights w = model.transformer().weights();
             TransformerWeights tw = new TransformerWeights(w.embed(), null, w.layers().subList(s, cfg.nLayers()),
                     w.finalNormW(), w.finalNormB(), w.unembed(), w.unembedBias());
-            tails[s] = new Transformer(withLayers(cfg, cfg.nLayers() - s), tw);
+            tails[s] = new Transformer(cfg.tail(s), tw);
         }
         return tails[s];
     }
 
-    private static ModelConfig withLayers(ModelConfig c, int n) {
-        return new ModelConfig(c.modelType(), c.family(), c.vocabSize(), c.dModel(), n, c.nHeads(), c.nKvHeads(),
-                c.dHead(), c.dMlp(), c.maxPositions(), c.norm(), c.normEps(), c.activation(), c.gatedMlp(),
-                c.parallelResidual(), c.sharedNorm(), c.positions(), c.rotaryDim(), c.rotaryBase(), c.rotaryStyle(),
-                c.qkvBias(), c.outBias(), c.mlpBias(), c.lmHeadBias(), c.tiedEmbeddings(), c.slidingWindow(),
-                c.bosTokenId(), c.eosTokenId());
-    }
 }
