@@ -229,7 +229,7 @@ public final class Model implements AutoCloseable {
     /** As {@link #logits(TokenBatch, Hooks)}, continuing from (and appending to) a key/value cache. */
     public Tensor logits(TokenBatch batch, Hooks hooks, KvCache cache) {
         checkOpen();
-        batch.validate(config.vocabSize(), config.maxPositions(), cache == null ? 0 : cache.length());
+        batch.validate(config.vocabSize(), config.contextLimit(), cache == null ? 0 : cache.length());
         hooks.validate(config.nLayers());
         try (NoGradGuard g = new NoGradGuard()) {
             return transformer.forward(batch.ids(), batch.mask(), null, hooks, cache);
@@ -242,7 +242,7 @@ public final class Model implements AutoCloseable {
      */
     public void prefill(TokenBatch batch, Hooks hooks, KvCache cache) {
         checkOpen();
-        batch.validate(config.vocabSize(), config.maxPositions(), cache.length());
+        batch.validate(config.vocabSize(), config.contextLimit(), cache.length());
         hooks.validate(config.nLayers());
         try (NoGradGuard g = new NoGradGuard()) {
             transformer.hidden(batch.ids(), batch.mask(), null, hooks, cache);

@@ -64,13 +64,6 @@ public record LayerWeights(
                 null, null, null, null, null, null, null);
     }
 
-    /** The same block with the extra tensors of the newer families (any may be null). */
-    public LayerWeights withExtras(Tensor bGate, Tensor qNormW, Tensor kNormW, Tensor postAttnNormW,
-            Tensor postAttnNormB, Tensor postMlpNormW, Tensor postMlpNormB) {
-        return new LayerWeights(ln1W, ln1B, ln2W, ln2B, wQ, bQ, wK, bK, wV, bV, wO, bO, wGate, wUp, bUp, wDown,
-                bDown, bGate, qNormW, kNormW, postAttnNormW, postAttnNormB, postMlpNormW, postMlpNormB);
-    }
-
     /** Every tensor passed through {@code f} (nulls stay null), e.g. to copy or move the block. */
     public LayerWeights map(UnaryOperator<Tensor> f) {
         UnaryOperator<Tensor> g = t -> t == null ? null : f.apply(t);

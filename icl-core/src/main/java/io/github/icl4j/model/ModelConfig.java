@@ -222,6 +222,14 @@ public record ModelConfig(
                 .layerTypes(layerTypes.isEmpty() ? List.of() : layerTypes.subList(from, nLayers)).build();
     }
 
+    /**
+     * The longest sequence (cached prefix included) a forward accepts: {@code maxPositions}, except for dynamic
+     * NTK rotary, whose base grows past it, as it was made to.
+     */
+    public int contextLimit() {
+        return hasRotary() && ropeScaling.type() == RopeScaling.Type.DYNAMIC ? Integer.MAX_VALUE : maxPositions;
+    }
+
     /** Dimensions of each head that rotary rotates: {@code rotaryDim} rounded up to even (0 without rotary). */
     public int rotaryWidth() {
         return hasRotary() ? rotaryDim + rotaryDim % 2 : 0;

@@ -179,7 +179,10 @@ public final class LlamaAdapter implements ArchitectureAdapter {
             boolean mb = m.mlpBias();
             Adapters.checkRows(w, a + "q_proj.weight", q, m, "num_attention_heads", m.nHeads());
             Adapters.checkRows(w, a + "k_proj.weight", kv, m, "num_key_value_heads", m.nKvHeads());
-            LayerWeights lw = new LayerWeights(
+            boolean perHead = m.qkNorm() == QkNorm.PER_HEAD;
+            boolean qk = m.qkNorm() != QkNorm.NONE;
+            // OLMo-2's post_attention_layernorm is the attention's post-norm, not the MLP's pre-norm
+            layers.add(new LayerWeights(
                     olmo2 ? null : w.get(p + "input_layernorm.weight", d), null,
                     olmo2 ? null : w.get(p + "post_attention_layernorm.weight", d), null,
                     w.get(a + "q_proj.weight", q, d), w.when(b, a + "q_proj.bias", q),
@@ -188,10 +191,8 @@ public final class LlamaAdapter implements ArchitectureAdapter {
                     w.get(a + "o_proj.weight", d, q), w.when(m.outBias(), a + "o_proj.bias", d),
                     w.get(p + "mlp.gate_proj.weight", f, d),
                     w.get(p + "mlp.up_proj.weight", f, d), w.when(mb, p + "mlp.up_proj.bias", f),
-                    w.get(p + "mlp.down_proj.weight", d, f), w.when(mb, p + "mlp.down_proj.bias", d));
-            boolean perHead = m.qkNorm() == QkNorm.PER_HEAD;
-            boolean qk = m.qkNorm() != QkNorm.NONE;
-            layers.add(lw.withExtras(w.when(mb, p + "mlp.gate_proj.bias", f),
+                    w.get(p + "mlp.down_proj.weight", d, f), w.when(mb, p + "mlp.down_proj.bias", d),
+                    w.when(mb, p + "mlp.gate_proj.bias", f),
                     w.when(qk, a + "q_norm.weight", perHead ? e : q), w.when(qk, a + "k_norm.weight", perHead ? e : kv),
                     olmo2 ? w.get(p + "post_attention_layernorm.weight", d) : null, null,
                     olmo2 ? w.get(p + "post_feedforward_layernorm.weight", d) : null, null));
