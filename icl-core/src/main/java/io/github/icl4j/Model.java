@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Model implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Model.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // NaN/Infinity literals (Python's json writes them) parse, so that the config check names the key
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final ModelConfig config;
     private final ArchitectureAdapter adapter;
@@ -226,7 +229,7 @@ public final class Model implements AutoCloseable {
     /** As {@link #logits(TokenBatch, Hooks)}, continuing from (and appending to) a key/value cache. */
     public Tensor logits(TokenBatch batch, Hooks hooks, KvCache cache) {
         checkOpen();
-        batch.validate(config.vocabSize(), config.maxPositions(), cache == null ? 0 : cache.length());
+        batch.validate(config.vocabSize(), config.contextLimit(), cache == null ? 0 : cache.length());
         hooks.validate(config.nLayers());
         try (NoGradGuard g = new NoGradGuard()) {
             return transformer.forward(batch.ids(), batch.mask(), null, hooks, cache);
@@ -239,7 +242,7 @@ public final class Model implements AutoCloseable {
      */
     public void prefill(TokenBatch batch, Hooks hooks, KvCache cache) {
         checkOpen();
-        batch.validate(config.vocabSize(), config.maxPositions(), cache.length());
+        batch.validate(config.vocabSize(), config.contextLimit(), cache.length());
         hooks.validate(config.nLayers());
         try (NoGradGuard g = new NoGradGuard()) {
             transformer.hidden(batch.ids(), batch.mask(), null, hooks, cache);

@@ -402,7 +402,7 @@ public final class MajorityLabelFix {
                     // Σ over this layer's heads per (prompt, group), [1, d]; added to acc through the post-attention
                     // norm with the real scale at the last position where the model has one (frozen-scale rule)
                     Tensor[][] pending = new Tensor[b][];
-                    boolean postNorm = lw.ln1PostW() != null;
+                    boolean postNorm = lw.postAttnNormW() != null;
                     java.util.function.Consumer<Tensor> flush = scale -> {
                         for (int i = 0; i < b; i++) {
                             for (int gi = 0; pending[i] != null && gi < pending[i].length; gi++) {

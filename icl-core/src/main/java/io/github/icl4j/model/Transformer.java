@@ -26,31 +26,36 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * per block:  sequential: x = x + post1(attn(ln1(x)));  x = x + post2(mlp(ln2(x)))
  *             parallel:   x = x + attn(ln1(x)) + mlp(ln2(x))     (GPT-J: ln2 is ln1)
  * logits = softcap(unembed(ln_final(x)))
+ * attn(h):    q, k = qk_norm(W_Q h), qk_norm(W_K h);  rotary;  softmax(softcap(scale · q·k) + mask) v;  W_O
  * </pre>
- * {@code post1}/{@code post2} are the post norms of Gemma 2/3 (identity elsewhere); attention may normalise q
- * and k per head before rotary, soft-cap its scores, and use a per-layer window and rotary base (Gemma 3's
- * local and global layers).
+ * Gemma's RMSNorms scale by {@code 1 + w} ({@link ModelConfig#normWeightOffset()}), its sliding blocks may have
+ * their own rotary base ({@link ModelConfig#rotaryBaseAt}), and Gemma 2 soft-caps scores and logits.
+ * Each sublayer may have a norm before it ({@code ln1}/{@code ln2}, {@link ModelConfig#preNorms()}), after it
+ * ({@code post1}/{@code post2}, {@link ModelConfig#postNorms()}: OLMo-2 has only these, Gemma 2/3 both), or both;
+ * queries and keys may be RMS-normed per head or over the whole projection ({@link ModelConfig#qkNorm()}).
+ * {@code hook_attn_out} and {@code hook_mlp_out} are what is added to the residual (after a post-norm). Where a
+ * post-norm sits between the heads and the residual, {@code hook_result} is each head's output through that
+ * norm with its scale frozen from the real forward at that prompt and position, so that the heads' results
+ * (plus the frozen-normed bias) sum to {@code hook_attn_out} exactly; see {@link HookPoint}.
  * All tensors made belong to the caller's {@code PointerScope}. Not thread-safe for one model concurrently
  * with training; concurrent inference forwards are safe.
  */
 public final class Transformer {
     private final ModelConfig cfg;
     private final TransformerWeights w;
-    /** Rotary per distinct base (one, or Gemma 3's local and global), in layer order of first use. */
-    private final Map<Double, Rotary> rotaries;
-    private final double scale;
+    private final Rotary rotary;
+    /** Rotary of the sliding-window blocks when they have their own base (Gemma 3), else null. */
+    private final Rotary localRotary;
     private final String[][] names;
 
     public Transformer(ModelConfig cfg, TransformerWeights weights) {
         this.cfg = cfg;
         this.w = weights;
-        this.rotaries = new LinkedHashMap<>();
-        if (cfg.hasRotary()) {
-            for (int l = 0; l < cfg.nLayers(); l++) {
-                rotaries.computeIfAbsent(cfg.rotaryBaseOf(l), b -> new Rotary(cfg.rotaryDim(), b, cfg.rotaryStyle()));
-            }
-        }
-        this.scale = cfg.attentionScale();
+        this.rotary = cfg.hasRotary() ? new Rotary(cfg) : null;
+        // transformers gives Gemma 3's local blocks unscaled rotary with their own base
+        this.localRotary = cfg.hasRotary() && cfg.localRotaryBase() > 0 ? new Rotary(cfg.toBuilder()
+                .rotary(cfg.rotaryDim(), cfg.localRotaryBase(), cfg.rotaryStyle()).ropeScaling(RopeScaling.NONE)
+                .build()) : null;
         // Hook names per block, made once so a forward builds no strings.
         this.names = new String[cfg.nLayers()][HookPoint.BLOCK_HOOKS.size()];
         for (int l = 0; l < cfg.nLayers(); l++) {
@@ -103,7 +108,7 @@ public final class Transformer {
         return hooks.apply(HookPoint.LOGITS, logits, ctx(HookPoint.LOGITS, -1, cache == null ? 0 : cache.length() - ids.size(1)));
     }
 
-    /** Logits for final-norm outputs {@code [..., d]} (soft-capped where the model caps them, Gemma 2). */
+    /** Logits for final-norm outputs {@code [..., d]}. */
     public Tensor unembed(Tensor normalized) {
         return softcap(linear(normalized, w.unembed(), w.unembedBias()), cfg.finalSoftcap());
     }
@@ -140,9 +145,7 @@ public final class Transformer {
         if (cache != null) {
             cache.setKeyMask(keyMask);
         }
-        Tensor globalMask = attentionMask(keyMask, past, s, 0); // [b, 1, s, t]
-        Map<Integer, Tensor> masks = new java.util.HashMap<>();
-        Map<Double, Tensor[]> tables = new java.util.HashMap<>();
+        Tensor[] addMasks = attentionMasks(keyMask, past, s); // per block [b, 1, s, t]
 
         Tensor x = torch.embedding(w.embed(), ids); // [b, s, d]
         if (cfg.embeddingScale() != 1.0) {
@@ -156,24 +159,17 @@ public final class Transformer {
             pe = hooks.apply(HookPoint.POS_EMBED, pe, ctx(HookPoint.POS_EMBED, -1, past));
             x = x.add(pe);
         }
+        Tensor[] globalCosSin = rotary == null ? null : rotary.cosSin(positions, x.scalar_type());
+        Tensor[] localCosSin = localRotary == null ? null : localRotary.cosSin(positions, x.scalar_type());
         PointerScope outer = hooks.releasesEachBlock() && cache == null ? PointerScope.getInnerScope() : null;
         for (int l = 0; l < cfg.nLayers(); l++) {
-            int window = cfg.windowOf(l);
-            Tensor addMask = window == 0 ? globalMask
-                    : masks.computeIfAbsent(window, win -> attentionMask(keyMask, past, s, win));
-            Tensor[] cosSin = null;
-            if (cfg.hasRotary()) {
-                Tensor pos = positions;
-                ScalarType dt = x.scalar_type();
-                cosSin = tables.computeIfAbsent(cfg.rotaryBaseOf(l), base -> rotaries.get(base).cosSin(pos, dt));
-            }
             if (outer == null) {
-                x = block(l, x, cosSin, addMask, hooks, cache, past);
+                x = block(l, x, cosSinAt(l, globalCosSin, localCosSin), addMasks[l], hooks, cache, past);
                 continue;
             }
             // the block's temporaries die with its scope; its output moves to the caller's
             try (PointerScope blockScope = new PointerScope()) {
-                Tensor y = block(l, x, cosSin, addMask, hooks, null, past);
+                Tensor y = block(l, x, cosSinAt(l, globalCosSin, localCosSin), addMasks[l], hooks, null, past);
                 outer.attach(y);
                 x = y;
             }
@@ -182,25 +178,26 @@ public final class Transformer {
         return hooks.apply(HookPoint.LN_FINAL, out, ctx(HookPoint.LN_FINAL, -1, past));
     }
 
+    /** The rotary tables of block {@code l}: the local ones on a sliding block when it has its own base. */
+    private Tensor[] cosSinAt(int l, Tensor[] global, Tensor[] local) {
+        return local != null && cfg.windowAt(l) > 0 ? local : global;
+    }
+
     private Tensor block(int l, Tensor x, Tensor[] cosSin, Tensor addMask, Hooks hooks, KvCache cache, long past) {
         LayerWeights lw = w.layers().get(l);
         String[] n = names[l];
         x = hook(hooks, n[RESID_PRE], x, l, past);
-        Tensor h1 = lw.ln1W() == null ? x : hook(hooks, n[LN1], norm(x, lw.ln1W(), lw.ln1B()), l, past);
+        // without pre-norms (OLMo-2) the sublayers read the residual itself and ln1/ln2 do not fire
+        Tensor h1 = cfg.preNorms() ? hook(hooks, n[LN1], norm(x, lw.ln1W(), lw.ln1B()), l, past) : x;
         Tensor attnOut = hook(hooks, n[ATTN_OUT], attention(l, lw, h1, cosSin, addMask, hooks, cache, past), l, past);
         if (cfg.parallelResidual()) {
             Tensor h2 = cfg.sharedNorm() ? h1 : hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past);
-            Tensor mlpOut = hook(hooks, n[MLP_OUT], mlp(lw, h2), l, past);
+            Tensor mlpOut = hook(hooks, n[MLP_OUT], mlpPostNorm(l, mlp(lw, h2), hooks, past), l, past);
             x = x.add(attnOut).add(mlpOut);
         } else {
             x = hook(hooks, n[RESID_MID], x.add(attnOut), l, past);
-            Tensor h2 = lw.ln2W() == null ? x : hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past);
-            Tensor mlpOut = mlp(lw, h2);
-            if (lw.ln2PostW() != null) {
-                Tensor div = hook(hooks, n[LN2_POST_SCALE], postNormScale(mlpOut), l, past);
-                mlpOut = postNorm(mlpOut, lw.ln2PostW(), div, mlpOut.scalar_type());
-            }
-            x = x.add(hook(hooks, n[MLP_OUT], mlpOut, l, past));
+            Tensor h2 = cfg.preNorms() ? hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past) : x;
+            x = x.add(hook(hooks, n[MLP_OUT], mlpPostNorm(l, mlp(lw, h2), hooks, past), l, past));
         }
         return hook(hooks, n[RESID_POST], x, l, past);
     }
@@ -213,16 +210,14 @@ public final class Transformer {
         long nH = cfg.nHeads();
         long nKv = cfg.nKvHeads();
         long e = cfg.dHead();
-        Tensor q = qkNorm(linear(h, lw.wQ(), lw.bQ()), lw.qNormW()).view(b, s, nH, e); // [b, s, h*e] -> [b, s, h, e]
-        Tensor k = qkNorm(linear(h, lw.wK(), lw.bK()), lw.kNormW()).view(b, s, nKv, e); // [b, s, k*e] -> [b, s, k, e]
-        q = hook(hooks, n[Q], q, l, past);
-        k = hook(hooks, n[K], k, l, past);
+        // hook_q / hook_k: after the q/k norm, before rotary (so rot_q = rotary(hook_q))
+        Tensor q = hook(hooks, n[Q], qkNorm(linear(h, lw.wQ(), lw.bQ()), lw.qNormW(), nH), l, past); // [b, s, h, e]
+        Tensor k = hook(hooks, n[K], qkNorm(linear(h, lw.wK(), lw.bK()), lw.kNormW(), nKv), l, past); // [b, s, k, e]
         Tensor v = hook(hooks, n[V], linear(h, lw.wV(), lw.bV()).view(b, s, nKv, e), l, past); // [b, s, k, e]
         Tensor rq = q;
         Tensor rk = k;
-        if (cosSin != null) {
-            Rotary rotary = rotaries.get(cfg.rotaryBaseOf(l));
-            rq = hook(hooks, n[ROT_Q], rotary.apply(q, cosSin), l, past);
+        if (rotary != null) {
+            rq = hook(hooks, n[ROT_Q], rotary.apply(q, cosSin), l, past); // same pairing for both bases
             rk = hook(hooks, n[ROT_K], rotary.apply(k, cosSin), l, past);
         }
         Tensor kAll = rk;
@@ -234,7 +229,8 @@ public final class Transformer {
             rawAll = all[1];
             vAll = all[2];
         }
-        // fused attention cannot soft-cap its scores
+        double scale = cfg.attentionScaleAt(l);
+        // the fused kernel cannot soft-cap scores
         boolean explicit = hooks.needsExplicitAttention(l) || cfg.attnSoftcap() > 0;
         Map<String, Tensor> state = Map.of();
         if (explicit) {
@@ -265,103 +261,152 @@ public final class Transformer {
         }
         Tensor z = hook(hooks, n[Z], zh.transpose(1, 2), l, past); // [b, s, h, e]
         Tensor out = linear(z.reshape(b, s, nH * e), lw.wO(), lw.bO()); // [b, s, h*e] -> [b, s, d]
-        // the post-norm's divisor always comes from the real (unpatched) output: the frozen-scale rule
-        Tensor div = lw.ln1PostW() == null ? null : hook(hooks, n[LN1_POST_SCALE], postNormScale(out), l, past);
+        // the post-norm's divisor from the real output (heads + bias) at each prompt and position: the frozen scale
+        Tensor div = cfg.postNorms() ? hook(hooks, n[LN1_POST_SCALE], postNormDivisor(out), l, past) : null;
+        Tensor normBias = cfg.postNorms() ? lw.postAttnNormB() : null;
         if (hooks.has(n[RESULT])) {
             // per-head output in model space: z[b,s,h,e] · W_O[d, h*e] viewed [h, e, d] -> [b, s, h, d]
             Tensor wo = lw.wO().view(cfg.dModel(), nH, e).permute(1, 2, 0); // [h, e, d]
             Tensor result = z.transpose(1, 2).matmul(wo).transpose(1, 2); // [b, h, s, d] -> [b, s, h, d]
-            result = hook(hooks, n[RESULT], throughAttentionPostNorm(l, result, div == null ? null : div.unsqueeze(2)),
-                    l, past); // div [b, s, 1] -> [b, s, 1, 1]
-            out = result.sum(new long[] {2}, false, new ScalarTypeOptional());
-            return lw.bO() == null ? out : out.add(throughAttentionPostNorm(l, lw.bO(), div));
+            result = hook(hooks, n[RESULT], throughAttentionPostNorm(l, result, div == null ? null
+                    : div.unsqueeze(2)), l, past); // div [b, s, 1] -> [b, s, 1, 1]
+            Tensor sum = result.sum(new long[] {2}, false, new ScalarTypeOptional());
+            Tensor bias = lw.bO() == null ? null : throughAttentionPostNorm(l, lw.bO(), div);
+            bias = bias == null ? normBias : normBias == null ? bias : bias.add(normBias);
+            return bias == null ? sum : sum.add(bias);
         }
-        return div == null ? out : postNorm(out, lw.ln1PostW(), div, out.scalar_type());
+        if (div == null) {
+            return out;
+        }
+        Tensor normed = throughAttentionPostNorm(l, out, div);
+        return normBias == null ? normed : normed.add(normBias);
     }
 
     /**
      * The frozen-scale rule, the one place per-head meaning under a post-attention norm is defined: a vector
-     * {@code v} that attention in layer {@code layer} writes at some position (a head's output, a value-output
-     * vector, the output bias) reaches the residual stream as {@code (offset + g) ⊙ v / scale}, where g is the
-     * post-attention norm's weight and {@code scale} its divisor {@code sqrt(mean(y²) + ε)} taken from the real
-     * forward's attention output y at that position ({@code blocks.L.ln1_post.hook_scale}). The per-head outputs
-     * then sum to the norm's real output, and each is linear in its head. Without a post-attention norm, v.
+     * {@code v} that attention in block {@code layer} writes at some position (one head's output, a value-output
+     * vector, the output bias) reaches the residual stream as {@code norm_frozen(v)}: the post-norm applied to v
+     * with the divisor {@code scale} = {@code sqrt(mean(y²) + ε)} (RMSNorm; {@code sqrt(var(y) + ε)} with v centred
+     * for LayerNorm) taken from the real forward's attention output y at that prompt and position
+     * ({@code blocks.L.ln1_post.hook_scale}), and without the norm's bias. It is linear in v, so the heads' outputs
+     * (plus the frozen-normed output bias and the norm's bias) sum to the real {@code hook_attn_out}. Without
+     * post-norms it is v itself. hook_result, the head scores, the value-output vectors and the majority-label fix
+     * all use it.
      *
      * @param v     {@code [..., d]}
-     * @param scale the divisor, broadcastable against v ({@code [..., 1]}); ignored (may be null) without a post
-     *              norm
+     * @param scale the divisor, broadcastable against v ({@code [..., 1]}); may be null without post-norms
+     * @throws IllegalArgumentException when the model has post-norms and no scale is given
      */
     public Tensor throughAttentionPostNorm(int layer, Tensor v, Tensor scale) {
-        Tensor g = w.layers().get(layer).ln1PostW();
-        if (g == null) {
+        if (!cfg.postNorms()) {
             return v;
         }
         if (scale == null) {
-            throw new IllegalArgumentException("layer " + layer + " has a post-attention norm: the frozen scale "
+            throw new IllegalArgumentException("block " + layer + " has a post-attention norm: its frozen scale "
                     + "(blocks." + layer + ".ln1_post.hook_scale of the real forward) is required");
         }
-        return postNorm(v, g, scale, v.scalar_type());
+        return frozenNorm(v, scale, w.layers().get(layer).postAttnNormW());
     }
 
-    /** The divisor {@code sqrt(mean(y²) + ε)} of an RMSNorm over the last axis, fp32, {@code [..., 1]}. */
-    private Tensor postNormScale(Tensor y) {
-        return y.to(ScalarType.Float).pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional())
+    /** The MLP output through the block's post-MLP norm (its divisor hookable as ln2_post.hook_scale), if any. */
+    private Tensor mlpPostNorm(int l, Tensor y, Hooks hooks, long past) {
+        if (!cfg.postNorms()) {
+            return y;
+        }
+        LayerWeights lw = w.layers().get(l);
+        Tensor div = hook(hooks, names[l][LN2_POST_SCALE], postNormDivisor(y), l, past);
+        Tensor normed = frozenNorm(y, div, lw.postMlpNormW());
+        return lw.postMlpNormB() == null ? normed : normed.add(lw.postMlpNormB());
+    }
+
+    /** The q/k RMSNorm ({@link ModelConfig.QkNorm}) of a projection {@code [b, s, heads*e]}, as {@code [b, s, heads, e]}. */
+    private Tensor qkNorm(Tensor proj, Tensor weight, long heads) {
+        long b = proj.size(0);
+        long s = proj.size(1);
+        long e = cfg.dHead();
+        return switch (cfg.qkNorm()) {
+            case NONE -> proj.view(b, s, heads, e);
+            case WHOLE -> rms(proj, weight).view(b, s, heads, e); // over all heads at once (OLMo-2)
+            case PER_HEAD -> rms(proj.view(b, s, heads, e), weight); // over each head, one [e] scale (Qwen3)
+        };
+    }
+
+    /**
+     * The divisor {@code sqrt(mean(x²) + ε)} (RMSNorm) or {@code sqrt(var(x) + ε)} (LayerNorm) of a post-norm over
+     * {@code x [..., d]}, fp32 {@code [..., 1]}.
+     */
+    private Tensor postNormDivisor(Tensor x) {
+        Tensor xf = x.to(ScalarType.Float);
+        if (cfg.norm() == NormKind.LAYER_NORM) {
+            xf = xf.sub(xf.mean(new long[] {-1}, true, new ScalarTypeOptional()));
+        }
+        return xf.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional())
                 .add(new Scalar(cfg.normEps())).sqrt();
     }
 
-    /** {@code (offset + g) ⊙ v / divisor}, in fp32, cast back to {@code dtype}. */
-    private Tensor postNorm(Tensor v, Tensor g, Tensor divisor, ScalarType dtype) {
-        Tensor n = v.to(ScalarType.Float).div(divisor.to(v.device(), ScalarType.Float));
-        if (cfg.normWeightOffset() != 0) {
-            return n.mul(g.to(ScalarType.Float).add(new Scalar(cfg.normWeightOffset()))).to(dtype);
+    /**
+     * {@code part} through the block's norm with a frozen divisor (broadcast over it) and no norm bias: linear in
+     * {@code part}, so parts normed this way sum to the norm of their sum (less the bias).
+     */
+    private Tensor frozenNorm(Tensor part, Tensor divisor, Tensor weight) {
+        Tensor pf = part.to(ScalarType.Float);
+        if (cfg.norm() == NormKind.LAYER_NORM) {
+            pf = pf.sub(pf.mean(new long[] {-1}, true, new ScalarTypeOptional()));
         }
-        return g.mul(n.to(dtype));
+        return scaled(pf.div(divisor.to(pf.device(), ScalarType.Float)), weight, part.scalar_type());
     }
 
-    /** RMSNorm of queries or keys: per head for a {@code [dHead]} weight, over all heads otherwise. */
-    private Tensor qkNorm(Tensor x, Tensor weight) {
-        if (weight == null) {
-            return x;
+    /** A normalised fp32 tensor times the norm weight ({@code offset + w} in fp32 for Gemma), in {@code dtype}. */
+    private Tensor scaled(Tensor normalized, Tensor weight, ScalarType dtype) {
+        if (cfg.normWeightOffset() != 0) {
+            return normalized.mul(weight.to(ScalarType.Float).add(new Scalar(cfg.normWeightOffset()))).to(dtype);
         }
-        long e = cfg.dHead();
-        if (weight.size(0) == e && x.size(-1) != e) {
-            long[] shape = x.sizes().vec().get();
-            long[] heads = java.util.Arrays.copyOf(shape, shape.length + 1);
-            heads[shape.length - 1] = shape[shape.length - 1] / e;
-            heads[shape.length] = e;
-            return norm(x.view(heads), weight, null).view(shape); // [b, s, h*e] -> [b, s, h, e] -> [b, s, h*e]
-        }
-        return norm(x, weight, null);
+        return weight.mul(normalized.to(dtype));
     }
 
     private Tensor mlp(LayerWeights lw, Tensor x) {
         if (cfg.gatedMlp()) {
-            return linear(cfg.activation().apply(linear(x, lw.wGate(), null)).mul(linear(x, lw.wUp(), lw.bUp())),
+            return linear(cfg.activation().apply(linear(x, lw.wGate(), lw.bGate())).mul(linear(x, lw.wUp(), lw.bUp())),
                     lw.wDown(), lw.bDown());
         }
         return linear(cfg.activation().apply(linear(x, lw.wUp(), lw.bUp())), lw.wDown(), lw.bDown());
     }
 
-    /** The block's normalisation (LayerNorm, or RMSNorm in fp32 like Hugging Face, with Gemma's {@code 1 + w}). */
+    /** The block's normalisation (LayerNorm, or RMSNorm in fp32 like Hugging Face). */
     public Tensor norm(Tensor x, Tensor weight, Tensor bias) {
         if (cfg.norm() == NormKind.LAYER_NORM) {
             return torch.layer_norm(x, new long[] {cfg.dModel()}, new TensorOptional(weight),
                     bias == null ? new TensorOptional() : new TensorOptional(bias), cfg.normEps(), false);
         }
+        return rms(x, weight);
+    }
+
+    /** RMSNorm over the last dimension in fp32, scaled by {@code weight} (Hugging Face's order of operations). */
+    private Tensor rms(Tensor x, Tensor weight) {
         Tensor xf = x.to(ScalarType.Float);
         Tensor var = xf.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional());
-        Tensor n = xf.mul(var.add(new Scalar(cfg.normEps())).rsqrt());
-        if (cfg.normWeightOffset() != 0) {
-            // Gemma: (offset + w) applied in fp32, then cast
-            return n.mul(weight.to(ScalarType.Float).add(new Scalar(cfg.normWeightOffset()))).to(x.scalar_type());
-        }
-        return weight.mul(n.to(x.scalar_type()));
+        return scaled(xf.mul(var.add(new Scalar(cfg.normEps())).rsqrt()), weight, x.scalar_type());
+    }
+
+    /** The factor block {@code layer} puts on {@code q·k} (see {@link ModelConfig#attentionScaleAt}). */
+    public double attentionScale(int layer) {
+        return cfg.attentionScaleAt(layer);
     }
 
     private Tensor repeatKv(Tensor t) {
         int g = cfg.groupSize();
         // [b, t, k, e] -> [b, t, k*g, e]: query head i reads kv head i / g
         return g == 1 ? t : t.repeat_interleave(g, new LongOptional(2), new LongOptional());
+    }
+
+    /** The additive mask of every block {@code [b, 1, s, t]}, one tensor per distinct sliding window. */
+    private Tensor[] attentionMasks(Tensor keyMask, long past, long s) {
+        Tensor[] out = new Tensor[cfg.nLayers()];
+        Map<Integer, Tensor> byWindow = new java.util.HashMap<>();
+        for (int l = 0; l < out.length; l++) {
+            out[l] = byWindow.computeIfAbsent(cfg.windowAt(l), w -> attentionMask(keyMask, past, s, w));
+        }
+        return out;
     }
 
     private Tensor attentionMask(Tensor keyMask, long past, long s, int window) {

@@ -105,7 +105,7 @@ public final class Trainer implements AutoCloseable {
                         .clone().requires_grad_(true));
         List<io.github.icl4j.model.LayerWeights> layers = new java.util.ArrayList<>();
         for (io.github.icl4j.model.LayerWeights l : w.layers()) {
-            layers.add(l.map(c));
+            layers.add(l.map(c)); // every tensor of the block, the newer families' q/k and post norms included
         }
         return new TransformerWeights(c.apply(w.embed()), c.apply(w.posEmbed()), layers, c.apply(w.finalNormW()),
                 c.apply(w.finalNormB()), c.apply(w.unembed()), c.apply(w.unembedBias()));

@@ -100,8 +100,8 @@ class Gemma3GgufTest {
         assertThat(c.tiedEmbeddings()).isTrue();
         for (int l = 0; l < 18; l++) {
             boolean global = l == 5 || l == 11 || l == 17;
-            assertThat(c.windowOf(l)).as("window of layer " + l).isEqualTo(global ? 0 : 512);
-            assertThat(c.rotaryBaseOf(l)).as("rotary base of layer " + l).isEqualTo(global ? 1e6 : 1e4);
+            assertThat(c.windowAt(l)).as("window of layer " + l).isEqualTo(global ? 0 : 512);
+            assertThat(c.rotaryBaseAt(l)).as("rotary base of layer " + l).isEqualTo(global ? 1e6 : 1e4);
         }
         assertThat(c.attentionScale()).isEqualTo(1.0 / 16);
         assertThat(c.embeddingScale()).isEqualTo(Math.sqrt(640));

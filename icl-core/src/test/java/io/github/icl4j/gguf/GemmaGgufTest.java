@@ -10,6 +10,7 @@ import io.github.icl4j.Model;
 import io.github.icl4j.checkpoint.HfCheckpoint;
 import io.github.icl4j.checkpoint.InvalidCheckpointException;
 import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.model.ModelConfig.AttentionType;
 import io.github.icl4j.runtime.Tensors;
 import io.github.icl4j.testing.TestData;
 import java.nio.file.Path;
@@ -58,9 +59,9 @@ class GemmaGgufTest {
             assertThat(c.modelType()).isEqualTo("gemma2");
             assertThat(c.attnSoftcap()).isEqualTo(5.0);
             assertThat(c.finalSoftcap()).isEqualTo(3.0);
-            assertThat(c.slidingLayers()).containsExactly(true, false, true);
+            assertThat(c.layerTypes()).containsExactly(AttentionType.SLIDING, AttentionType.FULL, AttentionType.SLIDING);
             assertThat(c.postNorms()).isTrue();
-            assertThat(c.qkNorm()).isFalse();
+            assertThat(c.qkNorm()).isEqualTo(ModelConfig.QkNorm.NONE);
             assertThat(c.normWeightOffset()).isEqualTo(1.0);
             assertThat(c.embeddingScale()).isEqualTo(Math.sqrt(48));
         }

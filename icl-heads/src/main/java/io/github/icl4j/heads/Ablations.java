@@ -166,8 +166,9 @@ final class Ablations {
             TransformerWeights w = model.transformer().weights();
             TransformerWeights tw = new TransformerWeights(w.embed(), null, w.layers().subList(s, cfg.nLayers()),
                     w.finalNormW(), w.finalNormB(), w.unembed(), w.unembedBias());
-            tails[s] = new Transformer(cfg.fromLayer(s), tw);
+            tails[s] = new Transformer(cfg.tail(s), tw);
         }
         return tails[s];
     }
+
 }

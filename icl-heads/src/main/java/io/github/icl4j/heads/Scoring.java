@@ -49,7 +49,7 @@ final class Scoring {
                     heads[layer] = headOutputs(Passes.lastRows(z, last), wo); // [b, h, d]
                     return null;
                 });
-                if (tf.weights().layers().get(l).ln1PostW() != null) {
+                if (tf.weights().layers().get(l).postAttnNormW() != null) {
                     // under a post-attention norm each head's output goes through it with the real forward's scale
                     hb.add(HookPoint.ln1PostScale(l), (scale, ctx) -> {
                         heads[layer] = tf.throughAttentionPostNorm(layer, heads[layer],

@@ -74,7 +74,7 @@ final class ValueOutputs {
                 x[0] = vectors(pattern, ctx.get("v"), 0, last[0], longs(all, pattern), head.head(), c, wo, weighted);
                 return null;
             });
-            if (tf.weights().layers().get(layer).ln1PostW() != null) {
+            if (tf.weights().layers().get(layer).postAttnNormW() != null) {
                 hb.add(HookPoint.ln1PostScale(layer), (sc, ctx) -> {
                     scale[0] = sc.select(0, 0).select(0, last[0]); // [1]: the scale at the reading position
                     return null;
@@ -144,7 +144,7 @@ final class ValueOutputs {
                     }
                     return null;
                 });
-                if (tf.weights().layers().get(l).ln1PostW() != null) {
+                if (tf.weights().layers().get(l).postAttnNormW() != null) {
                     // the vectors reach the residual at the reading position through the post-attention norm,
                     // with the real forward's scale there (the frozen-scale rule)
                     hb.add(HookPoint.ln1PostScale(l), (scale, ctx) -> {

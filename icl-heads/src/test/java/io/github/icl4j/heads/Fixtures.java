@@ -164,14 +164,16 @@ public final class Fixtures {
      */
     public static Model randomGemma3(int vocab, int d, int layers, int heads, int maxPositions, long seed,
             String tokenizerJson) {
-        List<Boolean> sliding = new ArrayList<>();
+        List<ModelConfig.AttentionType> types = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
-            sliding.add(l == 0);
+            types.add(l == 0 ? ModelConfig.AttentionType.SLIDING : ModelConfig.AttentionType.FULL);
         }
-        ModelConfig cfg = new ModelConfig("gemma3_text", Family.LLAMA, vocab, d, layers, heads, 1, d / heads, 2 * d,
-                maxPositions, NormKind.RMS_NORM, 1e-6, Activation.GELU_TANH, true, false, false, PositionKind.ROTARY,
-                d / heads, 1e6, RotaryStyle.HALF, false, false, false, false, true, 3, -1, -1, 1.0, true, true,
-                Math.sqrt(d), 1.0 / Math.sqrt(d / heads), 0, 0, sliding, 1e4);
+        ModelConfig cfg = ModelConfig.builder("gemma3_text", Family.LLAMA).vocabSize(vocab).dModel(d).nLayers(layers)
+                .nHeads(heads).nKvHeads(1).dHead(d / heads).dMlp(2 * d).maxPositions(maxPositions)
+                .norm(NormKind.RMS_NORM, 1e-6).activation(Activation.GELU_TANH).gatedMlp(true)
+                .rotary(d / heads, 1e6, RotaryStyle.HALF).tiedEmbeddings(true).slidingWindow(3).layerTypes(types)
+                .normWeightOffset(1.0).sublayerNorms(true, true).qkNorm(ModelConfig.QkNorm.PER_HEAD)
+                .embeddingScale(Math.sqrt(d)).localRotaryBase(1e4).build();
         return build(cfg, seed, tokenizerJson);
     }
 
@@ -196,9 +198,9 @@ public final class Fixtures {
                         normal(rng, 1 / Math.sqrt(q), d, q), c.outBias() ? vec(rng, 0.1, d) : null,
                         c.gatedMlp() ? normal(rng, 1 / Math.sqrt(d), f, d) : null,
                         normal(rng, 1 / Math.sqrt(d), f, d), c.mlpBias() ? vec(rng, 0.1, f) : null,
-                        normal(rng, 1 / Math.sqrt(f), d, f), c.mlpBias() ? vec(rng, 0.1, d) : null,
-                        c.postNorms() ? vec(rng, 0.3, d) : null, c.postNorms() ? vec(rng, 0.3, d) : null,
-                        c.qkNorm() ? vec(rng, 0.3, c.dHead()) : null, c.qkNorm() ? vec(rng, 0.3, c.dHead()) : null));
+                        normal(rng, 1 / Math.sqrt(f), d, f), c.mlpBias() ? vec(rng, 0.1, d) : null, null,
+                        c.qkNorm() == ModelConfig.QkNorm.PER_HEAD ? vec(rng, 0.3, c.dHead()) : null, c.qkNorm() == ModelConfig.QkNorm.PER_HEAD ? vec(rng, 0.3, c.dHead()) : null,
+                        c.postNorms() ? vec(rng, 0.3, d) : null, null, c.postNorms() ? vec(rng, 0.3, d) : null, null));
             }
             Tensor unembed = c.tiedEmbeddings() ? embed : normal(rng, 1 / Math.sqrt(d), c.vocabSize(), d);
             TransformerWeights w = new TransformerWeights(embed, pos, layers, scale(rng, d),

@@ -11,9 +11,11 @@ import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
 import io.github.icl4j.model.LayerWeights;
 import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.model.RopeScaling;
+import io.github.icl4j.model.ModelConfig.AttentionType;
 import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
-import io.github.icl4j.model.ModelConfig.PositionKind;
+import io.github.icl4j.model.ModelConfig.QkNorm;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.TransformerWeights;
 import io.github.icl4j.model.WeightLoader;
@@ -83,13 +85,16 @@ public final class GemmaAdapter implements ArchitectureAdapter {
 
         double globalBase = gemma3 ? 1_000_000.0 : 10_000.0;
         double localBase = 0;
+        RopeScaling scaling = RopeScaling.NONE;
         JsonNode rope = json.get("rope_parameters");
         if (gemma3 && rope != null && rope.has("full_attention")) {
             // transformers 5: one rotary per layer type
             globalBase = ropeTheta(rope.get("full_attention"), globalBase, source, "rope_parameters.full_attention");
             localBase = ropeTheta(rope.get("sliding_attention"), 10_000.0, source, "rope_parameters.sliding_attention");
         } else {
-            c.refuseRopeScaling();
+            // Gemma 3's linear scaling (4B and up) applies to the global blocks only, as in transformers
+            scaling = c.ropeScaling(maxPos, dHead, gemma3 ? Set.of(RopeScaling.Type.DEFAULT, RopeScaling.Type.LINEAR)
+                    : Set.of(RopeScaling.Type.DEFAULT), Map.of());
             globalBase = c.ropeTheta(globalBase, "rope_theta");
             if (gemma3) {
                 localBase = c.optDouble(10_000.0, "rope_local_base_freq");
@@ -97,11 +102,11 @@ public final class GemmaAdapter implements ArchitectureAdapter {
         }
 
         int window = 0;
-        List<Boolean> sliding = List.of();
+        List<AttentionType> sliding = List.of();
         if (!gemma1) {
             window = c.optInt(4096, "sliding_window");
             sliding = layerTypes(c, json, nLayers, gemma3 ? 6 : 2, source);
-            if (sliding.contains(Boolean.TRUE)) {
+            if (sliding.contains(AttentionType.SLIDING)) {
                 if (window <= 0) {
                     throw new IllegalArgumentException(source + ": 'sliding_window' = " + window + " must be > 0 "
                             + "when layers use sliding attention");
@@ -119,12 +124,15 @@ public final class GemmaAdapter implements ArchitectureAdapter {
         double finalCap = gemma1 ? 0 : softcap(c, "final_logit_softcapping", type.equals("gemma2") ? 30.0 : 0);
         boolean tied = c.has("tie_word_embeddings") ? c.optBool(true, "tie_word_embeddings")
                 : outer.optBool(true, "tie_word_embeddings");
-        return new ModelConfig(type, Family.LLAMA, c.reqInt("vocab_size"), d, nLayers, nHeads, nKv, dHead,
-                c.reqInt("intermediate_size"), maxPos, NormKind.RMS_NORM, c.optDouble(1e-6, "rms_norm_eps"),
-                Activation.parse(act), true, false, false, PositionKind.ROTARY, dHead, globalBase, RotaryStyle.HALF,
-                false, false, false, false, tied, window, c.optTokenId("bos_token_id"),
-                c.optTokenId("eos_token_id"), 1.0, !gemma1, gemma3, Math.sqrt(d), attnScale, attnCap, finalCap,
-                sliding, localBase);
+        return ModelConfig.builder(type, Family.LLAMA).vocabSize(c.reqInt("vocab_size")).dModel(d).nLayers(nLayers)
+                .nHeads(nHeads).nKvHeads(nKv).dHead(dHead).dMlp(c.reqInt("intermediate_size")).maxPositions(maxPos)
+                .norm(NormKind.RMS_NORM, c.optDouble(1e-6, "rms_norm_eps")).activation(Activation.parse(act))
+                .gatedMlp(true).rotary(dHead, globalBase, RotaryStyle.HALF).ropeScaling(scaling).tiedEmbeddings(tied)
+                .slidingWindow(window).layerTypes(sliding)
+                .tokenIds(c.optTokenId("bos_token_id"), c.optTokenId("eos_token_id"))
+                .normWeightOffset(1.0).sublayerNorms(true, !gemma1).qkNorm(gemma3 ? QkNorm.PER_HEAD : QkNorm.NONE)
+                .embeddingScale(Math.sqrt(d)).attentionScale(attnScale).softcaps(attnCap, finalCap)
+                .localRotaryBase(localBase).build();
     }
 
     private static double ropeTheta(JsonNode p, double dflt, Path source, String key) {
@@ -147,22 +155,22 @@ public final class GemmaAdapter implements ArchitectureAdapter {
     }
 
     /** Per layer, true for sliding attention: {@code layer_types}, else every {@code pattern}-th layer global. */
-    private static List<Boolean> layerTypes(ConfigJson c, JsonNode json, int nLayers, int defaultPattern,
+    private static List<AttentionType> layerTypes(ConfigJson c, JsonNode json, int nLayers, int defaultPattern,
             Path source) {
         JsonNode types = json.get("layer_types");
-        List<Boolean> out = new ArrayList<>();
+        List<AttentionType> out = new ArrayList<>();
         if (types != null && !types.isNull()) {
             if (!types.isArray() || types.size() != nLayers) {
                 throw new IllegalArgumentException(source + ": 'layer_types' = " + types + " must list one type per "
                         + "layer (" + nLayers + ")");
             }
             for (JsonNode t : types) {
-                switch (t.asText()) {
-                    case "sliding_attention" -> out.add(true);
-                    case "full_attention" -> out.add(false);
-                    default -> throw new IllegalArgumentException(source + ": 'layer_types' holds '" + t.asText()
+                AttentionType a = AttentionType.of(t.asText());
+                if (a == null) {
+                    throw new IllegalArgumentException(source + ": 'layer_types' holds '" + t.asText()
                             + "'; expected sliding_attention or full_attention");
                 }
+                out.add(a);
             }
             return out;
         }
@@ -171,7 +179,7 @@ public final class GemmaAdapter implements ArchitectureAdapter {
             throw new IllegalArgumentException(source + ": 'sliding_window_pattern' = " + pattern + " must be > 0");
         }
         for (int l = 0; l < nLayers; l++) {
-            out.add((l + 1) % pattern != 0);
+            out.add((l + 1) % pattern != 0 ? AttentionType.SLIDING : AttentionType.FULL);
         }
         return out;
     }
@@ -224,7 +232,7 @@ public final class GemmaAdapter implements ArchitectureAdapter {
         o.put("attention_bias", false);
         o.put("tie_word_embeddings", m.tiedEmbeddings());
         if (!gemma1) {
-            double q = 1.0 / (m.attentionScale() * m.attentionScale());
+            double q = 1.0 / (m.attentionScaleAt(0) * m.attentionScaleAt(0));
             if (q == Math.rint(q)) {
                 o.put("query_pre_attn_scalar", (long) q);
             } else {
@@ -233,7 +241,7 @@ public final class GemmaAdapter implements ArchitectureAdapter {
             o.put("sliding_window", m.slidingWindow() > 0 ? m.slidingWindow() : m.maxPositions());
             var types = o.putArray("layer_types");
             for (int l = 0; l < m.nLayers(); l++) {
-                types.add(m.windowOf(l) > 0 ? "sliding_attention" : "full_attention");
+                types.add(m.windowAt(l) > 0 ? "sliding_attention" : "full_attention");
             }
             putCap(o, "attn_logit_softcapping", m.attnSoftcap());
             putCap(o, "final_logit_softcapping", m.finalSoftcap());
@@ -280,8 +288,9 @@ public final class GemmaAdapter implements ArchitectureAdapter {
             // norm on the attention output and pre_feedforward_layernorm for the pre-MLP one
             Tensor ln1 = w.get(p + "input_layernorm.weight", d);
             Tensor ln2 = w.get(p + (post ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight"), d);
-            Tensor ln1Post = post ? w.get(p + "post_attention_layernorm.weight", d) : null;
-            Tensor ln2Post = post ? w.get(p + "post_feedforward_layernorm.weight", d) : null;
+            Tensor postAttn = post ? w.get(p + "post_attention_layernorm.weight", d) : null;
+            Tensor postMlp = post ? w.get(p + "post_feedforward_layernorm.weight", d) : null;
+            boolean qk = m.qkNorm() == QkNorm.PER_HEAD;
             layers.add(new LayerWeights(ln1, null, ln2, null,
                     w.get(a + "q_proj.weight", q, d), null,
                     w.get(a + "k_proj.weight", kv, d), null,
@@ -289,10 +298,9 @@ public final class GemmaAdapter implements ArchitectureAdapter {
                     w.get(a + "o_proj.weight", d, q), null,
                     w.get(p + "mlp.gate_proj.weight", f, d),
                     w.get(p + "mlp.up_proj.weight", f, d), null,
-                    w.get(p + "mlp.down_proj.weight", d, f), null,
-                    ln1Post, ln2Post,
-                    m.qkNorm() ? w.get(a + "q_norm.weight", e) : null,
-                    m.qkNorm() ? w.get(a + "k_norm.weight", e) : null));
+                    w.get(p + "mlp.down_proj.weight", d, f), null, null,
+                    qk ? w.get(a + "q_norm.weight", e) : null, qk ? w.get(a + "k_norm.weight", e) : null,
+                    postAttn, null, postMlp, null));
         }
         Tensor embed = w.get("embed_tokens.weight", m.vocabSize(), d);
         Tensor unembed = m.tiedEmbeddings() ? embed : w.get("lm_head.weight", m.vocabSize(), d);
@@ -312,9 +320,9 @@ public final class GemmaAdapter implements ArchitectureAdapter {
             String a = p + "self_attn.";
             out.put(p + "input_layernorm.weight", lw.ln1W());
             if (post) {
-                out.put(p + "post_attention_layernorm.weight", lw.ln1PostW());
+                out.put(p + "post_attention_layernorm.weight", lw.postAttnNormW());
                 out.put(p + "pre_feedforward_layernorm.weight", lw.ln2W());
-                out.put(p + "post_feedforward_layernorm.weight", lw.ln2PostW());
+                out.put(p + "post_feedforward_layernorm.weight", lw.postMlpNormW());
             } else {
                 out.put(p + "post_attention_layernorm.weight", lw.ln2W());
             }
