@@ -158,6 +158,19 @@ class Gemma3GgufTest {
         }
     }
 
+    @Test
+    void promptsStartWithTheBosTokenTheTokenizerAdds() {
+        gemma3();
+        io.github.icl4j.IclPrompt.Builder b = io.github.icl4j.IclPrompt.builder(model.tokenizer())
+                .labelWords(io.github.icl4j.LabelWords.of(" negative", " positive"));
+        var demos = io.github.icl4j.Demonstrations.of(2, List.of(new io.github.icl4j.Example("a gripping film .", 1),
+                new io.github.icl4j.Example("dull and far too long .", 0)));
+        var query = new io.github.icl4j.Example("one of the best films of the year .", 1);
+        long[] ids = b.build(demos, query).ids();
+        assertThat(ids[0]).as("Gemma's add_bos_token: BOS first").isEqualTo(2L);
+        assertThat(b.withoutBos().build(demos, query).ids()).hasSize(ids.length - 1);
+    }
+
     static long[] longs(JsonNode a) {
         long[] out = new long[a.size()];
         for (int i = 0; i < out.length; i++) {
