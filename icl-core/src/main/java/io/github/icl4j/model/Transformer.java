@@ -238,23 +238,58 @@ public final class Transformer {
             // per-head output in model space: z[b,s,h,e] · W_O[d, h*e] viewed [h, e, d] -> [b, s, h, d]
             Tensor wo = lw.wO().view(cfg.dModel(), nH, e).permute(1, 2, 0); // [h, e, d]
             Tensor result = z.transpose(1, 2).matmul(wo).transpose(1, 2); // [b, h, s, d] -> [b, s, h, d]
-            Tensor bias = lw.bO();
-            if (cfg.postNorms()) {
-                // the post-norm's scale frozen from the real output (heads + bias) at each prompt and position
-                Tensor raw = result.sum(new long[] {2}, false, new ScalarTypeOptional());
-                raw = bias == null ? raw : raw.add(bias); // [b, s, d]
-                Tensor inv = frozenScale(raw); // [b, s, 1]
-                result = frozenNorm(result, inv.unsqueeze(2), lw.postAttnNormW()); // [b, s, h, d]
-                Tensor biasPart = bias == null ? null : frozenNorm(bias, inv, lw.postAttnNormW());
-                bias = biasPart == null ? lw.postAttnNormB()
-                        : lw.postAttnNormB() == null ? biasPart : biasPart.add(lw.postAttnNormB());
-            }
-            result = hook(hooks, n[RESULT], result, l, past);
+            Tensor[] parts = headsToResidual(l, result); // [b, s, h, d] and the bias term [.., d] (or null)
+            result = hook(hooks, n[RESULT], parts[0], l, past);
             Tensor out = result.sum(new long[] {2}, false, new ScalarTypeOptional());
-            return bias == null ? out : out.add(bias);
+            return parts[1] == null ? out : out.add(parts[1]);
         }
         Tensor out = linear(z.reshape(b, s, nH * e), lw.wO(), lw.bO()); // [b, s, h*e] -> [b, s, d]
         return postNorm(out, lw.postAttnNormW(), lw.postAttnNormB());
+    }
+
+    /**
+     * Per-head attention outputs of block {@code layer} as they reach the residual stream, and what the bias adds.
+     * Without post-norms: {@code heads} unchanged and the output bias. With a post-attention norm (OLMo-2, Gemma
+     * 2/3): each head through that norm with its scale frozen from the real output — the heads' sum plus the bias,
+     * at each prompt and position — and the bias through it likewise, plus the norm's own bias; so the returned
+     * heads plus the bias term sum to the block's real attention output. This is {@code hook_result}'s rule, and
+     * the one every per-head quantity uses (METHOD §2's fixed-scale idea applied to the norm between heads and
+     * residual).
+     *
+     * @param heads {@code [..., h, d]}: {@code z_h · W_O^h} per head, without bias, for every head of the block
+     * @return {@code {heads [..., h, d], bias [..., d] or [d] or null}}
+     */
+    public Tensor[] headsToResidual(int layer, Tensor heads) {
+        LayerWeights lw = w.layers().get(layer);
+        Tensor bias = lw.bO();
+        if (!cfg.postNorms()) {
+            return new Tensor[] {heads, bias};
+        }
+        long hDim = heads.dim() - 2;
+        Tensor raw = heads.sum(new long[] {hDim}, false, new ScalarTypeOptional());
+        raw = bias == null ? raw : raw.add(bias); // [..., d] the real output before the norm
+        Tensor inv = frozenScale(raw); // [..., 1]
+        Tensor normed = frozenNorm(heads, inv.unsqueeze(hDim), lw.postAttnNormW()); // [..., h, d]
+        Tensor biasPart = bias == null ? null : frozenNorm(bias, inv, lw.postAttnNormW());
+        Tensor b = biasPart == null ? lw.postAttnNormB()
+                : lw.postAttnNormB() == null ? biasPart : biasPart.add(lw.postAttnNormB());
+        return new Tensor[] {normed, b};
+    }
+
+    /**
+     * Vectors that are parts of block {@code layer}'s attention output (a head's value-output vectors, say)
+     * through its post-attention norm with the scale frozen from {@code raw}, the real output before the norm
+     * (all heads plus the bias) at the same prompt and position; unchanged without post-norms. Linear in
+     * {@code parts}, without the norm's bias.
+     *
+     * @param parts {@code [..., n, d]} (or any shape whose last dimension is {@code d})
+     * @param raw   {@code [..., d]}, broadcast against {@code parts} after a unit dimension before {@code d}
+     */
+    public Tensor partsToResidual(int layer, Tensor parts, Tensor raw) {
+        if (!cfg.postNorms()) {
+            return parts;
+        }
+        return frozenNorm(parts, frozenScale(raw).unsqueeze(-2), w.layers().get(layer).postAttnNormW());
     }
 
     /** The q/k RMSNorm ({@link ModelConfig.QkNorm}) of a projection {@code [b, s, heads*e]}, as {@code [b, s, heads, e]}. */

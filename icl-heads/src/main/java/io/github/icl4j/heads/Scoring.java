@@ -17,7 +17,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * The one-pass head scoring of METHOD §3.1: a single forward per prompt batch caches, at the last position only,
  * the residual entering every layer, every head's output ({@code hook_z} times its slice of {@code W_O}) and the
- * final residual; every head's score then follows from projections, with no per-head re-run.
+ * final residual; every head's score then follows from projections, with no per-head re-run. Where a norm sits
+ * between the heads and the residual (OLMo-2), a head's output is taken through it with the scale frozen from
+ * the block's real attention output ({@link Transformer#headsToResidual}).
  */
 final class Scoring {
     private Scoring() {
@@ -45,7 +47,8 @@ final class Scoring {
                     return null;
                 });
                 hb.add(HookPoint.z(l), (z, ctx) -> {
-                    heads[layer] = headOutputs(Passes.lastRows(z, last), wo); // [b, h, d]
+                    // [b, h, d], through a post-attention norm (OLMo-2) with its scale frozen from the real output
+                    heads[layer] = tf.headsToResidual(layer, headOutputs(Passes.lastRows(z, last), wo))[0];
                     return null;
                 });
             }
