@@ -25,6 +25,12 @@ Written (all small, deterministic for the pinned versions in requirements.txt):
                                 convert_hf_to_gguf.py does (every norm stored as 1 + w); bad_*.gguf: Gemma
                                 files each wrong in one way (gemma3 without a k norm, a window larger than
                                 the context, a soft-cap of 0, a NaN soft-cap)
+  families/<name>.gguf          the random parity checkpoints of parity/llama3, qwen3, qwen2_window and phi3
+                                converted to GGUF F32 as llama.cpp's converter writes those architectures:
+                                llama3 with q/k permuted and the llama3 rope scaling as a rope_freqs tensor,
+                                qwen2/qwen3/phi3 unpermuted (llama.cpp's NeoX rotary), qwen3 with
+                                attn_q_norm/attn_k_norm, phi3 with fused attn_qkv and ffn_up, its longrope
+                                factors as rope_factors_long/short and rope.scaling.attn_factor
   smollm2/                      only with --smollm2 GGUF: reference token ids, fp32 last-position logits
                                 and per-tensor statistics from transformers loading the real
                                 SmolLM2-135M-Instruct Q4_1 GGUF
@@ -498,6 +504,97 @@ def write_tiny_gemma(out, parity_root):
 
 
 # ---------------------------------------------------------------------------------------------
+# the newer families' random parity checkpoints, converted to GGUF F32
+
+PARITY_DIR = os.path.join(REPO_ROOT, "icl-core", "src", "test", "resources", "parity")
+
+
+def llama3_rope_freqs(theta, dim, factor, low, high, old_ctx):
+    """Per-frequency divisors equivalent to the llama3 rope scaling (what llama.cpp stores as rope_freqs)."""
+    out = []
+    for i in range(0, dim, 2):
+        freq = 1.0 / (theta ** (i / dim))
+        wavelen = 2 * np.pi / freq
+        if wavelen < old_ctx / high:
+            out.append(1.0)
+        elif wavelen > old_ctx / low:
+            out.append(factor)
+        else:
+            smooth = (old_ctx / wavelen - low) / (high - low)
+            out.append(1.0 / ((1 - smooth) / factor + smooth))
+    return np.array(out, dtype=np.float32)
+
+
+def write_families(out, parity_dir):
+    from safetensors.numpy import load_file
+
+    d = os.path.join(out, "families")
+    os.makedirs(d, exist_ok=True)
+    for fam, arch_name, g_arch in (("llama3", "llama", gguf.MODEL_ARCH.LLAMA),
+                                   ("qwen3", "qwen3", gguf.MODEL_ARCH.QWEN3),
+                                   ("qwen2_window", "qwen2", gguf.MODEL_ARCH.QWEN2),
+                                   ("phi3", "phi3", gguf.MODEL_ARCH.PHI3)):
+        src = os.path.join(parity_dir, fam)
+        cfg = json.load(open(os.path.join(src, "config.json")))
+        tensors = load_file(os.path.join(src, "model.safetensors"))
+        rope = cfg.get("rope_parameters") or {}
+        n_layers = cfg["num_hidden_layers"]
+        n_head = cfg["num_attention_heads"]
+        n_kv = cfg["num_key_value_heads"]
+        d_model = cfg["hidden_size"]
+        head_dim = cfg.get("head_dim") or d_model // n_head
+        w = GGUFWriter(os.path.join(d, ("llama3" if fam == "llama3" else arch_name) + ".gguf"), arch_name)
+        w.add_name(f"tiny random {fam} (icl4j parity fixture)")
+        w.add_vocab_size(cfg["vocab_size"])
+        w.add_context_length(cfg["max_position_embeddings"])
+        w.add_embedding_length(d_model)
+        w.add_block_count(n_layers)
+        w.add_feed_forward_length(cfg["intermediate_size"])
+        w.add_head_count(n_head)
+        w.add_head_count_kv(n_kv)
+        w.add_rope_freq_base(float(rope.get("rope_theta", 10000.0)))
+        w.add_layer_norm_rms_eps(cfg["rms_norm_eps"])
+        if "head_dim" in cfg:
+            w.add_key_length(head_dim)
+            w.add_value_length(head_dim)
+        w.add_file_type(gguf.LlamaFileType.ALL_F32)
+        w.add_bos_token_id(cfg["bos_token_id"])
+        w.add_eos_token_id(cfg["eos_token_id"])
+        extra = {}
+        if fam == "llama3":
+            w.add_rope_dimension_count(head_dim)
+            extra["rope_freqs.weight"] = llama3_rope_freqs(rope["rope_theta"], head_dim, rope["factor"],
+                                                           rope["low_freq_factor"], rope["high_freq_factor"],
+                                                           rope["original_max_position_embeddings"])
+        if fam == "phi3":
+            rope_dims = int(rope.get("partial_rotary_factor", 1.0) * d_model) // n_head
+            w.add_rope_dimension_count(rope_dims)
+            orig = cfg["original_max_position_embeddings"]
+            w.add_rope_scaling_orig_ctx_len(orig)
+            w.add_sliding_window(cfg.get("sliding_window") or 0)
+            scale = cfg["max_position_embeddings"] / orig
+            w.add_rope_scaling_attn_factors(np.sqrt(1 + np.log(scale) / np.log(orig)) if scale > 1 else 1.0)
+            extra["rope_factors_long.weight"] = np.array(rope["long_factor"], dtype=np.float32)
+            extra["rope_factors_short.weight"] = np.array(rope["short_factor"], dtype=np.float32)
+        names = gguf.get_tensor_name_map(g_arch, n_layers)
+        for hf_name, t in tensors.items():
+            t = t.astype(np.float32)
+            if fam == "llama3" and hf_name.endswith("q_proj.weight"):
+                t = permute(t, n_head, n_head)
+            elif fam == "llama3" and hf_name.endswith("k_proj.weight"):
+                t = permute(t, n_head, n_kv)
+            g = names.get_name(hf_name, try_suffixes=(".weight", ".bias"))
+            assert g is not None, hf_name
+            w.add_tensor(g, np.ascontiguousarray(t))
+        for name, t in extra.items():
+            w.add_tensor(name, t)
+        w.write_header_to_file()
+        w.write_kv_data_to_file()
+        w.write_tensors_to_file()
+        w.close()
+
+
+# ---------------------------------------------------------------------------------------------
 # SmolLM2-135M-Instruct (Q4_1): references from transformers loading the GGUF
 
 SMOL_SENTENCES = [
@@ -631,9 +728,11 @@ def main():
     ap.add_argument("--parity-llama", default=PARITY_LLAMA,
                     help="folder with config.json + model.safetensors of the random Llama")
     ap.add_argument("--smollm2", help="path of SmolLM2-135M-Instruct.Q4_1.gguf (tools/fetch-smollm2.sh)")
+    ap.add_argument("--parity", default=PARITY_DIR, help="the parity fixtures folder (for families)")
     ap.add_argument("--gemma3", help="path of gemma-3-270m-q4_k_m.gguf (tools/fetch-gemma3.sh)")
     ap.add_argument("--sst2", help="folder of the SST-2 files (stsa.binary.test) for the Gemma 3 token ids")
-    ap.add_argument("--only", help="comma list of: dequant,metadata,tokenizer,tiny_llama,tiny_gemma,smollm2,gemma3")
+    ap.add_argument("--only", help="comma list of: dequant,metadata,tokenizer,tiny_llama,families,tiny_gemma,"
+                                   "smollm2,gemma3")
     args = ap.parse_args()
     only = set(args.only.split(",")) if args.only else None
     os.makedirs(args.out, exist_ok=True)
@@ -649,6 +748,8 @@ def main():
         write_tokenizers(args.out)
     if want("tiny_llama"):
         write_tiny_llama(args.out, args.parity_llama)
+    if want("families"):
+        write_families(args.out, args.parity)
     if want("tiny_gemma"):
         write_tiny_gemma(args.out, PARITY_ROOT)
     if want("smollm2"):

@@ -12,17 +12,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How a GGUF file maps onto a Hugging Face model: {@code general.architecture = llama} onto
- * {@code LlamaForCausalLM}, and {@code gemma}, {@code gemma2}, {@code gemma3} onto Gemma's causal LMs. The
- * hyper-parameters under {@code <arch>.*}, the tensor names, which tensors llama.cpp's converter permuted for its
- * rotary embedding layout (llama), and which norms it stored as {@code 1 + w} (Gemma).
+ * How a llama.cpp GGUF file maps onto Hugging Face: {@code llama} (Llama, Mistral, SmolLM2) onto
+ * {@code LlamaForCausalLM}, {@code qwen2}, {@code qwen3} and {@code phi3} onto their own classes, and {@code gemma},
+ * {@code gemma2}, {@code gemma3} onto Gemma's causal LMs. The hyper-parameters under {@code <arch>.*}, the tensor
+ * names, which tensors llama.cpp's converter permuted for its interleaved rotary layout (only {@code llama}'s q and
+ * k: the others use llama.cpp's NeoX rotary, the Hugging Face layout), which norms it stored as {@code 1 + w}
+ * (Gemma), and the rotary scaling: {@code <arch>.rope.scaling.*} keys, the {@code rope_freqs} tensor of Llama 3.x
+ * files (per-frequency divisors) and Phi-3's {@code rope_factors_long} / {@code rope_factors_short} (longrope).
  */
 final class LlamaLayout {
     static final String ARCH = "llama";
-    /** The architectures read, in the order error messages list them. */
-    static final List<String> ARCHS = List.of("llama", "gemma", "gemma2", "gemma3");
+    /** The architectures this layout reads. */
+    static final Set<String> ARCHS = Set.of("llama", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BLOCK = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.(weight|bias)");
+    /** qwen3's per-head q/k norms. */
+    private static final Map<String, String> QK_NORM_NAMES = Map.of(
+            "attn_q_norm", "self_attn.q_norm",
+            "attn_k_norm", "self_attn.k_norm");
+    /** phi3's fused projections: {@code attn_qkv} and {@code ffn_up} (gate and up rows, as Hugging Face's). */
+    private static final Map<String, String> PHI3_NAMES = Map.of(
+            "attn_norm", "input_layernorm",
+            "attn_qkv", "self_attn.qkv_proj",
+            "attn_output", "self_attn.o_proj",
+            "ffn_norm", "post_attention_layernorm",
+            "ffn_up", "mlp.gate_up_proj",
+            "ffn_down", "mlp.down_proj");
     private static final Map<String, String> BLOCK_NAMES = Map.ofEntries(
             Map.entry("attn_norm", "input_layernorm"),
             Map.entry("attn_q", "self_attn.q_proj"),
@@ -58,8 +73,9 @@ final class LlamaLayout {
             "token_embd.weight", "model.embed_tokens.weight",
             "output_norm.weight", "model.norm.weight",
             "output.weight", "lm_head.weight");
-    /** GGUF tensors with no Hugging Face counterpart that are safe to leave out. */
-    private static final Set<String> IGNORED = Set.of("rope_freqs.weight");
+    /** GGUF tensors with no Hugging Face counterpart: their values go into the config's rotary scaling. */
+    private static final Set<String> ROPE_TENSORS = Set.of("rope_freqs.weight", "rope_factors_long.weight",
+            "rope_factors_short.weight");
 
     /** How a stored q/k projection must be un-permuted. */
     record Permute(int heads) {
@@ -84,20 +100,29 @@ final class LlamaLayout {
         this.arch = file.architecture();
         if (!ARCHS.contains(arch)) {
             throw new InvalidCheckpointException(file.path() + ": general.architecture '" + arch + "' is not supported "
-                    + "yet; supported: " + ARCHS + " (llama covers Llama, Mistral and SmolLM2 files; gemma3 covers "
-                    + "Gemma 3 270M)");
+                    + "yet; supported: " + new java.util.TreeSet<>(ARCHS) + " (llama covers Llama, Mistral and SmolLM2 "
+                    + "files; gemma3 covers Gemma 3 270M)");
         }
-        boolean gemma = !arch.equals(ARCH);
+        boolean gemma = arch.startsWith("gemma");
         if (file.getLong(key("expert_count"), 0) > 0) {
             throw new InvalidCheckpointException(file.path() + ": " + key("expert_count") + " = "
-                    + file.get(key("expert_count")) + ": mixture-of-experts llama files are not supported yet");
+                    + file.get(key("expert_count")) + ": mixture-of-experts files are not supported yet");
         }
+        Map<String, String> blockNames = switch (arch) {
+            case "phi3" -> PHI3_NAMES;
+            case "qwen3" -> {
+                Map<String, String> m = new java.util.HashMap<>(BLOCK_NAMES);
+                m.putAll(QK_NORM_NAMES);
+                yield m;
+            }
+            case "gemma2", "gemma3" -> GEMMA_BLOCK_NAMES;
+            default -> BLOCK_NAMES; // llama, qwen2, gemma (Gemma 1 names its pre-MLP norm ffn_norm as Llama)
+        };
         layers = positive(key("block_count"));
         hidden = positive(key("embedding_length"));
         heads = positive(key("attention.head_count"));
         kvHeads = perLayer(key("attention.head_count_kv"), heads);
 
-        Map<String, String> blockNames = arch.equals("gemma2") || arch.equals("gemma3") ? GEMMA_BLOCK_NAMES : BLOCK_NAMES;
         Map<String, String> names = new LinkedHashMap<>();
         Map<String, Permute> perm = new LinkedHashMap<>();
         Set<String> plusOne = new java.util.HashSet<>();
@@ -108,12 +133,11 @@ final class LlamaLayout {
                 Matcher m = BLOCK.matcher(g);
                 String part = m.matches() ? blockNames.get(m.group(2)) : null;
                 if (part == null) {
-                    if (IGNORED.contains(g)) {
+                    if (ROPE_TENSORS.contains(g)) {
                         continue;
                     }
                     throw new InvalidCheckpointException(file.path() + ": tensor '" + g + "' has no Hugging Face "
-                            + (gemma ? "Gemma" : "Llama") + " counterpart (variants such as mixture-of-experts are not "
-                            + "supported yet)");
+                            + arch + " counterpart (variants such as mixture-of-experts are not supported yet)");
                 }
                 int layer;
                 try {
@@ -126,7 +150,9 @@ final class LlamaLayout {
                             + " but " + key("block_count") + " is " + layers);
                 }
                 hf = "model.layers." + layer + "." + part + "." + m.group(3);
-                if (!gemma && (m.group(2).equals("attn_q") || m.group(2).equals("attn_k"))) {
+                // only llama's converter permutes q/k rows (for llama.cpp's interleaved rotary); qwen2/3 and phi3
+                // files use llama.cpp's NeoX rotary, which is Hugging Face's layout
+                if (arch.equals(ARCH) && (m.group(2).equals("attn_q") || m.group(2).equals("attn_k"))) {
                     int h = m.group(2).equals("attn_q") ? heads : kvHeads[layer];
                     long rows = t.shape()[0];
                     if (rows % (2L * h) != 0) {
@@ -208,48 +234,33 @@ final class LlamaLayout {
 
     ObjectNode toHfConfig() {
         ObjectNode c = JSON.createObjectNode();
-        if (!arch.equals(ARCH)) {
+        boolean gemma = arch.startsWith("gemma");
+        if (gemma) {
             return gemmaConfig(c);
         }
-        c.putArray("architectures").add("LlamaForCausalLM");
-        c.put("model_type", "llama");
-        putShape(c);
+        String hfClass = switch (arch) {
+            case "qwen2" -> "Qwen2ForCausalLM";
+            case "qwen3" -> "Qwen3ForCausalLM";
+            case "phi3" -> "Phi3ForCausalLM";
+            default -> "LlamaForCausalLM";
+        };
+        c.putArray("architectures").add(hfClass);
+        c.put("model_type", arch);
+        int headDim = putShape(c, hfClass);
         c.put("hidden_act", "silu");
         c.put("rms_norm_eps", clean(file.getFloat(key("attention.layer_norm_rms_epsilon"))));
         double theta = clean(file.getFloat(key("rope.freq_base"), 10000f));
         c.put("rope_theta", theta);
         ObjectNode rope = c.putObject("rope_parameters");
         rope.put("rope_theta", theta);
-        String scaling = file.getString(key("rope.scaling.type"), "none");
-        if (!scaling.equals("none")) {
-            ObjectNode rs = c.putObject("rope_scaling");
-            rs.put("rope_type", scaling);
-            rs.put("type", scaling);
-            rope.put("rope_type", scaling);
-            if (file.has(key("rope.scaling.factor"))) {
-                double factor = clean(file.getFloat(key("rope.scaling.factor")));
-                rs.put("factor", factor);
-                rope.put("factor", factor);
-            }
-            if (file.has(key("rope.scaling.original_context_length"))) {
-                int orig = file.getInt(key("rope.scaling.original_context_length"));
-                rs.put("original_max_position_embeddings", orig);
-                rope.put("original_max_position_embeddings", orig);
-            }
-        } else if (file.hasTensor("rope_freqs.weight")) {
-            // Llama 3.1+ stores its rotary frequency scaling as this tensor, not as metadata: say so, so that a
-            // loader that only does unscaled rotary refuses the model instead of computing something else.
-            ObjectNode rs = c.putObject("rope_scaling");
-            rs.put("rope_type", "llama3");
-            rs.put("type", "llama3");
-            rs.put("gguf_tensor", "rope_freqs.weight");
-            rope.put("rope_type", "llama3");
-        } else {
-            rope.put("rope_type", "default");
+        int maxPos = positive(key("context_length"));
+        c.put("max_position_embeddings", maxPos);
+        putRope(c, rope, headDim);
+        if (arch.equals("phi3") && file.getInt(key("attention.sliding_window"), 0) > 0) {
+            c.put("sliding_window", file.getInt(key("attention.sliding_window")));
         }
-        c.put("max_position_embeddings", positive(key("context_length")));
         c.put("tie_word_embeddings", !file.hasTensor("output.weight"));
-        c.put("attention_bias", file.hasTensor("blk.0.attn_q.bias"));
+        c.put("attention_bias", !arch.equals("qwen2") && file.hasTensor("blk.0.attn_q.bias"));
         c.put("mlp_bias", false);
         putId(c, "bos_token_id", "tokenizer.ggml.bos_token_id");
         putId(c, "eos_token_id", "tokenizer.ggml.eos_token_id");
@@ -257,8 +268,8 @@ final class LlamaLayout {
         return c;
     }
 
-    /** Vocabulary, widths, depth and head counts: the fields every architecture shares. */
-    private void putShape(ObjectNode c) {
+    /** Vocabulary, widths, depth and head counts, the fields every architecture shares; returns the head width. */
+    private int putShape(ObjectNode c, String hfClass) {
         int vocab;
         if (file.has(key("vocab_size"))) {
             vocab = positive(key("vocab_size"));
@@ -275,15 +286,22 @@ final class LlamaLayout {
         for (int v : kvHeads) {
             if (v != kvHeads[0]) {
                 throw new InvalidCheckpointException(file.path() + ": " + key("attention.head_count_kv")
-                        + " differs between layers; a Hugging Face config needs one value");
+                        + " differs between layers; a Hugging Face " + hfClass + " config needs one value");
             }
         }
         c.put("num_key_value_heads", kvHeads[0]);
+        int headDim;
         if (file.has(key("attention.key_length"))) {
-            c.put("head_dim", positive(key("attention.key_length")));
+            headDim = positive(key("attention.key_length"));
         } else if (hidden % heads == 0) {
-            c.put("head_dim", hidden / heads);
+            headDim = hidden / heads;
+        } else {
+            throw new InvalidCheckpointException(file.path() + ": " + key("embedding_length") + " " + hidden
+                    + " is not a multiple of " + key("attention.head_count") + " " + heads + " and there is no "
+                    + key("attention.key_length"));
         }
+        c.put("head_dim", headDim);
+        return headDim;
     }
 
     /**
@@ -299,8 +317,7 @@ final class LlamaLayout {
             default -> "GemmaForCausalLM";
         });
         c.put("model_type", type);
-        putShape(c);
-        int headDim = c.get("head_dim").asInt();
+        int headDim = putShape(c, c.get("architectures").get(0).asText());
         c.put(arch.equals("gemma") ? "hidden_act" : "hidden_activation", "gelu_pytorch_tanh");
         c.put("rms_norm_eps", clean(file.getFloat(key("attention.layer_norm_rms_epsilon"))));
         String scaling = file.getString(key("rope.scaling.type"), "none");
@@ -357,6 +374,70 @@ final class LlamaLayout {
                     + "; expected a finite soft-cap > 0");
         }
         c.put(field, clean(v));
+    }
+
+    /**
+     * The rotary scaling as {@code rope_parameters}: {@code rope.scaling.type} linear / yarn with its keys, Phi-3's
+     * longrope factor tensors, a Llama 3.x {@code rope_freqs} tensor (kept as {@code rope_freqs}, divisors of each
+     * frequency as llama.cpp applies them), and Phi-3's rotated fraction from {@code rope.dimension_count}.
+     */
+    private void putRope(ObjectNode c, ObjectNode rope, int headDim) {
+        if (arch.equals("phi3") && file.has(key("rope.dimension_count"))) {
+            int dims = positive(key("rope.dimension_count"));
+            rope.put("partial_rotary_factor", (double) dims / headDim);
+        }
+        String scaling = file.getString(key("rope.scaling.type"), "none");
+        boolean longrope = file.hasTensor("rope_factors_long.weight") || file.hasTensor("rope_factors_short.weight");
+        if (longrope) {
+            rope.put("rope_type", "longrope");
+            putFactors(rope, "long_factor", "rope_factors_long.weight");
+            putFactors(rope, "short_factor", "rope_factors_short.weight");
+            int orig = file.getInt(key("rope.scaling.original_context_length"), 0);
+            if (orig <= 0) {
+                throw new InvalidCheckpointException(file.path() + ": longrope factor tensors without a positive "
+                        + key("rope.scaling.original_context_length"));
+            }
+            c.put("original_max_position_embeddings", orig);
+            rope.put("original_max_position_embeddings", orig);
+            if (file.has(key("rope.scaling.attn_factor"))) {
+                rope.put("attention_factor", clean(file.getFloat(key("rope.scaling.attn_factor"))));
+            }
+        } else if (!scaling.equals("none")) {
+            rope.put("rope_type", scaling);
+            if (file.has(key("rope.scaling.factor"))) {
+                rope.put("factor", clean(file.getFloat(key("rope.scaling.factor"))));
+            }
+            if (file.has(key("rope.scaling.original_context_length"))) {
+                rope.put("original_max_position_embeddings", file.getInt(key("rope.scaling.original_context_length")));
+            }
+            if (scaling.equals("yarn")) {
+                putFloat(rope, "beta_fast", "rope.scaling.yarn_beta_fast");
+                putFloat(rope, "beta_slow", "rope.scaling.yarn_beta_slow");
+                putFloat(rope, "attention_factor", "rope.scaling.attn_factor");
+            }
+        } else {
+            rope.put("rope_type", "default");
+        }
+        if (file.hasTensor("rope_freqs.weight")) {
+            // Llama 3.1+: llama.cpp stores the llama3 frequency scaling as divisors of each frequency
+            putFactors(rope, "rope_freqs", "rope_freqs.weight");
+        }
+    }
+
+    private void putFactors(ObjectNode rope, String field, String tensor) {
+        if (!file.hasTensor(tensor)) {
+            throw new InvalidCheckpointException(file.path() + ": tensor '" + tensor + "' is missing beside its pair");
+        }
+        var a = rope.putArray(field);
+        for (float f : file.dequantize(tensor)) {
+            a.add(clean(f));
+        }
+    }
+
+    private void putFloat(ObjectNode o, String field, String k) {
+        if (file.has(key(k))) {
+            o.put(field, clean(file.getFloat(key(k))));
+        }
     }
 
     private void putId(ObjectNode c, String field, String key) {

@@ -70,4 +70,30 @@ class PostNormHeadsTest {
             assertThat(Tensors.maxAbsDiff(withResult, m.logits(batch, Hooks.none()))).isLessThan(1e-5);
         }
     }
+
+    @Test
+    void valueOutputVectorsUnderTheFrozenScaleSumToTheHeadsResult() {
+        try (Model m = Model.load(TestData.resource("parity/olmo2")); ActivationCache cache = new ActivationCache();
+                PointerScope s = new PointerScope()) {
+            ModelConfig c = m.config();
+            int layer = 1;
+            m.logits(TokenBatch.of(A), Hooks.builder().cache(cache, HookPoint.pattern(layer), HookPoint.v(layer),
+                    HookPoint.z(layer), HookPoint.result(layer)).build());
+            Tensor pattern = cache.get(HookPoint.pattern(layer)); // [1, h, s, s]
+            Tensor v = cache.get(HookPoint.v(layer)); // [1, s, kv, e]
+            LayerWeights lw = m.transformer().weights().layers().get(layer);
+            int last = A.length - 1;
+            Tensor raw = Transformer.linear(cache.get(HookPoint.z(layer)).select(1, last).reshape(1,
+                    (long) c.nHeads() * c.dHead()), lw.wO(), lw.bO()).select(0, 0); // [d] real output, last position
+            for (int h = 0; h < c.nHeads(); h++) {
+                Tensor woh = lw.wO().narrow(1, (long) h * c.dHead(), c.dHead()); // [d, e]
+                Tensor vo = v.select(0, 0).select(1, h / c.groupSize()).matmul(woh.t()); // [s, d]
+                Tensor alpha = pattern.select(0, 0).select(0, h).select(0, last).unsqueeze(1); // [s, 1]
+                Tensor parts = m.transformer().partsToResidual(layer, vo.mul(alpha), raw); // [s, d]
+                Tensor sum = parts.sum(new long[] {0}, false, new ScalarTypeOptional());
+                Tensor result = cache.get(HookPoint.result(layer)).select(0, 0).select(0, last).select(0, h); // [d]
+                assertThat(Tensors.maxAbsDiff(sum, result)).as("head " + h).isLessThan(1e-5);
+            }
+        }
+    }
 }

@@ -66,7 +66,7 @@ final class Passes {
     /** The final norm's output {@code [b, s, d]} of a batch, hooks applied, gradients off, in the caller's scope. */
     static Tensor hidden(Model model, Transformer transformer, TokenBatch batch, Hooks hooks) {
         ModelConfig c = model.config();
-        batch.validate(c.vocabSize(), c.maxPositions(), 0);
+        batch.validate(c.vocabSize(), c.contextLimit(), 0);
         hooks.validate(transformer.config().nLayers());
         try (NoGradGuard g = new NoGradGuard()) {
             return transformer.hidden(batch.ids(), batch.mask(), null, hooks, null);

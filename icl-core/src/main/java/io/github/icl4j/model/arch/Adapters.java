@@ -76,6 +76,34 @@ public final class Adapters {
         return torch.cat(new TensorVector(parts), dim);
     }
 
+    /** The attention geometry of a Llama-like {@code config.json}: width, query and key/value heads, head size. */
+    record Heads(int d, int nHeads, int nKv, int dHead) {
+        /**
+         * Reads {@code hidden_size}, {@code num_attention_heads}, {@code num_key_value_heads} and {@code head_dim}
+         * ({@code defaultHeadDim} when absent, or {@code hidden_size / num_attention_heads} when that is 0).
+         */
+        static Heads read(ConfigJson c, int defaultHeadDim) {
+            int d = c.reqPositive("hidden_size");
+            int nHeads = c.reqPositive("num_attention_heads");
+            int nKv = c.optPositive(nHeads, "num_key_value_heads");
+            if (nHeads % nKv != 0) {
+                throw new IllegalArgumentException(c.source() + ": num_attention_heads " + nHeads + " is not a multiple "
+                        + "of num_key_value_heads " + nKv);
+            }
+            if (c.has("head_dim")) {
+                return new Heads(d, nHeads, nKv, c.optPositive(1, "head_dim"));
+            }
+            if (defaultHeadDim > 0) {
+                return new Heads(d, nHeads, nKv, defaultHeadDim);
+            }
+            if (d % nHeads != 0) {
+                throw new IllegalArgumentException(c.source() + ": hidden_size " + d + " is not a multiple of "
+                        + "num_attention_heads " + nHeads + " and no head_dim is given");
+            }
+            return new Heads(d, nHeads, nKv, d / nHeads);
+        }
+    }
+
     /** Writes a rotary scaling's type and parameters into a {@code rope_parameters} object. */
     static void putRopeScaling(ObjectNode rope, RopeScaling r) {
         rope.put("rope_type", r.type().hfName());
@@ -160,19 +188,18 @@ public final class Adapters {
     }
 
     /**
-     * Fails before loading when a projection's rows do not match the configured heads, naming the tensor, the
-     * config keys and their values (a wrong {@code head_dim} or head count).
+     * Fails before loading when a tensor's shape is not what the configured heads or sizes imply, naming the
+     * tensor, its shape, and {@code why} (the config keys and values it should split into).
      */
-    static void checkRows(WeightLoader w, String name, long rows, ModelConfig m, String headsKey, int heads) {
+    static void checkShape(WeightLoader w, String name, String why, long... expected) {
         if (!w.has(name)) {
             return; // reported as missing by the load itself
         }
         long[] shape = w.info(name).shape();
-        if (shape.length != 2 || shape[0] != rows) {
+        if (!java.util.Arrays.equals(shape, expected)) {
             throw new InvalidCheckpointException(w.origin() + ": tensor '" + name + "' has shape "
-                    + java.util.Arrays.toString(shape) + " but config.json's " + headsKey + " = " + heads
-                    + " heads of head_dim = " + m.dHead() + " need " + rows + " rows (is head_dim or " + headsKey
-                    + " wrong?)");
+                    + java.util.Arrays.toString(shape) + " which does not split into config.json's " + why
+                    + " (expected " + java.util.Arrays.toString(expected) + ")");
         }
     }
 

@@ -52,24 +52,9 @@ public final class LlamaAdapter implements ArchitectureAdapter {
         ConfigJson c = new ConfigJson(json, source);
         c.refuseVariants();
         String type = c.optString("llama", "model_type");
-        int d = c.reqPositive("hidden_size");
-        int nHeads = c.reqPositive("num_attention_heads");
-        int nKv = c.optPositive(nHeads, "num_key_value_heads");
-        if (nHeads % nKv != 0) {
-            throw new IllegalArgumentException(source + ": num_attention_heads " + nHeads + " is not a multiple of "
-                    + "num_key_value_heads " + nKv);
-        }
-        int dHead;
-        if (c.has("head_dim")) {
-            dHead = c.optPositive(0, "head_dim");
-        } else if (type.equals("qwen3")) {
-            dHead = 128; // Qwen3Config's default
-        } else if (d % nHeads != 0) {
-            throw new IllegalArgumentException(source + ": hidden_size " + d + " is not a multiple of "
-                    + "num_attention_heads " + nHeads + " and no head_dim is given");
-        } else {
-            dHead = d / nHeads;
-        }
+        Adapters.Heads heads = Adapters.Heads.read(c, type.equals("qwen3") ? 128 : 0); // 128: Qwen3Config's default
+        int d = heads.d();
+        int dHead = heads.dHead();
         // Llama-style attention rotates the whole head: transformers cannot run a partial rotary here either
         double partial = c.partialRotary(1.0, "partial_rotary_factor");
         if (partial != 1.0) {
@@ -82,7 +67,8 @@ public final class LlamaAdapter implements ArchitectureAdapter {
         boolean attnBias = !type.equals("mistral") && !qwen2 && c.optBool(false, "attention_bias");
         boolean mlpBias = type.equals("llama") && c.optBool(false, "mlp_bias");
         ModelConfig.Builder b = ModelConfig.builder(type, Family.LLAMA).vocabSize(c.reqPositive("vocab_size"))
-                .dModel(d).nLayers(c.reqPositive("num_hidden_layers")).nHeads(nHeads).nKvHeads(nKv).dHead(dHead)
+                .dModel(d).nLayers(c.reqPositive("num_hidden_layers")).nHeads(heads.nHeads()).nKvHeads(heads.nKv())
+                .dHead(dHead)
                 .dMlp(c.reqPositive("intermediate_size")).maxPositions(maxPos)
                 .norm(NormKind.RMS_NORM, c.optPositiveDouble(olmo2 ? 1e-5 : 1e-6, "rms_norm_eps"))
                 .activation(Activation.parse(c.optString("silu", "hidden_act"))).gatedMlp(true)
@@ -177,8 +163,10 @@ public final class LlamaAdapter implements ArchitectureAdapter {
             String a = p + "self_attn.";
             boolean b = m.qkvBias();
             boolean mb = m.mlpBias();
-            Adapters.checkRows(w, a + "q_proj.weight", q, m, "num_attention_heads", m.nHeads());
-            Adapters.checkRows(w, a + "k_proj.weight", kv, m, "num_key_value_heads", m.nKvHeads());
+            Adapters.checkShape(w, a + "q_proj.weight", "num_attention_heads = " + m.nHeads() + " heads of head_dim = "
+                    + e, q, d);
+            Adapters.checkShape(w, a + "k_proj.weight", "num_key_value_heads = " + m.nKvHeads() + " heads of "
+                    + "head_dim = " + e, kv, d);
             boolean perHead = m.qkNorm() == QkNorm.PER_HEAD;
             boolean qk = m.qkNorm() != QkNorm.NONE;
             // OLMo-2's post_attention_layernorm is the attention's post-norm, not the MLP's pre-norm

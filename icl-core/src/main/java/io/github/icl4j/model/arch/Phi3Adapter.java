@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.icl4j.DType;
 import io.github.icl4j.DeviceSpec;
-import io.github.icl4j.checkpoint.InvalidCheckpointException;
 import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
 import io.github.icl4j.model.ArchitectureAdapter;
@@ -20,7 +19,6 @@ import io.github.icl4j.model.TransformerWeights;
 import io.github.icl4j.model.WeightLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,22 +48,13 @@ public final class Phi3Adapter implements ArchitectureAdapter {
     public ModelConfig parseConfig(JsonNode json, Path source) {
         ConfigJson c = new ConfigJson(json, source);
         c.refuseVariants();
-        int d = c.reqPositive("hidden_size");
-        int nHeads = c.reqPositive("num_attention_heads");
-        int nKv = c.optPositive(nHeads, "num_key_value_heads");
-        if (nHeads % nKv != 0) {
-            throw new IllegalArgumentException(source + ": num_attention_heads " + nHeads + " is not a multiple of "
-                    + "num_key_value_heads " + nKv);
-        }
-        if (!c.has("head_dim") && d % nHeads != 0) {
-            throw new IllegalArgumentException(source + ": hidden_size " + d + " is not a multiple of "
-                    + "num_attention_heads " + nHeads + " and no head_dim is given");
-        }
-        int dHead = c.has("head_dim") ? c.optPositive(1, "head_dim") : d / nHeads;
+        Adapters.Heads heads = Adapters.Heads.read(c, 0);
+        int dHead = heads.dHead();
         int rotaryDim = c.rotaryDim(dHead, c.partialRotary(1.0, "partial_rotary_factor"), "partial_rotary_factor");
         int maxPos = c.optPositive(4096, "max_position_embeddings");
-        return ModelConfig.builder("phi3", Family.LLAMA).vocabSize(c.reqPositive("vocab_size")).dModel(d)
-                .nLayers(c.reqPositive("num_hidden_layers")).nHeads(nHeads).nKvHeads(nKv).dHead(dHead)
+        return ModelConfig.builder("phi3", Family.LLAMA).vocabSize(c.reqPositive("vocab_size"))
+                .dModel(heads.d()).nLayers(c.reqPositive("num_hidden_layers")).nHeads(heads.nHeads())
+                .nKvHeads(heads.nKv()).dHead(dHead)
                 .dMlp(c.reqPositive("intermediate_size")).maxPositions(maxPos)
                 .norm(NormKind.RMS_NORM, c.optPositiveDouble(1e-5, "rms_norm_eps"))
                 .activation(Activation.parse(c.optString("silu", "hidden_act"))).gatedMlp(true)
@@ -123,11 +112,11 @@ public final class Phi3Adapter implements ArchitectureAdapter {
         for (int l = 0; l < m.nLayers(); l++) {
             String p = "layers." + l + ".";
             String qkvName = p + "self_attn.qkv_proj.weight";
-            checkFused(w, qkvName, q + 2 * kv, d, "num_attention_heads " + m.nHeads() + " + 2 × num_key_value_heads "
-                    + m.nKvHeads() + " heads of head_dim " + m.dHead());
+            Adapters.checkShape(w, qkvName, "num_attention_heads " + m.nHeads() + " + 2 × num_key_value_heads "
+                    + m.nKvHeads() + " heads of head_dim " + m.dHead(), q + 2 * kv, d);
             Tensor qkv = w.get(qkvName, q + 2 * kv, d); // [q + 2kv, d] rows q | k | v
             String guName = p + "mlp.gate_up_proj.weight";
-            checkFused(w, guName, 2 * f, d, "2 × intermediate_size " + f);
+            Adapters.checkShape(w, guName, "2 × intermediate_size " + f, 2 * f, d);
             Tensor gateUp = w.get(guName, 2 * f, d); // [2f, d] rows gate | up
             layers.add(new LayerWeights(
                     w.get(p + "input_layernorm.weight", d), null,
@@ -144,19 +133,6 @@ public final class Phi3Adapter implements ArchitectureAdapter {
         TransformerWeights tw = new TransformerWeights(embed, null, layers, w.get("norm.weight", d), null, unembed, null);
         w.finish(BUFFERS);
         return tw;
-    }
-
-    /** A fused weight whose rows do not split into the configured parts fails naming them. */
-    private static void checkFused(WeightLoader w, String name, long rows, long d, String parts) {
-        if (!w.has(name)) {
-            return;
-        }
-        long[] shape = w.info(name).shape();
-        if (shape.length != 2 || shape[0] != rows || shape[1] != d) {
-            throw new InvalidCheckpointException(w.origin() + ": fused tensor '" + name + "' has shape "
-                    + Arrays.toString(shape) + " which does not split into config.json's " + parts + " (expected ["
-                    + rows + ", " + d + "])");
-        }
     }
 
     @Override
