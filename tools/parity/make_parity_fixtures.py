@@ -41,6 +41,9 @@ from transformers import (
     LlamaConfig, LlamaForCausalLM,
     MistralConfig, MistralForCausalLM,
     Qwen2Config, Qwen2ForCausalLM,
+    GemmaConfig, GemmaForCausalLM,
+    Gemma2Config, Gemma2ForCausalLM,
+    Gemma3TextConfig, Gemma3ForCausalLM,
     Qwen3Config, Qwen3ForCausalLM,
     Phi3Config, Phi3ForCausalLM,
     Olmo2Config, Olmo2ForCausalLM,
@@ -59,6 +62,7 @@ D_MLP = 72
 N_CTX = 64
 SEQ = 9
 SHORT = 6          # real length of the second (padded) sequence
+GEMMA_WINDOW = 4   # Gemma 2/3 sliding window: shorter than SEQ, so the local layers really mask
 PAD_ID = 0
 
 INPUT_SEED = 1234
@@ -137,6 +141,41 @@ def _families():
             max_position_embeddings=N_CTX, rms_norm_eps=1e-6, rope_theta=1e6,
             use_sliding_window=False, tie_word_embeddings=True,
             bos_token_id=1, eos_token_id=1, pad_token_id=None,
+        )
+
+    def gemma_cfg():
+        return GemmaConfig(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=1, head_dim=HEAD_DIM, hidden_act="gelu_pytorch_tanh",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-6, rope_theta=10000.0,
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1, pad_token_id=0,
+        )
+
+    def gemma2_cfg():
+        # layers 0 and 2 slide (window 4 < SEQ 9), layer 1 is global; small caps so tanh bends
+        return Gemma2Config(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=N_KV_HEADS, head_dim=HEAD_DIM, hidden_activation="gelu_pytorch_tanh",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-6, rope_theta=10000.0,
+            query_pre_attn_scalar=16, sliding_window=GEMMA_WINDOW,
+            attn_logit_softcapping=5.0, final_logit_softcapping=3.0,
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1, pad_token_id=0,
+        )
+
+    def gemma3_cfg():
+        # two local layers (window 4, rotary base 10,000) then one global (base 1e6)
+        return Gemma3TextConfig(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=1, head_dim=HEAD_DIM, hidden_activation="gelu_pytorch_tanh",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-6,
+            rope_parameters={"sliding_attention": {"rope_type": "default", "rope_theta": 10000.0},
+                             "full_attention": {"rope_type": "default", "rope_theta": 1e6}},
+            query_pre_attn_scalar=20, sliding_window=GEMMA_WINDOW,
+            layer_types=["sliding_attention", "sliding_attention", "full_attention"],
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1, pad_token_id=0,
         )
 
     # ---- issue 15: the models researchers use today, and every option their checkpoints carry
@@ -225,6 +264,10 @@ def _families():
         mlp=lambda layer: layer.mlp,
         final_norm=lambda m: m.model.norm,
     )
+    # Gemma 2/3: hook_attn_out and hook_mlp_out are the post norms' outputs (what joins the residual)
+    gemma_post_mods = dict(llama_mods,
+                           attn_out=lambda layer: layer.post_attention_layernorm,
+                           mlp=lambda layer: layer.post_feedforward_layernorm)
     return {
         "gpt2": (gpt2_cfg, GPT2LMHeadModel, gpt2_mods),
         "gptj": (gptj_cfg, GPTJForCausalLM, gptj_mods),
@@ -246,6 +289,9 @@ def _families():
                                                     mlp=lambda layer: layer.post_feedforward_layernorm)),
         "gpt_neox_odd": (neox_odd_cfg, GPTNeoXForCausalLM, neox_mods),
         "gpt2_scaling": (gpt2_scaling_cfg, GPT2LMHeadModel, gpt2_mods),
+        "gemma": (gemma_cfg, GemmaForCausalLM, llama_mods),
+        "gemma2": (gemma2_cfg, Gemma2ForCausalLM, gemma_post_mods),
+        "gemma3": (gemma3_cfg, Gemma3ForCausalLM, gemma_post_mods),
     }
 
 
@@ -271,7 +317,10 @@ def reinit_weights(model, seed, qk_std=WEIGHT_STD):
                 continue
             done.add(id(p))
             if _is_norm(module):
-                if pname == "weight":
+                if pname == "weight" and type(module).__name__.startswith("Gemma"):
+                    # Gemma's norms scale by (1 + w): w near 0 gives the same scales as the other families
+                    val = NORM_STD * torch.randn(p.shape, generator=gen)
+                elif pname == "weight":
                     val = 1.0 + NORM_STD * torch.randn(p.shape, generator=gen)
                 else:
                     val = NORM_STD * torch.randn(p.shape, generator=gen)

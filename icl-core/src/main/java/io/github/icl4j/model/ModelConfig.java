@@ -53,6 +53,13 @@ import java.util.List;
  *                         its scores by {@code l + 1}
  * @param layerTypes       per block, full or sliding-window attention; empty = every block sliding when
  *                         {@code slidingWindow > 0}, else full
+ * @param normWeightOffset RMSNorm multiplies by {@code offset + w} (in fp32, then casts): 0, or 1 for Gemma's
+ *                         {@code (1 + w)}
+ * @param embeddingScale   token embeddings are multiplied by this, rounded to their dtype first (Gemma: sqrt(d));
+ *                         the tied unembedding is not
+ * @param attnSoftcap      scores become {@code cap·tanh(scores/cap)} before the mask (Gemma 2); 0 = none
+ * @param finalSoftcap     logits become {@code cap·tanh(logits/cap)} (Gemma 2); 0 = none
+ * @param localRotaryBase  rotary base of the sliding-window blocks (Gemma 3: 10,000, unscaled); 0 = {@code rotaryBase}
  */
 public record ModelConfig(
         String modelType,
@@ -89,7 +96,12 @@ public record ModelConfig(
         boolean postNorms,
         double attentionScale,
         boolean scaleAttnByInverseLayer,
-        List<AttentionType> layerTypes) {
+        List<AttentionType> layerTypes,
+        double normWeightOffset,
+        double embeddingScale,
+        double attnSoftcap,
+        double finalSoftcap,
+        double localRotaryBase) {
 
     /** Weight layout families; Llama covers Mistral, Qwen2, Qwen3, Phi-3 and OLMo-2. */
     public enum Family { GPT2, GPTJ, GPT_NEOX, LLAMA }
@@ -150,7 +162,7 @@ public record ModelConfig(
         this(modelType, family, vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, dMlp, maxPositions, norm, normEps,
                 activation, gatedMlp, parallelResidual, sharedNorm, positions, rotaryDim, rotaryBase, rotaryStyle,
                 qkvBias, outBias, mlpBias, lmHeadBias, tiedEmbeddings, slidingWindow, bosTokenId, eosTokenId,
-                RopeScaling.NONE, QkNorm.NONE, true, false, 0, false, List.of());
+                RopeScaling.NONE, QkNorm.NONE, true, false, 0, false, List.of(), 0, 1.0, 0, 0, 0);
     }
 
     public ModelConfig {
@@ -196,6 +208,21 @@ public record ModelConfig(
         }
         if (!preNorms && (sharedNorm || parallelResidual)) {
             throw new IllegalArgumentException("blocks without pre-norms must be sequential with a norm per sublayer");
+        }
+        if (!(normWeightOffset == 0 || normWeightOffset == 1)) {
+            throw new IllegalArgumentException("norm weight offset " + normWeightOffset + " must be 0 or 1");
+        }
+        if (!(embeddingScale > 0) || Double.isInfinite(embeddingScale)) {
+            throw new IllegalArgumentException("embedding scale " + embeddingScale + " must be a finite number > 0");
+        }
+        for (double cap : new double[] {attnSoftcap, finalSoftcap}) {
+            if (!(cap >= 0) || Double.isInfinite(cap)) {
+                throw new IllegalArgumentException("soft-cap " + cap + " must be a finite number > 0 (or 0 = none)");
+            }
+        }
+        if (!(localRotaryBase >= 0) || Double.isInfinite(localRotaryBase)) {
+            throw new IllegalArgumentException("local rotary base " + localRotaryBase
+                    + " must be a finite number > 0 (or 0 = the rotary base)");
         }
     }
 
@@ -243,6 +270,11 @@ public record ModelConfig(
         return layerTypes.isEmpty() || layerTypes.get(layer) == AttentionType.SLIDING ? slidingWindow : 0;
     }
 
+    /** The rotary base of block {@code layer}: {@code localRotaryBase} on sliding blocks when set, else the base. */
+    public double rotaryBaseAt(int layer) {
+        return localRotaryBase > 0 && windowAt(layer) > 0 ? localRotaryBase : rotaryBase;
+    }
+
     /** The factor block {@code layer} puts on {@code q·k}. */
     public double attentionScaleAt(int layer) {
         double s = attentionScale > 0 ? attentionScale : 1.0 / Math.sqrt(dHead);
@@ -279,9 +311,16 @@ public record ModelConfig(
                         : "absolute positions")
                 + (ropeScaling.type() != RopeScaling.Type.DEFAULT || !ropeScaling.freqFactors().isEmpty()
                         ? " " + ropeScaling : "")
+                + (localRotaryBase > 0 ? " (sliding blocks " + localRotaryBase + ")" : "")
                 + (qkNorm != QkNorm.NONE ? ", q/k norm " + qkNorm : "")
                 + (postNorms ? (preNorms ? ", pre+post norms" : ", post norms") : "")
-                + (slidingWindow > 0 ? ", window " + slidingWindow : "")
+                + (slidingWindow > 0 ? ", window " + slidingWindow + (layerTypes.isEmpty() ? "" : " on "
+                        + layerTypes.stream().filter(t -> t == AttentionType.SLIDING).count() + " of " + nLayers
+                        + " blocks") : "")
+                + (normWeightOffset != 0 ? ", norms (1 + w)" : "")
+                + (embeddingScale != 1 ? ", embeddings × " + (float) embeddingScale : "")
+                + (attnSoftcap > 0 ? ", attention soft-cap " + attnSoftcap : "")
+                + (finalSoftcap > 0 ? ", logit soft-cap " + finalSoftcap : "")
                 + (parallelResidual ? ", parallel" : "") + "]";
     }
 
@@ -322,6 +361,11 @@ public record ModelConfig(
         private double attentionScale;
         private boolean scaleAttnByInverseLayer;
         private List<AttentionType> layerTypes = List.of();
+        private double normWeightOffset;
+        private double embeddingScale = 1.0;
+        private double attnSoftcap;
+        private double finalSoftcap;
+        private double localRotaryBase;
 
         private Builder(String modelType, Family family) {
             this.modelType = modelType;
@@ -364,6 +408,11 @@ public record ModelConfig(
             attentionScale = c.attentionScale;
             scaleAttnByInverseLayer = c.scaleAttnByInverseLayer;
             layerTypes = c.layerTypes;
+            normWeightOffset = c.normWeightOffset;
+            embeddingScale = c.embeddingScale;
+            attnSoftcap = c.attnSoftcap;
+            finalSoftcap = c.finalSoftcap;
+            localRotaryBase = c.localRotaryBase;
         }
 
         public Builder modelType(String v) {
@@ -525,6 +574,30 @@ public record ModelConfig(
             return this;
         }
 
+        /** RMSNorm scales by {@code offset + w}: 0, or 1 (Gemma). */
+        public Builder normWeightOffset(double v) {
+            normWeightOffset = v;
+            return this;
+        }
+
+        public Builder embeddingScale(double v) {
+            embeddingScale = v;
+            return this;
+        }
+
+        /** Tanh soft-caps of the attention scores and of the logits (0 = none). */
+        public Builder softcaps(double attention, double finalLogits) {
+            attnSoftcap = attention;
+            finalSoftcap = finalLogits;
+            return this;
+        }
+
+        /** The rotary base of the sliding-window blocks (0 = the rotary base). */
+        public Builder localRotaryBase(double v) {
+            localRotaryBase = v;
+            return this;
+        }
+
         /**
          * The config.
          *
@@ -535,7 +608,8 @@ public record ModelConfig(
                     maxPositions, norm, normEps, activation, gatedMlp, parallelResidual, sharedNorm, positions,
                     rotaryDim, rotaryBase, rotaryStyle, qkvBias, outBias, mlpBias, lmHeadBias, tiedEmbeddings,
                     slidingWindow, bosTokenId, eosTokenId, ropeScaling, qkNorm, preNorms, postNorms, attentionScale,
-                    scaleAttnByInverseLayer, layerTypes);
+                    scaleAttnByInverseLayer, layerTypes, normWeightOffset, embeddingScale, attnSoftcap, finalSoftcap,
+                    localRotaryBase);
         }
     }
 }

@@ -22,12 +22,14 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * The decoder-only forward pass shared by every family, with a hook at every TransformerLens hook point.
  *
  * <pre>
- * x = embed(ids) (+ pos_embed)
+ * x = embed(ids) · embeddingScale (+ pos_embed)
  * per block:  sequential: x = x + post1(attn(ln1(x)));  x = x + post2(mlp(ln2(x)))
  *             parallel:   x = x + attn(ln1(x)) + mlp(ln2(x))     (GPT-J: ln2 is ln1)
- * logits = unembed(ln_final(x))
- * attn(h):    q, k = qk_norm(W_Q h), qk_norm(W_K h);  rotary;  softmax(scale · q·k + mask) v;  W_O
+ * logits = softcap(unembed(ln_final(x)))
+ * attn(h):    q, k = qk_norm(W_Q h), qk_norm(W_K h);  rotary;  softmax(softcap(scale · q·k) + mask) v;  W_O
  * </pre>
+ * Gemma's RMSNorms scale by {@code 1 + w} ({@link ModelConfig#normWeightOffset()}), its sliding blocks may have
+ * their own rotary base ({@link ModelConfig#rotaryBaseAt}), and Gemma 2 soft-caps scores and logits.
  * Each sublayer may have a norm before it ({@code ln1}/{@code ln2}, {@link ModelConfig#preNorms()}), after it
  * ({@code post1}/{@code post2}, {@link ModelConfig#postNorms()}: OLMo-2 has only these, Gemma 2/3 both), or both;
  * queries and keys may be RMS-normed per head or over the whole projection ({@link ModelConfig#qkNorm()}).
@@ -42,12 +44,18 @@ public final class Transformer {
     private final ModelConfig cfg;
     private final TransformerWeights w;
     private final Rotary rotary;
+    /** Rotary of the sliding-window blocks when they have their own base (Gemma 3), else null. */
+    private final Rotary localRotary;
     private final String[][] names;
 
     public Transformer(ModelConfig cfg, TransformerWeights weights) {
         this.cfg = cfg;
         this.w = weights;
         this.rotary = cfg.hasRotary() ? new Rotary(cfg) : null;
+        // transformers gives Gemma 3's local blocks unscaled rotary with their own base
+        this.localRotary = cfg.hasRotary() && cfg.localRotaryBase() > 0 ? new Rotary(cfg.toBuilder()
+                .rotary(cfg.rotaryDim(), cfg.localRotaryBase(), cfg.rotaryStyle()).ropeScaling(RopeScaling.NONE)
+                .build()) : null;
         // Hook names per block, made once so a forward builds no strings.
         this.names = new String[cfg.nLayers()][HookPoint.BLOCK_HOOKS.size()];
         for (int l = 0; l < cfg.nLayers(); l++) {
@@ -74,6 +82,8 @@ public final class Transformer {
     private static final int LN2 = 13;
     private static final int MLP_OUT = 14;
     private static final int RESID_POST = 15;
+    private static final int LN1_POST_SCALE = 16;
+    private static final int LN2_POST_SCALE = 17;
 
     public ModelConfig config() {
         return cfg;
@@ -100,7 +110,12 @@ public final class Transformer {
 
     /** Logits for final-norm outputs {@code [..., d]}. */
     public Tensor unembed(Tensor normalized) {
-        return linear(normalized, w.unembed(), w.unembedBias());
+        return softcap(linear(normalized, w.unembed(), w.unembedBias()), cfg.finalSoftcap());
+    }
+
+    /** {@code cap · tanh(x / cap)}; x itself when cap is 0. */
+    private static Tensor softcap(Tensor x, double cap) {
+        return cap == 0 ? x : x.div(new Scalar(cap)).tanh().mul(new Scalar(cap));
     }
 
     /** The final norm's output {@code [b, s, d]} (the input of the unembedding); same arguments as forward. */
@@ -133,28 +148,39 @@ public final class Transformer {
         Tensor[] addMasks = attentionMasks(keyMask, past, s); // per block [b, 1, s, t]
 
         Tensor x = torch.embedding(w.embed(), ids); // [b, s, d]
+        if (cfg.embeddingScale() != 1.0) {
+            // the scale rounded to the embedding dtype first, as Hugging Face's Gemma does
+            x = x.mul(torch.scalar_tensor(new Scalar(cfg.embeddingScale()), new TensorOptions(x.scalar_type()))
+                    .to(x.device(), x.scalar_type()));
+        }
         x = hooks.apply(HookPoint.EMBED, x, ctx(HookPoint.EMBED, -1, past));
         if (w.posEmbed() != null) {
             Tensor pe = torch.embedding(w.posEmbed(), positions);
             pe = hooks.apply(HookPoint.POS_EMBED, pe, ctx(HookPoint.POS_EMBED, -1, past));
             x = x.add(pe);
         }
-        Tensor[] cosSin = rotary == null ? null : rotary.cosSin(positions, x.scalar_type());
+        Tensor[] globalCosSin = rotary == null ? null : rotary.cosSin(positions, x.scalar_type());
+        Tensor[] localCosSin = localRotary == null ? null : localRotary.cosSin(positions, x.scalar_type());
         PointerScope outer = hooks.releasesEachBlock() && cache == null ? PointerScope.getInnerScope() : null;
         for (int l = 0; l < cfg.nLayers(); l++) {
             if (outer == null) {
-                x = block(l, x, cosSin, addMasks[l], hooks, cache, past);
+                x = block(l, x, cosSinAt(l, globalCosSin, localCosSin), addMasks[l], hooks, cache, past);
                 continue;
             }
             // the block's temporaries die with its scope; its output moves to the caller's
             try (PointerScope blockScope = new PointerScope()) {
-                Tensor y = block(l, x, cosSin, addMasks[l], hooks, null, past);
+                Tensor y = block(l, x, cosSinAt(l, globalCosSin, localCosSin), addMasks[l], hooks, null, past);
                 outer.attach(y);
                 x = y;
             }
         }
         Tensor out = norm(x, w.finalNormW(), w.finalNormB());
         return hooks.apply(HookPoint.LN_FINAL, out, ctx(HookPoint.LN_FINAL, -1, past));
+    }
+
+    /** The rotary tables of block {@code l}: the local ones on a sliding block when it has its own base. */
+    private Tensor[] cosSinAt(int l, Tensor[] global, Tensor[] local) {
+        return local != null && cfg.windowAt(l) > 0 ? local : global;
     }
 
     private Tensor block(int l, Tensor x, Tensor[] cosSin, Tensor addMask, Hooks hooks, KvCache cache, long past) {
@@ -166,13 +192,12 @@ public final class Transformer {
         Tensor attnOut = hook(hooks, n[ATTN_OUT], attention(l, lw, h1, cosSin, addMask, hooks, cache, past), l, past);
         if (cfg.parallelResidual()) {
             Tensor h2 = cfg.sharedNorm() ? h1 : hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past);
-            Tensor mlpOut = hook(hooks, n[MLP_OUT], postNorm(mlp(lw, h2), lw.postMlpNormW(), lw.postMlpNormB()), l,
-                    past);
+            Tensor mlpOut = hook(hooks, n[MLP_OUT], mlpPostNorm(l, mlp(lw, h2), hooks, past), l, past);
             x = x.add(attnOut).add(mlpOut);
         } else {
             x = hook(hooks, n[RESID_MID], x.add(attnOut), l, past);
             Tensor h2 = cfg.preNorms() ? hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past) : x;
-            x = x.add(hook(hooks, n[MLP_OUT], postNorm(mlp(lw, h2), lw.postMlpNormW(), lw.postMlpNormB()), l, past));
+            x = x.add(hook(hooks, n[MLP_OUT], mlpPostNorm(l, mlp(lw, h2), hooks, past), l, past));
         }
         return hook(hooks, n[RESID_POST], x, l, past);
     }
@@ -192,7 +217,7 @@ public final class Transformer {
         Tensor rq = q;
         Tensor rk = k;
         if (rotary != null) {
-            rq = hook(hooks, n[ROT_Q], rotary.apply(q, cosSin), l, past);
+            rq = hook(hooks, n[ROT_Q], rotary.apply(q, cosSin), l, past); // same pairing for both bases
             rk = hook(hooks, n[ROT_K], rotary.apply(k, cosSin), l, past);
         }
         Tensor kAll = rk;
@@ -205,7 +230,8 @@ public final class Transformer {
             vAll = all[2];
         }
         double scale = cfg.attentionScaleAt(l);
-        boolean explicit = hooks.needsExplicitAttention(l);
+        // the fused kernel cannot soft-cap scores
+        boolean explicit = hooks.needsExplicitAttention(l) || cfg.attnSoftcap() > 0;
         Map<String, Tensor> state = Map.of();
         if (explicit) {
             state = new LinkedHashMap<>();
@@ -222,8 +248,8 @@ public final class Transformer {
         Tensor zh;
         if (explicit) {
             HookContext c = new HookContext(n[SCORES], l, (int) past, cfg.nHeads(), cfg.nKvHeads(), cfg.dHead(), state);
-            Tensor scores = qh.to(ScalarType.Float).matmul(kh.to(ScalarType.Float).transpose(-2, -1))
-                    .mul(new Scalar(scale)).add(addMask); // [b, h, s, t]
+            Tensor scores = softcap(qh.to(ScalarType.Float).matmul(kh.to(ScalarType.Float).transpose(-2, -1))
+                    .mul(new Scalar(scale)), cfg.attnSoftcap()).add(addMask); // [b, h, s, t]
             scores = hooks.apply(n[SCORES], scores, c);
             Tensor pattern = Tensors.softmaxFloat(scores, -1).to(vh.scalar_type());
             pattern = hooks.apply(n[PATTERN], pattern, new HookContext(n[PATTERN], l, (int) past, cfg.nHeads(),
@@ -234,62 +260,63 @@ public final class Transformer {
                     false, new DoubleOptional(scale), false);
         }
         Tensor z = hook(hooks, n[Z], zh.transpose(1, 2), l, past); // [b, s, h, e]
+        Tensor out = linear(z.reshape(b, s, nH * e), lw.wO(), lw.bO()); // [b, s, h*e] -> [b, s, d]
+        // the post-norm's divisor from the real output (heads + bias) at each prompt and position: the frozen scale
+        Tensor div = cfg.postNorms() ? hook(hooks, n[LN1_POST_SCALE], postNormDivisor(out), l, past) : null;
+        Tensor normBias = cfg.postNorms() ? lw.postAttnNormB() : null;
         if (hooks.has(n[RESULT])) {
             // per-head output in model space: z[b,s,h,e] · W_O[d, h*e] viewed [h, e, d] -> [b, s, h, d]
             Tensor wo = lw.wO().view(cfg.dModel(), nH, e).permute(1, 2, 0); // [h, e, d]
             Tensor result = z.transpose(1, 2).matmul(wo).transpose(1, 2); // [b, h, s, d] -> [b, s, h, d]
-            Tensor[] parts = headsToResidual(l, result); // [b, s, h, d] and the bias term [.., d] (or null)
-            result = hook(hooks, n[RESULT], parts[0], l, past);
-            Tensor out = result.sum(new long[] {2}, false, new ScalarTypeOptional());
-            return parts[1] == null ? out : out.add(parts[1]);
+            result = hook(hooks, n[RESULT], throughAttentionPostNorm(l, result, div == null ? null
+                    : div.unsqueeze(2)), l, past); // div [b, s, 1] -> [b, s, 1, 1]
+            Tensor sum = result.sum(new long[] {2}, false, new ScalarTypeOptional());
+            Tensor bias = lw.bO() == null ? null : throughAttentionPostNorm(l, lw.bO(), div);
+            bias = bias == null ? normBias : normBias == null ? bias : bias.add(normBias);
+            return bias == null ? sum : sum.add(bias);
         }
-        Tensor out = linear(z.reshape(b, s, nH * e), lw.wO(), lw.bO()); // [b, s, h*e] -> [b, s, d]
-        return postNorm(out, lw.postAttnNormW(), lw.postAttnNormB());
+        if (div == null) {
+            return out;
+        }
+        Tensor normed = throughAttentionPostNorm(l, out, div);
+        return normBias == null ? normed : normed.add(normBias);
     }
 
     /**
-     * Per-head attention outputs of block {@code layer} as they reach the residual stream, and what the bias adds.
-     * Without post-norms: {@code heads} unchanged and the output bias. With a post-attention norm (OLMo-2, Gemma
-     * 2/3): each head through that norm with its scale frozen from the real output — the heads' sum plus the bias,
-     * at each prompt and position — and the bias through it likewise, plus the norm's own bias; so the returned
-     * heads plus the bias term sum to the block's real attention output. This is {@code hook_result}'s rule, and
-     * the one every per-head quantity uses (METHOD §2's fixed-scale idea applied to the norm between heads and
-     * residual).
+     * The frozen-scale rule, the one place per-head meaning under a post-attention norm is defined: a vector
+     * {@code v} that attention in block {@code layer} writes at some position (one head's output, a value-output
+     * vector, the output bias) reaches the residual stream as {@code norm_frozen(v)}: the post-norm applied to v
+     * with the divisor {@code scale} = {@code sqrt(mean(y²) + ε)} (RMSNorm; {@code sqrt(var(y) + ε)} with v centred
+     * for LayerNorm) taken from the real forward's attention output y at that prompt and position
+     * ({@code blocks.L.ln1_post.hook_scale}), and without the norm's bias. It is linear in v, so the heads' outputs
+     * (plus the frozen-normed output bias and the norm's bias) sum to the real {@code hook_attn_out}. Without
+     * post-norms it is v itself. hook_result, the head scores, the value-output vectors and the majority-label fix
+     * all use it.
      *
-     * @param heads {@code [..., h, d]}: {@code z_h · W_O^h} per head, without bias, for every head of the block
-     * @return {@code {heads [..., h, d], bias [..., d] or [d] or null}}
+     * @param v     {@code [..., d]}
+     * @param scale the divisor, broadcastable against v ({@code [..., 1]}); may be null without post-norms
+     * @throws IllegalArgumentException when the model has post-norms and no scale is given
      */
-    public Tensor[] headsToResidual(int layer, Tensor heads) {
-        LayerWeights lw = w.layers().get(layer);
-        Tensor bias = lw.bO();
+    public Tensor throughAttentionPostNorm(int layer, Tensor v, Tensor scale) {
         if (!cfg.postNorms()) {
-            return new Tensor[] {heads, bias};
+            return v;
         }
-        long hDim = heads.dim() - 2;
-        Tensor raw = heads.sum(new long[] {hDim}, false, new ScalarTypeOptional());
-        raw = bias == null ? raw : raw.add(bias); // [..., d] the real output before the norm
-        Tensor inv = frozenScale(raw); // [..., 1]
-        Tensor normed = frozenNorm(heads, inv.unsqueeze(hDim), lw.postAttnNormW()); // [..., h, d]
-        Tensor biasPart = bias == null ? null : frozenNorm(bias, inv, lw.postAttnNormW());
-        Tensor b = biasPart == null ? lw.postAttnNormB()
-                : lw.postAttnNormB() == null ? biasPart : biasPart.add(lw.postAttnNormB());
-        return new Tensor[] {normed, b};
+        if (scale == null) {
+            throw new IllegalArgumentException("block " + layer + " has a post-attention norm: its frozen scale "
+                    + "(blocks." + layer + ".ln1_post.hook_scale of the real forward) is required");
+        }
+        return frozenNorm(v, scale, w.layers().get(layer).postAttnNormW());
     }
 
-    /**
-     * Vectors that are parts of block {@code layer}'s attention output (a head's value-output vectors, say)
-     * through its post-attention norm with the scale frozen from {@code raw}, the real output before the norm
-     * (all heads plus the bias) at the same prompt and position; unchanged without post-norms. Linear in
-     * {@code parts}, without the norm's bias.
-     *
-     * @param parts {@code [..., n, d]} (or any shape whose last dimension is {@code d})
-     * @param raw   {@code [..., d]}, broadcast against {@code parts} after a unit dimension before {@code d}
-     */
-    public Tensor partsToResidual(int layer, Tensor parts, Tensor raw) {
+    /** The MLP output through the block's post-MLP norm (its divisor hookable as ln2_post.hook_scale), if any. */
+    private Tensor mlpPostNorm(int l, Tensor y, Hooks hooks, long past) {
         if (!cfg.postNorms()) {
-            return parts;
+            return y;
         }
-        return frozenNorm(parts, frozenScale(raw).unsqueeze(-2), w.layers().get(layer).postAttnNormW());
+        LayerWeights lw = w.layers().get(l);
+        Tensor div = hook(hooks, names[l][LN2_POST_SCALE], postNormDivisor(y), l, past);
+        Tensor normed = frozenNorm(y, div, lw.postMlpNormW());
+        return lw.postMlpNormB() == null ? normed : normed.add(lw.postMlpNormB());
     }
 
     /** The q/k RMSNorm ({@link ModelConfig.QkNorm}) of a projection {@code [b, s, heads*e]}, as {@code [b, s, heads, e]}. */
@@ -304,31 +331,37 @@ public final class Transformer {
         };
     }
 
-    /** The sublayer output's post-norm, when the block has post-norms. */
-    private Tensor postNorm(Tensor out, Tensor weight, Tensor bias) {
-        return cfg.postNorms() ? norm(out, weight, bias) : out;
-    }
-
-    /** {@code 1/sqrt(var + eps)} (LayerNorm) or {@code 1/sqrt(mean(x²) + eps)} (RMSNorm) of {@code x [..., d]}, fp32 {@code [..., 1]}. */
-    private Tensor frozenScale(Tensor x) {
+    /**
+     * The divisor {@code sqrt(mean(x²) + ε)} (RMSNorm) or {@code sqrt(var(x) + ε)} (LayerNorm) of a post-norm over
+     * {@code x [..., d]}, fp32 {@code [..., 1]}.
+     */
+    private Tensor postNormDivisor(Tensor x) {
         Tensor xf = x.to(ScalarType.Float);
         if (cfg.norm() == NormKind.LAYER_NORM) {
             xf = xf.sub(xf.mean(new long[] {-1}, true, new ScalarTypeOptional()));
         }
         return xf.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional())
-                .add(new Scalar(cfg.normEps())).rsqrt();
+                .add(new Scalar(cfg.normEps())).sqrt();
     }
 
     /**
-     * {@code part} through the block's norm with a frozen scale {@code inv} (broadcast over it) and no norm bias:
-     * linear in {@code part}, so parts normed this way sum to the norm of their sum (less the bias).
+     * {@code part} through the block's norm with a frozen divisor (broadcast over it) and no norm bias: linear in
+     * {@code part}, so parts normed this way sum to the norm of their sum (less the bias).
      */
-    private Tensor frozenNorm(Tensor part, Tensor inv, Tensor weight) {
+    private Tensor frozenNorm(Tensor part, Tensor divisor, Tensor weight) {
         Tensor pf = part.to(ScalarType.Float);
         if (cfg.norm() == NormKind.LAYER_NORM) {
             pf = pf.sub(pf.mean(new long[] {-1}, true, new ScalarTypeOptional()));
         }
-        return weight.mul(pf.mul(inv).to(part.scalar_type()));
+        return scaled(pf.div(divisor.to(pf.device(), ScalarType.Float)), weight, part.scalar_type());
+    }
+
+    /** A normalised fp32 tensor times the norm weight ({@code offset + w} in fp32 for Gemma), in {@code dtype}. */
+    private Tensor scaled(Tensor normalized, Tensor weight, ScalarType dtype) {
+        if (cfg.normWeightOffset() != 0) {
+            return normalized.mul(weight.to(ScalarType.Float).add(new Scalar(cfg.normWeightOffset()))).to(dtype);
+        }
+        return weight.mul(normalized.to(dtype));
     }
 
     private Tensor mlp(LayerWeights lw, Tensor x) {
@@ -352,7 +385,7 @@ public final class Transformer {
     private Tensor rms(Tensor x, Tensor weight) {
         Tensor xf = x.to(ScalarType.Float);
         Tensor var = xf.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional());
-        return weight.mul(xf.mul(var.add(new Scalar(cfg.normEps())).rsqrt()).to(x.scalar_type()));
+        return scaled(xf.mul(var.add(new Scalar(cfg.normEps())).rsqrt()), weight, x.scalar_type());
     }
 
     /** The factor block {@code layer} puts on {@code q·k} (see {@link ModelConfig#attentionScaleAt}). */

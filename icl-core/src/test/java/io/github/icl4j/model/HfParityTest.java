@@ -39,7 +39,8 @@ class HfParityTest {
     @ParameterizedTest
     @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "gpt_neox_seq", "llama", "mistral", "qwen2", "llama3",
         "llama_bias_linear", "llama_dynamic", "llama_yarn", "qwen3", "qwen2_window", "phi3", "olmo2", "gpt_neox_odd",
-        "gpt2_scaling"})
+        "gpt2_scaling",
+        "gemma", "gemma2", "gemma3"})
     void matchesTransformersInFp32(String family) {
         Path dir = TestData.resource("parity/" + family);
         try (Model model = Model.load(dir)) {

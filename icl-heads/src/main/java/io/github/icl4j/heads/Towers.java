@@ -106,7 +106,7 @@ final class Towers {
             List<IclPrompt> prompts, long[] labelIds, HeadOptions o) {
         ModelConfig c = model.config();
         int e = c.dHead();
-        double inv = 1.0 / Math.sqrt(e);
+        double inv = c.attentionScale(); // 1/sqrt(e), or Gemma's query_pre_attn_scalar^-0.5
         boolean[] layers = new boolean[c.nLayers()];
         heads.forEach(h -> layers[h.layer()] = true);
         List<TwoTowersAnalysis.TowerRow> rows = new ArrayList<>();

@@ -21,7 +21,8 @@ import org.bytedeco.pytorch.global.torch;
 /** The registry of families by {@code model_type}, and helpers shared by the adapters. */
 public final class Adapters {
     private static final List<ArchitectureAdapter> ALL = List.of(new Gpt2Adapter(), new GptJAdapter(),
-            new GptNeoXAdapter(), new LlamaAdapter(), new Phi3Adapter());
+            new GptNeoXAdapter(), new LlamaAdapter(), new Phi3Adapter(),
+            new GemmaAdapter());
     private static final Map<String, ArchitectureAdapter> BY_TYPE = new TreeMap<>();
 
     static {
