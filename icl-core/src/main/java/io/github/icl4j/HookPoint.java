@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code hook_embed}</td><td>[b, s, d]</td><td>token embeddings</td></tr>
  *   <tr><td>{@code hook_pos_embed}</td><td>[b, s, d]</td><td>learned position embeddings (GPT-2 only)</td></tr>
  *   <tr><td>{@code blocks.L.hook_resid_pre}</td><td>[b, s, d]</td><td>residual stream entering block L</td></tr>
- *   <tr><td>{@code blocks.L.ln1.hook_normalized}</td><td>[b, s, d]</td><td>input of attention (after its norm)</td></tr>
+ *   <tr><td>{@code blocks.L.ln1.hook_normalized}</td><td>[b, s, d]</td><td>input of attention (after its norm; absent in blocks without pre-norms, OLMo-2, whose attention reads the residual)</td></tr>
  *   <tr><td>{@code blocks.L.attn.hook_q}</td><td>[b, s, h, e]</td><td>queries before rotary (after the q norm where
  *       the model has one)</td></tr>
  *   <tr><td>{@code blocks.L.attn.hook_k}</td><td>[b, s, k, e]</td><td>keys before rotary (after the k norm)</td></tr>
@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code blocks.L.hook_attn_out}</td><td>[b, s, d]</td><td>attention output (bias included; after the
  *       post-attention norm where the model has one)</td></tr>
  *   <tr><td>{@code blocks.L.hook_resid_mid}</td><td>[b, s, d]</td><td>residual after attention (sequential blocks only)</td></tr>
- *   <tr><td>{@code blocks.L.ln2.hook_normalized}</td><td>[b, s, d]</td><td>input of the MLP (after its norm; absent when one norm feeds both)</td></tr>
+ *   <tr><td>{@code blocks.L.ln2.hook_normalized}</td><td>[b, s, d]</td><td>input of the MLP (after its norm; absent when one norm feeds both or there are no pre-norms)</td></tr>
  *   <tr><td>{@code blocks.L.ln2_post.hook_scale}</td><td>[b, s, 1]</td><td>divisor of the norm on the MLP output
  *       (post-norm models)</td></tr>
  *   <tr><td>{@code blocks.L.hook_mlp_out}</td><td>[b, s, d]</td><td>MLP output (after the post-MLP norm where the
@@ -47,6 +47,16 @@ import java.util.regex.Pattern;
  * </table>
  * Hooks on {@code hook_attn_scores} or {@code hook_pattern} switch that block to the explicit-softmax
  * attention path; otherwise attention uses LibTorch's fused kernel.
+ *
+ * <p><b>Per-head meaning behind a post-norm</b> (OLMo-2, Gemma 2/3). Where a norm sits between the heads and the
+ * residual, a head's contribution is not linear in the head. As METHOD §2 fixes the final norm's scale, every
+ * per-head quantity freezes that norm's scale: at each prompt and position it is the real forward's
+ * ({@code ln1_post.hook_scale}, from all heads plus the output bias), and a head's {@code z_h · W_O^h} — or any
+ * part of it, such as a value-output vector — is divided by it and multiplied by the norm's weight (centred first
+ * for a LayerNorm). {@code hook_result} is defined so; the heads' results plus the frozen-normed bias (plus the
+ * norm's bias) sum exactly to {@code hook_attn_out}; head scores, value-output vectors and the bias fix use the
+ * same rule. Replacing {@code hook_result} keeps the frozen scale (a direct-effect intervention); replace
+ * {@code hook_z} to let a change flow through the norm as in the real model.
  */
 public final class HookPoint {
     public static final String EMBED = "hook_embed";
