@@ -21,16 +21,16 @@ Written (all small, deterministic for the pinned versions in requirements.txt):
   tiny_llama/                   config.json + model.safetensors (the random Llama of the parity
                                 fixtures) and model-f32.gguf, converted as convert_hf_to_gguf.py does
                                 (q/k rows permuted for llama.cpp's rotary layout)
-  tiny_gemma/                   gemma2.gguf, gemma3.gguf: the random Gemma 2/3 parity checkpoints converted as
-                                convert_hf_to_gguf.py does (every norm stored as 1 + w); bad_*.gguf: Gemma
-                                files each wrong in one way (gemma3 without a k norm, a window larger than
-                                the context, a soft-cap of 0, a NaN soft-cap)
   families/<name>.gguf          the random parity checkpoints of parity/llama3, qwen3, qwen2_window and phi3
                                 converted to GGUF F32 as llama.cpp's converter writes those architectures:
                                 llama3 with q/k permuted and the llama3 rope scaling as a rope_freqs tensor,
                                 qwen2/qwen3/phi3 unpermuted (llama.cpp's NeoX rotary), qwen3 with
                                 attn_q_norm/attn_k_norm, phi3 with fused attn_qkv and ffn_up, its longrope
                                 factors as rope_factors_long/short and rope.scaling.attn_factor
+  tiny_gemma/                   gemma2.gguf, gemma3.gguf: the random Gemma 2/3 parity checkpoints converted as
+                                convert_hf_to_gguf.py does (every norm stored as 1 + w); bad_*.gguf: Gemma
+                                files each wrong in one way (gemma3 without a k norm, a window larger than
+                                the context, a soft-cap of 0, a NaN soft-cap)
   smollm2/                      only with --smollm2 GGUF: reference token ids, fp32 last-position logits
                                 and per-tensor statistics from transformers loading the real
                                 SmolLM2-135M-Instruct Q4_1 GGUF
@@ -417,96 +417,8 @@ def write_tiny_llama(out, src):
 
 
 # ---------------------------------------------------------------------------------------------
-# tiny Gemma 2 / Gemma 3 GGUFs from the parity checkpoints, and Gemma files that must be refused
-
-PARITY_ROOT = os.path.join(REPO_ROOT, "icl-core", "src", "test", "resources", "parity")
-
-
-def _gemma_writer(path, arch, cfg, ctx=None):
-    w = GGUFWriter(path, arch)
-    w.add_name(f"tiny random {arch} (icl4j parity fixture)")
-    w.add_vocab_size(cfg["vocab_size"])
-    w.add_context_length(ctx if ctx is not None else cfg["max_position_embeddings"])
-    w.add_embedding_length(cfg["hidden_size"])
-    w.add_block_count(cfg["num_hidden_layers"])
-    w.add_feed_forward_length(cfg["intermediate_size"])
-    w.add_head_count(cfg["num_attention_heads"])
-    w.add_head_count_kv(cfg["num_key_value_heads"])
-    w.add_layer_norm_rms_eps(cfg["rms_norm_eps"])
-    w.add_key_length(cfg["head_dim"])
-    w.add_value_length(cfg["head_dim"])
-    w.add_file_type(gguf.LlamaFileType.ALL_F32)
-    w.add_bos_token_id(cfg["bos_token_id"])
-    w.add_eos_token_id(cfg["eos_token_id"])
-    return w
-
-
-def _finish(w):
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
-
-
-def write_tiny_gemma(out, parity_root):
-    """gemma2.gguf / gemma3.gguf: the parity checkpoints as llama.cpp's converter writes them (norms + 1, q/k
-    not permuted); bad_*.gguf: tiny files each wrong in one way."""
-    from safetensors.numpy import load_file
-
-    d = os.path.join(out, "tiny_gemma")
-    os.makedirs(d, exist_ok=True)
-    arch_of = {"gemma2": gguf.MODEL_ARCH.GEMMA2, "gemma3": gguf.MODEL_ARCH.GEMMA3}
-    for fam in ("gemma2", "gemma3"):
-        cfg = json.load(open(os.path.join(parity_root, fam, "config.json")))
-        tensors = load_file(os.path.join(parity_root, fam, "model.safetensors"))
-        w = _gemma_writer(os.path.join(d, fam + ".gguf"), fam, cfg)
-        rope = cfg.get("rope_parameters") or {}
-        theta = rope.get("full_attention", rope).get("rope_theta", cfg.get("rope_theta", 10000.0))
-        w.add_rope_freq_base(float(theta))
-        w.add_sliding_window(cfg["sliding_window"])
-        if fam == "gemma2":
-            w.add_attn_logit_softcapping(cfg["attn_logit_softcapping"])
-            w.add_final_logit_softcapping(cfg["final_logit_softcapping"])
-        names = gguf.get_tensor_name_map(arch_of[fam], cfg["num_hidden_layers"])
-        for hf_name, t in tensors.items():
-            t = t.astype(np.float32)
-            if hf_name.endswith("norm.weight"):
-                t = t + 1  # convert_hf_to_gguf.py's Gemma models store 1 + w
-            g = names.get_name(hf_name, try_suffixes=(".weight", ".bias"))
-            assert g is not None, hf_name
-            w.add_tensor(g, np.ascontiguousarray(t))
-        _finish(w)
-
-    cfg = json.load(open(os.path.join(parity_root, "gemma2", "config.json")))
-    one = np.ones(cfg["head_dim"], dtype=np.float32)
-    # gemma3 without blk.1.attn_k_norm
-    w = _gemma_writer(os.path.join(d, "bad_missing_k_norm.gguf"), "gemma3", cfg)
-    w.add_sliding_window(4)
-    for l in range(cfg["num_hidden_layers"]):
-        w.add_tensor(f"blk.{l}.attn_q_norm.weight", one)
-        if l != 1:
-            w.add_tensor(f"blk.{l}.attn_k_norm.weight", one)
-    _finish(w)
-    # gemma2 whose window is larger than its context
-    w = _gemma_writer(os.path.join(d, "bad_window.gguf"), "gemma2", cfg, ctx=64)
-    w.add_sliding_window(128)
-    _finish(w)
-    # gemma2 with an attention soft-cap of 0, and one with a NaN final soft-cap
-    w = _gemma_writer(os.path.join(d, "bad_softcap_zero.gguf"), "gemma2", cfg)
-    w.add_sliding_window(4)
-    w.add_attn_logit_softcapping(0.0)
-    _finish(w)
-    w = _gemma_writer(os.path.join(d, "bad_softcap_nan.gguf"), "gemma2", cfg)
-    w.add_sliding_window(4)
-    w.add_attn_logit_softcapping(50.0)
-    w.add_final_logit_softcapping(float("nan"))
-    _finish(w)
-
-
-# ---------------------------------------------------------------------------------------------
 # the newer families' random parity checkpoints, converted to GGUF F32
 
-PARITY_DIR = os.path.join(REPO_ROOT, "icl-core", "src", "test", "resources", "parity")
 
 
 def llama3_rope_freqs(theta, dim, factor, low, high, old_ctx):
@@ -592,6 +504,90 @@ def write_families(out, parity_dir):
         w.write_kv_data_to_file()
         w.write_tensors_to_file()
         w.close()
+# tiny Gemma 2 / Gemma 3 GGUFs from the parity checkpoints, and Gemma files that must be refused
+
+PARITY_ROOT = os.path.join(REPO_ROOT, "icl-core", "src", "test", "resources", "parity")
+
+
+def _gemma_writer(path, arch, cfg, ctx=None):
+    w = GGUFWriter(path, arch)
+    w.add_name(f"tiny random {arch} (icl4j parity fixture)")
+    w.add_vocab_size(cfg["vocab_size"])
+    w.add_context_length(ctx if ctx is not None else cfg["max_position_embeddings"])
+    w.add_embedding_length(cfg["hidden_size"])
+    w.add_block_count(cfg["num_hidden_layers"])
+    w.add_feed_forward_length(cfg["intermediate_size"])
+    w.add_head_count(cfg["num_attention_heads"])
+    w.add_head_count_kv(cfg["num_key_value_heads"])
+    w.add_layer_norm_rms_eps(cfg["rms_norm_eps"])
+    w.add_key_length(cfg["head_dim"])
+    w.add_value_length(cfg["head_dim"])
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_bos_token_id(cfg["bos_token_id"])
+    w.add_eos_token_id(cfg["eos_token_id"])
+    return w
+
+
+def _finish(w):
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+def write_tiny_gemma(out, parity_root):
+    """gemma2.gguf / gemma3.gguf: the parity checkpoints as llama.cpp's converter writes them (norms + 1, q/k
+    not permuted); bad_*.gguf: tiny files each wrong in one way."""
+    from safetensors.numpy import load_file
+
+    d = os.path.join(out, "tiny_gemma")
+    os.makedirs(d, exist_ok=True)
+    arch_of = {"gemma2": gguf.MODEL_ARCH.GEMMA2, "gemma3": gguf.MODEL_ARCH.GEMMA3}
+    for fam in ("gemma2", "gemma3"):
+        cfg = json.load(open(os.path.join(parity_root, fam, "config.json")))
+        tensors = load_file(os.path.join(parity_root, fam, "model.safetensors"))
+        w = _gemma_writer(os.path.join(d, fam + ".gguf"), fam, cfg)
+        rope = cfg.get("rope_parameters") or {}
+        theta = rope.get("full_attention", rope).get("rope_theta", cfg.get("rope_theta", 10000.0))
+        w.add_rope_freq_base(float(theta))
+        w.add_sliding_window(cfg["sliding_window"])
+        if fam == "gemma2":
+            w.add_attn_logit_softcapping(cfg["attn_logit_softcapping"])
+            w.add_final_logit_softcapping(cfg["final_logit_softcapping"])
+        names = gguf.get_tensor_name_map(arch_of[fam], cfg["num_hidden_layers"])
+        for hf_name, t in tensors.items():
+            t = t.astype(np.float32)
+            if hf_name.endswith("norm.weight"):
+                t = t + 1  # convert_hf_to_gguf.py's Gemma models store 1 + w
+            g = names.get_name(hf_name, try_suffixes=(".weight", ".bias"))
+            assert g is not None, hf_name
+            w.add_tensor(g, np.ascontiguousarray(t))
+        _finish(w)
+
+    cfg = json.load(open(os.path.join(parity_root, "gemma2", "config.json")))
+    one = np.ones(cfg["head_dim"], dtype=np.float32)
+    # gemma3 without blk.1.attn_k_norm
+    w = _gemma_writer(os.path.join(d, "bad_missing_k_norm.gguf"), "gemma3", cfg)
+    w.add_sliding_window(4)
+    for l in range(cfg["num_hidden_layers"]):
+        w.add_tensor(f"blk.{l}.attn_q_norm.weight", one)
+        if l != 1:
+            w.add_tensor(f"blk.{l}.attn_k_norm.weight", one)
+    _finish(w)
+    # gemma2 whose window is larger than its context
+    w = _gemma_writer(os.path.join(d, "bad_window.gguf"), "gemma2", cfg, ctx=64)
+    w.add_sliding_window(128)
+    _finish(w)
+    # gemma2 with an attention soft-cap of 0, and one with a NaN final soft-cap
+    w = _gemma_writer(os.path.join(d, "bad_softcap_zero.gguf"), "gemma2", cfg)
+    w.add_sliding_window(4)
+    w.add_attn_logit_softcapping(0.0)
+    _finish(w)
+    w = _gemma_writer(os.path.join(d, "bad_softcap_nan.gguf"), "gemma2", cfg)
+    w.add_sliding_window(4)
+    w.add_attn_logit_softcapping(50.0)
+    w.add_final_logit_softcapping(float("nan"))
+    _finish(w)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -728,11 +724,11 @@ def main():
     ap.add_argument("--parity-llama", default=PARITY_LLAMA,
                     help="folder with config.json + model.safetensors of the random Llama")
     ap.add_argument("--smollm2", help="path of SmolLM2-135M-Instruct.Q4_1.gguf (tools/fetch-smollm2.sh)")
-    ap.add_argument("--parity", default=PARITY_DIR, help="the parity fixtures folder (for families)")
+    ap.add_argument("--parity", default=PARITY_ROOT, help="the parity fixtures folder (for families)")
     ap.add_argument("--gemma3", help="path of gemma-3-270m-q4_k_m.gguf (tools/fetch-gemma3.sh)")
     ap.add_argument("--sst2", help="folder of the SST-2 files (stsa.binary.test) for the Gemma 3 token ids")
-    ap.add_argument("--only", help="comma list of: dequant,metadata,tokenizer,tiny_llama,families,tiny_gemma,"
-                                   "smollm2,gemma3")
+    ap.add_argument("--only", help="comma list of: dequant,metadata,tokenizer,tiny_llama,families,tiny_gemma,smollm2,"
+                                   "gemma3")
     args = ap.parse_args()
     only = set(args.only.split(",")) if args.only else None
     os.makedirs(args.out, exist_ok=True)

@@ -113,8 +113,9 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Loads a llama.cpp GGUF file (architecture {@code llama}: Llama, Mistral, SmolLM2; {@code qwen2}, {@code qwen3},
-     * {@code phi3}; {@code gemma}, {@code gemma2}, {@code gemma3}: Gemma, Gemma 3 270M), dequantising to the
+     * Loads a llama.cpp GGUF file (architecture {@code llama}: Llama, Mistral, SmolLM2; {@code qwen2},
+     * {@code qwen3}, {@code phi3}; {@code gemma}, {@code gemma2}, {@code gemma3}: Gemma, Gemma 3 270M), dequantising
+     * to the
      * requested dtype, with the tokenizer rebuilt from the file's metadata.
      */
     private static Model loadGguf(Path file, LoadOptions options) {

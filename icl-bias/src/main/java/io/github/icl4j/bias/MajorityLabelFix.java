@@ -327,28 +327,6 @@ public final class MajorityLabelFix {
         return LabelProbabilities.Row.fromLogits(logits, s.labelIds(), s.gold());
     }
 
-    private static void addTo(double[] acc, Tensor v) {
-        float[] out = Tensors.toFloats(v);
-        for (int j = 0; j < acc.length; j++) {
-            acc[j] += out[j];
-        }
-    }
-
-    /** A block's real attention output before its post-norm at each row's last position: {@code [b, d]}. */
-    private static Tensor rawAttentionOut(Transformer tr, int layer, Tensor z, int[] last) {
-        LayerWeights lw = tr.weights().layers().get(layer);
-        long b = z.size(0);
-        long he = z.size(2) * z.size(3);
-        Tensor[] lastZ = new Tensor[(int) b];
-        for (int i = 0; i < lastZ.length; i++) {
-            lastZ[i] = z.select(0, i).select(0, last[i]).reshape(he); // [h, e] -> [h*e]
-        }
-        // [b, h*e]
-        Tensor rows = org.bytedeco.pytorch.global.torch.stack(new org.bytedeco.pytorch.TensorVector(lastZ), 0);
-        Tensor raw = rows.to(ScalarType.Float).matmul(lw.wO().to(ScalarType.Float).t()); // [b, d]
-        return lw.bO() == null ? raw : raw.add(lw.bO().to(ScalarType.Float));
-    }
-
     private record Pass(float[][] residual, float[][][] vo) {
     }
 
@@ -421,18 +399,28 @@ public final class MajorityLabelFix {
                         values.put(layer, v); // [b, s, kv, e]
                         return null;
                     });
-                    // with a post-attention norm (OLMo-2) a layer's sums wait for its real output (hook_z, next)
-                    Tensor[][] pending = c.postNorms() ? new Tensor[b][] : null;
-                    if (pending != null) {
-                        hb.add(HookPoint.z(layer), (z, ctx) -> {
-                            Tensor raw = rawAttentionOut(tr, layer, z, last); // [b, d]
-                            for (int i = 0; i < b; i++) {
-                                for (int gi = 0; gi < pending[i].length; gi++) {
-                                    if (pending[i][gi] != null) {
-                                        addTo(acc[i][gi], tr.partsToResidual(layer, pending[i][gi], raw.select(0, i)));
-                                    }
+                    // Σ over this layer's heads per (prompt, group), [1, d]; added to acc through the post-attention
+                    // norm with the real scale at the last position where the model has one (frozen-scale rule)
+                    Tensor[][] pending = new Tensor[b][];
+                    boolean postNorm = lw.postAttnNormW() != null;
+                    java.util.function.Consumer<Tensor> flush = scale -> {
+                        for (int i = 0; i < b; i++) {
+                            for (int gi = 0; pending[i] != null && gi < pending[i].length; gi++) {
+                                if (pending[i][gi] == null) {
+                                    continue;
+                                }
+                                Tensor s = scale == null ? null : scale.select(0, i).select(0, last[i]); // [1]
+                                float[] out = Tensors.toFloats(tr.throughAttentionPostNorm(layer, pending[i][gi], s));
+                                for (int j = 0; j < d; j++) {
+                                    acc[i][gi][j] += out[j];
                                 }
                             }
+                            pending[i] = null;
+                        }
+                    };
+                    if (postNorm) {
+                        hb.add(HookPoint.ln1PostScale(layer), (scale, ctx) -> {
+                            flush.accept(scale);
                             return null;
                         });
                     }
@@ -445,9 +433,7 @@ public final class MajorityLabelFix {
                         for (int i = 0; i < b; i++) {
                             Tensor row = pattern.select(0, i).select(1, last[i]).to(ScalarType.Float); // [h, t]
                             int[][] gs = groups[offset + i];
-                            if (pending != null) {
-                                pending[i] = new Tensor[gs.length];
-                            }
+                            pending[i] = new Tensor[gs.length];
                             for (int gi = 0; gi < gs.length; gi++) {
                                 if (gs[gi].length == 0) {
                                     continue;
@@ -460,13 +446,12 @@ public final class MajorityLabelFix {
                                     // Σ_p α_p v_p of head h ([1, P] x [P, e] -> [1, e]), then through W_O^h
                                     Tensor z = alpha.select(0, h).unsqueeze(0).matmul(vi.select(1, h / group));
                                     Tensor out = z.matmul(woh.get(h).t()); // [1, d]
-                                    if (pending != null) {
-                                        pending[i][gi] = pending[i][gi] == null ? out : pending[i][gi].add(out);
-                                    } else {
-                                        addTo(acc[i][gi], out);
-                                    }
+                                    pending[i][gi] = pending[i][gi] == null ? out : pending[i][gi].add(out);
                                 }
                             }
+                        }
+                        if (!postNorm) {
+                            flush.accept(null);
                         }
                         return null;
                     });

@@ -858,8 +858,8 @@ public final class GgufFile implements AutoCloseable {
      * A Hugging Face {@code config.json} equivalent of this file's model hyper-parameters.
      *
      * <p>Supported: {@code general.architecture} = {@code llama} (which also covers Mistral and SmolLM2 files),
-     * {@code qwen2}, {@code qwen3} and {@code phi3} (the config's {@code model_type} is the architecture), and
-     * {@code gemma}, {@code gemma2}, {@code gemma3} ({@code model_type} gemma, gemma2, gemma3_text: with
+     * {@code qwen2}, {@code qwen3} and {@code phi3} ({@code model_type} = the architecture),
+     * and {@code gemma}, {@code gemma2}, {@code gemma3} ({@code model_type} gemma, gemma2, gemma3_text: with
      * {@code query_pre_attn_scalar}, {@code sliding_window}, {@code layer_types}, the soft-caps Gemma 2 stores, and
      * Gemma 3's per-layer-type {@code rope_parameters}; what the file does not store is what llama.cpp assumes).
      * Fields: {@code model_type}, {@code architectures}, {@code vocab_size}, {@code hidden_size},

@@ -11,11 +11,10 @@ import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * The weights of a GGUF file of architecture {@code llama}, {@code qwen2}, {@code qwen3}, {@code phi3} or Gemma's
- * ({@code gemma}, {@code gemma2}, {@code gemma3}; see below) under the
- * Hugging Face names of the matching {@code *ForCausalLM} class, dequantised on load (qwen3 adds
- * {@code attn_q_norm}/{@code attn_k_norm} → {@code self_attn.q_norm}/{@code k_norm}; phi3 has
- * {@code attn_qkv} → {@code self_attn.qkv_proj} and {@code ffn_up} → {@code mlp.gate_up_proj}).
+ * The weights of a GGUF file of architecture {@code llama}, {@code qwen2}, {@code qwen3}, {@code phi3},
+ * {@code gemma}, {@code gemma2} or {@code gemma3} under the Hugging Face names of the matching causal LM,
+ * dequantised on load (qwen3 adds {@code attn_q_norm}/{@code attn_k_norm} → {@code self_attn.q_norm}/{@code k_norm};
+ * phi3 has {@code attn_qkv} → {@code self_attn.qkv_proj} and {@code ffn_up} → {@code mlp.gate_up_proj}).
  *
  * <p>Names: {@code token_embd} → {@code model.embed_tokens}, {@code blk.{i}.attn_norm} →
  * {@code model.layers.{i}.input_layernorm}, {@code attn_q/k/v/output} → {@code self_attn.q/k/v/o_proj},

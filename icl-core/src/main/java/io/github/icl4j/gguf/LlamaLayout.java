@@ -12,18 +12,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How a llama.cpp GGUF file maps onto Hugging Face: {@code llama} (Llama, Mistral, SmolLM2) onto
- * {@code LlamaForCausalLM}, {@code qwen2}, {@code qwen3} and {@code phi3} onto their own classes, and {@code gemma},
- * {@code gemma2}, {@code gemma3} onto Gemma's causal LMs. The hyper-parameters under {@code <arch>.*}, the tensor
- * names, which tensors llama.cpp's converter permuted for its interleaved rotary layout (only {@code llama}'s q and
- * k: the others use llama.cpp's NeoX rotary, the Hugging Face layout), which norms it stored as {@code 1 + w}
- * (Gemma), and the rotary scaling: {@code <arch>.rope.scaling.*} keys, the {@code rope_freqs} tensor of Llama 3.x
- * files (per-frequency divisors) and Phi-3's {@code rope_factors_long} / {@code rope_factors_short} (longrope).
+ * How a GGUF file maps onto a Hugging Face model: {@code general.architecture = llama} (Llama, Mistral, SmolLM2)
+ * onto {@code LlamaForCausalLM}, {@code qwen2}, {@code qwen3} and {@code phi3} onto their own classes, and
+ * {@code gemma}, {@code gemma2}, {@code gemma3} onto Gemma's causal LMs. The hyper-parameters under
+ * {@code <arch>.*}, the tensor names, which tensors llama.cpp's converter permuted for its interleaved rotary
+ * layout (only {@code llama}'s q and k: qwen2/3 and phi3 files use llama.cpp's NeoX rotary, the Hugging Face
+ * layout), which norms it stored as {@code 1 + w} (Gemma), and the rotary scaling: {@code <arch>.rope.scaling.*}
+ * keys, the {@code rope_freqs} tensor of Llama 3.x files (per-frequency divisors) and Phi-3's
+ * {@code rope_factors_long} / {@code rope_factors_short} (longrope).
  */
 final class LlamaLayout {
     static final String ARCH = "llama";
-    /** The architectures this layout reads. */
-    static final Set<String> ARCHS = Set.of("llama", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3");
+    /** The architectures read, in the order error messages list them. */
+    static final List<String> ARCHS = List.of("llama", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BLOCK = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.(weight|bias)");
     /** qwen3's per-head q/k norms. */
@@ -100,29 +101,29 @@ final class LlamaLayout {
         this.arch = file.architecture();
         if (!ARCHS.contains(arch)) {
             throw new InvalidCheckpointException(file.path() + ": general.architecture '" + arch + "' is not supported "
-                    + "yet; supported: " + new java.util.TreeSet<>(ARCHS) + " (llama covers Llama, Mistral and SmolLM2 "
-                    + "files; gemma3 covers Gemma 3 270M)");
+                    + "yet; supported: " + ARCHS + " (llama covers Llama, Mistral and SmolLM2 files; gemma3 covers "
+                    + "Gemma 3 270M)");
         }
         boolean gemma = arch.startsWith("gemma");
         if (file.getLong(key("expert_count"), 0) > 0) {
             throw new InvalidCheckpointException(file.path() + ": " + key("expert_count") + " = "
                     + file.get(key("expert_count")) + ": mixture-of-experts files are not supported yet");
         }
-        Map<String, String> blockNames = switch (arch) {
-            case "phi3" -> PHI3_NAMES;
-            case "qwen3" -> {
-                Map<String, String> m = new java.util.HashMap<>(BLOCK_NAMES);
-                m.putAll(QK_NORM_NAMES);
-                yield m;
-            }
-            case "gemma2", "gemma3" -> GEMMA_BLOCK_NAMES;
-            default -> BLOCK_NAMES; // llama, qwen2, gemma (Gemma 1 names its pre-MLP norm ffn_norm as Llama)
-        };
         layers = positive(key("block_count"));
         hidden = positive(key("embedding_length"));
         heads = positive(key("attention.head_count"));
         kvHeads = perLayer(key("attention.head_count_kv"), heads);
 
+        Map<String, String> blockNames = switch (arch) {
+            case "gemma2", "gemma3" -> GEMMA_BLOCK_NAMES;
+            case "phi3" -> PHI3_NAMES;
+            case "qwen3" -> {
+                Map<String, String> qk = new java.util.HashMap<>(BLOCK_NAMES);
+                qk.putAll(QK_NORM_NAMES);
+                yield qk;
+            }
+            default -> BLOCK_NAMES;
+        };
         Map<String, String> names = new LinkedHashMap<>();
         Map<String, Permute> perm = new LinkedHashMap<>();
         Set<String> plusOne = new java.util.HashSet<>();
@@ -150,8 +151,7 @@ final class LlamaLayout {
                             + " but " + key("block_count") + " is " + layers);
                 }
                 hf = "model.layers." + layer + "." + part + "." + m.group(3);
-                // only llama's converter permutes q/k rows (for llama.cpp's interleaved rotary); qwen2/3 and phi3
-                // files use llama.cpp's NeoX rotary, which is Hugging Face's layout
+                // only llama's converter permutes q/k rows (for llama.cpp's interleaved rotary)
                 if (arch.equals(ARCH) && (m.group(2).equals("attn_q") || m.group(2).equals("attn_k"))) {
                     int h = m.group(2).equals("attn_q") ? heads : kvHeads[layer];
                     long rows = t.shape()[0];
@@ -234,8 +234,7 @@ final class LlamaLayout {
 
     ObjectNode toHfConfig() {
         ObjectNode c = JSON.createObjectNode();
-        boolean gemma = arch.startsWith("gemma");
-        if (gemma) {
+        if (arch.startsWith("gemma")) {
             return gemmaConfig(c);
         }
         String hfClass = switch (arch) {
@@ -246,7 +245,13 @@ final class LlamaLayout {
         };
         c.putArray("architectures").add(hfClass);
         c.put("model_type", arch);
-        int headDim = putShape(c, hfClass);
+        putShape(c);
+        if (!c.has("head_dim")) {
+            throw new InvalidCheckpointException(file.path() + ": " + key("embedding_length") + " " + hidden
+                    + " is not a multiple of " + key("attention.head_count") + " " + heads + " and there is no "
+                    + key("attention.key_length"));
+        }
+        int headDim = c.get("head_dim").asInt();
         c.put("hidden_act", "silu");
         c.put("rms_norm_eps", clean(file.getFloat(key("attention.layer_norm_rms_epsilon"))));
         double theta = clean(file.getFloat(key("rope.freq_base"), 10000f));
@@ -266,114 +271,6 @@ final class LlamaLayout {
         putId(c, "eos_token_id", "tokenizer.ggml.eos_token_id");
         putId(c, "pad_token_id", "tokenizer.ggml.padding_token_id");
         return c;
-    }
-
-    /** Vocabulary, widths, depth and head counts, the fields every architecture shares; returns the head width. */
-    private int putShape(ObjectNode c, String hfClass) {
-        int vocab;
-        if (file.has(key("vocab_size"))) {
-            vocab = positive(key("vocab_size"));
-        } else if (file.hasTensor("token_embd.weight")) {
-            vocab = Math.toIntExact(file.tensor("token_embd.weight").shape()[0]);
-        } else {
-            vocab = file.getArray("tokenizer.ggml.tokens").size();
-        }
-        c.put("vocab_size", vocab);
-        c.put("hidden_size", hidden);
-        c.put("intermediate_size", positive(key("feed_forward_length")));
-        c.put("num_hidden_layers", layers);
-        c.put("num_attention_heads", heads);
-        for (int v : kvHeads) {
-            if (v != kvHeads[0]) {
-                throw new InvalidCheckpointException(file.path() + ": " + key("attention.head_count_kv")
-                        + " differs between layers; a Hugging Face " + hfClass + " config needs one value");
-            }
-        }
-        c.put("num_key_value_heads", kvHeads[0]);
-        int headDim;
-        if (file.has(key("attention.key_length"))) {
-            headDim = positive(key("attention.key_length"));
-        } else if (hidden % heads == 0) {
-            headDim = hidden / heads;
-        } else {
-            throw new InvalidCheckpointException(file.path() + ": " + key("embedding_length") + " " + hidden
-                    + " is not a multiple of " + key("attention.head_count") + " " + heads + " and there is no "
-                    + key("attention.key_length"));
-        }
-        c.put("head_dim", headDim);
-        return headDim;
-    }
-
-    /**
-     * Gemma's config. What the file does not store is what llama.cpp assumes: {@code query_pre_attn_scalar} =
-     * head width (llama.cpp uses d / heads only for the 27B models, which this does not detect), Gemma 2's
-     * every-second-layer and Gemma 3's five-of-six sliding layers, Gemma 3's local rotary base 10,000.
-     */
-    private ObjectNode gemmaConfig(ObjectNode c) {
-        String type = arch.equals("gemma3") ? "gemma3_text" : arch;
-        c.putArray("architectures").add(switch (arch) {
-            case "gemma2" -> "Gemma2ForCausalLM";
-            case "gemma3" -> "Gemma3ForCausalLM";
-            default -> "GemmaForCausalLM";
-        });
-        c.put("model_type", type);
-        int headDim = putShape(c, c.get("architectures").get(0).asText());
-        c.put(arch.equals("gemma") ? "hidden_act" : "hidden_activation", "gelu_pytorch_tanh");
-        c.put("rms_norm_eps", clean(file.getFloat(key("attention.layer_norm_rms_epsilon"))));
-        String scaling = file.getString(key("rope.scaling.type"), "none");
-        if (!scaling.equals("none")) {
-            throw new InvalidCheckpointException(file.path() + ": " + key("rope.scaling.type") + " = '" + scaling
-                    + "' is not supported; only unscaled rotary");
-        }
-        double theta = clean(file.getFloat(key("rope.freq_base"), arch.equals("gemma3") ? 1e6f : 10000f));
-        int ctx = positive(key("context_length"));
-        c.put("max_position_embeddings", ctx);
-        c.put("tie_word_embeddings", !file.hasTensor("output.weight"));
-        c.put("attention_bias", false);
-        if (arch.equals("gemma3")) {
-            ObjectNode rope = c.putObject("rope_parameters");
-            rope.putObject("full_attention").put("rope_type", "default").put("rope_theta", theta);
-            double local = file.has(key("rope.freq_base_swa"))
-                    ? clean(file.getFloat(key("rope.freq_base_swa"))) : GEMMA3_LOCAL_BASE;
-            rope.putObject("sliding_attention").put("rope_type", "default").put("rope_theta", local);
-        } else {
-            c.put("rope_theta", theta);
-        }
-        if (!arch.equals("gemma")) {
-            c.put("query_pre_attn_scalar", headDim);
-            int window = positive(key("attention.sliding_window"));
-            if (window > ctx) {
-                throw new InvalidCheckpointException(file.path() + ": metadata key '" + key("attention.sliding_window")
-                        + "' is " + window + ", larger than the context (" + key("context_length") + " = " + ctx
-                        + "); expected at most " + ctx);
-            }
-            c.put("sliding_window", window);
-            int pattern = arch.equals("gemma3") ? GEMMA3_PATTERN : 2;
-            var types = c.putArray("layer_types");
-            for (int l = 0; l < layers; l++) {
-                types.add((l + 1) % pattern != 0 ? "sliding_attention" : "full_attention");
-            }
-            putCap(c, "attn_logit_softcapping", "attn_logit_softcapping");
-            putCap(c, "final_logit_softcapping", "final_logit_softcapping");
-        }
-        putId(c, "bos_token_id", "tokenizer.ggml.bos_token_id");
-        putId(c, "eos_token_id", "tokenizer.ggml.eos_token_id");
-        putId(c, "pad_token_id", "tokenizer.ggml.padding_token_id");
-        return c;
-    }
-
-    /** A soft-cap from {@code <arch>.<key>} (Gemma 2 stores both), or null = none; 0, NaN, ∞ or < 0 fail. */
-    private void putCap(ObjectNode c, String field, String k) {
-        if (!file.has(key(k))) {
-            c.putNull(field);
-            return;
-        }
-        float v = file.getFloat(key(k));
-        if (!(v > 0) || Float.isInfinite(v)) {
-            throw new InvalidCheckpointException(file.path() + ": metadata key '" + key(k) + "' is " + v
-                    + "; expected a finite soft-cap > 0");
-        }
-        c.put(field, clean(v));
     }
 
     /**
@@ -438,6 +335,108 @@ final class LlamaLayout {
         if (file.has(key(k))) {
             o.put(field, clean(file.getFloat(key(k))));
         }
+    }
+
+    /** Vocabulary, widths, depth and head counts: the fields every architecture shares. */
+    private void putShape(ObjectNode c) {
+        int vocab;
+        if (file.has(key("vocab_size"))) {
+            vocab = positive(key("vocab_size"));
+        } else if (file.hasTensor("token_embd.weight")) {
+            vocab = Math.toIntExact(file.tensor("token_embd.weight").shape()[0]);
+        } else {
+            vocab = file.getArray("tokenizer.ggml.tokens").size();
+        }
+        c.put("vocab_size", vocab);
+        c.put("hidden_size", hidden);
+        c.put("intermediate_size", positive(key("feed_forward_length")));
+        c.put("num_hidden_layers", layers);
+        c.put("num_attention_heads", heads);
+        for (int v : kvHeads) {
+            if (v != kvHeads[0]) {
+                throw new InvalidCheckpointException(file.path() + ": " + key("attention.head_count_kv")
+                        + " differs between layers; a Hugging Face config needs one value");
+            }
+        }
+        c.put("num_key_value_heads", kvHeads[0]);
+        if (file.has(key("attention.key_length"))) {
+            c.put("head_dim", positive(key("attention.key_length")));
+        } else if (hidden % heads == 0) {
+            c.put("head_dim", hidden / heads);
+        }
+    }
+
+    /**
+     * Gemma's config. What the file does not store is what llama.cpp assumes: {@code query_pre_attn_scalar} =
+     * head width (llama.cpp uses d / heads only for the 27B models, which this does not detect), Gemma 2's
+     * every-second-layer and Gemma 3's five-of-six sliding layers, Gemma 3's local rotary base 10,000.
+     */
+    private ObjectNode gemmaConfig(ObjectNode c) {
+        String type = arch.equals("gemma3") ? "gemma3_text" : arch;
+        c.putArray("architectures").add(switch (arch) {
+            case "gemma2" -> "Gemma2ForCausalLM";
+            case "gemma3" -> "Gemma3ForCausalLM";
+            default -> "GemmaForCausalLM";
+        });
+        c.put("model_type", type);
+        putShape(c);
+        int headDim = c.get("head_dim").asInt();
+        c.put(arch.equals("gemma") ? "hidden_act" : "hidden_activation", "gelu_pytorch_tanh");
+        c.put("rms_norm_eps", clean(file.getFloat(key("attention.layer_norm_rms_epsilon"))));
+        String scaling = file.getString(key("rope.scaling.type"), "none");
+        if (!scaling.equals("none")) {
+            throw new InvalidCheckpointException(file.path() + ": " + key("rope.scaling.type") + " = '" + scaling
+                    + "' is not supported; only unscaled rotary");
+        }
+        double theta = clean(file.getFloat(key("rope.freq_base"), arch.equals("gemma3") ? 1e6f : 10000f));
+        int ctx = positive(key("context_length"));
+        c.put("max_position_embeddings", ctx);
+        c.put("tie_word_embeddings", !file.hasTensor("output.weight"));
+        c.put("attention_bias", false);
+        if (arch.equals("gemma3")) {
+            ObjectNode rope = c.putObject("rope_parameters");
+            rope.putObject("full_attention").put("rope_type", "default").put("rope_theta", theta);
+            double local = file.has(key("rope.freq_base_swa"))
+                    ? clean(file.getFloat(key("rope.freq_base_swa"))) : GEMMA3_LOCAL_BASE;
+            rope.putObject("sliding_attention").put("rope_type", "default").put("rope_theta", local);
+        } else {
+            c.put("rope_theta", theta);
+        }
+        if (!arch.equals("gemma")) {
+            c.put("query_pre_attn_scalar", headDim);
+            int window = positive(key("attention.sliding_window"));
+            if (window > ctx) {
+                throw new InvalidCheckpointException(file.path() + ": metadata key '" + key("attention.sliding_window")
+                        + "' is " + window + ", larger than the context (" + key("context_length") + " = " + ctx
+                        + "); expected at most " + ctx);
+            }
+            c.put("sliding_window", window);
+            int pattern = arch.equals("gemma3") ? GEMMA3_PATTERN : 2;
+            var types = c.putArray("layer_types");
+            for (int l = 0; l < layers; l++) {
+                types.add((l + 1) % pattern != 0 ? "sliding_attention" : "full_attention");
+            }
+            putCap(c, "attn_logit_softcapping", "attn_logit_softcapping");
+            putCap(c, "final_logit_softcapping", "final_logit_softcapping");
+        }
+        putId(c, "bos_token_id", "tokenizer.ggml.bos_token_id");
+        putId(c, "eos_token_id", "tokenizer.ggml.eos_token_id");
+        putId(c, "pad_token_id", "tokenizer.ggml.padding_token_id");
+        return c;
+    }
+
+    /** A soft-cap from {@code <arch>.<key>} (Gemma 2 stores both), or null = none; 0, NaN, ∞ or < 0 fail. */
+    private void putCap(ObjectNode c, String field, String k) {
+        if (!file.has(key(k))) {
+            c.putNull(field);
+            return;
+        }
+        float v = file.getFloat(key(k));
+        if (!(v > 0) || Float.isInfinite(v)) {
+            throw new InvalidCheckpointException(file.path() + ": metadata key '" + key(k) + "' is " + v
+                    + "; expected a finite soft-cap > 0");
+        }
+        c.put(field, clean(v));
     }
 
     private void putId(ObjectNode c, String field, String key) {

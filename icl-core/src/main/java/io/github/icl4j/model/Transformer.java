@@ -308,47 +308,6 @@ public final class Transformer {
         return frozenNorm(v, scale, w.layers().get(layer).postAttnNormW());
     }
 
-    /**
-     * Per-head attention outputs of block {@code layer} as they reach the residual stream, and what the bias adds:
-     * {@link #throughAttentionPostNorm} with the divisor taken from the heads' sum plus the bias (the real output
-     * when {@code heads} holds every head of the block at a position). Without post-norms: the heads unchanged and
-     * the output bias. The returned heads plus the bias term sum to the block's real attention output.
-     *
-     * @param heads {@code [..., h, d]}: {@code z_h · W_O^h} per head, without bias, for every head of the block
-     * @return {@code {heads [..., h, d], bias [..., d] or [d] or null}}
-     */
-    public Tensor[] headsToResidual(int layer, Tensor heads) {
-        LayerWeights lw = w.layers().get(layer);
-        Tensor bias = lw.bO();
-        if (!cfg.postNorms()) {
-            return new Tensor[] {heads, bias};
-        }
-        long hDim = heads.dim() - 2;
-        Tensor raw = heads.sum(new long[] {hDim}, false, new ScalarTypeOptional());
-        raw = bias == null ? raw : raw.add(bias); // [..., d] the real output before the norm
-        Tensor div = postNormDivisor(raw); // [..., 1]
-        Tensor normed = throughAttentionPostNorm(layer, heads, div.unsqueeze(hDim)); // [..., h, d]
-        Tensor biasPart = bias == null ? null : throughAttentionPostNorm(layer, bias, div);
-        Tensor b = biasPart == null ? lw.postAttnNormB()
-                : lw.postAttnNormB() == null ? biasPart : biasPart.add(lw.postAttnNormB());
-        return new Tensor[] {normed, b};
-    }
-
-    /**
-     * Parts of block {@code layer}'s attention output (a head's value-output vectors, say) as they reach the
-     * residual: {@link #throughAttentionPostNorm} with the divisor of {@code raw}, the real output before the norm
-     * (all heads plus the bias) at the same prompt and position; unchanged without post-norms.
-     *
-     * @param parts {@code [..., n, d]} (or any shape whose last dimension is {@code d})
-     * @param raw   {@code [..., d]}, broadcast against {@code parts} after a unit dimension before {@code d}
-     */
-    public Tensor partsToResidual(int layer, Tensor parts, Tensor raw) {
-        if (!cfg.postNorms()) {
-            return parts;
-        }
-        return throughAttentionPostNorm(layer, parts, postNormDivisor(raw).unsqueeze(-2));
-    }
-
     /** The MLP output through the block's post-MLP norm (its divisor hookable as ln2_post.hook_scale), if any. */
     private Tensor mlpPostNorm(int l, Tensor y, Hooks hooks, long past) {
         if (!cfg.postNorms()) {

@@ -92,4 +92,45 @@ class GgufFamiliesTest {
         Files.writeString(out.resolve("config.json"), json.writeValueAsString(cfg));
         return out;
     }
+
+    /** A llama-architecture header with the given rope scaling keys (no tensors: the config alone). */
+    private Path ropeScaled(String name, String type, float factor, long original) {
+        GgufBytes b = GgufBytes.header(0, 13).kvString("general.architecture", "llama")
+                .kvU32("llama.block_count", 1).kvU32("llama.embedding_length", 8).kvU32("llama.vocab_size", 5)
+                .kvU32("llama.feed_forward_length", 16).kvU32("llama.attention.head_count", 2)
+                .kvU32("llama.attention.head_count_kv", 1).kvU32("llama.context_length", 64)
+                .kvF32("llama.attention.layer_norm_rms_epsilon", 1e-6f).kvF32("llama.rope.freq_base", 10000f)
+                .kvString("llama.rope.scaling.type", type).kvF32("llama.rope.scaling.factor", factor)
+                .kvU32("llama.rope.scaling.original_context_length", original);
+        return b.write(tmp, name);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"linear, LINEAR", "yarn, YARN"})
+    void ropeScalingKeysBecomeTheHuggingFaceScaling(String type, RopeScaling.Type expected) {
+        Path p = ropeScaled(type + ".gguf", type, 4f, 16);
+        try (GgufFile f = GgufFile.open(p)) {
+            ObjectNode hf = f.toHfConfig();
+            assertThat(hf.path("rope_parameters").path("rope_type").asText()).isEqualTo(type);
+            assertThat(hf.path("rope_parameters").path("factor").asDouble()).isEqualTo(4.0);
+            var cfg = io.github.icl4j.model.arch.Adapters.forModelType("llama", p).parseConfig(hf, p);
+            assertThat(cfg.ropeScaling().type()).isEqualTo(expected);
+            assertThat(cfg.ropeScaling().factor()).isEqualTo(4.0);
+            if (expected == RopeScaling.Type.YARN) {
+                assertThat(cfg.ropeScaling().originalMaxPositions()).isEqualTo(16);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownGgufRopeScalingIsRefusedNamingIt() {
+        Path p = ropeScaled("odd.gguf", "wobbly", 2f, 16);
+        try (GgufFile f = GgufFile.open(p)) {
+            ObjectNode hf = f.toHfConfig();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.github.icl4j.model.arch.Adapters
+                    .forModelType("llama", p).parseConfig(hf, p)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(p.toString()).hasMessageContaining("rope_type = 'wobbly'")
+                    .hasMessageContaining("supported");
+        }
+    }
 }

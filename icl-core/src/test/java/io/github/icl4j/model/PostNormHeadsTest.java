@@ -89,7 +89,9 @@ class PostNormHeadsTest {
                 Tensor woh = lw.wO().narrow(1, (long) h * c.dHead(), c.dHead()); // [d, e]
                 Tensor vo = v.select(0, 0).select(1, h / c.groupSize()).matmul(woh.t()); // [s, d]
                 Tensor alpha = pattern.select(0, 0).select(0, h).select(0, last).unsqueeze(1); // [s, 1]
-                Tensor parts = m.transformer().partsToResidual(layer, vo.mul(alpha), raw); // [s, d]
+                Tensor divisor = raw.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional())
+                        .add(new Scalar(c.normEps())).sqrt(); // [1] the frozen RMS of the real output
+                Tensor parts = m.transformer().throughAttentionPostNorm(layer, vo.mul(alpha), divisor); // [s, d]
                 Tensor sum = parts.sum(new long[] {0}, false, new ScalarTypeOptional());
                 Tensor result = cache.get(HookPoint.result(layer)).select(0, 0).select(0, last).select(0, h); // [d]
                 assertThat(Tensors.maxAbsDiff(sum, result)).as("head " + h).isLessThan(1e-5);

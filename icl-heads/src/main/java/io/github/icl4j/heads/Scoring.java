@@ -16,10 +16,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The one-pass head scoring of METHOD §3.1: a single forward per prompt batch caches, at the last position only,
- * the residual entering every layer, every head's output ({@code hook_z} times its slice of {@code W_O}) and the
- * final residual; every head's score then follows from projections, with no per-head re-run. Where a norm sits
- * between the heads and the residual (OLMo-2), a head's output is taken through it with the scale frozen from
- * the block's real attention output ({@link Transformer#headsToResidual}).
+ * the residual entering every layer, every head's output ({@code hook_z} times its slice of {@code W_O}, through the
+ * post-attention norm with the real scale where the model has one: {@code Transformer#throughAttentionPostNorm}) and
+ * the final residual; every head's score then follows from projections, with no per-head re-run.
  */
 final class Scoring {
     private Scoring() {
@@ -47,10 +46,17 @@ final class Scoring {
                     return null;
                 });
                 hb.add(HookPoint.z(l), (z, ctx) -> {
-                    // [b, h, d], through a post-attention norm (OLMo-2) with its scale frozen from the real output
-                    heads[layer] = tf.headsToResidual(layer, headOutputs(Passes.lastRows(z, last), wo))[0];
+                    heads[layer] = headOutputs(Passes.lastRows(z, last), wo); // [b, h, d]
                     return null;
                 });
+                if (tf.weights().layers().get(l).postAttnNormW() != null) {
+                    // under a post-attention norm each head's output goes through it with the real forward's scale
+                    hb.add(HookPoint.ln1PostScale(l), (scale, ctx) -> {
+                        heads[layer] = tf.throughAttentionPostNorm(layer, heads[layer],
+                                Passes.lastRows(scale, last).unsqueeze(1)); // [b, 1] -> [b, 1, 1]
+                        return null;
+                    });
+                }
             }
             hb.add(HookPoint.residPost(nL - 1), (x, ctx) -> {
                 fin[0] = Passes.lastRows(x, last);

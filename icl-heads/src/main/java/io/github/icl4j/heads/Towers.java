@@ -105,8 +105,6 @@ final class Towers {
     static TwoTowersAnalysis analyse(Model model, List<HeadId> heads, Function<HeadId, String> groupOf,
             List<IclPrompt> prompts, long[] labelIds, HeadOptions o) {
         ModelConfig c = model.config();
-        int e = c.dHead();
-        double inv = c.attentionScale(); // 1/sqrt(e), or Gemma's query_pre_attn_scalar^-0.5
         boolean[] layers = new boolean[c.nLayers()];
         heads.forEach(h -> layers[h.layer()] = true);
         List<TwoTowersAnalysis.TowerRow> rows = new ArrayList<>();
@@ -154,6 +152,8 @@ final class Towers {
                     Tensor idx = ValueOutputs.longs(pos, hidden);
                     float[] cos = cosines(ln1.get(l).select(0, i), p);
                     Map<String, Tensor> m = qk.get(l);
+                    // the block's own q·k factor: 1/sqrt(e), Gemma's query_pre_attn_scalar^-0.5, GPT-2's 1/(l+1)
+                    double inv = c.attentionScaleAt(l);
                     for (HeadId h : heads) {
                         if (h.layer() != l) {
                             continue;

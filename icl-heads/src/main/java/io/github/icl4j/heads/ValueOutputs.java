@@ -7,6 +7,7 @@ import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.model.Transformer;
 import io.github.icl4j.runtime.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,10 +20,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * The value-output vectors {@code α_p · v_p W_O^h} of METHOD §4 read in one forward pass per prompt batch: a hook
  * on each needed layer's attention pattern reads the pattern's last row and the values (grouped-query attention:
- * query head {@code h} reads value head {@code h / (nHeads / nKvHeads)}). Where a norm sits between the heads and
- * the residual (OLMo-2), each vector is taken through it with the scale frozen from the block's real attention
- * output at the query's last position ({@link io.github.icl4j.model.Transformer#partsToResidual}), read from
- * {@code hook_z} in the same pass.
+ * query head {@code h} reads value head {@code h / (nHeads / nKvHeads)}). Under a post-attention norm (Gemma 2/3)
+ * each vector goes through that norm with the real forward's scale at the reading position
+ * ({@code Transformer#throughAttentionPostNorm}, the frozen-scale rule).
  */
 final class ValueOutputs {
     private ValueOutputs() {
@@ -62,44 +62,33 @@ final class ValueOutputs {
         ModelConfig c = model.config();
         head.checkIn(c.nLayers(), c.nHeads());
         float[][][] out = new float[1][][];
-        Tensor wo = model.transformer().weights().layers().get(head.layer()).wO();
-        Tensor[] raw = new Tensor[1];
+        Transformer tf = model.transformer();
+        int layer = head.layer();
+        Tensor wo = tf.weights().layers().get(layer).wO();
         Passes.chunks(List.of(prompt), 1, (index, part, batch, last) -> {
-            Hooks.Builder hb = Hooks.builder();
-            if (c.postNorms()) {
-                hb.add(HookPoint.z(head.layer()), (z, ctx) -> {
-                    raw[0] = rawAttentionOut(model, head.layer(), Passes.lastRows(z, last)).select(0, 0); // [d]
+            Tensor[] x = new Tensor[1];
+            Tensor[] scale = new Tensor[1];
+            Hooks.Builder hb = Hooks.builder().add(HookPoint.pattern(layer), (pattern, ctx) -> {
+                int[] all = new int[last[0] + 1];
+                Arrays.setAll(all, j -> j);
+                x[0] = vectors(pattern, ctx.get("v"), 0, last[0], longs(all, pattern), head.head(), c, wo, weighted);
+                return null;
+            });
+            if (tf.weights().layers().get(layer).postAttnNormW() != null) {
+                hb.add(HookPoint.ln1PostScale(layer), (sc, ctx) -> {
+                    scale[0] = sc.select(0, 0).select(0, last[0]); // [1]: the scale at the reading position
                     return null;
                 });
             }
-            Hooks hooks = hb.add(HookPoint.pattern(head.layer()), (pattern, ctx) -> {
-                int[] all = new int[last[0] + 1];
-                Arrays.setAll(all, j -> j);
-                Tensor x = vectors(pattern, ctx.get("v"), 0, last[0], longs(all, pattern), head.head(), c, wo, weighted);
-                out[0] = new float[][] {Tensors.toFloats(x)}; // [P * d], normed after the pass when needed
-                return null;
-            }).build();
-            Passes.hidden(model, model.transformer(), batch, hooks);
-            if (raw[0] != null) {
-                int p = out[0][0].length / c.dModel();
-                Tensor x = Tensors.fromFloats(out[0][0], p, c.dModel()).to(raw[0].device(), ScalarType.Float);
-                out[0] = new float[][] {Tensors.toFloats(model.transformer().partsToResidual(head.layer(), x, raw[0]))};
+            Passes.hidden(model, tf, batch, hb.build());
+            float[] f = Tensors.toFloats(tf.throughAttentionPostNorm(layer, x[0], scale[0]));
+            float[][] rows = new float[last[0] + 1][c.dModel()];
+            for (int j = 0; j < rows.length; j++) {
+                System.arraycopy(f, j * c.dModel(), rows[j], 0, c.dModel());
             }
+            out[0] = rows;
         });
-        float[] f = out[0][0];
-        float[][] rows = new float[f.length / c.dModel()][c.dModel()];
-        for (int j = 0; j < rows.length; j++) {
-            System.arraycopy(f, j * c.dModel(), rows[j], 0, c.dModel());
-        }
-        return rows;
-    }
-
-    /** Block {@code layer}'s real attention output before any post-norm, from {@code z [b, h, e]}: {@code [b, d]}. */
-    static Tensor rawAttentionOut(Model model, int layer, Tensor z) {
-        var lw = model.transformer().weights().layers().get(layer);
-        Tensor heads = Scoring.headOutputs(z, Scoring.headProjection(model, layer)); // [b, h, d]
-        Tensor raw = heads.sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional());
-        return lw.bO() == null ? raw : raw.add(lw.bO());
+        return out[0];
     }
 
     /** One vector read: which prompt, head (index into the head list), position and label. */
@@ -109,6 +98,7 @@ final class ValueOutputs {
     static ValueOutputAnalysis analyse(Model model, InContextHeadSet set, List<? extends PromptTokens> prompts,
             long[] labelIds, HeadOptions o) {
         ModelConfig c = model.config();
+        Transformer tf = model.transformer();
         List<HeadId> heads = set.heads();
         int nS = heads.size();
         int vocab = c.vocabSize();
@@ -120,8 +110,7 @@ final class ValueOutputs {
         List<ValueOutputAnalysis.PositionDetail> details = new ArrayList<>();
         Passes.chunks(prompts, o.batchSize(), (index, part, batch, last) -> {
             List<Tensor> vecs = new ArrayList<>();
-            List<int[]> vecLayerRow = new ArrayList<>(); // per vecs entry: its layer and batch row
-            Tensor[] raw = new Tensor[c.nLayers()]; // [b, d] real attention output at the last positions
+            List<int[]> vecLayerPrompt = new ArrayList<>(); // {layer, prompt in chunk} of each vecs entry
             List<Entry> chunkEntries = new ArrayList<>();
             List<Long> rowPrompt = new ArrayList<>();
             Tensor[] fin = new Tensor[1];
@@ -132,12 +121,6 @@ final class ValueOutputs {
                     continue;
                 }
                 Tensor wo = model.transformer().weights().layers().get(l).wO();
-                if (c.postNorms()) {
-                    hb.add(HookPoint.z(l), (z, ctx) -> {
-                        raw[layer] = rawAttentionOut(model, layer, Passes.lastRows(z, last));
-                        return null;
-                    });
-                }
                 hb.add(HookPoint.pattern(l), (pattern, ctx) -> {
                     for (int i = 0; i < part.size(); i++) {
                         PromptTokens p = part.get(i);
@@ -150,7 +133,7 @@ final class ValueOutputs {
                                 continue;
                             }
                             vecs.add(vectors(pattern, ctx.get("v"), i, last[i], idx, h.head(), c, wo, o.weightByAttention()));
-                            vecLayerRow.add(new int[] {layer, i});
+                            vecLayerPrompt.add(new int[] {layer, i});
                             float[] alpha = Tensors.toFloats(pattern.select(0, i).select(0, h.head()).select(0, last[i])
                                     .index_select(0, idx));
                             for (int j = 0; j < pos.length; j++) {
@@ -161,6 +144,20 @@ final class ValueOutputs {
                     }
                     return null;
                 });
+                if (tf.weights().layers().get(l).postAttnNormW() != null) {
+                    // the vectors reach the residual at the reading position through the post-attention norm,
+                    // with the real forward's scale there (the frozen-scale rule)
+                    hb.add(HookPoint.ln1PostScale(l), (scale, ctx) -> {
+                        for (int r = 0; r < vecs.size(); r++) {
+                            int[] lp = vecLayerPrompt.get(r);
+                            if (lp[0] == layer) {
+                                vecs.set(r, tf.throughAttentionPostNorm(layer, vecs.get(r),
+                                        scale.select(0, lp[1]).select(0, last[lp[1]]))); // [1]
+                            }
+                        }
+                        return null;
+                    });
+                }
             }
             hb.add(HookPoint.residPost(c.nLayers() - 1), (x, ctx) -> {
                 fin[0] = Passes.lastRows(x, last);
@@ -174,12 +171,6 @@ final class ValueOutputs {
             }
             FixedScaleProjection proj = FixedScaleProjection.of(model, o.unembedBias());
             Tensor inv = proj.inverseScale(fin[0]); // [b]
-            if (c.postNorms()) {
-                for (int j = 0; j < vecs.size(); j++) {
-                    int[] lr = vecLayerRow.get(j);
-                    vecs.set(j, model.transformer().partsToResidual(lr[0], vecs.get(j), raw[lr[0]].select(0, lr[1])));
-                }
-            }
             Tensor rows = torch.cat(new TensorVector(vecs.toArray(new Tensor[0])), 0); // [N, d]
             Tensor rowInv = inv.index_select(0, Tensors.fromLongs(rowPrompt.stream().mapToLong(Long::longValue)
                     .toArray(), rowPrompt.size()).to(inv.device(), ScalarType.Long));
