@@ -21,13 +21,30 @@ Written (all small, deterministic for the pinned versions in requirements.txt):
   tiny_llama/                   config.json + model.safetensors (the random Llama of the parity
                                 fixtures) and model-f32.gguf, converted as convert_hf_to_gguf.py does
                                 (q/k rows permuted for llama.cpp's rotary layout)
+  families/<name>.gguf          the random parity checkpoints of parity/llama3, qwen3, qwen2_window and phi3
+                                converted to GGUF F32 as llama.cpp's converter writes those architectures:
+                                llama3 with q/k permuted and the llama3 rope scaling as a rope_freqs tensor,
+                                qwen2/qwen3/phi3 unpermuted (llama.cpp's NeoX rotary), qwen3 with
+                                attn_q_norm/attn_k_norm, phi3 with fused attn_qkv and ffn_up, its longrope
+                                factors as rope_factors_long/short and rope.scaling.attn_factor
+  tiny_gemma/                   gemma2.gguf, gemma3.gguf: the random Gemma 2/3 parity checkpoints converted as
+                                convert_hf_to_gguf.py does (every norm stored as 1 + w); bad_*.gguf: Gemma
+                                files each wrong in one way (gemma3 without a k norm, a window larger than
+                                the context, a soft-cap of 0, a NaN soft-cap)
   smollm2/                      only with --smollm2 GGUF: reference token ids, fp32 last-position logits
                                 and per-tensor statistics from transformers loading the real
                                 SmolLM2-135M-Instruct Q4_1 GGUF
+  gemma3/reference.json         only with --gemma3 GGUF: from transformers loading the real gemma-3-270m
+                                Q4_K_M GGUF (dequantised to fp32, eager attention), per prompt the ids, the
+                                argmax, the log-sum-exp over all 262,144 logits, the 16 largest logits and 48
+                                logits at fixed random ids (a few KB in all, not the 1 MB vectors); and the
+                                token ids of the first SST-2 test sentences (the sentences stay in
+                                /work/shared/data: only their sha256 is stored)
 
 Usage (in a virtual environment outside the repository, see tools/gguf/requirements.txt):
   /path/to/venv/bin/python tools/gguf/make_gguf_fixtures.py [--out icl-core/src/test/resources/gguf]
       [--smollm2 ~/.cache/icl4j/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf]
+      [--gemma3 ~/.cache/icl4j/gemma3/gemma-3-270m-q4_k_m.gguf --sst2 /work/shared/data/datasets/sst2]
 """
 
 import argparse
@@ -400,6 +417,180 @@ def write_tiny_llama(out, src):
 
 
 # ---------------------------------------------------------------------------------------------
+# the newer families' random parity checkpoints, converted to GGUF F32
+
+
+
+def llama3_rope_freqs(theta, dim, factor, low, high, old_ctx):
+    """Per-frequency divisors equivalent to the llama3 rope scaling (what llama.cpp stores as rope_freqs)."""
+    out = []
+    for i in range(0, dim, 2):
+        freq = 1.0 / (theta ** (i / dim))
+        wavelen = 2 * np.pi / freq
+        if wavelen < old_ctx / high:
+            out.append(1.0)
+        elif wavelen > old_ctx / low:
+            out.append(factor)
+        else:
+            smooth = (old_ctx / wavelen - low) / (high - low)
+            out.append(1.0 / ((1 - smooth) / factor + smooth))
+    return np.array(out, dtype=np.float32)
+
+
+def write_families(out, parity_dir):
+    from safetensors.numpy import load_file
+
+    d = os.path.join(out, "families")
+    os.makedirs(d, exist_ok=True)
+    for fam, arch_name, g_arch in (("llama3", "llama", gguf.MODEL_ARCH.LLAMA),
+                                   ("qwen3", "qwen3", gguf.MODEL_ARCH.QWEN3),
+                                   ("qwen2_window", "qwen2", gguf.MODEL_ARCH.QWEN2),
+                                   ("phi3", "phi3", gguf.MODEL_ARCH.PHI3)):
+        src = os.path.join(parity_dir, fam)
+        cfg = json.load(open(os.path.join(src, "config.json")))
+        tensors = load_file(os.path.join(src, "model.safetensors"))
+        rope = cfg.get("rope_parameters") or {}
+        n_layers = cfg["num_hidden_layers"]
+        n_head = cfg["num_attention_heads"]
+        n_kv = cfg["num_key_value_heads"]
+        d_model = cfg["hidden_size"]
+        head_dim = cfg.get("head_dim") or d_model // n_head
+        w = GGUFWriter(os.path.join(d, ("llama3" if fam == "llama3" else arch_name) + ".gguf"), arch_name)
+        w.add_name(f"tiny random {fam} (icl4j parity fixture)")
+        w.add_vocab_size(cfg["vocab_size"])
+        w.add_context_length(cfg["max_position_embeddings"])
+        w.add_embedding_length(d_model)
+        w.add_block_count(n_layers)
+        w.add_feed_forward_length(cfg["intermediate_size"])
+        w.add_head_count(n_head)
+        w.add_head_count_kv(n_kv)
+        w.add_rope_freq_base(float(rope.get("rope_theta", 10000.0)))
+        w.add_layer_norm_rms_eps(cfg["rms_norm_eps"])
+        if "head_dim" in cfg:
+            w.add_key_length(head_dim)
+            w.add_value_length(head_dim)
+        w.add_file_type(gguf.LlamaFileType.ALL_F32)
+        w.add_bos_token_id(cfg["bos_token_id"])
+        w.add_eos_token_id(cfg["eos_token_id"])
+        extra = {}
+        if fam == "llama3":
+            w.add_rope_dimension_count(head_dim)
+            extra["rope_freqs.weight"] = llama3_rope_freqs(rope["rope_theta"], head_dim, rope["factor"],
+                                                           rope["low_freq_factor"], rope["high_freq_factor"],
+                                                           rope["original_max_position_embeddings"])
+        if fam == "phi3":
+            rope_dims = int(rope.get("partial_rotary_factor", 1.0) * d_model) // n_head
+            w.add_rope_dimension_count(rope_dims)
+            orig = cfg["original_max_position_embeddings"]
+            w.add_rope_scaling_orig_ctx_len(orig)
+            w.add_sliding_window(cfg.get("sliding_window") or 0)
+            scale = cfg["max_position_embeddings"] / orig
+            w.add_rope_scaling_attn_factors(np.sqrt(1 + np.log(scale) / np.log(orig)) if scale > 1 else 1.0)
+            extra["rope_factors_long.weight"] = np.array(rope["long_factor"], dtype=np.float32)
+            extra["rope_factors_short.weight"] = np.array(rope["short_factor"], dtype=np.float32)
+        names = gguf.get_tensor_name_map(g_arch, n_layers)
+        for hf_name, t in tensors.items():
+            t = t.astype(np.float32)
+            if fam == "llama3" and hf_name.endswith("q_proj.weight"):
+                t = permute(t, n_head, n_head)
+            elif fam == "llama3" and hf_name.endswith("k_proj.weight"):
+                t = permute(t, n_head, n_kv)
+            g = names.get_name(hf_name, try_suffixes=(".weight", ".bias"))
+            assert g is not None, hf_name
+            w.add_tensor(g, np.ascontiguousarray(t))
+        for name, t in extra.items():
+            w.add_tensor(name, t)
+        w.write_header_to_file()
+        w.write_kv_data_to_file()
+        w.write_tensors_to_file()
+        w.close()
+# tiny Gemma 2 / Gemma 3 GGUFs from the parity checkpoints, and Gemma files that must be refused
+
+PARITY_ROOT = os.path.join(REPO_ROOT, "icl-core", "src", "test", "resources", "parity")
+
+
+def _gemma_writer(path, arch, cfg, ctx=None):
+    w = GGUFWriter(path, arch)
+    w.add_name(f"tiny random {arch} (icl4j parity fixture)")
+    w.add_vocab_size(cfg["vocab_size"])
+    w.add_context_length(ctx if ctx is not None else cfg["max_position_embeddings"])
+    w.add_embedding_length(cfg["hidden_size"])
+    w.add_block_count(cfg["num_hidden_layers"])
+    w.add_feed_forward_length(cfg["intermediate_size"])
+    w.add_head_count(cfg["num_attention_heads"])
+    w.add_head_count_kv(cfg["num_key_value_heads"])
+    w.add_layer_norm_rms_eps(cfg["rms_norm_eps"])
+    w.add_key_length(cfg["head_dim"])
+    w.add_value_length(cfg["head_dim"])
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_bos_token_id(cfg["bos_token_id"])
+    w.add_eos_token_id(cfg["eos_token_id"])
+    return w
+
+
+def _finish(w):
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+def write_tiny_gemma(out, parity_root):
+    """gemma2.gguf / gemma3.gguf: the parity checkpoints as llama.cpp's converter writes them (norms + 1, q/k
+    not permuted); bad_*.gguf: tiny files each wrong in one way."""
+    from safetensors.numpy import load_file
+
+    d = os.path.join(out, "tiny_gemma")
+    os.makedirs(d, exist_ok=True)
+    arch_of = {"gemma2": gguf.MODEL_ARCH.GEMMA2, "gemma3": gguf.MODEL_ARCH.GEMMA3}
+    for fam in ("gemma2", "gemma3"):
+        cfg = json.load(open(os.path.join(parity_root, fam, "config.json")))
+        tensors = load_file(os.path.join(parity_root, fam, "model.safetensors"))
+        w = _gemma_writer(os.path.join(d, fam + ".gguf"), fam, cfg)
+        rope = cfg.get("rope_parameters") or {}
+        theta = rope.get("full_attention", rope).get("rope_theta", cfg.get("rope_theta", 10000.0))
+        w.add_rope_freq_base(float(theta))
+        w.add_sliding_window(cfg["sliding_window"])
+        if fam == "gemma2":
+            w.add_attn_logit_softcapping(cfg["attn_logit_softcapping"])
+            w.add_final_logit_softcapping(cfg["final_logit_softcapping"])
+        names = gguf.get_tensor_name_map(arch_of[fam], cfg["num_hidden_layers"])
+        for hf_name, t in tensors.items():
+            t = t.astype(np.float32)
+            if hf_name.endswith("norm.weight"):
+                t = t + 1  # convert_hf_to_gguf.py's Gemma models store 1 + w
+            g = names.get_name(hf_name, try_suffixes=(".weight", ".bias"))
+            assert g is not None, hf_name
+            w.add_tensor(g, np.ascontiguousarray(t))
+        _finish(w)
+
+    cfg = json.load(open(os.path.join(parity_root, "gemma2", "config.json")))
+    one = np.ones(cfg["head_dim"], dtype=np.float32)
+    # gemma3 without blk.1.attn_k_norm
+    w = _gemma_writer(os.path.join(d, "bad_missing_k_norm.gguf"), "gemma3", cfg)
+    w.add_sliding_window(4)
+    for l in range(cfg["num_hidden_layers"]):
+        w.add_tensor(f"blk.{l}.attn_q_norm.weight", one)
+        if l != 1:
+            w.add_tensor(f"blk.{l}.attn_k_norm.weight", one)
+    _finish(w)
+    # gemma2 whose window is larger than its context
+    w = _gemma_writer(os.path.join(d, "bad_window.gguf"), "gemma2", cfg, ctx=64)
+    w.add_sliding_window(128)
+    _finish(w)
+    # gemma2 with an attention soft-cap of 0, and one with a NaN final soft-cap
+    w = _gemma_writer(os.path.join(d, "bad_softcap_zero.gguf"), "gemma2", cfg)
+    w.add_sliding_window(4)
+    w.add_attn_logit_softcapping(0.0)
+    _finish(w)
+    w = _gemma_writer(os.path.join(d, "bad_softcap_nan.gguf"), "gemma2", cfg)
+    w.add_sliding_window(4)
+    w.add_attn_logit_softcapping(50.0)
+    w.add_final_logit_softcapping(float("nan"))
+    _finish(w)
+
+
+# ---------------------------------------------------------------------------------------------
 # SmolLM2-135M-Instruct (Q4_1): references from transformers loading the GGUF
 
 SMOL_SENTENCES = [
@@ -464,13 +655,80 @@ def write_smollm2(out, gguf_path):
     os.chmod(os.path.join(d, "reference.safetensors"), 0o644)
 
 
+GEMMA3_PROMPTS = [
+    "The capital of France is",
+    "Review: a gripping, beautifully acted film.\nSentiment: positive\n"
+    "Review: dull and far too long.\nSentiment: negative\n"
+    "Review: one of the best films of the year.\nSentiment:",
+    # longer than the 512-token sliding window of the local layers
+    "Counting: " + ", ".join(str(i) for i in range(1, 260)) + ", and then",
+]
+GEMMA3_SST2_LINES = 40
+
+
+def write_gemma3(out, gguf_path, sst2_dir):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import hashlib
+    import torch
+    import transformers
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    d = os.path.join(out, "gemma3")
+    os.makedirs(d, exist_ok=True)
+    folder, name = os.path.split(os.path.abspath(gguf_path))
+    tok = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32,
+                                                 attn_implementation="eager")
+    model.eval()
+    rng = np.random.default_rng(16)
+    vocab = model.config.vocab_size
+    prompts = []
+    for text in GEMMA3_PROMPTS:
+        ids = tok(text, add_special_tokens=True)["input_ids"]
+        with torch.no_grad():
+            logits = model(torch.tensor([ids])).logits[0, -1].double()
+        top = torch.argsort(logits, descending=True)[:16].tolist()
+        fixed = sorted(rng.choice(vocab, 48, replace=False).tolist())
+        prompts.append({
+            "text": text, "ids": ids, "argmax": int(logits.argmax()),
+            "logsumexp": float(torch.logsumexp(logits, 0)),
+            "logits": {str(i): float(logits[i]) for i in top + fixed},
+        })
+    sst2 = None
+    if sst2_dir:
+        path = os.path.join(sst2_dir, "stsa.binary.test")
+        with open(path, encoding="utf-8") as f:
+            lines = [line.rstrip("\n") for line in f][:GEMMA3_SST2_LINES]
+        sentences = [line.split(" ", 1)[1] for line in lines]
+        sst2 = {"file": "stsa.binary.test", "lines": len(sentences),
+                "sha256": [hashlib.sha256(s.encode("utf-8")).hexdigest() for s in sentences],
+                "ids": [tok(s, add_special_tokens=True)["input_ids"] for s in sentences]}
+    meta = {
+        "gguf": name,
+        "sha256": "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+        "versions": {"transformers": transformers.__version__, "torch": torch.__version__,
+                     "gguf": getattr(gguf, "__version__", "0.19.0")},
+        "attn_implementation": "eager", "dtype": "float32",
+        "config": model.config.to_diff_dict(),
+        "prompts": prompts,
+        "sst2": sst2,
+    }
+    with open(os.path.join(d, "reference.json"), "w", encoding="utf-8") as f:
+        json.dump(meta, f, ensure_ascii=False, separators=(",", ":"), default=str)
+    os.chmod(os.path.join(d, "reference.json"), 0o644)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=DEFAULT_OUT)
     ap.add_argument("--parity-llama", default=PARITY_LLAMA,
                     help="folder with config.json + model.safetensors of the random Llama")
     ap.add_argument("--smollm2", help="path of SmolLM2-135M-Instruct.Q4_1.gguf (tools/fetch-smollm2.sh)")
-    ap.add_argument("--only", help="comma list of: dequant,metadata,tokenizer,tiny_llama,smollm2")
+    ap.add_argument("--parity", default=PARITY_ROOT, help="the parity fixtures folder (for families)")
+    ap.add_argument("--gemma3", help="path of gemma-3-270m-q4_k_m.gguf (tools/fetch-gemma3.sh)")
+    ap.add_argument("--sst2", help="folder of the SST-2 files (stsa.binary.test) for the Gemma 3 token ids")
+    ap.add_argument("--only", help="comma list of: dequant,metadata,tokenizer,tiny_llama,families,tiny_gemma,smollm2,"
+                                   "gemma3")
     args = ap.parse_args()
     only = set(args.only.split(",")) if args.only else None
     os.makedirs(args.out, exist_ok=True)
@@ -486,11 +744,20 @@ def main():
         write_tokenizers(args.out)
     if want("tiny_llama"):
         write_tiny_llama(args.out, args.parity_llama)
+    if want("families"):
+        write_families(args.out, args.parity)
+    if want("tiny_gemma"):
+        write_tiny_gemma(args.out, PARITY_ROOT)
     if want("smollm2"):
         if args.smollm2:
             write_smollm2(args.out, args.smollm2)
         else:
             print("skipping smollm2 references: pass --smollm2 PATH", file=sys.stderr)
+    if want("gemma3"):
+        if args.gemma3:
+            write_gemma3(args.out, args.gemma3, args.sst2)
+        else:
+            print("skipping gemma3 references: pass --gemma3 PATH", file=sys.stderr)
 
 
 if __name__ == "__main__":

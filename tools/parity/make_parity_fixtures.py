@@ -41,6 +41,12 @@ from transformers import (
     LlamaConfig, LlamaForCausalLM,
     MistralConfig, MistralForCausalLM,
     Qwen2Config, Qwen2ForCausalLM,
+    GemmaConfig, GemmaForCausalLM,
+    Gemma2Config, Gemma2ForCausalLM,
+    Gemma3TextConfig, Gemma3ForCausalLM,
+    Qwen3Config, Qwen3ForCausalLM,
+    Phi3Config, Phi3ForCausalLM,
+    Olmo2Config, Olmo2ForCausalLM,
 )
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -56,6 +62,7 @@ D_MLP = 72
 N_CTX = 64
 SEQ = 9
 SHORT = 6          # real length of the second (padded) sequence
+GEMMA_WINDOW = 4   # Gemma 2/3 sliding window: shorter than SEQ, so the local layers really mask
 PAD_ID = 0
 
 INPUT_SEED = 1234
@@ -64,6 +71,15 @@ WEIGHT_SEED_BASE = 20240
 WEIGHT_STD = 0.2
 BIAS_STD = 0.1
 NORM_STD = 0.1
+
+# Families added for issue 15 are smaller (tens of KB): d_model 24, 2 layers, MLP 40, and their query/key
+# projections use std 0.5 so that a wrong rotary base or scaling moves the logits far beyond the tolerance.
+D2 = 24
+L2 = 2
+MLP2 = 40
+QK_STD = 0.5
+QK_NAMES = ("q_proj", "k_proj", "qkv_proj", "query_key_value", "c_attn")
+SHORT_SEQ = 5      # the extra "short" input set: stays within the original context of the scaled rope fixtures
 
 
 # --------------------------------------------------------------------------- families
@@ -127,6 +143,103 @@ def _families():
             bos_token_id=1, eos_token_id=1, pad_token_id=None,
         )
 
+    def gemma_cfg():
+        return GemmaConfig(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=1, head_dim=HEAD_DIM, hidden_act="gelu_pytorch_tanh",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-6, rope_theta=10000.0,
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1, pad_token_id=0,
+        )
+
+    def gemma2_cfg():
+        # layers 0 and 2 slide (window 4 < SEQ 9), layer 1 is global; small caps so tanh bends
+        return Gemma2Config(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=N_KV_HEADS, head_dim=HEAD_DIM, hidden_activation="gelu_pytorch_tanh",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-6, rope_theta=10000.0,
+            query_pre_attn_scalar=16, sliding_window=GEMMA_WINDOW,
+            attn_logit_softcapping=5.0, final_logit_softcapping=3.0,
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1, pad_token_id=0,
+        )
+
+    def gemma3_cfg():
+        # two local layers (window 4, rotary base 10,000) then one global (base 1e6)
+        return Gemma3TextConfig(
+            vocab_size=VOCAB, hidden_size=D_MODEL, intermediate_size=D_MLP,
+            num_hidden_layers=N_LAYERS, num_attention_heads=N_HEADS,
+            num_key_value_heads=1, head_dim=HEAD_DIM, hidden_activation="gelu_pytorch_tanh",
+            max_position_embeddings=N_CTX, rms_norm_eps=1e-6,
+            rope_parameters={"sliding_attention": {"rope_type": "default", "rope_theta": 10000.0},
+                             "full_attention": {"rope_type": "default", "rope_theta": 1e6}},
+            query_pre_attn_scalar=20, sliding_window=GEMMA_WINDOW,
+            layer_types=["sliding_attention", "sliding_attention", "full_attention"],
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1, pad_token_id=0,
+        )
+
+    # ---- issue 15: the models researchers use today, and every option their checkpoints carry
+    def small_llama(**kw):
+        base = dict(vocab_size=VOCAB, hidden_size=D2, intermediate_size=MLP2, num_hidden_layers=L2,
+                    num_attention_heads=4, num_key_value_heads=2, hidden_act="silu", max_position_embeddings=N_CTX,
+                    rms_norm_eps=1e-5, tie_word_embeddings=False, bos_token_id=1, eos_token_id=1, pad_token_id=None)
+        base.update(kw)
+        return base
+
+    def llama3_cfg():
+        return LlamaConfig(**small_llama(max_position_embeddings=512, rope_parameters=dict(
+            rope_type="llama3", rope_theta=10000.0, factor=8.0, low_freq_factor=1.0, high_freq_factor=4.0,
+            original_max_position_embeddings=256)))
+
+    def llama_bias_linear_cfg():
+        return LlamaConfig(**small_llama(attention_bias=True, mlp_bias=True, tie_word_embeddings=True,
+                                         rope_parameters=dict(rope_type="linear", rope_theta=500000.0, factor=2.5)))
+
+    def llama_dynamic_cfg():
+        return LlamaConfig(**small_llama(max_position_embeddings=6, rope_parameters=dict(
+            rope_type="dynamic", rope_theta=10000.0, factor=2.0)))
+
+    def llama_yarn_cfg():
+        return LlamaConfig(**small_llama(rope_parameters=dict(
+            rope_type="yarn", rope_theta=10000.0, factor=4.0, original_max_position_embeddings=16)))
+
+    def qwen3_cfg():
+        return Qwen3Config(**small_llama(head_dim=8, rms_norm_eps=1e-6, rope_parameters=dict(
+            rope_type="default", rope_theta=1e6), tie_word_embeddings=True))
+
+    def qwen2_window_cfg():
+        return Qwen2Config(**small_llama(use_sliding_window=True, sliding_window=3, max_window_layers=1,
+                                         rope_parameters=dict(rope_type="default", rope_theta=1e6)))
+
+    def phi3_cfg():
+        return Phi3Config(**small_llama(hidden_size=32, max_position_embeddings=N_CTX,
+                                        original_max_position_embeddings=8, sliding_window=6,
+                                        rope_parameters=dict(rope_type="longrope", rope_theta=10000.0,
+                                                             partial_rotary_factor=0.5,
+                                                             short_factor=[1.0, 1.5], long_factor=[2.0, 7.0]),
+                                        resid_pdrop=0.0, embd_pdrop=0.0, attention_dropout=0.0))
+
+    def olmo2_cfg():
+        return Olmo2Config(**small_llama(attention_bias=True, rope_parameters=dict(rope_type="default",
+                                                                                   rope_theta=10000.0)))
+
+    def neox_odd_cfg():
+        # head size 12, partial_rotary_factor 0.25: HF rotates 4 dimensions with frequencies from dim 3
+        return GPTNeoXConfig(
+            vocab_size=VOCAB, hidden_size=D2, num_hidden_layers=L2, num_attention_heads=2, intermediate_size=MLP2,
+            hidden_act="gelu", rotary_pct=0.25, rotary_emb_base=10000, max_position_embeddings=N_CTX,
+            layer_norm_eps=1e-5, use_parallel_residual=True, attention_dropout=0.0, hidden_dropout=0.0,
+            tie_word_embeddings=False, bos_token_id=1, eos_token_id=1,
+        )
+
+    def gpt2_scaling_cfg():
+        return GPT2Config(
+            vocab_size=VOCAB, n_positions=N_CTX, n_embd=D2, n_layer=L2, n_head=4, n_inner=MLP2,
+            activation_function="gelu_new", resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
+            layer_norm_epsilon=1e-5, scale_attn_by_inverse_layer_idx=True, scale_attn_weights=False,
+            tie_word_embeddings=True, bos_token_id=1, eos_token_id=1,
+        )
+
     gpt2_mods = dict(
         layers=lambda m: m.transformer.h,
         o_proj=lambda layer: layer.attn.c_proj,
@@ -151,6 +264,10 @@ def _families():
         mlp=lambda layer: layer.mlp,
         final_norm=lambda m: m.model.norm,
     )
+    # Gemma 2/3: hook_attn_out and hook_mlp_out are the post norms' outputs (what joins the residual)
+    gemma_post_mods = dict(llama_mods,
+                           attn_out=lambda layer: layer.post_attention_layernorm,
+                           mlp=lambda layer: layer.post_feedforward_layernorm)
     return {
         "gpt2": (gpt2_cfg, GPT2LMHeadModel, gpt2_mods),
         "gptj": (gptj_cfg, GPTJForCausalLM, gptj_mods),
@@ -159,7 +276,28 @@ def _families():
         "llama": (llama_cfg, LlamaForCausalLM, llama_mods),
         "mistral": (mistral_cfg, MistralForCausalLM, llama_mods),
         "qwen2": (qwen2_cfg, Qwen2ForCausalLM, llama_mods),
+        "llama3": (llama3_cfg, LlamaForCausalLM, llama_mods),
+        "llama_bias_linear": (llama_bias_linear_cfg, LlamaForCausalLM, llama_mods),
+        "llama_dynamic": (llama_dynamic_cfg, LlamaForCausalLM, llama_mods),
+        "llama_yarn": (llama_yarn_cfg, LlamaForCausalLM, llama_mods),
+        "qwen3": (qwen3_cfg, Qwen3ForCausalLM, llama_mods),
+        "qwen2_window": (qwen2_window_cfg, Qwen2ForCausalLM, llama_mods),
+        "phi3": (phi3_cfg, Phi3ForCausalLM, llama_mods),
+        # OLMo-2: what is added to the residual is the post-norm's output (TransformerLens' hook_attn_out)
+        "olmo2": (olmo2_cfg, Olmo2ForCausalLM, dict(llama_mods,
+                                                    attn_out=lambda layer: layer.post_attention_layernorm,
+                                                    mlp=lambda layer: layer.post_feedforward_layernorm)),
+        "gpt_neox_odd": (neox_odd_cfg, GPTNeoXForCausalLM, neox_mods),
+        "gpt2_scaling": (gpt2_scaling_cfg, GPT2LMHeadModel, gpt2_mods),
+        "gemma": (gemma_cfg, GemmaForCausalLM, llama_mods),
+        "gemma2": (gemma2_cfg, Gemma2ForCausalLM, gemma_post_mods),
+        "gemma3": (gemma3_cfg, Gemma3ForCausalLM, gemma_post_mods),
     }
+
+
+# families written with the smaller dims, the 0.5 q/k std and the extra "short" input set
+SMALL = {"llama3", "llama_bias_linear", "llama_dynamic", "llama_yarn", "qwen3", "qwen2_window", "phi3", "olmo2",
+         "gpt_neox_odd", "gpt2_scaling"}
 
 
 # --------------------------------------------------------------------------- weights
@@ -169,7 +307,7 @@ def _is_norm(module):
 
 
 @torch.no_grad()
-def reinit_weights(model, seed):
+def reinit_weights(model, seed, qk_std=WEIGHT_STD):
     """Deterministic re-initialisation, visiting parameters in a fixed (named) order."""
     gen = torch.Generator().manual_seed(seed)
     done = set()
@@ -179,14 +317,18 @@ def reinit_weights(model, seed):
                 continue
             done.add(id(p))
             if _is_norm(module):
-                if pname == "weight":
+                if pname == "weight" and type(module).__name__.startswith("Gemma"):
+                    # Gemma's norms scale by (1 + w): w near 0 gives the same scales as the other families
+                    val = NORM_STD * torch.randn(p.shape, generator=gen)
+                elif pname == "weight":
                     val = 1.0 + NORM_STD * torch.randn(p.shape, generator=gen)
                 else:
                     val = NORM_STD * torch.randn(p.shape, generator=gen)
             elif pname == "bias":
                 val = BIAS_STD * torch.randn(p.shape, generator=gen)
             else:                   # Linear / Conv1D / Embedding weights
-                val = WEIGHT_STD * torch.randn(p.shape, generator=gen)
+                std = qk_std if any(n in mname for n in QK_NAMES) else WEIGHT_STD
+                val = std * torch.randn(p.shape, generator=gen)
             p.copy_(val.to(p.dtype))
     n_params = sum(p.numel() for p in model.parameters())
     assert len(done) == len(list(model.parameters())), "unvisited parameters"
@@ -219,6 +361,9 @@ def make_inputs():
     m = torch.stack([torch.ones(SEQ, dtype=torch.long),
                      torch.cat([torch.zeros(npad, dtype=torch.long), torch.ones(SHORT, dtype=torch.long)])])
     sets["left"] = (ids, m, positions(m))
+    short = torch.randint(1, VOCAB, (1, SHORT_SEQ), generator=gen)
+    m = torch.ones(1, SHORT_SEQ, dtype=torch.long)
+    sets["short"] = (short, m, positions(m))
     return sets
 
 
@@ -261,7 +406,7 @@ def run_with_hooks(model, mods, n_heads, head_dim, ids, mask, pos):
         handles.append(layer.register_forward_hook(post, with_kwargs=True))
         o_proj = mods["o_proj"](layer)
         handles.append(o_proj.register_forward_pre_hook(z_hook))
-        handles.append(o_proj.register_forward_hook(attn_out))
+        handles.append(mods.get("attn_out", mods["o_proj"])(layer).register_forward_hook(attn_out))
         handles.append(mods["mlp"](layer).register_forward_hook(mlp_out))
 
     def norm_hook(mod, args, out):
@@ -351,12 +496,15 @@ def build_family(idx, name, spec, out_root, inputs):
     model = model_cls._from_config(config, attn_implementation="eager", dtype=torch.float32)
     model = model.to(torch.float32).eval()
     seed = WEIGHT_SEED_BASE + idx
-    n_params = reinit_weights(model, seed)
+    small = name in SMALL
+    n_params = reinit_weights(model, seed, QK_STD if small else WEIGHT_STD)
+    if not small:
+        inputs = {k: v for k, v in inputs.items() if k != "short"}
 
-    d = D_MODEL
-    n_heads = N_HEADS
+    d = config.hidden_size
+    n_heads = config.num_attention_heads
     head_dim = d // n_heads if not hasattr(config, "head_dim") or config.head_dim is None else config.head_dim
-    n_layers = N_LAYERS
+    n_layers = config.num_hidden_layers
 
     out_dir = os.path.join(out_root, name)
     if os.path.isdir(out_dir):
@@ -414,7 +562,7 @@ def build_family(idx, name, spec, out_root, inputs):
             "tokenizers": tokenizers.__version__,
         },
         "seeds": {"weights": seed, "inputs": INPUT_SEED},
-        "init": {"weight_std": WEIGHT_STD, "bias_std": BIAS_STD,
+        "init": {"weight_std": WEIGHT_STD, "qk_weight_std": QK_STD if small else WEIGHT_STD, "bias_std": BIAS_STD,
                  "norm_weight": f"1 + N(0, {NORM_STD}^2)", "norm_bias_std": NORM_STD},
         "dims": {"vocab": VOCAB, "d_model": d, "n_layers": n_layers, "n_heads": n_heads,
                  "head_dim": head_dim, "seq": SEQ, "short_len": SHORT, "pad_id": PAD_ID},

@@ -144,11 +144,21 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
 
     /**
      * Starts building prompts tokenised by {@code tokenizer}, with {@link PromptTemplate#DEFAULT},
-     * {@link LabelWords#FOO_BAR} and no BOS token.
+     * {@link LabelWords#FOO_BAR}, and the tokenizer's own BOS token first when its post-processor adds one
+     * ({@code add_bos_token}: Gemma, which needs it; not SmolLM2, GPT-2 or word-level tokenizers).
      */
     public static Builder builder(Tokenizer tokenizer) {
         Objects.requireNonNull(tokenizer, "tokenizer");
-        return new Builder(tokenizer, PromptTemplate.DEFAULT, LabelWords.FOO_BAR, null);
+        return new Builder(tokenizer, PromptTemplate.DEFAULT, LabelWords.FOO_BAR, addedBos(tokenizer));
+    }
+
+    /** The id the tokenizer's post-processor puts before every text, or null when it adds none there. */
+    private static Long addedBos(Tokenizer tokenizer) {
+        long[] plain = tokenizer.encode("a", false).ids();
+        long[] special = tokenizer.encode("a", true).ids();
+        boolean prefixed = special.length == plain.length + 1
+                && java.util.Arrays.equals(java.util.Arrays.copyOfRange(special, 1, special.length), plain);
+        return prefixed ? special[0] : null;
     }
 
     /** The token ids fed to the model (a copy). */
@@ -355,7 +365,8 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
 
         /**
          * Puts this token id first (Llama-family models are trained with a BOS token and need it); every
-         * position then moves one token to the right. Default: none (GPT-2 style).
+         * position then moves one token to the right. Default: the tokenizer's own when its post-processor adds
+         * one ({@code add_bos_token}), else none (GPT-2 style).
          *
          * @throws IllegalArgumentException for an id outside the tokenizer's vocabulary
          */
@@ -365,6 +376,11 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
                         + tokenizer.vocabSize() + ") of " + tokenizer.source());
             }
             return new Builder(tokenizer, template, labelWords, id);
+        }
+
+        /** Puts no BOS token first, even when the tokenizer adds one by itself. */
+        public Builder withoutBos() {
+            return new Builder(tokenizer, template, labelWords, null);
         }
 
         /**

@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Model implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Model.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // NaN/Infinity literals (Python's json writes them) parse, so that the config check names the key
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final ModelConfig config;
     private final ArchitectureAdapter adapter;
@@ -116,7 +119,9 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Loads a llama.cpp GGUF file (architecture {@code llama}: Llama, Mistral, SmolLM2), dequantising to the
+     * Loads a llama.cpp GGUF file (architecture {@code llama}: Llama, Mistral, SmolLM2; {@code qwen2},
+     * {@code qwen3}, {@code phi3}; {@code gemma}, {@code gemma2}, {@code gemma3}: Gemma, Gemma 3 270M), dequantising
+     * to the
      * requested dtype, with the tokenizer rebuilt from the file's metadata.
      */
     private static Model loadGguf(Path file, LoadOptions options) {
@@ -235,7 +240,7 @@ public final class Model implements AutoCloseable {
 
     /** As {@link #logits(TokenBatch, Hooks)}, continuing from (and appending to) a key/value cache. */
     public Tensor logits(TokenBatch batch, Hooks hooks, KvCache cache) {
-        batch.validate(config.vocabSize(), config.maxPositions(), cache == null ? 0 : cache.length());
+        batch.validate(config.vocabSize(), config.contextLimit(), cache == null ? 0 : cache.length());
         hooks.validate(config.nLayers());
         try (Lifecycle.Lease lease = acquire(); NoGradGuard g = new NoGradGuard()) {
             return transformer.forward(batch.ids(), batch.mask(), null, hooks, cache);
@@ -247,7 +252,7 @@ public final class Model implements AutoCloseable {
      * of many prompts. Inside the caller's scope.
      */
     public void prefill(TokenBatch batch, Hooks hooks, KvCache cache) {
-        batch.validate(config.vocabSize(), config.maxPositions(), cache.length());
+        batch.validate(config.vocabSize(), config.contextLimit(), cache.length());
         hooks.validate(config.nLayers());
         try (Lifecycle.Lease lease = acquire(); NoGradGuard g = new NoGradGuard()) {
             transformer.hidden(batch.ids(), batch.mask(), null, hooks, cache);

@@ -398,12 +398,16 @@ public final class MajorityLabelFix {
                                     continue;
                                 }
                                 Tensor idx = HeadMath.longs(gs[gi], rows);
+                                Tensor sum = null; // Σ over this layer's heads, [1, d]
                                 for (int h : en.getValue()) {
-                                    float[] out = Tensors.toFloats(HeadMath.weightedValueSum(rows, v, i, idx, h, group,
-                                            woh.get(h))); // [1, d]
-                                    for (int j = 0; j < d; j++) {
-                                        acc[i][gi][j] += out[j];
-                                    }
+                                    Tensor out = HeadMath.weightedValueSum(rows, v, i, idx, h, group, woh.get(h));
+                                    sum = sum == null ? out : sum.add(out);
+                                }
+                                // through the post-attention norm with the real scale at the last position, where
+                                // the model has one (the frozen-scale rule; linear, so summing first is exact)
+                                float[] out = Tensors.toFloats(chunk.toResidual(layer, i, sum));
+                                for (int j = 0; j < d; j++) {
+                                    acc[i][gi][j] += out[j];
                                 }
                             }
                         }

@@ -3,6 +3,7 @@ package io.github.icl4j.engine;
 import io.github.icl4j.LabelLogits;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.PromptTokens;
+import io.github.icl4j.model.Transformer;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
@@ -22,10 +23,13 @@ public final class Chunk {
     private final Map<Integer, Tensor> attentionRows;
     private final Map<Integer, Map<String, Tensor>> attentionState;
     private final Map<String, Tensor> activations;
+    private final Map<Integer, Tensor> postNormScales;
+    private final Transformer transformer;
 
     Chunk(int[] index, List<PromptTokens> prompts, int[] last, long past, Tensor lastLogits,
             Map<Integer, Tensor> residuals, Map<Integer, Tensor> headOutputs, Map<Integer, Tensor> attentionRows,
-            Map<Integer, Map<String, Tensor>> attentionState, Map<String, Tensor> activations) {
+            Map<Integer, Map<String, Tensor>> attentionState, Map<String, Tensor> activations,
+            Map<Integer, Tensor> postNormScales, Transformer transformer) {
         this.index = index;
         this.prompts = prompts;
         this.last = last;
@@ -36,6 +40,8 @@ public final class Chunk {
         this.attentionRows = attentionRows;
         this.attentionState = attentionState;
         this.activations = activations;
+        this.postNormScales = postNormScales;
+        this.transformer = transformer;
     }
 
     /** Rows in this batch. */
@@ -95,7 +101,10 @@ public final class Chunk {
         return require(residuals.get(layer), "residuals(" + layer + ")");
     }
 
-    /** Per-head outputs {@code [b, h, d]} of {@code layer} at the last positions. */
+    /**
+     * Per-head outputs {@code [b, h, d]} of {@code layer} at the last positions, as they reach the residual: under a
+     * post-attention norm through it with the real forward's scale ({@code hook_result}'s rows).
+     */
     public Tensor headOutputs(int layer) {
         return require(headOutputs.get(layer), "headOutputs(" + layer + ")");
     }
@@ -109,6 +118,21 @@ public final class Chunk {
     public Tensor attentionState(int layer, String name) {
         Map<String, Tensor> m = attentionState.get(layer);
         return require(m == null ? null : m.get(name), "attentionState(" + layer + ")." + name);
+    }
+
+    /**
+     * Vectors {@code [..., d]} that attention in {@code layer} writes at row {@code i}'s last position (value-output
+     * vectors read from {@link #attentionRows} and the values, or their sums), as they reach the residual: through
+     * the post-attention norm with the real forward's scale there, the frozen-scale rule of
+     * {@link Transformer#throughAttentionPostNorm}; the vectors themselves in a model without post-norms. Needs
+     * {@link Reads#attentionRows} of {@code layer}.
+     */
+    public Tensor toResidual(int layer, int i, Tensor vectors) {
+        if (!transformer.config().postNorms()) {
+            return vectors;
+        }
+        Tensor scale = require(postNormScales.get(layer), "attentionRows(" + layer + ")"); // [b, 1]
+        return transformer.throughAttentionPostNorm(layer, vectors, scale.select(0, i)); // [1] broadcast
     }
 
     /** A whole activation read with {@link Reads#activations}. */

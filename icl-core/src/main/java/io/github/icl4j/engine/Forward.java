@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -66,7 +68,7 @@ public final class Forward {
         Transformer tf = model.transformer();
         ModelConfig c = model.config();
         int nL = c.nLayers();
-        batch.validate(c.vocabSize(), c.maxPositions(), past);
+        batch.validate(c.vocabSize(), c.contextLimit(), past);
         hooks.validate(nL);
         int[] local = new int[last.length];
         for (int i = 0; i < last.length; i++) {
@@ -94,6 +96,26 @@ public final class Forward {
                 headOutputs.put(l, kept(keep, HeadMath.headOutputs(HeadMath.lastRows(z, local), wo))); // [b, h, d]
                 return null;
             });
+        }
+        // under a post-attention norm, per-head quantities reach the residual through it with the real forward's
+        // scale at the reading position (Transformer#throughAttentionPostNorm): read that scale with them
+        Map<Integer, Tensor> postNormScales = new HashMap<>();
+        if (c.postNorms()) {
+            Set<Integer> perHead = new TreeSet<>(reads.headOutputs());
+            perHead.addAll(reads.attentionRows());
+            for (int l : perHead) {
+                boolean heads = reads.headOutputs().contains(l);
+                hb.add(HookPoint.ln1PostScale(checkLayer(l, nL)), (scale, ctx) -> {
+                    Tensor at = kept(keep, HeadMath.lastRows(scale, local)); // [b, s, 1] -> [b, 1]
+                    postNormScales.put(l, at);
+                    if (heads) {
+                        // hook_z fired before this hook: its head outputs [b, h, d] with [b, 1, 1] broadcast
+                        headOutputs.put(l, kept(keep, tf.throughAttentionPostNorm(l, headOutputs.get(l),
+                                at.unsqueeze(1))));
+                    }
+                    return null;
+                });
+            }
         }
         List<Integer> patternLayers = new ArrayList<>(reads.attentionRows());
         reads.attentionState().stream().filter(l -> !patternLayers.contains(l)).forEach(patternLayers::add);
@@ -133,7 +155,8 @@ public final class Forward {
                 logits = kept(keep, tf.unembed(HeadMath.lastRows(hidden, local)).to(ScalarType.Float));
             }
         }
-        return new Chunk(index, prompts, last.clone(), past, logits, residuals, headOutputs, rows, state, activations);
+        return new Chunk(index, prompts, last.clone(), past, logits, residuals, headOutputs, rows, state, activations,
+                postNormScales, tf);
     }
 
     /**
@@ -153,7 +176,7 @@ public final class Forward {
     /** Fills {@code cache} with the keys and values of a shared prefix (in the caller's scope). */
     static void prefill(Model model, TokenBatch batch, Hooks hooks, KvCache cache) {
         ModelConfig c = model.config();
-        batch.validate(c.vocabSize(), c.maxPositions(), cache.length());
+        batch.validate(c.vocabSize(), c.contextLimit(), cache.length());
         hooks.validate(c.nLayers());
         try (Lifecycle.Lease lease = model.acquire(); NoGradGuard g = new NoGradGuard()) {
             model.transformer().hidden(batch.ids(), batch.mask(), null, hooks, cache);

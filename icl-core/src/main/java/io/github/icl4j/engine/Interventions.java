@@ -243,7 +243,7 @@ public final class Interventions {
                 Tensor k = ctx.get("k"); // [b, t, kv, e] unrotated
                 Tensor mask = ctx.get("mask"); // [b, 1, s, t]
                 int group = ctx.nHeads() / ctx.nKvHeads();
-                double scale = 1.0 / Math.sqrt(ctx.dHead());
+                double scale = model.config().attentionScaleAt(layer); // the model's own q·k factor
                 Tensor out = scores.clone(); // [b, h, s, t]
                 long width = scores.size(2);
                 for (int h : hs) {

@@ -52,7 +52,10 @@ public final class Reads {
         return new Reads(lastLogits, plus(residuals, layers), headOutputs, attentionRows, attentionState, activations);
     }
 
-    /** Each head's output in model space {@code [b, h, d]} at the last position ({@code hook_z} through its W_O slice). */
+    /**
+     * Each head's output in model space {@code [b, h, d]} at the last position ({@code hook_z} through its W_O slice,
+     * then under a post-attention norm through it with the real scale: {@code hook_result}'s rows).
+     */
     public Reads headOutputs(int... layers) {
         return new Reads(lastLogits, residuals, plus(headOutputs, layers), attentionRows, attentionState, activations);
     }

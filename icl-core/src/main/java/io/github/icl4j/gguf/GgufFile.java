@@ -882,15 +882,20 @@ public final class GgufFile implements AutoCloseable {
     /**
      * A Hugging Face {@code config.json} equivalent of this file's model hyper-parameters.
      *
-     * <p>Supported: {@code general.architecture} = {@code llama} (which also covers Mistral and SmolLM2 files).
+     * <p>Supported: {@code general.architecture} = {@code llama} (which also covers Mistral and SmolLM2 files),
+     * {@code qwen2}, {@code qwen3} and {@code phi3} ({@code model_type} = the architecture),
+     * and {@code gemma}, {@code gemma2}, {@code gemma3} ({@code model_type} gemma, gemma2, gemma3_text: with
+     * {@code query_pre_attn_scalar}, {@code sliding_window}, {@code layer_types}, the soft-caps Gemma 2 stores, and
+     * Gemma 3's per-layer-type {@code rope_parameters}; what the file does not store is what llama.cpp assumes).
      * Fields: {@code model_type}, {@code architectures}, {@code vocab_size}, {@code hidden_size},
      * {@code intermediate_size}, {@code num_hidden_layers}, {@code num_attention_heads},
      * {@code num_key_value_heads}, {@code head_dim}, {@code rms_norm_eps}, {@code rope_theta},
      * {@code max_position_embeddings}, {@code tie_word_embeddings} (true when there is no {@code output.weight}),
      * {@code hidden_act}, {@code attention_bias}, {@code mlp_bias}, and when the file gives them
-     * {@code bos_token_id}, {@code eos_token_id}, {@code pad_token_id}, {@code rope_scaling} (from
-     * {@code llama.rope.scaling.*}, or {@code rope_type = "llama3"} when the file has a {@code rope_freqs} tensor,
-     * Llama 3.1's frequency scaling, which is not carried over). The rotary base is given both as
+     * {@code bos_token_id}, {@code eos_token_id}, {@code pad_token_id}, and in {@code rope_parameters} the rotary
+     * scaling: {@code <arch>.rope.scaling.*} (linear, yarn), a {@code rope_freqs} tensor (Llama 3.x) as
+     * {@code rope_freqs} frequency divisors, Phi-3's {@code rope_factors_long}/{@code _short} as longrope. The
+     * rotary base is given both as
      * {@code rope_theta} (transformers 4) and {@code rope_parameters.rope_theta} (transformers 5). Float32 metadata is
      * written as its shortest decimal (1e-5, not 9.999999747378752e-6).
      *

@@ -11,20 +11,30 @@ import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * The weights of a llama-architecture GGUF file under Hugging Face {@code LlamaForCausalLM} names, dequantised
- * on load.
+ * The weights of a GGUF file of architecture {@code llama}, {@code qwen2}, {@code qwen3}, {@code phi3},
+ * {@code gemma}, {@code gemma2} or {@code gemma3} under the Hugging Face names of the matching causal LM,
+ * dequantised on load (qwen3 adds {@code attn_q_norm}/{@code attn_k_norm} → {@code self_attn.q_norm}/{@code k_norm};
+ * phi3 has {@code attn_qkv} → {@code self_attn.qkv_proj} and {@code ffn_up} → {@code mlp.gate_up_proj}).
  *
  * <p>Names: {@code token_embd} → {@code model.embed_tokens}, {@code blk.{i}.attn_norm} →
  * {@code model.layers.{i}.input_layernorm}, {@code attn_q/k/v/output} → {@code self_attn.q/k/v/o_proj},
  * {@code ffn_norm} → {@code post_attention_layernorm}, {@code ffn_gate/up/down} → {@code mlp.gate/up/down_proj},
  * {@code output_norm} → {@code model.norm}, and {@code output} → {@code lm_head} (listed only when the file has
- * it; otherwise the embeddings are tied, see {@link GgufFile#toHfConfig()}). {@code rope_freqs} is left out; any
- * other tensor is refused on open, as it means a variant this loader does not know.
+ * it; otherwise the embeddings are tied, see {@link GgufFile#toHfConfig()}). {@code rope_freqs} and Phi-3's
+ * {@code rope_factors_*} go into the config's rotary scaling instead; any other tensor is refused on open, as it
+ * means a variant this loader does not know.
  *
- * <p>llama.cpp's converter permutes the rows of the q and k projections so that each head's rotary pairs are
- * interleaved ({@code w.reshape(n_head, 2, d/n_head/2, ...).swapaxes(1, 2)}); {@link #load} undoes it (q with
- * {@code llama.attention.head_count}, k with {@code head_count_kv}), so the tensors equal the Hugging Face ones.
+ * <p>For {@code llama} files, llama.cpp's converter permutes the rows of the q and k projections so that each
+ * head's rotary pairs are interleaved ({@code w.reshape(n_head, 2, d/n_head/2, ...).swapaxes(1, 2)});
+ * {@link #load} undoes it (q with {@code llama.attention.head_count}, k with {@code head_count_kv}), so the tensors equal the Hugging Face ones.
  * Values are dequantised to float32 exactly as llama.cpp does, then rounded to the requested dtype.
+ *
+ * <p>Gemma files: {@code post_attention_norm} → {@code post_attention_layernorm}, {@code ffn_norm} →
+ * {@code pre_feedforward_layernorm} (Gemma 2/3; {@code post_attention_layernorm} in Gemma 1),
+ * {@code post_ffw_norm} → {@code post_feedforward_layernorm}, {@code attn_q_norm}/{@code attn_k_norm} →
+ * {@code self_attn.q_norm}/{@code k_norm}. q and k are not permuted, and every norm, which the converter stored
+ * as {@code 1 + w}, is loaded as w again (as transformers' GGUF loader does), so the (1 + w) RMSNorm adds the one
+ * once.
  */
 public final class GgufWeightSource implements WeightSource {
     private final GgufFile file;
@@ -103,6 +113,10 @@ public final class GgufWeightSource implements WeightSource {
         LlamaLayout.Permute p = layout.permutes.get(name);
         if (p != null) {
             f = unpermute(f, p.heads());
+        }
+        if (layout.plusOneNorms.contains(name)) {
+            // Gemma's converter stored 1 + w; Hugging Face's tensor (and the (1 + w) RMSNorm) wants w
+            f = f.sub(new org.bytedeco.pytorch.Scalar(1.0));
         }
         if (dtype == DType.FP32 && !device.isCuda()) {
             return f;

@@ -5,20 +5,40 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.icl4j.checkpoint.InvalidCheckpointException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How a {@code general.architecture = llama} GGUF file maps onto a Hugging Face {@code LlamaForCausalLM}: the
- * hyper-parameters under {@code llama.*}, the tensor names, and which tensors llama.cpp's converter permuted
- * for its rotary embedding layout.
+ * How a GGUF file maps onto a Hugging Face model: {@code general.architecture = llama} (Llama, Mistral, SmolLM2)
+ * onto {@code LlamaForCausalLM}, {@code qwen2}, {@code qwen3} and {@code phi3} onto their own classes, and
+ * {@code gemma}, {@code gemma2}, {@code gemma3} onto Gemma's causal LMs. The hyper-parameters under
+ * {@code <arch>.*}, the tensor names, which tensors llama.cpp's converter permuted for its interleaved rotary
+ * layout (only {@code llama}'s q and k: qwen2/3 and phi3 files use llama.cpp's NeoX rotary, the Hugging Face
+ * layout), which norms it stored as {@code 1 + w} (Gemma), and the rotary scaling: {@code <arch>.rope.scaling.*}
+ * keys, the {@code rope_freqs} tensor of Llama 3.x files (per-frequency divisors) and Phi-3's
+ * {@code rope_factors_long} / {@code rope_factors_short} (longrope).
  */
 final class LlamaLayout {
     static final String ARCH = "llama";
+    /** The architectures read, in the order error messages list them. */
+    static final List<String> ARCHS = List.of("llama", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BLOCK = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.(weight|bias)");
+    /** qwen3's per-head q/k norms. */
+    private static final Map<String, String> QK_NORM_NAMES = Map.of(
+            "attn_q_norm", "self_attn.q_norm",
+            "attn_k_norm", "self_attn.k_norm");
+    /** phi3's fused projections: {@code attn_qkv} and {@code ffn_up} (gate and up rows, as Hugging Face's). */
+    private static final Map<String, String> PHI3_NAMES = Map.of(
+            "attn_norm", "input_layernorm",
+            "attn_qkv", "self_attn.qkv_proj",
+            "attn_output", "self_attn.o_proj",
+            "ffn_norm", "post_attention_layernorm",
+            "ffn_up", "mlp.gate_up_proj",
+            "ffn_down", "mlp.down_proj");
     private static final Map<String, String> BLOCK_NAMES = Map.ofEntries(
             Map.entry("attn_norm", "input_layernorm"),
             Map.entry("attn_q", "self_attn.q_proj"),
@@ -29,18 +49,42 @@ final class LlamaLayout {
             Map.entry("ffn_gate", "mlp.gate_proj"),
             Map.entry("ffn_up", "mlp.up_proj"),
             Map.entry("ffn_down", "mlp.down_proj"));
+    /** Gemma 2/3 blocks: a norm after attention and one before and after the MLP; Gemma 3 q/k norms. */
+    private static final Map<String, String> GEMMA_BLOCK_NAMES = Map.ofEntries(
+            Map.entry("attn_norm", "input_layernorm"),
+            Map.entry("attn_q", "self_attn.q_proj"),
+            Map.entry("attn_k", "self_attn.k_proj"),
+            Map.entry("attn_v", "self_attn.v_proj"),
+            Map.entry("attn_output", "self_attn.o_proj"),
+            Map.entry("attn_q_norm", "self_attn.q_norm"),
+            Map.entry("attn_k_norm", "self_attn.k_norm"),
+            Map.entry("post_attention_norm", "post_attention_layernorm"),
+            Map.entry("ffn_norm", "pre_feedforward_layernorm"),
+            Map.entry("post_ffw_norm", "post_feedforward_layernorm"),
+            Map.entry("ffn_gate", "mlp.gate_proj"),
+            Map.entry("ffn_up", "mlp.up_proj"),
+            Map.entry("ffn_down", "mlp.down_proj"));
+    /**
+     * Gemma 3's sliding-window layer pattern and local rotary base: not stored in the file; llama.cpp
+     * ({@code set_swa_pattern(6)}, {@code rope_freq_base_train_swa = 10000}) and transformers hard-code them.
+     */
+    static final int GEMMA3_PATTERN = 6;
+    static final double GEMMA3_LOCAL_BASE = 10_000.0;
     private static final Map<String, String> TOP_NAMES = Map.of(
             "token_embd.weight", "model.embed_tokens.weight",
             "output_norm.weight", "model.norm.weight",
             "output.weight", "lm_head.weight");
-    /** GGUF tensors with no Hugging Face counterpart that are safe to leave out. */
-    private static final Set<String> IGNORED = Set.of("rope_freqs.weight");
+    /** GGUF tensors with no Hugging Face counterpart: their values go into the config's rotary scaling. */
+    private static final Set<String> ROPE_TENSORS = Set.of("rope_freqs.weight", "rope_factors_long.weight",
+            "rope_factors_short.weight");
 
     /** How a stored q/k projection must be un-permuted. */
     record Permute(int heads) {
     }
 
     private final GgufFile file;
+    /** {@code general.architecture}: one of {@link #ARCHS}. */
+    final String arch;
     final int layers;
     final int hidden;
     final int heads;
@@ -49,17 +93,21 @@ final class LlamaLayout {
     final Map<String, String> hfToGguf;
     /** HF name → un-permutation for q/k projections. */
     final Map<String, Permute> permutes;
+    /** HF names of norms stored as {@code 1 + w} (Gemma's converter adds the 1; Hugging Face keeps w). */
+    final Set<String> plusOneNorms;
 
     private LlamaLayout(GgufFile file) {
         this.file = file;
-        String arch = file.architecture();
-        if (!ARCH.equals(arch)) {
+        this.arch = file.architecture();
+        if (!ARCHS.contains(arch)) {
             throw new InvalidCheckpointException(file.path() + ": general.architecture '" + arch + "' is not supported "
-                    + "yet; supported: " + ARCH + " (which covers Llama, Mistral and SmolLM2 files)");
+                    + "yet; supported: " + ARCHS + " (llama covers Llama, Mistral and SmolLM2 files; gemma3 covers "
+                    + "Gemma 3 270M)");
         }
+        boolean gemma = arch.startsWith("gemma");
         if (file.getLong(key("expert_count"), 0) > 0) {
             throw new InvalidCheckpointException(file.path() + ": " + key("expert_count") + " = "
-                    + file.get(key("expert_count")) + ": mixture-of-experts llama files are not supported yet");
+                    + file.get(key("expert_count")) + ": mixture-of-experts files are not supported yet");
         }
         layers = positive(key("block_count"));
         hidden = positive(key("embedding_length"));
@@ -73,21 +121,32 @@ final class LlamaLayout {
         }
         kvHeads = perLayer(key("attention.head_count_kv"), heads);
 
+        Map<String, String> blockNames = switch (arch) {
+            case "gemma2", "gemma3" -> GEMMA_BLOCK_NAMES;
+            case "phi3" -> PHI3_NAMES;
+            case "qwen3" -> {
+                Map<String, String> qk = new java.util.HashMap<>(BLOCK_NAMES);
+                qk.putAll(QK_NORM_NAMES);
+                yield qk;
+            }
+            default -> BLOCK_NAMES;
+        };
         Map<String, String> names = new LinkedHashMap<>();
         Map<String, Permute> perm = new LinkedHashMap<>();
+        Set<String> plusOne = new java.util.HashSet<>();
         for (GgufTensorInfo t : file.tensors()) {
             String g = t.name();
             checkKind(t);
             String hf = TOP_NAMES.get(g);
             if (hf == null) {
                 Matcher m = BLOCK.matcher(g);
-                String part = m.matches() ? BLOCK_NAMES.get(m.group(2)) : null;
+                String part = m.matches() ? blockNames.get(m.group(2)) : null;
                 if (part == null) {
-                    if (IGNORED.contains(g)) {
+                    if (ROPE_TENSORS.contains(g)) {
                         continue;
                     }
                     throw new InvalidCheckpointException(file.path() + ": tensor '" + g + "' has no Hugging Face "
-                            + "Llama counterpart (variants such as mixture-of-experts are not supported yet)");
+                            + arch + " counterpart (variants such as mixture-of-experts are not supported yet)");
                 }
                 int layer;
                 try {
@@ -100,7 +159,8 @@ final class LlamaLayout {
                             + " but " + key("block_count") + " is " + layers);
                 }
                 hf = "model.layers." + layer + "." + part + "." + m.group(3);
-                if (m.group(2).equals("attn_q") || m.group(2).equals("attn_k")) {
+                // only llama's converter permutes q/k rows (for llama.cpp's interleaved rotary)
+                if (arch.equals(ARCH) && (m.group(2).equals("attn_q") || m.group(2).equals("attn_k"))) {
                     int h = m.group(2).equals("attn_q") ? heads : kvHeads[layer];
                     long rows = t.shape()[0];
                     if (rows % (2L * h) != 0) {
@@ -110,10 +170,26 @@ final class LlamaLayout {
                     perm.put(hf, new Permute(h));
                 }
             }
+            if (gemma && g.endsWith("norm.weight")) {
+                plusOne.add(hf);
+            }
             names.put(hf, g);
         }
         hfToGguf = Collections.unmodifiableMap(names);
         permutes = Collections.unmodifiableMap(perm);
+        plusOneNorms = Set.copyOf(plusOne);
+        if (arch.equals("gemma3")) {
+            // Gemma 3 normalises q and k per head: a file without those norms would load into a different model
+            for (int l = 0; l < layers; l++) {
+                for (String t : new String[] {"attn_q_norm", "attn_k_norm"}) {
+                    String g = "blk." + l + "." + t + ".weight";
+                    if (!file.hasTensor(g)) {
+                        throw new InvalidCheckpointException(file.path() + ": tensor '" + g + "' is missing; a gemma3 "
+                                + "file needs the per-head q and k norms of every layer");
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -123,10 +199,8 @@ final class LlamaLayout {
      */
     private void checkKind(GgufTensorInfo t) {
         String g = t.name();
-        if (IGNORED.contains(g)) {
-            return;
-        }
-        boolean vector = g.endsWith(".bias") || g.endsWith("_norm.weight");
+        // rotary factor tensors (rope_freqs, rope_factors_long/short) are per-frequency vectors
+        boolean vector = ROPE_TENSORS.contains(g) || g.endsWith(".bias") || g.endsWith("_norm.weight");
         int rank = t.dims().length;
         if (rank != (vector ? 1 : 2)) {
             throw new InvalidCheckpointException(file.path() + ": tensor '" + g + "' has " + rank + " dimensions "
@@ -149,8 +223,8 @@ final class LlamaLayout {
         return new LlamaLayout(file);
     }
 
-    private static String key(String k) {
-        return ARCH + "." + k;
+    private String key(String k) {
+        return arch + "." + k;
     }
 
     private int positive(String key) {
@@ -195,8 +269,111 @@ final class LlamaLayout {
 
     ObjectNode toHfConfig() {
         ObjectNode c = JSON.createObjectNode();
-        c.putArray("architectures").add("LlamaForCausalLM");
-        c.put("model_type", "llama");
+        if (arch.startsWith("gemma")) {
+            return gemmaConfig(c);
+        }
+        String hfClass = switch (arch) {
+            case "qwen2" -> "Qwen2ForCausalLM";
+            case "qwen3" -> "Qwen3ForCausalLM";
+            case "phi3" -> "Phi3ForCausalLM";
+            default -> "LlamaForCausalLM";
+        };
+        c.putArray("architectures").add(hfClass);
+        c.put("model_type", arch);
+        putShape(c);
+        if (!c.has("head_dim")) {
+            throw new InvalidCheckpointException(file.path() + ": " + key("embedding_length") + " " + hidden
+                    + " is not a multiple of " + key("attention.head_count") + " " + heads + " and there is no "
+                    + key("attention.key_length"));
+        }
+        int headDim = c.get("head_dim").asInt();
+        c.put("hidden_act", "silu");
+        c.put("rms_norm_eps", clean(file.getFloat(key("attention.layer_norm_rms_epsilon"))));
+        double theta = clean(file.getFloat(key("rope.freq_base"), 10000f));
+        c.put("rope_theta", theta);
+        ObjectNode rope = c.putObject("rope_parameters");
+        rope.put("rope_theta", theta);
+        int maxPos = positive(key("context_length"));
+        c.put("max_position_embeddings", maxPos);
+        putRope(c, rope, headDim);
+        if (arch.equals("phi3") && file.getInt(key("attention.sliding_window"), 0) > 0) {
+            c.put("sliding_window", file.getInt(key("attention.sliding_window")));
+        }
+        c.put("tie_word_embeddings", !file.hasTensor("output.weight"));
+        c.put("attention_bias", !arch.equals("qwen2") && file.hasTensor("blk.0.attn_q.bias"));
+        c.put("mlp_bias", false);
+        putId(c, "bos_token_id", "tokenizer.ggml.bos_token_id");
+        putId(c, "eos_token_id", "tokenizer.ggml.eos_token_id");
+        putId(c, "pad_token_id", "tokenizer.ggml.padding_token_id");
+        return c;
+    }
+
+    /**
+     * The rotary scaling as {@code rope_parameters}: {@code rope.scaling.type} linear / yarn with its keys, Phi-3's
+     * longrope factor tensors, a Llama 3.x {@code rope_freqs} tensor (kept as {@code rope_freqs}, divisors of each
+     * frequency as llama.cpp applies them), and Phi-3's rotated fraction from {@code rope.dimension_count}.
+     */
+    private void putRope(ObjectNode c, ObjectNode rope, int headDim) {
+        if (arch.equals("phi3") && file.has(key("rope.dimension_count"))) {
+            int dims = positive(key("rope.dimension_count"));
+            rope.put("partial_rotary_factor", (double) dims / headDim);
+        }
+        String scaling = file.getString(key("rope.scaling.type"), "none");
+        boolean longrope = file.hasTensor("rope_factors_long.weight") || file.hasTensor("rope_factors_short.weight");
+        if (longrope) {
+            rope.put("rope_type", "longrope");
+            putFactors(rope, "long_factor", "rope_factors_long.weight");
+            putFactors(rope, "short_factor", "rope_factors_short.weight");
+            int orig = file.getInt(key("rope.scaling.original_context_length"), 0);
+            if (orig <= 0) {
+                throw new InvalidCheckpointException(file.path() + ": longrope factor tensors without a positive "
+                        + key("rope.scaling.original_context_length"));
+            }
+            c.put("original_max_position_embeddings", orig);
+            rope.put("original_max_position_embeddings", orig);
+            if (file.has(key("rope.scaling.attn_factor"))) {
+                rope.put("attention_factor", clean(file.getFloat(key("rope.scaling.attn_factor"))));
+            }
+        } else if (!scaling.equals("none")) {
+            rope.put("rope_type", scaling);
+            if (file.has(key("rope.scaling.factor"))) {
+                rope.put("factor", clean(file.getFloat(key("rope.scaling.factor"))));
+            }
+            if (file.has(key("rope.scaling.original_context_length"))) {
+                rope.put("original_max_position_embeddings", file.getInt(key("rope.scaling.original_context_length")));
+            }
+            if (scaling.equals("yarn")) {
+                putFloat(rope, "beta_fast", "rope.scaling.yarn_beta_fast");
+                putFloat(rope, "beta_slow", "rope.scaling.yarn_beta_slow");
+                putFloat(rope, "attention_factor", "rope.scaling.attn_factor");
+            }
+        } else {
+            rope.put("rope_type", "default");
+        }
+        if (file.hasTensor("rope_freqs.weight")) {
+            // Llama 3.1+: llama.cpp stores the llama3 frequency scaling as divisors of each frequency
+            putFactors(rope, "rope_freqs", "rope_freqs.weight");
+        }
+    }
+
+    private void putFactors(ObjectNode rope, String field, String tensor) {
+        if (!file.hasTensor(tensor)) {
+            throw new InvalidCheckpointException(file.path() + ": tensor '" + tensor + "' is missing beside its pair");
+        }
+        var a = rope.putArray(field);
+        for (float f : file.dequantize(tensor)) {
+            a.add(clean(f));
+        }
+    }
+
+    private void putFloat(ObjectNode o, String field, String k) {
+        if (file.has(key(k))) {
+            o.put(field, clean(file.getFloat(key(k))));
+        }
+    }
+
+    /** Vocabulary, widths, depth and head counts: the fields every architecture shares. */
+    private void putShape(ObjectNode c) {
         int vocab;
         if (file.has(key("vocab_size"))) {
             vocab = positive(key("vocab_size"));
@@ -213,7 +390,7 @@ final class LlamaLayout {
         for (int v : kvHeads) {
             if (v != kvHeads[0]) {
                 throw new InvalidCheckpointException(file.path() + ": " + key("attention.head_count_kv")
-                        + " differs between layers; a Hugging Face Llama config needs one value");
+                        + " differs between layers; a Hugging Face config needs one value");
             }
         }
         c.put("num_key_value_heads", kvHeads[0]);
@@ -222,47 +399,79 @@ final class LlamaLayout {
         } else if (hidden % heads == 0) {
             c.put("head_dim", hidden / heads);
         }
-        c.put("hidden_act", "silu");
+    }
+
+    /**
+     * Gemma's config. What the file does not store is what llama.cpp assumes: {@code query_pre_attn_scalar} =
+     * head width (llama.cpp uses d / heads only for the 27B models, which this does not detect), Gemma 2's
+     * every-second-layer and Gemma 3's five-of-six sliding layers, Gemma 3's local rotary base 10,000.
+     */
+    private ObjectNode gemmaConfig(ObjectNode c) {
+        String type = arch.equals("gemma3") ? "gemma3_text" : arch;
+        c.putArray("architectures").add(switch (arch) {
+            case "gemma2" -> "Gemma2ForCausalLM";
+            case "gemma3" -> "Gemma3ForCausalLM";
+            default -> "GemmaForCausalLM";
+        });
+        c.put("model_type", type);
+        putShape(c);
+        int headDim = c.get("head_dim").asInt();
+        c.put(arch.equals("gemma") ? "hidden_act" : "hidden_activation", "gelu_pytorch_tanh");
         c.put("rms_norm_eps", clean(file.getFloat(key("attention.layer_norm_rms_epsilon"))));
-        double theta = clean(file.getFloat(key("rope.freq_base"), 10000f));
-        c.put("rope_theta", theta);
-        ObjectNode rope = c.putObject("rope_parameters");
-        rope.put("rope_theta", theta);
         String scaling = file.getString(key("rope.scaling.type"), "none");
         if (!scaling.equals("none")) {
-            ObjectNode rs = c.putObject("rope_scaling");
-            rs.put("rope_type", scaling);
-            rs.put("type", scaling);
-            rope.put("rope_type", scaling);
-            if (file.has(key("rope.scaling.factor"))) {
-                double factor = clean(file.getFloat(key("rope.scaling.factor")));
-                rs.put("factor", factor);
-                rope.put("factor", factor);
-            }
-            if (file.has(key("rope.scaling.original_context_length"))) {
-                int orig = file.getInt(key("rope.scaling.original_context_length"));
-                rs.put("original_max_position_embeddings", orig);
-                rope.put("original_max_position_embeddings", orig);
-            }
-        } else if (file.hasTensor("rope_freqs.weight")) {
-            // Llama 3.1+ stores its rotary frequency scaling as this tensor, not as metadata: say so, so that a
-            // loader that only does unscaled rotary refuses the model instead of computing something else.
-            ObjectNode rs = c.putObject("rope_scaling");
-            rs.put("rope_type", "llama3");
-            rs.put("type", "llama3");
-            rs.put("gguf_tensor", "rope_freqs.weight");
-            rope.put("rope_type", "llama3");
-        } else {
-            rope.put("rope_type", "default");
+            throw new InvalidCheckpointException(file.path() + ": " + key("rope.scaling.type") + " = '" + scaling
+                    + "' is not supported; only unscaled rotary");
         }
-        c.put("max_position_embeddings", positive(key("context_length")));
+        double theta = clean(file.getFloat(key("rope.freq_base"), arch.equals("gemma3") ? 1e6f : 10000f));
+        int ctx = positive(key("context_length"));
+        c.put("max_position_embeddings", ctx);
         c.put("tie_word_embeddings", !file.hasTensor("output.weight"));
-        c.put("attention_bias", file.hasTensor("blk.0.attn_q.bias"));
-        c.put("mlp_bias", false);
+        c.put("attention_bias", false);
+        if (arch.equals("gemma3")) {
+            ObjectNode rope = c.putObject("rope_parameters");
+            rope.putObject("full_attention").put("rope_type", "default").put("rope_theta", theta);
+            double local = file.has(key("rope.freq_base_swa"))
+                    ? clean(file.getFloat(key("rope.freq_base_swa"))) : GEMMA3_LOCAL_BASE;
+            rope.putObject("sliding_attention").put("rope_type", "default").put("rope_theta", local);
+        } else {
+            c.put("rope_theta", theta);
+        }
+        if (!arch.equals("gemma")) {
+            c.put("query_pre_attn_scalar", headDim);
+            int window = positive(key("attention.sliding_window"));
+            if (window > ctx) {
+                throw new InvalidCheckpointException(file.path() + ": metadata key '" + key("attention.sliding_window")
+                        + "' is " + window + ", larger than the context (" + key("context_length") + " = " + ctx
+                        + "); expected at most " + ctx);
+            }
+            c.put("sliding_window", window);
+            int pattern = arch.equals("gemma3") ? GEMMA3_PATTERN : 2;
+            var types = c.putArray("layer_types");
+            for (int l = 0; l < layers; l++) {
+                types.add((l + 1) % pattern != 0 ? "sliding_attention" : "full_attention");
+            }
+            putCap(c, "attn_logit_softcapping", "attn_logit_softcapping");
+            putCap(c, "final_logit_softcapping", "final_logit_softcapping");
+        }
         putId(c, "bos_token_id", "tokenizer.ggml.bos_token_id");
         putId(c, "eos_token_id", "tokenizer.ggml.eos_token_id");
         putId(c, "pad_token_id", "tokenizer.ggml.padding_token_id");
         return c;
+    }
+
+    /** A soft-cap from {@code <arch>.<key>} (Gemma 2 stores both), or null = none; 0, NaN, ∞ or < 0 fail. */
+    private void putCap(ObjectNode c, String field, String k) {
+        if (!file.has(key(k))) {
+            c.putNull(field);
+            return;
+        }
+        float v = file.getFloat(key(k));
+        if (!(v > 0) || Float.isInfinite(v)) {
+            throw new InvalidCheckpointException(file.path() + ": metadata key '" + key(k) + "' is " + v
+                    + "; expected a finite soft-cap > 0");
+        }
+        c.put(field, clean(v));
     }
 
     private void putId(ObjectNode c, String field, String key) {

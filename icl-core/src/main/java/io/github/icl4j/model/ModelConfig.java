@@ -1,12 +1,17 @@
 package io.github.icl4j.model;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The architecture of a decoder-only transformer, in one vocabulary for every family.
  *
  * <p>Made from a Hugging Face {@code config.json} by the family's {@link ArchitectureAdapter}; every
- * difference between GPT-2, GPT-J, GPT-NeoX and the Llama family the forward pass needs is a field here.
+ * difference between the supported families the forward pass needs is a field here. Build one by name with
+ * {@link #builder(String, Family)} (or change one with {@link #toBuilder()}).
  *
- * @param modelType        {@code config.json}'s {@code model_type} (gpt2, gptj, gpt_neox, llama, mistral, qwen2)
+ * @param modelType        {@code config.json}'s {@code model_type} (gpt2, gptj, gpt_neox, llama, mistral, qwen2,
+ *                         qwen3, phi3, olmo2)
  * @param family           the weight layout family
  * @param vocabSize        rows of the embedding and of the unembedding
  * @param dModel           residual stream width
@@ -23,7 +28,9 @@ package io.github.icl4j.model;
  * @param parallelResidual attention and MLP both read the block input (GPT-J, NeoX default)
  * @param sharedNorm       one norm feeds both attention and MLP (GPT-J)
  * @param positions        absolute learned embeddings or rotary
- * @param rotaryDim        dimensions of each head that are rotated (0 without rotary)
+ * @param rotaryDim        Hugging Face's rotary {@code dim} ({@code int(dHead * partial_rotary_factor)}; 0 without
+ *                         rotary); frequencies are {@code base^(-2i/rotaryDim)}, and an odd value rotates
+ *                         {@link #rotaryWidth()} = {@code rotaryDim + 1} dimensions, as {@code transformers} does
  * @param rotaryBase       rotary base (theta)
  * @param rotaryStyle      halves (Llama, NeoX) or interleaved pairs (GPT-J)
  * @param qkvBias          q/k/v projections have biases
@@ -31,9 +38,28 @@ package io.github.icl4j.model;
  * @param mlpBias          MLP projections have biases
  * @param lmHeadBias       the unembedding has a bias (GPT-J)
  * @param tiedEmbeddings   the unembedding is the embedding matrix
- * @param slidingWindow    keys further back than this many positions are masked (Mistral); 0 = none
+ * @param slidingWindow    keys this many positions back or further are masked on sliding layers (Mistral,
+ *                         Phi-3, Qwen2/3 with {@code use_sliding_window}); 0 = none
  * @param bosTokenId       beginning-of-sequence id, or -1
  * @param eosTokenId       end-of-sequence id, or -1
+ * @param ropeScaling      rotary frequency scaling ({@link RopeScaling#NONE} = unscaled)
+ * @param qkNorm           RMSNorm on queries and keys before rotary
+ * @param preNorms         each sublayer reads a norm of the residual ({@code ln1}, {@code ln2}); false for OLMo-2
+ * @param postNorms        each sublayer's output is normed before it is added to the residual (OLMo-2, Gemma 2/3);
+ *                         per-head quantities then use that norm's scale frozen from the real forward (see
+ *                         {@link io.github.icl4j.HookPoint})
+ * @param attentionScale   the factor on {@code q·k}; 0 = {@code 1/sqrt(dHead)}, the usual one
+ * @param scaleAttnByInverseLayer GPT-2's {@code scale_attn_by_inverse_layer_idx}: block {@code l} further divides
+ *                         its scores by {@code l + 1}
+ * @param layerTypes       per block, full or sliding-window attention; empty = every block sliding when
+ *                         {@code slidingWindow > 0}, else full
+ * @param normWeightOffset RMSNorm multiplies by {@code offset + w} (in fp32, then casts): 0, or 1 for Gemma's
+ *                         {@code (1 + w)}
+ * @param embeddingScale   token embeddings are multiplied by this, rounded to their dtype first (Gemma: sqrt(d));
+ *                         the tied unembedding is not
+ * @param attnSoftcap      scores become {@code cap·tanh(scores/cap)} before the mask (Gemma 2); 0 = none
+ * @param finalSoftcap     logits become {@code cap·tanh(logits/cap)} (Gemma 2); 0 = none
+ * @param localRotaryBase  rotary base of the sliding-window blocks (Gemma 3: 10,000, unscaled); 0 = {@code rotaryBase}
  */
 public record ModelConfig(
         String modelType,
@@ -63,9 +89,21 @@ public record ModelConfig(
         boolean tiedEmbeddings,
         int slidingWindow,
         long bosTokenId,
-        long eosTokenId) {
+        long eosTokenId,
+        RopeScaling ropeScaling,
+        QkNorm qkNorm,
+        boolean preNorms,
+        boolean postNorms,
+        double attentionScale,
+        boolean scaleAttnByInverseLayer,
+        List<AttentionType> layerTypes,
+        double normWeightOffset,
+        double embeddingScale,
+        double attnSoftcap,
+        double finalSoftcap,
+        double localRotaryBase) {
 
-    /** Weight layout families; Llama covers Mistral and Qwen2. */
+    /** Weight layout families; Llama covers Mistral, Qwen2, Qwen3, Phi-3 and OLMo-2. */
     public enum Family { GPT2, GPTJ, GPT_NEOX, LLAMA }
 
     /** Normalisation layers. */
@@ -76,6 +114,56 @@ public record ModelConfig(
 
     /** Which dimensions rotary pairs up. */
     public enum RotaryStyle { NONE, HALF, INTERLEAVED }
+
+    /**
+     * RMSNorm on queries and keys after their projections, before rotary.
+     * {@code PER_HEAD}: over each head's {@code dHead} values with one {@code [dHead]} scale shared by the heads
+     * (Qwen3, Gemma 3); {@code WHOLE}: over the whole projection, {@code [nHeads*dHead]} and
+     * {@code [nKvHeads*dHead]} scales (OLMo-2).
+     */
+    public enum QkNorm { NONE, PER_HEAD, WHOLE }
+
+    /** A block's attention span, by Hugging Face's {@code layer_types} names. */
+    public enum AttentionType {
+        FULL("full_attention"), SLIDING("sliding_attention");
+
+        private final String hfName;
+
+        AttentionType(String hfName) {
+            this.hfName = hfName;
+        }
+
+        /** The {@code layer_types} string. */
+        public String hfName() {
+            return hfName;
+        }
+
+        /** The type of a {@code layer_types} string, or null when unknown. */
+        public static AttentionType of(String hfName) {
+            for (AttentionType t : values()) {
+                if (t.hfName.equals(hfName)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The pre-1.0 positional constructor, kept for source compatibility; prefer {@link #builder}. Gives unscaled
+     * rotary, no q/k norm, pre-norms only, the {@code 1/sqrt(dHead)} attention scale, and the sliding window (if
+     * any) on every layer.
+     */
+    public ModelConfig(String modelType, Family family, int vocabSize, int dModel, int nLayers, int nHeads,
+            int nKvHeads, int dHead, int dMlp, int maxPositions, NormKind norm, double normEps, Activation activation,
+            boolean gatedMlp, boolean parallelResidual, boolean sharedNorm, PositionKind positions, int rotaryDim,
+            double rotaryBase, RotaryStyle rotaryStyle, boolean qkvBias, boolean outBias, boolean mlpBias,
+            boolean lmHeadBias, boolean tiedEmbeddings, int slidingWindow, long bosTokenId, long eosTokenId) {
+        this(modelType, family, vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, dMlp, maxPositions, norm, normEps,
+                activation, gatedMlp, parallelResidual, sharedNorm, positions, rotaryDim, rotaryBase, rotaryStyle,
+                qkvBias, outBias, mlpBias, lmHeadBias, tiedEmbeddings, slidingWindow, bosTokenId, eosTokenId,
+                RopeScaling.NONE, QkNorm.NONE, true, false, 0, false, List.of(), 0, 1.0, 0, 0, 0);
+    }
 
     public ModelConfig {
         positive("vocab_size", vocabSize);
@@ -90,12 +178,107 @@ public record ModelConfig(
             throw new IllegalArgumentException("number of heads " + nHeads + " is not a multiple of the number of "
                     + "key/value heads " + nKvHeads);
         }
-        if (positions == PositionKind.ROTARY && (rotaryDim <= 0 || rotaryDim > dHead || rotaryDim % 2 != 0)) {
-            throw new IllegalArgumentException("rotary dimension " + rotaryDim + " must be even and in (0, " + dHead + "]");
+        if (positions == PositionKind.ROTARY) {
+            int width = rotaryDim + (rotaryDim % 2);
+            if (rotaryDim <= 0 || width > dHead || (rotaryStyle == RotaryStyle.INTERLEAVED && rotaryDim % 2 != 0)) {
+                throw new IllegalArgumentException("rotary dimension " + rotaryDim + " must be in (0, " + dHead
+                        + "], rotate at most the head (an odd one rotates one more), and be even for interleaved "
+                        + "pairs");
+            }
+            if (!(rotaryBase > 0) || Double.isInfinite(rotaryBase)) {
+                throw new IllegalArgumentException("rotary base " + rotaryBase + " must be a finite number > 0");
+            }
         }
-        if (!(normEps > 0)) {
-            throw new IllegalArgumentException("norm epsilon " + normEps + " must be > 0");
+        if (!(normEps > 0) || Double.isInfinite(normEps)) {
+            throw new IllegalArgumentException("norm epsilon " + normEps + " must be a finite number > 0");
         }
+        if (!(attentionScale >= 0) || Double.isInfinite(attentionScale)) {
+            throw new IllegalArgumentException("attention scale " + attentionScale
+                    + " must be a finite number > 0 (or 0 for 1/sqrt(head dimension))");
+        }
+        if (slidingWindow < 0) {
+            throw new IllegalArgumentException("sliding window " + slidingWindow + " must be >= 0 (0 = none)");
+        }
+        ropeScaling = ropeScaling == null ? RopeScaling.NONE : ropeScaling;
+        qkNorm = qkNorm == null ? QkNorm.NONE : qkNorm;
+        layerTypes = List.copyOf(layerTypes == null ? List.of() : layerTypes);
+        if (!layerTypes.isEmpty() && layerTypes.size() != nLayers) {
+            throw new IllegalArgumentException("layer types " + layerTypes + " name " + layerTypes.size()
+                    + " blocks; expected one per layer (" + nLayers + ")");
+        }
+        if (!preNorms && (sharedNorm || parallelResidual)) {
+            throw new IllegalArgumentException("blocks without pre-norms must be sequential with a norm per sublayer");
+        }
+        if (!(normWeightOffset == 0 || normWeightOffset == 1)) {
+            throw new IllegalArgumentException("norm weight offset " + normWeightOffset + " must be 0 or 1");
+        }
+        if (!(embeddingScale > 0) || Double.isInfinite(embeddingScale)) {
+            throw new IllegalArgumentException("embedding scale " + embeddingScale + " must be a finite number > 0");
+        }
+        for (double cap : new double[] {attnSoftcap, finalSoftcap}) {
+            if (!(cap >= 0) || Double.isInfinite(cap)) {
+                throw new IllegalArgumentException("soft-cap " + cap + " must be a finite number > 0 (or 0 = none)");
+            }
+        }
+        if (!(localRotaryBase >= 0) || Double.isInfinite(localRotaryBase)) {
+            throw new IllegalArgumentException("local rotary base " + localRotaryBase
+                    + " must be a finite number > 0 (or 0 = the rotary base)");
+        }
+    }
+
+    /** A builder for a config of the given {@code model_type} and weight layout, with the usual defaults. */
+    public static Builder builder(String modelType, Family family) {
+        return new Builder(modelType, family);
+    }
+
+    /** A builder holding every value of this config. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The config of blocks {@code from ..< nLayers} alone (a model that starts at block {@code from}). */
+    public ModelConfig tail(int from) {
+        if (from < 0 || from >= nLayers) {
+            throw new IllegalArgumentException("first block " + from + " out of range [0, " + nLayers + ")");
+        }
+        if (scaleAttnByInverseLayer && from > 0) {
+            throw new IllegalArgumentException("a model whose attention scale depends on the block index "
+                    + "(scale_attn_by_inverse_layer_idx) cannot be cut at block " + from);
+        }
+        return toBuilder().nLayers(nLayers - from)
+                .layerTypes(layerTypes.isEmpty() ? List.of() : layerTypes.subList(from, nLayers)).build();
+    }
+
+    /**
+     * The longest sequence (cached prefix included) a forward accepts: {@code maxPositions}, except for dynamic
+     * NTK rotary, whose base grows past it, as it was made to.
+     */
+    public int contextLimit() {
+        return hasRotary() && ropeScaling.type() == RopeScaling.Type.DYNAMIC ? Integer.MAX_VALUE : maxPositions;
+    }
+
+    /** Dimensions of each head that rotary rotates: {@code rotaryDim} rounded up to even (0 without rotary). */
+    public int rotaryWidth() {
+        return hasRotary() ? rotaryDim + rotaryDim % 2 : 0;
+    }
+
+    /** The sliding window of block {@code layer}: keys this far back or further are masked; 0 = full attention. */
+    public int windowAt(int layer) {
+        if (slidingWindow <= 0) {
+            return 0;
+        }
+        return layerTypes.isEmpty() || layerTypes.get(layer) == AttentionType.SLIDING ? slidingWindow : 0;
+    }
+
+    /** The rotary base of block {@code layer}: {@code localRotaryBase} on sliding blocks when set, else the base. */
+    public double rotaryBaseAt(int layer) {
+        return localRotaryBase > 0 && windowAt(layer) > 0 ? localRotaryBase : rotaryBase;
+    }
+
+    /** The factor block {@code layer} puts on {@code q·k}. */
+    public double attentionScaleAt(int layer) {
+        double s = attentionScale > 0 ? attentionScale : 1.0 / Math.sqrt(dHead);
+        return scaleAttnByInverseLayer ? s / (layer + 1) : s;
     }
 
     private static void positive(String what, int v) {
@@ -126,6 +309,307 @@ public record ModelConfig(
                 + (gatedMlp ? " gated" : "") + ", vocab " + vocabSize + ", " + norm + ", "
                 + (hasRotary() ? "rotary " + rotaryStyle + " " + rotaryDim + "/" + dHead + " base " + rotaryBase
                         : "absolute positions")
+                + (ropeScaling.type() != RopeScaling.Type.DEFAULT || !ropeScaling.freqFactors().isEmpty()
+                        ? " " + ropeScaling : "")
+                + (localRotaryBase > 0 ? " (sliding blocks " + localRotaryBase + ")" : "")
+                + (qkNorm != QkNorm.NONE ? ", q/k norm " + qkNorm : "")
+                + (postNorms ? (preNorms ? ", pre+post norms" : ", post norms") : "")
+                + (slidingWindow > 0 ? ", window " + slidingWindow + (layerTypes.isEmpty() ? "" : " on "
+                        + layerTypes.stream().filter(t -> t == AttentionType.SLIDING).count() + " of " + nLayers
+                        + " blocks") : "")
+                + (normWeightOffset != 0 ? ", norms (1 + w)" : "")
+                + (embeddingScale != 1 ? ", embeddings × " + (float) embeddingScale : "")
+                + (attnSoftcap > 0 ? ", attention soft-cap " + attnSoftcap : "")
+                + (finalSoftcap > 0 ? ", logit soft-cap " + finalSoftcap : "")
                 + (parallelResidual ? ", parallel" : "") + "]";
+    }
+
+    /** Builds a {@link ModelConfig} by name; {@link #build()} validates it. */
+    public static final class Builder {
+        private String modelType;
+        private Family family;
+        private int vocabSize;
+        private int dModel;
+        private int nLayers;
+        private int nHeads;
+        private int nKvHeads;
+        private int dHead;
+        private int dMlp;
+        private int maxPositions = 2048;
+        private NormKind norm = NormKind.RMS_NORM;
+        private double normEps = 1e-6;
+        private Activation activation = Activation.SILU;
+        private boolean gatedMlp;
+        private boolean parallelResidual;
+        private boolean sharedNorm;
+        private PositionKind positions = PositionKind.ROTARY;
+        private int rotaryDim;
+        private double rotaryBase = 10000.0;
+        private RotaryStyle rotaryStyle = RotaryStyle.HALF;
+        private boolean qkvBias;
+        private boolean outBias;
+        private boolean mlpBias;
+        private boolean lmHeadBias;
+        private boolean tiedEmbeddings;
+        private int slidingWindow;
+        private long bosTokenId = -1;
+        private long eosTokenId = -1;
+        private RopeScaling ropeScaling = RopeScaling.NONE;
+        private QkNorm qkNorm = QkNorm.NONE;
+        private boolean preNorms = true;
+        private boolean postNorms;
+        private double attentionScale;
+        private boolean scaleAttnByInverseLayer;
+        private List<AttentionType> layerTypes = List.of();
+        private double normWeightOffset;
+        private double embeddingScale = 1.0;
+        private double attnSoftcap;
+        private double finalSoftcap;
+        private double localRotaryBase;
+
+        private Builder(String modelType, Family family) {
+            this.modelType = modelType;
+            this.family = family;
+        }
+
+        private Builder(ModelConfig c) {
+            modelType = c.modelType;
+            family = c.family;
+            vocabSize = c.vocabSize;
+            dModel = c.dModel;
+            nLayers = c.nLayers;
+            nHeads = c.nHeads;
+            nKvHeads = c.nKvHeads;
+            dHead = c.dHead;
+            dMlp = c.dMlp;
+            maxPositions = c.maxPositions;
+            norm = c.norm;
+            normEps = c.normEps;
+            activation = c.activation;
+            gatedMlp = c.gatedMlp;
+            parallelResidual = c.parallelResidual;
+            sharedNorm = c.sharedNorm;
+            positions = c.positions;
+            rotaryDim = c.rotaryDim;
+            rotaryBase = c.rotaryBase;
+            rotaryStyle = c.rotaryStyle;
+            qkvBias = c.qkvBias;
+            outBias = c.outBias;
+            mlpBias = c.mlpBias;
+            lmHeadBias = c.lmHeadBias;
+            tiedEmbeddings = c.tiedEmbeddings;
+            slidingWindow = c.slidingWindow;
+            bosTokenId = c.bosTokenId;
+            eosTokenId = c.eosTokenId;
+            ropeScaling = c.ropeScaling;
+            qkNorm = c.qkNorm;
+            preNorms = c.preNorms;
+            postNorms = c.postNorms;
+            attentionScale = c.attentionScale;
+            scaleAttnByInverseLayer = c.scaleAttnByInverseLayer;
+            layerTypes = c.layerTypes;
+            normWeightOffset = c.normWeightOffset;
+            embeddingScale = c.embeddingScale;
+            attnSoftcap = c.attnSoftcap;
+            finalSoftcap = c.finalSoftcap;
+            localRotaryBase = c.localRotaryBase;
+        }
+
+        public Builder modelType(String v) {
+            modelType = v;
+            return this;
+        }
+
+        public Builder family(Family v) {
+            family = v;
+            return this;
+        }
+
+        public Builder vocabSize(int v) {
+            vocabSize = v;
+            return this;
+        }
+
+        public Builder dModel(int v) {
+            dModel = v;
+            return this;
+        }
+
+        public Builder nLayers(int v) {
+            nLayers = v;
+            return this;
+        }
+
+        /** Query heads; also sets the key/value heads when they were not set yet. */
+        public Builder nHeads(int v) {
+            nHeads = v;
+            if (nKvHeads == 0) {
+                nKvHeads = v;
+            }
+            return this;
+        }
+
+        public Builder nKvHeads(int v) {
+            nKvHeads = v;
+            return this;
+        }
+
+        public Builder dHead(int v) {
+            dHead = v;
+            return this;
+        }
+
+        public Builder dMlp(int v) {
+            dMlp = v;
+            return this;
+        }
+
+        public Builder maxPositions(int v) {
+            maxPositions = v;
+            return this;
+        }
+
+        public Builder norm(NormKind kind, double eps) {
+            norm = kind;
+            normEps = eps;
+            return this;
+        }
+
+        public Builder activation(Activation v) {
+            activation = v;
+            return this;
+        }
+
+        public Builder gatedMlp(boolean v) {
+            gatedMlp = v;
+            return this;
+        }
+
+        public Builder parallelResidual(boolean v) {
+            parallelResidual = v;
+            return this;
+        }
+
+        public Builder sharedNorm(boolean v) {
+            sharedNorm = v;
+            return this;
+        }
+
+        /** Learned absolute positions (no rotary). */
+        public Builder absolutePositions() {
+            positions = PositionKind.ABSOLUTE;
+            rotaryDim = 0;
+            rotaryBase = 0;
+            rotaryStyle = RotaryStyle.NONE;
+            return this;
+        }
+
+        /** Rotary positions: Hugging Face's rotary {@code dim}, base and pairing. */
+        public Builder rotary(int dim, double base, RotaryStyle style) {
+            positions = PositionKind.ROTARY;
+            rotaryDim = dim;
+            rotaryBase = base;
+            rotaryStyle = style;
+            return this;
+        }
+
+        public Builder ropeScaling(RopeScaling v) {
+            ropeScaling = v;
+            return this;
+        }
+
+        /** Biases on the q/k/v projections, the output projection and the MLP projections. */
+        public Builder biases(boolean qkv, boolean out, boolean mlp) {
+            qkvBias = qkv;
+            outBias = out;
+            mlpBias = mlp;
+            return this;
+        }
+
+        public Builder lmHeadBias(boolean v) {
+            lmHeadBias = v;
+            return this;
+        }
+
+        public Builder tiedEmbeddings(boolean v) {
+            tiedEmbeddings = v;
+            return this;
+        }
+
+        public Builder slidingWindow(int v) {
+            slidingWindow = v;
+            return this;
+        }
+
+        public Builder layerTypes(List<AttentionType> v) {
+            layerTypes = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder tokenIds(long bos, long eos) {
+            bosTokenId = bos;
+            eosTokenId = eos;
+            return this;
+        }
+
+        public Builder qkNorm(QkNorm v) {
+            qkNorm = v;
+            return this;
+        }
+
+        /** Which sublayer norms there are: before each sublayer, after it (before the residual add), or both. */
+        public Builder sublayerNorms(boolean pre, boolean post) {
+            preNorms = pre;
+            postNorms = post;
+            return this;
+        }
+
+        public Builder attentionScale(double v) {
+            attentionScale = v;
+            return this;
+        }
+
+        public Builder scaleAttnByInverseLayer(boolean v) {
+            scaleAttnByInverseLayer = v;
+            return this;
+        }
+
+        /** RMSNorm scales by {@code offset + w}: 0, or 1 (Gemma). */
+        public Builder normWeightOffset(double v) {
+            normWeightOffset = v;
+            return this;
+        }
+
+        public Builder embeddingScale(double v) {
+            embeddingScale = v;
+            return this;
+        }
+
+        /** Tanh soft-caps of the attention scores and of the logits (0 = none). */
+        public Builder softcaps(double attention, double finalLogits) {
+            attnSoftcap = attention;
+            finalSoftcap = finalLogits;
+            return this;
+        }
+
+        /** The rotary base of the sliding-window blocks (0 = the rotary base). */
+        public Builder localRotaryBase(double v) {
+            localRotaryBase = v;
+            return this;
+        }
+
+        /**
+         * The config.
+         *
+         * @throws IllegalArgumentException naming the bad value and the allowed range
+         */
+        public ModelConfig build() {
+            return new ModelConfig(modelType, family, vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, dMlp,
+                    maxPositions, norm, normEps, activation, gatedMlp, parallelResidual, sharedNorm, positions,
+                    rotaryDim, rotaryBase, rotaryStyle, qkvBias, outBias, mlpBias, lmHeadBias, tiedEmbeddings,
+                    slidingWindow, bosTokenId, eosTokenId, ropeScaling, qkNorm, preNorms, postNorms, attentionScale,
+                    scaleAttnByInverseLayer, layerTypes, normWeightOffset, embeddingScale, attnSoftcap, finalSoftcap,
+                    localRotaryBase);
+        }
     }
 }

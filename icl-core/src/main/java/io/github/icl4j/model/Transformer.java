@@ -22,11 +22,21 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * The decoder-only forward pass shared by every family, with a hook at every TransformerLens hook point.
  *
  * <pre>
- * x = embed(ids) (+ pos_embed)
- * per block:  sequential: x = x + attn(ln1(x));  x = x + mlp(ln2(x))
+ * x = embed(ids) · embeddingScale (+ pos_embed)
+ * per block:  sequential: x = x + post1(attn(ln1(x)));  x = x + post2(mlp(ln2(x)))
  *             parallel:   x = x + attn(ln1(x)) + mlp(ln2(x))     (GPT-J: ln2 is ln1)
- * logits = unembed(ln_final(x))
+ * logits = softcap(unembed(ln_final(x)))
+ * attn(h):    q, k = qk_norm(W_Q h), qk_norm(W_K h);  rotary;  softmax(softcap(scale · q·k) + mask) v;  W_O
  * </pre>
+ * Gemma's RMSNorms scale by {@code 1 + w} ({@link ModelConfig#normWeightOffset()}), its sliding blocks may have
+ * their own rotary base ({@link ModelConfig#rotaryBaseAt}), and Gemma 2 soft-caps scores and logits.
+ * Each sublayer may have a norm before it ({@code ln1}/{@code ln2}, {@link ModelConfig#preNorms()}), after it
+ * ({@code post1}/{@code post2}, {@link ModelConfig#postNorms()}: OLMo-2 has only these, Gemma 2/3 both), or both;
+ * queries and keys may be RMS-normed per head or over the whole projection ({@link ModelConfig#qkNorm()}).
+ * {@code hook_attn_out} and {@code hook_mlp_out} are what is added to the residual (after a post-norm). Where a
+ * post-norm sits between the heads and the residual, {@code hook_result} is each head's output through that
+ * norm with its scale frozen from the real forward at that prompt and position, so that the heads' results
+ * (plus the frozen-normed bias) sum to {@code hook_attn_out} exactly; see {@link HookPoint}.
  * All tensors made belong to the caller's {@code PointerScope}. Not thread-safe for one model concurrently
  * with training; concurrent inference forwards are safe.
  */
@@ -34,14 +44,18 @@ public final class Transformer {
     private final ModelConfig cfg;
     private final TransformerWeights w;
     private final Rotary rotary;
-    private final double scale;
+    /** Rotary of the sliding-window blocks when they have their own base (Gemma 3), else null. */
+    private final Rotary localRotary;
     private final String[][] names;
 
     public Transformer(ModelConfig cfg, TransformerWeights weights) {
         this.cfg = cfg;
         this.w = weights;
-        this.rotary = cfg.hasRotary() ? new Rotary(cfg.rotaryDim(), cfg.rotaryBase(), cfg.rotaryStyle()) : null;
-        this.scale = 1.0 / Math.sqrt(cfg.dHead());
+        this.rotary = cfg.hasRotary() ? new Rotary(cfg) : null;
+        // transformers gives Gemma 3's local blocks unscaled rotary with their own base
+        this.localRotary = cfg.hasRotary() && cfg.localRotaryBase() > 0 ? new Rotary(cfg.toBuilder()
+                .rotary(cfg.rotaryDim(), cfg.localRotaryBase(), cfg.rotaryStyle()).ropeScaling(RopeScaling.NONE)
+                .build()) : null;
         // Hook names per block, made once so a forward builds no strings.
         this.names = new String[cfg.nLayers()][HookPoint.BLOCK_HOOKS.size()];
         for (int l = 0; l < cfg.nLayers(); l++) {
@@ -68,6 +82,8 @@ public final class Transformer {
     private static final int LN2 = 13;
     private static final int MLP_OUT = 14;
     private static final int RESID_POST = 15;
+    private static final int LN1_POST_SCALE = 16;
+    private static final int LN2_POST_SCALE = 17;
 
     public ModelConfig config() {
         return cfg;
@@ -94,7 +110,12 @@ public final class Transformer {
 
     /** Logits for final-norm outputs {@code [..., d]}. */
     public Tensor unembed(Tensor normalized) {
-        return linear(normalized, w.unembed(), w.unembedBias());
+        return softcap(linear(normalized, w.unembed(), w.unembedBias()), cfg.finalSoftcap());
+    }
+
+    /** {@code cap · tanh(x / cap)}; x itself when cap is 0. */
+    private static Tensor softcap(Tensor x, double cap) {
+        return cap == 0 ? x : x.div(new Scalar(cap)).tanh().mul(new Scalar(cap));
     }
 
     /** The final norm's output {@code [b, s, d]} (the input of the unembedding); same arguments as forward. */
@@ -108,6 +129,11 @@ public final class Transformer {
         }
         Inputs in = inputs(ids.size(0), ids.size(1), mask, positions, cache);
         Tensor x = torch.embedding(w.embed(), ids); // [b, s, d]
+        if (cfg.embeddingScale() != 1.0) {
+            // the scale rounded to the embedding dtype first, as Hugging Face's Gemma does
+            x = x.mul(torch.scalar_tensor(new Scalar(cfg.embeddingScale()), new TensorOptions(x.scalar_type()))
+                    .to(x.device(), x.scalar_type()));
+        }
         x = hooks.apply(HookPoint.EMBED, x, ctx(HookPoint.EMBED, -1, past));
         if (w.posEmbed() != null) {
             Tensor pe = torch.embedding(w.posEmbed(), in.positions());
@@ -141,8 +167,15 @@ public final class Transformer {
         return blocksFrom(layer, residual, in, hooks, null, 0);
     }
 
-    /** The key mask, position ids, rotary tables and additive attention mask of one forward. */
-    private record Inputs(Tensor positions, Tensor[] cosSin, Tensor addMask) {
+    /**
+     * The position ids, rotary tables (global, and local for sliding blocks with their own base; null without
+     * rotary) and per-block additive attention masks of one forward.
+     */
+    private record Inputs(Tensor positions, Tensor[] globalCosSin, Tensor[] localCosSin, Tensor[] addMasks) {
+        /** The rotary tables of block {@code l}: the local ones on a sliding block when it has its own base. */
+        Tensor[] cosSinAt(int l, ModelConfig cfg) {
+            return localCosSin != null && cfg.windowAt(l) > 0 ? localCosSin : globalCosSin;
+        }
     }
 
     private Inputs inputs(long b, long s, Tensor mask, Tensor positions, KvCache cache) {
@@ -165,9 +198,11 @@ public final class Transformer {
         if (cache != null) {
             cache.setKeyMask(keyMask);
         }
-        Tensor addMask = attentionMask(keyMask, past, s); // [b, 1, s, t]
-        Tensor[] cosSin = rotary == null ? null : rotary.cosSin(positions, w.embed().scalar_type());
-        return new Inputs(positions, cosSin, addMask);
+        Tensor[] addMasks = attentionMasks(keyMask, past, s); // per block [b, 1, s, t]
+        var dtype = w.embed().scalar_type();
+        Tensor[] globalCosSin = rotary == null ? null : rotary.cosSin(positions, dtype);
+        Tensor[] localCosSin = localRotary == null ? null : localRotary.cosSin(positions, dtype);
+        return new Inputs(positions, globalCosSin, localCosSin, addMasks);
     }
 
     /** Blocks {@code from..nLayers-1} and the final norm on the residual {@code x} entering block {@code from}. */
@@ -175,12 +210,12 @@ public final class Transformer {
         PointerScope outer = hooks.releasesEachBlock() && cache == null ? PointerScope.getInnerScope() : null;
         for (int l = from; l < cfg.nLayers(); l++) {
             if (outer == null) {
-                x = block(l, x, in.cosSin(), in.addMask(), hooks, cache, past);
+                x = block(l, x, in.cosSinAt(l, cfg), in.addMasks()[l], hooks, cache, past);
                 continue;
             }
             // the block's temporaries die with its scope; its output moves to the caller's
             try (PointerScope blockScope = new PointerScope()) {
-                Tensor y = block(l, x, in.cosSin(), in.addMask(), hooks, null, past);
+                Tensor y = block(l, x, in.cosSinAt(l, cfg), in.addMasks()[l], hooks, null, past);
                 outer.attach(y);
                 x = y;
             }
@@ -193,16 +228,17 @@ public final class Transformer {
         LayerWeights lw = w.layers().get(l);
         String[] n = names[l];
         x = hook(hooks, n[RESID_PRE], x, l, past);
-        Tensor h1 = hook(hooks, n[LN1], norm(x, lw.ln1W(), lw.ln1B()), l, past);
+        // without pre-norms (OLMo-2) the sublayers read the residual itself and ln1/ln2 do not fire
+        Tensor h1 = cfg.preNorms() ? hook(hooks, n[LN1], norm(x, lw.ln1W(), lw.ln1B()), l, past) : x;
         Tensor attnOut = hook(hooks, n[ATTN_OUT], attention(l, lw, h1, cosSin, addMask, hooks, cache, past), l, past);
         if (cfg.parallelResidual()) {
             Tensor h2 = cfg.sharedNorm() ? h1 : hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past);
-            Tensor mlpOut = hook(hooks, n[MLP_OUT], mlp(lw, h2), l, past);
+            Tensor mlpOut = hook(hooks, n[MLP_OUT], mlpPostNorm(l, mlp(lw, h2), hooks, past), l, past);
             x = x.add(attnOut).add(mlpOut);
         } else {
             x = hook(hooks, n[RESID_MID], x.add(attnOut), l, past);
-            Tensor h2 = hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past);
-            x = x.add(hook(hooks, n[MLP_OUT], mlp(lw, h2), l, past));
+            Tensor h2 = cfg.preNorms() ? hook(hooks, n[LN2], norm(x, lw.ln2W(), lw.ln2B()), l, past) : x;
+            x = x.add(hook(hooks, n[MLP_OUT], mlpPostNorm(l, mlp(lw, h2), hooks, past), l, past));
         }
         return hook(hooks, n[RESID_POST], x, l, past);
     }
@@ -215,13 +251,14 @@ public final class Transformer {
         long nH = cfg.nHeads();
         long nKv = cfg.nKvHeads();
         long e = cfg.dHead();
-        Tensor q = hook(hooks, n[Q], linear(h, lw.wQ(), lw.bQ()).view(b, s, nH, e), l, past); // [b, s, h, e]
-        Tensor k = hook(hooks, n[K], linear(h, lw.wK(), lw.bK()).view(b, s, nKv, e), l, past); // [b, s, k, e]
+        // hook_q / hook_k: after the q/k norm, before rotary (so rot_q = rotary(hook_q))
+        Tensor q = hook(hooks, n[Q], qkNorm(linear(h, lw.wQ(), lw.bQ()), lw.qNormW(), nH), l, past); // [b, s, h, e]
+        Tensor k = hook(hooks, n[K], qkNorm(linear(h, lw.wK(), lw.bK()), lw.kNormW(), nKv), l, past); // [b, s, k, e]
         Tensor v = hook(hooks, n[V], linear(h, lw.wV(), lw.bV()).view(b, s, nKv, e), l, past); // [b, s, k, e]
         Tensor rq = q;
         Tensor rk = k;
         if (rotary != null) {
-            rq = hook(hooks, n[ROT_Q], rotary.apply(q, cosSin), l, past);
+            rq = hook(hooks, n[ROT_Q], rotary.apply(q, cosSin), l, past); // same pairing for both bases
             rk = hook(hooks, n[ROT_K], rotary.apply(k, cosSin), l, past);
         }
         Tensor kAll = rk;
@@ -233,7 +270,9 @@ public final class Transformer {
             rawAll = all[1];
             vAll = all[2];
         }
-        boolean explicit = hooks.needsExplicitAttention(l);
+        double scale = cfg.attentionScaleAt(l);
+        // the fused kernel cannot soft-cap scores
+        boolean explicit = hooks.needsExplicitAttention(l) || cfg.attnSoftcap() > 0;
         Map<String, Tensor> state = Map.of();
         if (explicit) {
             state = new LinkedHashMap<>();
@@ -250,8 +289,8 @@ public final class Transformer {
         Tensor zh;
         if (explicit) {
             HookContext c = new HookContext(n[SCORES], l, (int) past, cfg.nHeads(), cfg.nKvHeads(), cfg.dHead(), state);
-            Tensor scores = qh.to(ScalarType.Float).matmul(kh.to(ScalarType.Float).transpose(-2, -1))
-                    .mul(new Scalar(scale)).add(addMask); // [b, h, s, t]
+            Tensor scores = softcap(qh.to(ScalarType.Float).matmul(kh.to(ScalarType.Float).transpose(-2, -1))
+                    .mul(new Scalar(scale)), cfg.attnSoftcap()).add(addMask); // [b, h, s, t]
             scores = hooks.apply(n[SCORES], scores, c);
             Tensor pattern = Tensors.softmaxFloat(scores, -1).to(vh.scalar_type());
             pattern = hooks.apply(n[PATTERN], pattern, new HookContext(n[PATTERN], l, (int) past, cfg.nHeads(),
@@ -262,20 +301,113 @@ public final class Transformer {
                     false, new DoubleOptional(scale), false);
         }
         Tensor z = hook(hooks, n[Z], zh.transpose(1, 2), l, past); // [b, s, h, e]
+        Tensor out = linear(z.reshape(b, s, nH * e), lw.wO(), lw.bO()); // [b, s, h*e] -> [b, s, d]
+        // the post-norm's divisor from the real output (heads + bias) at each prompt and position: the frozen scale
+        Tensor div = cfg.postNorms() ? hook(hooks, n[LN1_POST_SCALE], postNormDivisor(out), l, past) : null;
+        Tensor normBias = cfg.postNorms() ? lw.postAttnNormB() : null;
         if (hooks.has(n[RESULT])) {
             // per-head output in model space: z[b,s,h,e] · W_O[d, h*e] viewed [h, e, d] -> [b, s, h, d]
             Tensor wo = lw.wO().view(cfg.dModel(), nH, e).permute(1, 2, 0); // [h, e, d]
             Tensor result = z.transpose(1, 2).matmul(wo).transpose(1, 2); // [b, h, s, d] -> [b, s, h, d]
-            result = hook(hooks, n[RESULT], result, l, past);
-            Tensor out = result.sum(new long[] {2}, false, new ScalarTypeOptional());
-            return lw.bO() == null ? out : out.add(lw.bO());
+            result = hook(hooks, n[RESULT], throughAttentionPostNorm(l, result, div == null ? null
+                    : div.unsqueeze(2)), l, past); // div [b, s, 1] -> [b, s, 1, 1]
+            Tensor sum = result.sum(new long[] {2}, false, new ScalarTypeOptional());
+            Tensor bias = lw.bO() == null ? null : throughAttentionPostNorm(l, lw.bO(), div);
+            bias = bias == null ? normBias : normBias == null ? bias : bias.add(normBias);
+            return bias == null ? sum : sum.add(bias);
         }
-        return linear(z.reshape(b, s, nH * e), lw.wO(), lw.bO()); // [b, s, h*e] -> [b, s, d]
+        if (div == null) {
+            return out;
+        }
+        Tensor normed = throughAttentionPostNorm(l, out, div);
+        return normBias == null ? normed : normed.add(normBias);
+    }
+
+    /**
+     * The frozen-scale rule, the one place per-head meaning under a post-attention norm is defined: a vector
+     * {@code v} that attention in block {@code layer} writes at some position (one head's output, a value-output
+     * vector, the output bias) reaches the residual stream as {@code norm_frozen(v)}: the post-norm applied to v
+     * with the divisor {@code scale} = {@code sqrt(mean(y²) + ε)} (RMSNorm; {@code sqrt(var(y) + ε)} with v centred
+     * for LayerNorm) taken from the real forward's attention output y at that prompt and position
+     * ({@code blocks.L.ln1_post.hook_scale}), and without the norm's bias. It is linear in v, so the heads' outputs
+     * (plus the frozen-normed output bias and the norm's bias) sum to the real {@code hook_attn_out}. Without
+     * post-norms it is v itself. hook_result, the head scores, the value-output vectors and the majority-label fix
+     * all use it.
+     *
+     * @param v     {@code [..., d]}
+     * @param scale the divisor, broadcastable against v ({@code [..., 1]}); may be null without post-norms
+     * @throws IllegalArgumentException when the model has post-norms and no scale is given
+     */
+    public Tensor throughAttentionPostNorm(int layer, Tensor v, Tensor scale) {
+        if (!cfg.postNorms()) {
+            return v;
+        }
+        if (scale == null) {
+            throw new IllegalArgumentException("block " + layer + " has a post-attention norm: its frozen scale "
+                    + "(blocks." + layer + ".ln1_post.hook_scale of the real forward) is required");
+        }
+        return frozenNorm(v, scale, w.layers().get(layer).postAttnNormW());
+    }
+
+    /** The MLP output through the block's post-MLP norm (its divisor hookable as ln2_post.hook_scale), if any. */
+    private Tensor mlpPostNorm(int l, Tensor y, Hooks hooks, long past) {
+        if (!cfg.postNorms()) {
+            return y;
+        }
+        LayerWeights lw = w.layers().get(l);
+        Tensor div = hook(hooks, names[l][LN2_POST_SCALE], postNormDivisor(y), l, past);
+        Tensor normed = frozenNorm(y, div, lw.postMlpNormW());
+        return lw.postMlpNormB() == null ? normed : normed.add(lw.postMlpNormB());
+    }
+
+    /** The q/k RMSNorm ({@link ModelConfig.QkNorm}) of a projection {@code [b, s, heads*e]}, as {@code [b, s, heads, e]}. */
+    private Tensor qkNorm(Tensor proj, Tensor weight, long heads) {
+        long b = proj.size(0);
+        long s = proj.size(1);
+        long e = cfg.dHead();
+        return switch (cfg.qkNorm()) {
+            case NONE -> proj.view(b, s, heads, e);
+            case WHOLE -> rms(proj, weight).view(b, s, heads, e); // over all heads at once (OLMo-2)
+            case PER_HEAD -> rms(proj.view(b, s, heads, e), weight); // over each head, one [e] scale (Qwen3)
+        };
+    }
+
+    /**
+     * The divisor {@code sqrt(mean(x²) + ε)} (RMSNorm) or {@code sqrt(var(x) + ε)} (LayerNorm) of a post-norm over
+     * {@code x [..., d]}, fp32 {@code [..., 1]}.
+     */
+    private Tensor postNormDivisor(Tensor x) {
+        Tensor xf = x.to(ScalarType.Float);
+        if (cfg.norm() == NormKind.LAYER_NORM) {
+            xf = xf.sub(xf.mean(new long[] {-1}, true, new ScalarTypeOptional()));
+        }
+        return xf.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional())
+                .add(new Scalar(cfg.normEps())).sqrt();
+    }
+
+    /**
+     * {@code part} through the block's norm with a frozen divisor (broadcast over it) and no norm bias: linear in
+     * {@code part}, so parts normed this way sum to the norm of their sum (less the bias).
+     */
+    private Tensor frozenNorm(Tensor part, Tensor divisor, Tensor weight) {
+        Tensor pf = part.to(ScalarType.Float);
+        if (cfg.norm() == NormKind.LAYER_NORM) {
+            pf = pf.sub(pf.mean(new long[] {-1}, true, new ScalarTypeOptional()));
+        }
+        return scaled(pf.div(divisor.to(pf.device(), ScalarType.Float)), weight, part.scalar_type());
+    }
+
+    /** A normalised fp32 tensor times the norm weight ({@code offset + w} in fp32 for Gemma), in {@code dtype}. */
+    private Tensor scaled(Tensor normalized, Tensor weight, ScalarType dtype) {
+        if (cfg.normWeightOffset() != 0) {
+            return normalized.mul(weight.to(ScalarType.Float).add(new Scalar(cfg.normWeightOffset()))).to(dtype);
+        }
+        return weight.mul(normalized.to(dtype));
     }
 
     private Tensor mlp(LayerWeights lw, Tensor x) {
         if (cfg.gatedMlp()) {
-            return linear(cfg.activation().apply(linear(x, lw.wGate(), null)).mul(linear(x, lw.wUp(), lw.bUp())),
+            return linear(cfg.activation().apply(linear(x, lw.wGate(), lw.bGate())).mul(linear(x, lw.wUp(), lw.bUp())),
                     lw.wDown(), lw.bDown());
         }
         return linear(cfg.activation().apply(linear(x, lw.wUp(), lw.bUp())), lw.wDown(), lw.bDown());
@@ -287,9 +419,19 @@ public final class Transformer {
             return torch.layer_norm(x, new long[] {cfg.dModel()}, new TensorOptional(weight),
                     bias == null ? new TensorOptional() : new TensorOptional(bias), cfg.normEps(), false);
         }
+        return rms(x, weight);
+    }
+
+    /** RMSNorm over the last dimension in fp32, scaled by {@code weight} (Hugging Face's order of operations). */
+    private Tensor rms(Tensor x, Tensor weight) {
         Tensor xf = x.to(ScalarType.Float);
         Tensor var = xf.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional());
-        return weight.mul(xf.mul(var.add(new Scalar(cfg.normEps())).rsqrt()).to(x.scalar_type()));
+        return scaled(xf.mul(var.add(new Scalar(cfg.normEps())).rsqrt()), weight, x.scalar_type());
+    }
+
+    /** The factor block {@code layer} puts on {@code q·k} (see {@link ModelConfig#attentionScaleAt}). */
+    public double attentionScale(int layer) {
+        return cfg.attentionScaleAt(layer);
     }
 
     private Tensor repeatKv(Tensor t) {
@@ -298,15 +440,25 @@ public final class Transformer {
         return g == 1 ? t : t.repeat_interleave(g, new LongOptional(2), new LongOptional());
     }
 
-    private Tensor attentionMask(Tensor keyMask, long past, long s) {
+    /** The additive mask of every block {@code [b, 1, s, t]}, one tensor per distinct sliding window. */
+    private Tensor[] attentionMasks(Tensor keyMask, long past, long s) {
+        Tensor[] out = new Tensor[cfg.nLayers()];
+        Map<Integer, Tensor> byWindow = new java.util.HashMap<>();
+        for (int l = 0; l < out.length; l++) {
+            out[l] = byWindow.computeIfAbsent(cfg.windowAt(l), w -> attentionMask(keyMask, past, s, w));
+        }
+        return out;
+    }
+
+    private Tensor attentionMask(Tensor keyMask, long past, long s, int window) {
         long t = past + s;
         var device = keyMask.device();
         TensorOptions longs = new TensorOptions(ScalarType.Long);
         Tensor qIdx = torch.arange(new Scalar(past), new Scalar(t), longs).to(device, ScalarType.Long).view(s, 1);
         Tensor kIdx = torch.arange(new Scalar(0L), new Scalar(t), longs).to(device, ScalarType.Long).view(1, t);
         Tensor allowed = kIdx.le(qIdx); // causal [s, t]
-        if (cfg.slidingWindow() > 0) {
-            allowed = allowed.logical_and(qIdx.sub(kIdx).lt(new Scalar((long) cfg.slidingWindow())));
+        if (window > 0) {
+            allowed = allowed.logical_and(qIdx.sub(kIdx).lt(new Scalar((long) window)));
         }
         long b = keyMask.size(0);
         allowed = allowed.view(1, 1, s, t).logical_and(keyMask.view(b, 1, 1, t).ne(new Scalar(0L))); // [b, 1, s, t]

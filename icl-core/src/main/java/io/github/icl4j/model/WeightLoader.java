@@ -42,6 +42,11 @@ public final class WeightLoader {
         return source.contains(withPrefix) || !source.contains(name) ? withPrefix : name;
     }
 
+    /** Where the weights come from (for messages). */
+    public java.nio.file.Path origin() {
+        return source.origin();
+    }
+
     /** True when the tensor exists. */
     public boolean has(String name) {
         return source.contains(resolve(name));

@@ -5,7 +5,6 @@ import io.github.icl4j.model.LayerWeights;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
-import io.github.icl4j.model.ModelConfig.PositionKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.TransformerWeights;
 import io.github.icl4j.runtime.Natives;
@@ -46,9 +45,9 @@ public final class ModelInit {
             throw new IllegalArgumentException("hidden size " + dModel + " is not a multiple of the number of heads "
                     + heads);
         }
-        return new ModelConfig("llama", Family.LLAMA, vocabSize, dModel, layers, heads, heads, dModel / heads, dMlp,
-                maxPositions, NormKind.RMS_NORM, 1e-5, Activation.SILU, true, false, false, PositionKind.ROTARY,
-                dModel / heads, 10000.0, RotaryStyle.HALF, false, false, false, false, false, 0, -1, -1);
+        return ModelConfig.builder("llama", Family.LLAMA).vocabSize(vocabSize).dModel(dModel).nLayers(layers)
+                .nHeads(heads).dHead(dModel / heads).dMlp(dMlp).maxPositions(maxPositions).norm(NormKind.RMS_NORM, 1e-5)
+                .activation(Activation.SILU).gatedMlp(true).rotary(dModel / heads, 10000.0, RotaryStyle.HALF).build();
     }
 
     /**

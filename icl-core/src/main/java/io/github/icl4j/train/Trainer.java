@@ -105,10 +105,7 @@ public final class Trainer implements AutoCloseable {
                         .clone().requires_grad_(true));
         List<io.github.icl4j.model.LayerWeights> layers = new java.util.ArrayList<>();
         for (io.github.icl4j.model.LayerWeights l : w.layers()) {
-            layers.add(new io.github.icl4j.model.LayerWeights(c.apply(l.ln1W()), c.apply(l.ln1B()), c.apply(l.ln2W()),
-                    c.apply(l.ln2B()), c.apply(l.wQ()), c.apply(l.bQ()), c.apply(l.wK()), c.apply(l.bK()),
-                    c.apply(l.wV()), c.apply(l.bV()), c.apply(l.wO()), c.apply(l.bO()), c.apply(l.wGate()),
-                    c.apply(l.wUp()), c.apply(l.bUp()), c.apply(l.wDown()), c.apply(l.bDown())));
+            layers.add(l.map(c)); // every tensor of the block, the newer families' q/k and post norms included
         }
         return new TransformerWeights(c.apply(w.embed()), c.apply(w.posEmbed()), layers, c.apply(w.finalNormW()),
                 c.apply(w.finalNormB()), c.apply(w.unembed()), c.apply(w.unembedBias()));

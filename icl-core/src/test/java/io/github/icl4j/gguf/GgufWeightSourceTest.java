@@ -154,8 +154,13 @@ class GgufWeightSourceTest {
             assertThat(c.get("rope_theta").asDouble()).isEqualTo(500000.0);
             assertThat(c.get("bos_token_id").asInt()).isEqualTo(3);
             assertThat(c.has("eos_token_id")).isFalse();
-            // rope_freqs (Llama 3.1 frequency scaling) is not carried over: the config says so
-            assertThat(c.path("rope_parameters").path("rope_type").asText()).isEqualTo("llama3");
+            // rope_freqs (Llama 3.x frequency scaling) is carried over as the divisor of each frequency
+            assertThat(c.path("rope_parameters").path("rope_type").asText()).isEqualTo("default");
+            float[] freqs = s.file().dequantize("rope_freqs.weight");
+            assertThat(c.path("rope_parameters").path("rope_freqs")).hasSize(freqs.length);
+            for (int i = 0; i < freqs.length; i++) {
+                assertThat(c.path("rope_parameters").path("rope_freqs").get(i).floatValue()).isEqualTo(freqs[i]);
+            }
             // k has one head: rows (h=0, i, j) of [1, 2, 2] go back to (h, j, i)
             float[] k = Tensors.toFloats(s.load("model.layers.0.self_attn.k_proj.weight", DType.FP32, DeviceSpec.CPU));
             float[] rawK = s.file().dequantize("blk.0.attn_k.weight");

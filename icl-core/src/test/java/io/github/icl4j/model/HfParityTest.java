@@ -32,14 +32,43 @@ class HfParityTest {
     /** bf16 keeps 8 mantissa bits: relative error ~ 4e-3 per op; these small models stay well inside 0.15. */
     static final double BF16_LOGIT_TOLERANCE = 0.15;
 
+    /** The families of issue 15: rope variants, Qwen3, Qwen2's sliding window, Phi-3, OLMo-2, NeoX odd rotary, GPT-2 scaling. */
+    static final String[] NEW_FAMILIES = {"llama3", "llama_bias_linear", "llama_dynamic", "llama_yarn", "qwen3",
+        "qwen2_window", "phi3", "olmo2", "gpt_neox_odd", "gpt2_scaling"};
+
     @ParameterizedTest
-    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "gpt_neox_seq", "llama", "mistral", "qwen2"})
+    @ValueSource(strings = {"gpt2", "gptj", "gpt_neox", "gpt_neox_seq", "llama", "mistral", "qwen2", "llama3",
+        "llama_bias_linear", "llama_dynamic", "llama_yarn", "qwen3", "qwen2_window", "phi3", "olmo2", "gpt_neox_odd",
+        "gpt2_scaling",
+        "gemma", "gemma2", "gemma3"})
     void matchesTransformersInFp32(String family) {
         Path dir = TestData.resource("parity/" + family);
-        try (Model model = Model.load(dir); SafetensorsFile ref = SafetensorsFile.open(dir.resolve("reference.safetensors"));
+        try (Model model = Model.load(dir)) {
+            Map<String, Double> diffs = maxDiffs(model, dir);
+            assertThat(diffs).as(family + " max |Δ| per compared tensor")
+                    .allSatisfy((k, v) -> assertThat(v).as(k).isLessThanOrEqualTo(FP32_TOLERANCE));
+        }
+    }
+
+    /** The fixture's input sets (meta.json's input_sets: single, right, left and, for the newer ones, short). */
+    static List<String> inputSets(Path dir) {
+        try {
+            var meta = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("meta.json").toFile());
+            List<String> sets = new ArrayList<>();
+            meta.get("input_sets").forEach(n -> sets.add(n.asText()));
+            return sets;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Max |Δ| against the fixture's reference, per input set and compared tensor. */
+    static Map<String, Double> maxDiffs(Model model, Path dir) {
+        Map<String, Double> diffs = new LinkedHashMap<>();
+        try (SafetensorsFile ref = SafetensorsFile.open(dir.resolve("reference.safetensors"));
                 PointerScope scope = new PointerScope()) {
             int layers = model.config().nLayers();
-            for (String set : List.of("single", "right", "left")) {
+            for (String set : inputSets(dir)) {
                 Tensor ids = ref.loadStored(set + ".input_ids");
                 Tensor mask = ref.loadStored(set + ".attention_mask");
                 TokenBatch batch = batchOf(ids, mask);
@@ -50,17 +79,16 @@ class HfParityTest {
                 }
                 try (ActivationCache cache = new ActivationCache()) {
                     Tensor logits = model.logits(batch, Hooks.builder().cache(cache, hooks.toArray(String[]::new)).build());
-                    Map<String, Double> diffs = new LinkedHashMap<>();
-                    diffs.put("logits", maxDiffAtReal(logits, ref.loadStored(set + ".logits"), mask, 1));
+                    diffs.put(set + ".logits", maxDiffAtReal(logits, ref.loadStored(set + ".logits"), mask, 1));
                     for (String h : hooks) {
                         int seqDim = h.endsWith("hook_pattern") ? 2 : 1;
-                        diffs.put(h, maxDiffAtReal(cache.get(h), ref.loadStored(set + "." + h), mask, seqDim));
+                        diffs.put(set + "." + h, maxDiffAtReal(cache.get(h), ref.loadStored(set + "." + h), mask,
+                                seqDim));
                     }
-                    assertThat(diffs).as(family + "/" + set + " max |Δ| per compared tensor")
-                            .allSatisfy((k, v) -> assertThat(v).as(k).isLessThanOrEqualTo(FP32_TOLERANCE));
                 }
             }
         }
+        return diffs;
     }
 
     @ParameterizedTest

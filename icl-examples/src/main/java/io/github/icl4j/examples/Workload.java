@@ -34,8 +34,8 @@ public record Workload(String description, List<IclPrompt> find, List<IclPrompt>
     }
 
     /**
-     * The prompt builder for a model: the METHOD's template, " foo"/" bar" and no BOS token, the library's default
-     * (SmolLM2's tokenizer, for one, adds none: {@code add_bos_token} is false).
+     * The prompt builder for a model: the METHOD's template, " foo"/" bar" and the BOS token its tokenizer adds, if
+     * any, the library's default (Gemma's does; SmolLM2's, for one, adds none: {@code add_bos_token} is false).
      */
     public static IclPrompt.Builder promptBuilder(Model model) {
         return IclPrompt.builder(model.tokenizer());

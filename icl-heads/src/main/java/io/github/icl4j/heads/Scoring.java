@@ -17,7 +17,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * The one-pass head scoring of METHOD §3.1: a single forward per prompt batch (the pass engine) reads, at the last
  * position only, the residual entering every layer, every head's output ({@code hook_z} times its slice of
- * {@code W_O}) and the final residual; every head's score then follows from projections, with no per-head re-run.
+ * {@code W_O}, through the post-attention norm with the real scale where the model has one: the engine's
+ * {@code Reads#headOutputs}) and the final residual; every head's score then follows from projections, with no
+ * per-head re-run.
  */
 final class Scoring {
     private Scoring() {

@@ -108,8 +108,6 @@ final class Towers {
     static TwoTowersAnalysis analyse(Model model, List<HeadId> heads, Function<HeadId, String> groupOf,
             List<IclPrompt> prompts, long[] labelIds, HeadOptions o) {
         ModelConfig c = model.config();
-        int e = c.dHead();
-        double inv = 1.0 / Math.sqrt(e);
         boolean[] layers = new boolean[c.nLayers()];
         heads.forEach(h -> layers[h.layer()] = true);
         List<TwoTowersAnalysis.TowerRow> rows = new ArrayList<>();
@@ -141,6 +139,8 @@ final class Towers {
                     float[] cos = cosines(chunk.activation(HookPoint.ln1(l)).select(0, i), p);
                     Map<String, Tensor> m = Map.of("q", chunk.attentionState(l, "q"), "k", chunk.attentionState(l, "k"),
                             "rot_q", chunk.attentionState(l, "rot_q"), "rot_k", chunk.attentionState(l, "rot_k"));
+                    // the block's own q·k factor: 1/sqrt(e), Gemma's query_pre_attn_scalar^-0.5, GPT-2's 1/(l+1)
+                    double inv = c.attentionScaleAt(l);
                     for (HeadId h : heads) {
                         if (h.layer() != l) {
                             continue;

@@ -21,7 +21,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * The value-output vectors {@code α_p · v_p W_O^h} of METHOD §4 read in one forward pass per prompt batch: a hook
  * on each needed layer's attention pattern reads the pattern's last row and the values (grouped-query attention:
- * query head {@code h} reads value head {@code h / (nHeads / nKvHeads)}).
+ * query head {@code h} reads value head {@code h / (nHeads / nKvHeads)}). Under a post-attention norm (Gemma 2/3,
+ * OLMo-2) each vector goes through that norm with the real forward's scale at the reading position
+ * ({@code Chunk#toResidual}, the frozen-scale rule).
  */
 final class ValueOutputs {
     private ValueOutputs() {
@@ -39,8 +41,8 @@ final class ValueOutputs {
                     Tensor rows = chunk.attentionRows(layer); // [1, h, t]
                     int[] all = new int[chunk.last()[0] + 1];
                     Arrays.setAll(all, j -> j);
-                    Tensor x = HeadMath.valueOutputs(rows, chunk.attentionState(layer, "v"), 0,
-                            HeadMath.longs(all, rows), head.head(), c, wo, weighted); // [P, d]
+                    Tensor x = chunk.toResidual(layer, 0, HeadMath.valueOutputs(rows, chunk.attentionState(layer, "v"),
+                            0, HeadMath.longs(all, rows), head.head(), c, wo, weighted)); // [P, d]
                     float[] f = Tensors.toFloats(x);
                     float[][] vecs = new float[all.length][c.dModel()];
                     for (int j = 0; j < all.length; j++) {
@@ -89,7 +91,8 @@ final class ValueOutputs {
                         if (h.layer() != layer) {
                             continue;
                         }
-                        vecs.add(HeadMath.valueOutputs(pattern, v, i, idx, h.head(), c, wo, o.weightByAttention()));
+                        vecs.add(chunk.toResidual(layer, i,
+                                HeadMath.valueOutputs(pattern, v, i, idx, h.head(), c, wo, o.weightByAttention())));
                         float[] alpha = Tensors.toFloats(pattern.select(0, i).select(0, h.head()).index_select(0, idx));
                         for (int j = 0; j < pos.length; j++) {
                             chunkEntries.add(new Entry(chunk.index(i), s, pos[j], labels[j], alpha[j]));

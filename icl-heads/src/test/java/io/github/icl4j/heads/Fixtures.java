@@ -158,6 +158,25 @@ public final class Fixtures {
         return build(cfg, seed, tokenizerJson);
     }
 
+    /**
+     * A random Gemma 3-style model in memory: (1 + w) RMSNorms before and after attention and the MLP, q/k norms
+     * per head, sqrt(d)-scaled tied embeddings, the first layer sliding (window 3) with its own rotary base.
+     */
+    public static Model randomGemma3(int vocab, int d, int layers, int heads, int maxPositions, long seed,
+            String tokenizerJson) {
+        List<ModelConfig.AttentionType> types = new ArrayList<>();
+        for (int l = 0; l < layers; l++) {
+            types.add(l == 0 ? ModelConfig.AttentionType.SLIDING : ModelConfig.AttentionType.FULL);
+        }
+        ModelConfig cfg = ModelConfig.builder("gemma3_text", Family.LLAMA).vocabSize(vocab).dModel(d).nLayers(layers)
+                .nHeads(heads).nKvHeads(1).dHead(d / heads).dMlp(2 * d).maxPositions(maxPositions)
+                .norm(NormKind.RMS_NORM, 1e-6).activation(Activation.GELU_TANH).gatedMlp(true)
+                .rotary(d / heads, 1e6, RotaryStyle.HALF).tiedEmbeddings(true).slidingWindow(3).layerTypes(types)
+                .normWeightOffset(1.0).sublayerNorms(true, true).qkNorm(ModelConfig.QkNorm.PER_HEAD)
+                .embeddingScale(Math.sqrt(d)).localRotaryBase(1e4).build();
+        return build(cfg, seed, tokenizerJson);
+    }
+
     private static Model build(ModelConfig c, long seed, String tokenizerJson) {
         Natives.init();
         Random rng = new Random(seed);
@@ -179,7 +198,9 @@ public final class Fixtures {
                         normal(rng, 1 / Math.sqrt(q), d, q), c.outBias() ? vec(rng, 0.1, d) : null,
                         c.gatedMlp() ? normal(rng, 1 / Math.sqrt(d), f, d) : null,
                         normal(rng, 1 / Math.sqrt(d), f, d), c.mlpBias() ? vec(rng, 0.1, f) : null,
-                        normal(rng, 1 / Math.sqrt(f), d, f), c.mlpBias() ? vec(rng, 0.1, d) : null));
+                        normal(rng, 1 / Math.sqrt(f), d, f), c.mlpBias() ? vec(rng, 0.1, d) : null, null,
+                        c.qkNorm() == ModelConfig.QkNorm.PER_HEAD ? vec(rng, 0.3, c.dHead()) : null, c.qkNorm() == ModelConfig.QkNorm.PER_HEAD ? vec(rng, 0.3, c.dHead()) : null,
+                        c.postNorms() ? vec(rng, 0.3, d) : null, null, c.postNorms() ? vec(rng, 0.3, d) : null, null));
             }
             Tensor unembed = c.tiedEmbeddings() ? embed : normal(rng, 1 / Math.sqrt(d), c.vocabSize(), d);
             TransformerWeights w = new TransformerWeights(embed, pos, layers, scale(rng, d),

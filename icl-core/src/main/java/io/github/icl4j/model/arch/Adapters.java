@@ -2,8 +2,15 @@ package io.github.icl4j.model.arch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.icl4j.model.ArchitectureAdapter;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.icl4j.checkpoint.InvalidCheckpointException;
+import io.github.icl4j.model.ConfigJson;
 import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.model.ModelConfig.AttentionType;
+import io.github.icl4j.model.WeightLoader;
+import io.github.icl4j.model.RopeScaling;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +21,8 @@ import org.bytedeco.pytorch.global.torch;
 /** The registry of families by {@code model_type}, and helpers shared by the adapters. */
 public final class Adapters {
     private static final List<ArchitectureAdapter> ALL = List.of(new Gpt2Adapter(), new GptJAdapter(),
-            new GptNeoXAdapter(), new LlamaAdapter());
+            new GptNeoXAdapter(), new LlamaAdapter(), new Phi3Adapter(),
+            new GemmaAdapter());
     private static final Map<String, ArchitectureAdapter> BY_TYPE = new TreeMap<>();
 
     static {
@@ -36,10 +44,27 @@ public final class Adapters {
     public static ArchitectureAdapter forModelType(String modelType, Path source) {
         ArchitectureAdapter a = modelType == null ? null : BY_TYPE.get(modelType);
         if (a == null) {
-            throw new IllegalArgumentException(source + ": model_type '" + modelType + "' is not supported; "
-                    + "supported: " + BY_TYPE.keySet());
+            throw new IllegalArgumentException(source + ": model_type '" + modelType + "' is not supported"
+                    + kindOf(modelType) + "; supported: " + BY_TYPE.keySet());
         }
         return a;
+    }
+
+    /** Why a known unsupported type is refused (mixture-of-experts, multimodal), or "". */
+    private static String kindOf(String modelType) {
+        if (modelType == null) {
+            return " (config.json has no model_type)";
+        }
+        String t = modelType.toLowerCase(java.util.Locale.ROOT);
+        if (t.contains("moe") || t.equals("mixtral") || t.startsWith("deepseek") || t.equals("dbrx")
+                || t.equals("jamba") || t.equals("olmoe") || t.equals("granitemoe")) {
+            return " (a mixture-of-experts architecture)";
+        }
+        if (t.contains("_vl") || t.contains("llava") || t.contains("vision") || t.contains("idefics")
+                || t.contains("paligemma") || t.endsWith("_omni") || t.equals("mllama")) {
+            return " (a multimodal architecture; load its language model alone)";
+        }
+        return "";
     }
 
     /** The supported {@code model_type} values. */
@@ -49,6 +74,133 @@ public final class Adapters {
 
     static Tensor cat(long dim, Tensor... parts) {
         return torch.cat(new TensorVector(parts), dim);
+    }
+
+    /** The attention geometry of a Llama-like {@code config.json}: width, query and key/value heads, head size. */
+    record Heads(int d, int nHeads, int nKv, int dHead) {
+        /**
+         * Reads {@code hidden_size}, {@code num_attention_heads}, {@code num_key_value_heads} and {@code head_dim}
+         * ({@code defaultHeadDim} when absent, or {@code hidden_size / num_attention_heads} when that is 0).
+         */
+        static Heads read(ConfigJson c, int defaultHeadDim) {
+            int d = c.reqPositive("hidden_size");
+            int nHeads = c.reqPositive("num_attention_heads");
+            int nKv = c.optPositive(nHeads, "num_key_value_heads");
+            if (nHeads % nKv != 0) {
+                throw new IllegalArgumentException(c.source() + ": num_attention_heads " + nHeads + " is not a multiple "
+                        + "of num_key_value_heads " + nKv);
+            }
+            if (c.has("head_dim")) {
+                return new Heads(d, nHeads, nKv, c.optPositive(1, "head_dim"));
+            }
+            if (defaultHeadDim > 0) {
+                return new Heads(d, nHeads, nKv, defaultHeadDim);
+            }
+            if (d % nHeads != 0) {
+                throw new IllegalArgumentException(c.source() + ": hidden_size " + d + " is not a multiple of "
+                        + "num_attention_heads " + nHeads + " and no head_dim is given");
+            }
+            return new Heads(d, nHeads, nKv, d / nHeads);
+        }
+    }
+
+    /** Writes a rotary scaling's type and parameters into a {@code rope_parameters} object. */
+    static void putRopeScaling(ObjectNode rope, RopeScaling r) {
+        rope.put("rope_type", r.type().hfName());
+        if (!Double.isNaN(r.factor())) {
+            rope.put("factor", r.factor());
+        }
+        if (r.originalMaxPositions() > 0) {
+            rope.put("original_max_position_embeddings", r.originalMaxPositions());
+        }
+        if (!Double.isNaN(r.attentionFactor())) {
+            rope.put("attention_factor", r.attentionFactor());
+        }
+        switch (r.type()) {
+            case LLAMA3 -> {
+                rope.put("low_freq_factor", r.lowFreqFactor());
+                rope.put("high_freq_factor", r.highFreqFactor());
+            }
+            case YARN -> {
+                rope.put("beta_fast", r.betaFast());
+                rope.put("beta_slow", r.betaSlow());
+                if (r.mscale() != 0) {
+                    rope.put("mscale", r.mscale());
+                }
+                if (r.mscaleAllDim() != 0) {
+                    rope.put("mscale_all_dim", r.mscaleAllDim());
+                }
+                rope.put("truncate", r.truncate());
+            }
+            case LONGROPE -> {
+                r.shortFactor().forEach(rope.putArray("short_factor")::add);
+                r.longFactor().forEach(rope.putArray("long_factor")::add);
+            }
+            default -> {
+            }
+        }
+        if (!r.freqFactors().isEmpty()) {
+            // a GGUF file's rope_freqs tensor: no transformers key holds it; icl4j reads this one back
+            r.freqFactors().forEach(rope.putArray("rope_freqs")::add);
+        }
+    }
+
+    /**
+     * Per-block attention types: {@code layer_types} when the config lists them, else sliding from block
+     * {@code firstSliding} on (Qwen2/Qwen3's {@code max_window_layers}).
+     */
+    static List<AttentionType> layerTypes(ConfigJson c, int layers, int firstSliding) {
+        JsonNode n = c.node("layer_types");
+        List<AttentionType> out = new ArrayList<>();
+        if (n == null || n.isNull()) {
+            for (int l = 0; l < layers; l++) {
+                out.add(l >= firstSliding ? AttentionType.SLIDING : AttentionType.FULL);
+            }
+            return out;
+        }
+        if (!n.isArray() || n.size() != layers) {
+            throw new IllegalArgumentException(c.source() + ": 'layer_types' = " + n + " must list one type per layer ("
+                    + layers + ")");
+        }
+        for (JsonNode t : n) {
+            AttentionType a = AttentionType.of(t.asText());
+            if (a == null) {
+                throw new IllegalArgumentException(c.source() + ": 'layer_types' holds " + t + "; supported: "
+                        + "full_attention, sliding_attention");
+            }
+            out.add(a);
+        }
+        return out;
+    }
+
+    /** Writes Qwen-style sliding-window keys: {@code use_sliding_window}, {@code sliding_window}, {@code layer_types}. */
+    static void putLayerTypes(ObjectNode o, ModelConfig m) {
+        o.put("use_sliding_window", m.slidingWindow() > 0);
+        if (m.slidingWindow() > 0) {
+            o.put("sliding_window", m.slidingWindow());
+            var types = o.putArray("layer_types");
+            for (int l = 0; l < m.nLayers(); l++) {
+                types.add(m.windowAt(l) > 0 ? AttentionType.SLIDING.hfName() : AttentionType.FULL.hfName());
+            }
+        } else {
+            o.putNull("sliding_window");
+        }
+    }
+
+    /**
+     * Fails before loading when a tensor's shape is not what the configured heads or sizes imply, naming the
+     * tensor, its shape, and {@code why} (the config keys and values it should split into).
+     */
+    static void checkShape(WeightLoader w, String name, String why, long... expected) {
+        if (!w.has(name)) {
+            return; // reported as missing by the load itself
+        }
+        long[] shape = w.info(name).shape();
+        if (!java.util.Arrays.equals(shape, expected)) {
+            throw new InvalidCheckpointException(w.origin() + ": tensor '" + name + "' has shape "
+                    + java.util.Arrays.toString(shape) + " which does not split into config.json's " + why
+                    + " (expected " + java.util.Arrays.toString(expected) + ")");
+        }
     }
 
     static void putTokenIds(ObjectNode o, ModelConfig m) {

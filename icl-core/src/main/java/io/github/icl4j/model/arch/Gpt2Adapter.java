@@ -43,23 +43,23 @@ public final class Gpt2Adapter implements ArchitectureAdapter {
     @Override
     public ModelConfig parseConfig(JsonNode json, Path source) {
         ConfigJson c = new ConfigJson(json, source);
-        if (c.optBool(false, "scale_attn_by_inverse_layer_idx")) {
-            throw new IllegalArgumentException(source + ": scale_attn_by_inverse_layer_idx=true is not supported");
-        }
-        if (!c.optBool(true, "scale_attn_weights")) {
-            throw new IllegalArgumentException(source + ": scale_attn_weights=false is not supported");
-        }
-        int d = c.reqInt("n_embd", "hidden_size");
-        int nHeads = c.reqInt("n_head", "num_attention_heads");
+        c.refuseVariants();
+        int d = c.reqPositive("n_embd", "hidden_size");
+        int nHeads = c.reqPositive("n_head", "num_attention_heads");
         if (d % nHeads != 0) {
             throw new IllegalArgumentException(source + ": n_embd " + d + " is not a multiple of n_head " + nHeads);
         }
-        return new ModelConfig("gpt2", Family.GPT2, c.reqInt("vocab_size"), d, c.reqInt("n_layer", "num_hidden_layers"),
-                nHeads, nHeads, d / nHeads, c.optInt(4 * d, "n_inner"), c.optInt(1024, "n_positions"),
-                NormKind.LAYER_NORM, c.optDouble(1e-5, "layer_norm_epsilon"),
-                Activation.parse(c.optString("gelu_new", "activation_function")), false, false, false,
-                PositionKind.ABSOLUTE, 0, 0, RotaryStyle.NONE, true, true, true, false,
-                c.optBool(true, "tie_word_embeddings"), 0, c.optTokenId("bos_token_id"), c.optTokenId("eos_token_id"));
+        boolean scaleWeights = c.optBool(true, "scale_attn_weights");
+        return ModelConfig.builder("gpt2", Family.GPT2).vocabSize(c.reqPositive("vocab_size")).dModel(d)
+                .nLayers(c.reqPositive("n_layer", "num_hidden_layers")).nHeads(nHeads).dHead(d / nHeads)
+                .dMlp(c.optPositive(4 * d, "n_inner")).maxPositions(c.optPositive(1024, "n_positions"))
+                .norm(NormKind.LAYER_NORM, c.optPositiveDouble(1e-5, "layer_norm_epsilon"))
+                .activation(Activation.parse(c.optString("gelu_new", "activation_function"))).absolutePositions()
+                .biases(true, true, true).tiedEmbeddings(c.optBool(true, "tie_word_embeddings"))
+                // scale_attn_weights=false: raw q·k scores (a factor of exactly 1)
+                .attentionScale(scaleWeights ? 0 : 1.0)
+                .scaleAttnByInverseLayer(c.optBool(false, "scale_attn_by_inverse_layer_idx"))
+                .tokenIds(c.optTokenId("bos_token_id"), c.optTokenId("eos_token_id")).build();
     }
 
     @Override
@@ -76,6 +76,8 @@ public final class Gpt2Adapter implements ArchitectureAdapter {
         o.put("layer_norm_epsilon", m.normEps());
         o.put("activation_function", m.activation().hfName());
         o.put("tie_word_embeddings", m.tiedEmbeddings());
+        o.put("scale_attn_weights", m.attentionScale() != 1.0);
+        o.put("scale_attn_by_inverse_layer_idx", m.scaleAttnByInverseLayer());
         Adapters.putTokenIds(o, m);
         return o;
     }

@@ -15,6 +15,7 @@ import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.PositionKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
+import io.github.icl4j.model.RopeScaling;
 import io.github.icl4j.model.TransformerWeights;
 import io.github.icl4j.model.WeightLoader;
 import java.nio.file.Path;
@@ -41,19 +42,29 @@ public final class GptJAdapter implements ArchitectureAdapter {
     @Override
     public ModelConfig parseConfig(JsonNode json, Path source) {
         ConfigJson c = new ConfigJson(json, source);
-        int d = c.reqInt("n_embd", "hidden_size");
-        int nHeads = c.reqInt("n_head", "num_attention_heads");
+        c.refuseVariants();
+        int d = c.reqPositive("n_embd", "hidden_size");
+        int nHeads = c.reqPositive("n_head", "num_attention_heads");
         if (d % nHeads != 0) {
             throw new IllegalArgumentException(source + ": n_embd " + d + " is not a multiple of n_head " + nHeads);
         }
         int dHead = d / nHeads;
-        return new ModelConfig("gptj", Family.GPTJ, c.reqInt("vocab_size"), d, c.reqInt("n_layer", "num_hidden_layers"),
-                nHeads, nHeads, dHead, c.optInt(4 * d, "n_inner"), c.optInt(2048, "n_positions"),
-                NormKind.LAYER_NORM, c.optDouble(1e-5, "layer_norm_epsilon"),
-                Activation.parse(c.optString("gelu_new", "activation_function")), false, true, true,
-                PositionKind.ROTARY, c.optInt(dHead, "rotary_dim"), 10000.0, RotaryStyle.INTERLEAVED,
-                false, false, true, true, c.optBool(false, "tie_word_embeddings"), 0,
-                c.optTokenId("bos_token_id"), c.optTokenId("eos_token_id"));
+        int rotaryDim = c.optPositive(dHead, "rotary_dim");
+        if (rotaryDim > dHead || rotaryDim % 2 != 0) {
+            throw new IllegalArgumentException(source + ": 'rotary_dim' = " + rotaryDim + " must be even and at most "
+                    + "the head size " + dHead);
+        }
+        // GPT-J's sinusoid table has a fixed base and no scaling: any other rope type would be silently ignored
+        c.ropeScaling(c.optPositive(2048, "n_positions"), rotaryDim, java.util.EnumSet.of(RopeScaling.Type.DEFAULT),
+                Map.of());
+        return ModelConfig.builder("gptj", Family.GPTJ).vocabSize(c.reqPositive("vocab_size")).dModel(d)
+                .nLayers(c.reqPositive("n_layer", "num_hidden_layers")).nHeads(nHeads).dHead(dHead)
+                .dMlp(c.optPositive(4 * d, "n_inner")).maxPositions(c.optPositive(2048, "n_positions"))
+                .norm(NormKind.LAYER_NORM, c.optPositiveDouble(1e-5, "layer_norm_epsilon"))
+                .activation(Activation.parse(c.optString("gelu_new", "activation_function")))
+                .parallelResidual(true).sharedNorm(true).rotary(rotaryDim, 10000.0, RotaryStyle.INTERLEAVED)
+                .biases(false, false, true).lmHeadBias(true).tiedEmbeddings(c.optBool(false, "tie_word_embeddings"))
+                .tokenIds(c.optTokenId("bos_token_id"), c.optTokenId("eos_token_id")).build();
     }
 
     @Override

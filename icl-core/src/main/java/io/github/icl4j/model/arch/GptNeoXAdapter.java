@@ -15,10 +15,12 @@ import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.PositionKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
+import io.github.icl4j.model.RopeScaling;
 import io.github.icl4j.model.TransformerWeights;
 import io.github.icl4j.model.WeightLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,23 +47,29 @@ public final class GptNeoXAdapter implements ArchitectureAdapter {
     @Override
     public ModelConfig parseConfig(JsonNode json, Path source) {
         ConfigJson c = new ConfigJson(json, source);
-        c.refuseRopeScaling();
-        int d = c.reqInt("hidden_size");
-        int nHeads = c.reqInt("num_attention_heads");
+        c.refuseVariants();
+        int d = c.reqPositive("hidden_size");
+        int nHeads = c.reqPositive("num_attention_heads");
         if (d % nHeads != 0) {
             throw new IllegalArgumentException(source + ": hidden_size " + d + " is not a multiple of "
                     + "num_attention_heads " + nHeads);
         }
         int dHead = d / nHeads;
-        double pct = c.partialRotary(0.25, "rotary_pct");
+        // rotary dim = int(head * factor), as HF; an odd one (head 12, factor 0.25 -> 3) rotates 4 dimensions
+        int rotaryDim = c.rotaryDim(dHead, c.partialRotary(0.25, "rotary_pct", "partial_rotary_factor"),
+                "partial_rotary_factor");
+        int maxPos = c.optPositive(2048, "max_position_embeddings");
         boolean bias = c.optBool(true, "attention_bias");
-        return new ModelConfig("gpt_neox", Family.GPT_NEOX, c.reqInt("vocab_size"), d, c.reqInt("num_hidden_layers"),
-                nHeads, nHeads, dHead, c.reqInt("intermediate_size"), c.optInt(2048, "max_position_embeddings"),
-                NormKind.LAYER_NORM, c.optDouble(1e-5, "layer_norm_eps"),
-                Activation.parse(c.optString("gelu", "hidden_act")), false,
-                c.optBool(true, "use_parallel_residual"), false, PositionKind.ROTARY, (int) (dHead * pct),
-                c.ropeTheta(10000.0, "rotary_emb_base", "rope_theta"), RotaryStyle.HALF, bias, bias, true, false,
-                c.optBool(false, "tie_word_embeddings"), 0, c.optTokenId("bos_token_id"), c.optTokenId("eos_token_id"));
+        return ModelConfig.builder("gpt_neox", Family.GPT_NEOX).vocabSize(c.reqPositive("vocab_size")).dModel(d)
+                .nLayers(c.reqPositive("num_hidden_layers")).nHeads(nHeads).dHead(dHead)
+                .dMlp(c.reqPositive("intermediate_size")).maxPositions(maxPos)
+                .norm(NormKind.LAYER_NORM, c.optPositiveDouble(1e-5, "layer_norm_eps"))
+                .activation(Activation.parse(c.optString("gelu", "hidden_act")))
+                .parallelResidual(c.optBool(true, "use_parallel_residual"))
+                .rotary(rotaryDim, c.ropeTheta(10000.0, "rotary_emb_base", "rope_theta"), RotaryStyle.HALF)
+                .ropeScaling(c.ropeScaling(maxPos, rotaryDim, EnumSet.allOf(RopeScaling.Type.class), Map.of()))
+                .biases(bias, bias, true).tiedEmbeddings(c.optBool(false, "tie_word_embeddings"))
+                .tokenIds(c.optTokenId("bos_token_id"), c.optTokenId("eos_token_id")).build();
     }
 
     @Override
@@ -75,6 +83,10 @@ public final class GptNeoXAdapter implements ArchitectureAdapter {
         o.put("num_attention_heads", m.nHeads());
         o.put("intermediate_size", m.dMlp());
         o.put("max_position_embeddings", m.maxPositions());
+        ObjectNode rope = o.putObject("rope_parameters");
+        rope.put("rope_theta", m.rotaryBase());
+        rope.put("partial_rotary_factor", (double) m.rotaryDim() / m.dHead());
+        Adapters.putRopeScaling(rope, m.ropeScaling());
         o.put("rotary_pct", (double) m.rotaryDim() / m.dHead());
         o.put("rotary_emb_base", m.rotaryBase());
         o.put("layer_norm_eps", m.normEps());

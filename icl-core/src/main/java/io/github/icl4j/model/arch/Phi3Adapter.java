@@ -1,0 +1,158 @@
+package io.github.icl4j.model.arch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.icl4j.DType;
+import io.github.icl4j.DeviceSpec;
+import io.github.icl4j.checkpoint.WeightSource;
+import io.github.icl4j.model.Activation;
+import io.github.icl4j.model.ArchitectureAdapter;
+import io.github.icl4j.model.ConfigJson;
+import io.github.icl4j.model.LayerWeights;
+import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.model.ModelConfig.Family;
+import io.github.icl4j.model.ModelConfig.NormKind;
+import io.github.icl4j.model.ModelConfig.RotaryStyle;
+import io.github.icl4j.model.RopeScaling;
+import io.github.icl4j.model.TransformerWeights;
+import io.github.icl4j.model.WeightLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Phi-3 (and Phi-4-mini, which shares {@code model_type} phi3): the Llama block with a fused
+ * {@code self_attn.qkv_proj} (rows {@code q | k | v}: {@code nHeads*dHead}, then {@code nKvHeads*dHead} twice) and a
+ * fused {@code mlp.gate_up_proj} (rows {@code gate | up}), both split on load into the canonical per-head
+ * projections so every hook and head patch works as for Llama; rotary with an optional
+ * {@code partial_rotary_factor}, {@code default} or {@code longrope} scaling (the old spellings {@code su} and
+ * {@code yarn} mean longrope for Phi-3, as in {@code transformers}), and an optional sliding window on every layer.
+ */
+public final class Phi3Adapter implements ArchitectureAdapter {
+    private static final List<Pattern> BUFFERS = List.of(Pattern.compile(".*rotary_emb\\.inv_freq"),
+            Pattern.compile("lm_head\\.weight"));
+
+    @Override
+    public Set<String> modelTypes() {
+        return Set.of("phi3");
+    }
+
+    @Override
+    public ModelConfig parseConfig(JsonNode json, Path source) {
+        ConfigJson c = new ConfigJson(json, source);
+        c.refuseVariants();
+        Adapters.Heads heads = Adapters.Heads.read(c, 0);
+        int dHead = heads.dHead();
+        int rotaryDim = c.rotaryDim(dHead, c.partialRotary(1.0, "partial_rotary_factor"), "partial_rotary_factor");
+        int maxPos = c.optPositive(4096, "max_position_embeddings");
+        return ModelConfig.builder("phi3", Family.LLAMA).vocabSize(c.reqPositive("vocab_size"))
+                .dModel(heads.d()).nLayers(c.reqPositive("num_hidden_layers")).nHeads(heads.nHeads())
+                .nKvHeads(heads.nKv()).dHead(dHead)
+                .dMlp(c.reqPositive("intermediate_size")).maxPositions(maxPos)
+                .norm(NormKind.RMS_NORM, c.optPositiveDouble(1e-5, "rms_norm_eps"))
+                .activation(Activation.parse(c.optString("silu", "hidden_act"))).gatedMlp(true)
+                .rotary(rotaryDim, c.ropeTheta(10000.0, "rope_theta"), RotaryStyle.HALF)
+                .ropeScaling(c.ropeScaling(maxPos, rotaryDim,
+                        EnumSet.of(RopeScaling.Type.DEFAULT, RopeScaling.Type.LONGROPE),
+                        Map.of("su", "longrope", "yarn", "longrope")))
+                .slidingWindow(c.has("sliding_window") ? c.optPositive(1, "sliding_window") : 0)
+                .tiedEmbeddings(c.optBool(false, "tie_word_embeddings"))
+                .tokenIds(c.optTokenId("bos_token_id"), c.optTokenId("eos_token_id")).build();
+    }
+
+    @Override
+    public ObjectNode toConfigJson(ModelConfig m) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.putArray("architectures").add("Phi3ForCausalLM");
+        o.put("model_type", "phi3");
+        o.put("vocab_size", m.vocabSize());
+        o.put("hidden_size", m.dModel());
+        o.put("num_hidden_layers", m.nLayers());
+        o.put("num_attention_heads", m.nHeads());
+        o.put("num_key_value_heads", m.nKvHeads());
+        if (m.dHead() * m.nHeads() != m.dModel()) {
+            o.put("head_dim", m.dHead());
+        }
+        o.put("intermediate_size", m.dMlp());
+        o.put("max_position_embeddings", m.maxPositions());
+        o.put("rms_norm_eps", m.normEps());
+        o.put("hidden_act", m.activation().hfName());
+        ObjectNode rope = o.putObject("rope_parameters");
+        rope.put("rope_theta", m.rotaryBase());
+        rope.put("partial_rotary_factor", (double) m.rotaryDim() / m.dHead());
+        Adapters.putRopeScaling(rope, m.ropeScaling());
+        if (m.ropeScaling().originalMaxPositions() > 0) {
+            o.put("original_max_position_embeddings", m.ropeScaling().originalMaxPositions());
+        }
+        if (m.slidingWindow() > 0) {
+            o.put("sliding_window", m.slidingWindow());
+        } else {
+            o.putNull("sliding_window");
+        }
+        o.put("tie_word_embeddings", m.tiedEmbeddings());
+        Adapters.putTokenIds(o, m);
+        return o;
+    }
+
+    @Override
+    public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
+        WeightLoader w = new WeightLoader(src, dtype, device, "model.");
+        long d = m.dModel();
+        long f = m.dMlp();
+        long q = (long) m.nHeads() * m.dHead();
+        long kv = (long) m.nKvHeads() * m.dHead();
+        List<LayerWeights> layers = new ArrayList<>();
+        for (int l = 0; l < m.nLayers(); l++) {
+            String p = "layers." + l + ".";
+            String qkvName = p + "self_attn.qkv_proj.weight";
+            Adapters.checkShape(w, qkvName, "num_attention_heads " + m.nHeads() + " + 2 × num_key_value_heads "
+                    + m.nKvHeads() + " heads of head_dim " + m.dHead(), q + 2 * kv, d);
+            Tensor qkv = w.get(qkvName, q + 2 * kv, d); // [q + 2kv, d] rows q | k | v
+            String guName = p + "mlp.gate_up_proj.weight";
+            Adapters.checkShape(w, guName, "2 × intermediate_size " + f, 2 * f, d);
+            Tensor gateUp = w.get(guName, 2 * f, d); // [2f, d] rows gate | up
+            layers.add(new LayerWeights(
+                    w.get(p + "input_layernorm.weight", d), null,
+                    w.get(p + "post_attention_layernorm.weight", d), null,
+                    qkv.narrow(0, 0, q).contiguous(), null,
+                    qkv.narrow(0, q, kv).contiguous(), null,
+                    qkv.narrow(0, q + kv, kv).contiguous(), null,
+                    w.get(p + "self_attn.o_proj.weight", d, q), null,
+                    gateUp.narrow(0, 0, f).contiguous(), gateUp.narrow(0, f, f).contiguous(), null,
+                    w.get(p + "mlp.down_proj.weight", d, f), null));
+        }
+        Tensor embed = w.get("embed_tokens.weight", m.vocabSize(), d);
+        Tensor unembed = m.tiedEmbeddings() ? embed : w.get("lm_head.weight", m.vocabSize(), d);
+        TransformerWeights tw = new TransformerWeights(embed, null, layers, w.get("norm.weight", d), null, unembed, null);
+        w.finish(BUFFERS);
+        return tw;
+    }
+
+    @Override
+    public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("model.embed_tokens.weight", t.embed());
+        for (int l = 0; l < m.nLayers(); l++) {
+            LayerWeights lw = t.layers().get(l);
+            String p = "model.layers." + l + ".";
+            out.put(p + "input_layernorm.weight", lw.ln1W());
+            out.put(p + "post_attention_layernorm.weight", lw.ln2W());
+            out.put(p + "self_attn.qkv_proj.weight", Adapters.cat(0, lw.wQ(), lw.wK(), lw.wV()));
+            out.put(p + "self_attn.o_proj.weight", lw.wO());
+            out.put(p + "mlp.gate_up_proj.weight", Adapters.cat(0, lw.wGate(), lw.wUp()));
+            out.put(p + "mlp.down_proj.weight", lw.wDown());
+        }
+        out.put("model.norm.weight", t.finalNormW());
+        if (!m.tiedEmbeddings()) {
+            out.put("lm_head.weight", t.unembed());
+        }
+        return out;
+    }
+}
