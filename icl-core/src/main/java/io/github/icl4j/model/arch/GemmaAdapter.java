@@ -65,6 +65,7 @@ public final class GemmaAdapter implements ArchitectureAdapter {
         }
         ConfigJson c = new ConfigJson(json, source);
         ConfigJson outer = new ConfigJson(top, source);
+        c.refuseVariants(); // mixture-of-experts keys, or a multimodal config other than gemma3's own nesting
         boolean gemma1 = type.equals("gemma");
         boolean gemma3 = type.equals("gemma3_text");
         if (c.optBool(false, "use_bidirectional_attention")) {
