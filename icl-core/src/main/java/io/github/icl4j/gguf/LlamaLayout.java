@@ -78,6 +78,9 @@ final class LlamaLayout {
     private static final Set<String> ROPE_TENSORS = Set.of("rope_freqs.weight", "rope_factors_long.weight",
             "rope_factors_short.weight");
 
+    /** The most blocks a header-only file (no tensors to bound them by) may declare. */
+    private static final int MAX_BLOCKS_WITHOUT_TENSORS = 4096;
+
     /** How a stored q/k projection must be un-permuted. */
     record Permute(int heads) {
     }
@@ -113,11 +116,17 @@ final class LlamaLayout {
         hidden = positive(key("embedding_length"));
         heads = positive(key("attention.head_count"));
         // every block holds several tensors: a larger count is corrupt, and would size per-layer arrays (2^31 - 1
-        // layers asked for gigabytes before any tensor was looked at)
-        if (layers > file.tensors().size()) {
+        // layers asked for gigabytes before any tensor was looked at); a header without tensors (read for its
+        // config alone) is held to a bound no real model comes near
+        int tensors = file.tensors().size();
+        if (tensors > 0 && layers > tensors) {
             throw new InvalidCheckpointException(file.path() + ": metadata key '" + key("block_count") + "' is "
-                    + layers + " but the file holds only " + file.tensors().size() + " tensors; expected at most one "
+                    + layers + " but the file holds only " + tensors + " tensors; expected at most one "
                     + "block per tensor");
+        }
+        if (tensors == 0 && layers > MAX_BLOCKS_WITHOUT_TENSORS) {
+            throw new InvalidCheckpointException(file.path() + ": metadata key '" + key("block_count") + "' is "
+                    + layers + "; expected at most " + MAX_BLOCKS_WITHOUT_TENSORS + " in a file without tensors");
         }
         kvHeads = perLayer(key("attention.head_count_kv"), heads);
 
