@@ -200,7 +200,7 @@ public final class Model implements AutoCloseable {
     private static void checkDevice(DeviceSpec device) {
         if (device.isCuda() && !Natives.cudaAvailable()) {
             throw new IllegalArgumentException("device " + device + " requested but CUDA is not available: build with "
-                    + "the gpu profile (mvn -Pgpu) on a machine with CUDA 13 and cuDNN 9");
+                    + "the gpu profile (mvn -Dgpu) on a machine with CUDA 13 and cuDNN 9");
         }
     }
 
