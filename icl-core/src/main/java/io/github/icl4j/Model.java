@@ -146,7 +146,9 @@ public final class Model implements AutoCloseable {
             }
         }
         try (HfCheckpoint weights = HfCheckpoint.open(dir)) {
-            return fromSource(config, adapter, weights, tokJson, tokFile.toString(), options, source);
+            // the built-in model's files sit in a temporary folder: name it, not the folder, in messages
+            String tokSource = source.equals(dir.toString()) ? tokFile.toString() : source + " tokenizer.json";
+            return fromSource(config, adapter, weights, tokJson, tokSource, options, source);
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +32,10 @@ public final class Tokenizer implements AutoCloseable {
     private final String source;
     private final int vocabSize;
     private volatile boolean closed;
+    /** A WordLevel model's unknown token (id and text), else -1: its words are checked ({@link UnknownWords}). */
+    private long unkId = -1;
+    private String unkText;
+    private final java.util.Set<String> reportedUnknown = new java.util.HashSet<>();
 
     private Tokenizer(HuggingFaceTokenizer delegate, String source, int vocabSize) {
         this.delegate = delegate;
@@ -64,7 +69,15 @@ public final class Tokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(source + ": not a usable tokenizer.json: " + e.getMessage(), e);
         }
-        return new Tokenizer(t, source, countVocab(json));
+        Tokenizer tok = new Tokenizer(t, source, countVocab(json));
+        try {
+            var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            tok.unkId = UnknownWords.unkId(root);
+            tok.unkText = root.path("model").path("unk_token").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return tok;
     }
 
     private static int countVocab(String json) {
@@ -96,6 +109,9 @@ public final class Tokenizer implements AutoCloseable {
     /**
      * Encodes {@code text}; with {@code addSpecialTokens} the tokenizer's post-processor adds BOS etc.
      *
+     * <p>Words a word-level tokenizer does not know become its unknown token; each is logged once as a warning
+     * (see {@link #unknownWords}).
+     *
      * @throws IllegalArgumentException for a null text
      */
     public Encoding encode(String text, boolean addSpecialTokens) {
@@ -113,7 +129,33 @@ public final class Tokenizer implements AutoCloseable {
             start[i] = s == null ? -1 : s.getStart();
             end[i] = s == null ? -1 : s.getEnd();
         }
-        return new Encoding(text, ids, start, end);
+        Encoding encoding = new Encoding(text, ids, start, end);
+        if (unkId >= 0) {
+            UnknownWords.report(UnknownWords.of(encoding, unkId, unkText), reportedUnknown, unkText, source);
+        }
+        return encoding;
+    }
+
+    /**
+     * The distinct words of {@code text} that a word-level tokenizer (the built-in model's) does not know and would
+     * read as its unknown token, in order of appearance; always empty for subword tokenizers (BPE, Unigram,
+     * WordPiece), which can spell any text. {@link #encode} logs such words as a warning; call this to refuse them.
+     */
+    public List<String> unknownWords(String text) {
+        checkOpen();
+        if (unkId < 0 || text == null) {
+            return List.of();
+        }
+        ai.djl.huggingface.tokenizers.Encoding e = delegate.encode(text, false, false);
+        CharSpan[] spans = e.getCharTokenSpans();
+        long[] ids = e.getIds();
+        int[] start = new int[ids.length];
+        int[] end = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            start[i] = spans[i] == null ? -1 : spans[i].getStart();
+            end[i] = spans[i] == null ? -1 : spans[i].getEnd();
+        }
+        return UnknownWords.of(new Encoding(text, ids, start, end), unkId, unkText);
     }
 
     /** Decodes ids to text (special tokens kept). */
