@@ -172,6 +172,35 @@ public final class Datasets {
         };
     }
 
+    /**
+     * Sentences the built-in model ({@link Model#builtin()}) can read: two classes of made-up words from its
+     * task's first held-out class pair (never seen together in training), {@code perClass} sentences each,
+     * alternating class 0 and class 1 (so {@code get(0)} is class 0, {@code get(1)} class 1). Class 0 is named
+     * {@code foo} and class 1 {@code bar}, the label words {@link IclPrompt} writes by default.
+     * <pre>{@code
+     * Dataset data = Datasets.builtin(3, 7);
+     * IclPrompt p = IclPrompt.builder(model.tokenizer())
+     *         .build(Demonstrations.of(2, List.of(data.get(0), data.get(1), data.get(3), data.get(2))), data.get(5));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for {@code perClass < 1}
+     */
+    public static Dataset builtin(int perClass, long seed) {
+        if (perClass < 1) {
+            throw new IllegalArgumentException("perClass " + perClass + " out of range [1, ...)");
+        }
+        try (io.github.icl4j.train.SyntheticIclTask task = io.github.icl4j.train.SyntheticIclTask.builtin()) {
+            int[] pair = task.pairs(io.github.icl4j.train.SyntheticIclTask.Split.HELD_OUT).get(0);
+            java.util.Random rng = new java.util.Random(seed);
+            List<Example> out = new ArrayList<>();
+            for (int i = 0; i < perClass; i++) {
+                out.add(new Example(task.sentence(pair[0], rng), 0));
+                out.add(new Example(task.sentence(pair[1], rng), 1));
+            }
+            return Dataset.of("builtin/held-out", List.of("foo", "bar"), out);
+        }
+    }
+
     private static List<String> labelValues(Source s) {
         List<String> values = new ArrayList<>();
         for (int i = 0; i < s.classes().size(); i++) {

@@ -56,6 +56,21 @@ class BuiltinModelTest {
         }
     }
 
+    @Test
+    void builtinDataAreSentencesOfAHeldOutPairTheModelLabelsFromItsDemonstrations() {
+        Dataset data = Datasets.builtin(3, 7);
+        assertThat(data.classNames()).containsExactly("foo", "bar");
+        assertThat(data.counts()).containsExactly(3, 3);
+        assertThat(data.get(0).label()).isZero();
+        assertThat(data.get(1).label()).isOne();
+        assertThat(Datasets.builtin(3, 7).examples()).isEqualTo(data.examples());
+        try (Model model = Model.builtin()) {
+            assertThat(data.examples()).allSatisfy(e -> assertThat(model.tokenizer().unknownWords(e.text())).isEmpty());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Datasets.builtin(0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perClass 0");
+    }
+
     private static List<Path> leftovers() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.filter(p -> p.getFileName().toString().startsWith(BuiltinCheckpoint.TEMP_PREFIX)).toList();
