@@ -193,7 +193,8 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
             for (MajorityResult.Row r : majority.rows()) {
                 h.append("<tr><td>").append(esc(r.correction().label())).append("</td>").append(td(r.accuracy()))
                         .append(td(r.macroF1())).append(td(r.balancedAccuracy())).append(td(r.fluctuation()))
-                        .append(reductionTd(r.correction(), r.fluctuationReduction())).append("</tr>\n");
+                        .append(reductionTd(r.correction(), r.fluctuationReduction(),
+                                fellBy(majority.rows().get(0).accuracy(), r.accuracy()))).append("</tr>\n");
             }
             h.append("</table>\n");
             List<Interval> fl = majority.rows().stream().map(MajorityResult.Row::fluctuation).toList();
@@ -213,10 +214,12 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
                     .append(".</p>\n<table>\n<tr><th>correction</th><th>accuracy</th><th>macro-F1</th>")
                     .append("<th>accuracy std</th><th>reduction</th><th>attention std</th><th>reduction</th></tr>\n");
             for (RecencyResult.Row r : recency.rows()) {
+                boolean fell = fellBy(recency.rows().get(0).accuracy(), r.accuracy());
                 h.append("<tr><td>").append(esc(r.correction().label())).append("</td>").append(td(r.accuracy()))
                         .append(td(r.macroF1())).append(td(r.accuracyStd()))
-                        .append(reductionTd(r.correction(), r.accuracyStdReduction())).append(td(r.attentionStd()))
-                        .append(reductionTd(r.correction(), r.attentionStdReduction())).append("</tr>\n");
+                        .append(reductionTd(r.correction(), r.accuracyStdReduction(), fell))
+                        .append(td(r.attentionStd()))
+                        .append(reductionTd(r.correction(), r.attentionStdReduction(), fell)).append("</tr>\n");
             }
             h.append("</table>\n");
             List<String> labels = recency.rows().stream().map(r -> r.correction().label()).toList();
@@ -237,17 +240,30 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         return "<td>" + Interval.fmt(i.mean()) + ci + "</td>";
     }
 
-    private static String reductionTd(Correction c, Interval r) {
+    /** Accuracy this much below no correction's makes a smaller bias no gain (the same rule as the report's brief). */
+    static final double ACCURACY_COST = 0.02;
+
+    /** True when {@code corrected} accuracy is more than {@link #ACCURACY_COST} below {@code none}'s. */
+    static boolean fellBy(Interval none, Interval corrected) {
+        return none != null && corrected != null && corrected.mean() < none.mean() - ACCURACY_COST;
+    }
+
+    /**
+     * A relative reduction, green when it is a gain and red when the bias grew; a reduction bought by losing
+     * accuracy (falling to chance spreads nothing across orders) is shown uncoloured with the accuracy cost named.
+     */
+    private static String reductionTd(Correction c, Interval r, boolean accuracyFell) {
         if (c == Correction.NONE) {
             return "<td></td>";
         }
         if (r == null || Double.isNaN(r.mean())) {
             return "<td>n/a</td>";
         }
-        String cls = r.mean() > 0 ? "good" : r.mean() < 0 ? "bad" : "";
+        String cls = r.mean() < 0 ? "bad" : r.mean() > 0 && !accuracyFell ? "good" : "";
         String ci = r.hasBounds() ? String.format(Locale.ROOT, "<br><span class=\"ci\">[%.1f%%, %.1f%%]</span>",
                 100 * r.lower(), 100 * r.upper()) : "";
-        return String.format(Locale.ROOT, "<td class=\"%s\">%.1f%%%s</td>", cls, 100 * r.mean(), ci);
+        String cost = accuracyFell && r.mean() > 0 ? "<br><span class=\"ci\">accuracy fell: no gain</span>" : "";
+        return String.format(Locale.ROOT, "<td class=\"%s\">%.1f%%%s%s</td>", cls, 100 * r.mean(), ci, cost);
     }
 
     /** A horizontal bar chart: one bar per correction with its interval as a whisker. */
