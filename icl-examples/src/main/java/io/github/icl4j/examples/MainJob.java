@@ -471,6 +471,7 @@ public final class MainJob implements AutoCloseable {
      */
     public static Report report(JobOptions options, Progress progress) {
         long t0 = System.nanoTime();
+        checkWritable(options.out());
         progress.start("icl4j report", REPORT_STEPS);
         try (MainJob job = open(options, progress)) {
             InContextHeadSet set = job.discover();
@@ -512,6 +513,27 @@ public final class MainJob implements AutoCloseable {
                 return new Report(o, job.model().toString(), job.workload().description(), set, control, iv, a, bias,
                         h, html, files, secs);
             }
+        }
+    }
+
+    /**
+     * Fails before any computation when the report folder cannot be written: created if absent, then a probe file
+     * made and deleted in it (a job of minutes must not fail at its last step on a read-only or mistyped path).
+     *
+     * @throws IllegalArgumentException naming the folder and why
+     */
+    static void checkWritable(Path out) {
+        Path abs = out.toAbsolutePath();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
+        }
+        try {
+            Files.createDirectories(abs);
+            Path probe = Files.createTempFile(abs, ".icl4j-write-check", ".tmp");
+            Files.delete(probe);
+        } catch (java.io.IOException | SecurityException e) {
+            throw new IllegalArgumentException("--out " + out + " is not a writable folder (" + e
+                    + "); choose another with --out", e);
         }
     }
 
