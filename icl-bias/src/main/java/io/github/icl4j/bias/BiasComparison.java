@@ -159,7 +159,9 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         StringBuilder h = new StringBuilder();
         h.append("<section class=\"icl-bias\">\n<style>\n")
                 .append(".icl-bias{font-family:system-ui,sans-serif;font-size:14px;color:#222}\n")
-                .append(".icl-bias table{border-collapse:collapse;margin:8px 0 16px}\n")
+                .append(".icl-bias table{border-collapse:collapse;margin:8px 0 16px;display:block;max-width:100%;"
+                        + "overflow-x:auto}\n")
+                .append(".icl-bias svg{max-width:100%;height:auto}\n")
                 .append(".icl-bias th,.icl-bias td{border:1px solid #ccc;padding:3px 8px;text-align:right}\n")
                 .append(".icl-bias th{background:#f3f3f3}\n")
                 .append(".icl-bias td:first-child,.icl-bias th:first-child{text-align:left}\n")
@@ -284,7 +286,8 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         max = max <= 0 ? 1 : max * 1.05;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "role=\"img\" aria-label=\"%s\">\n", labelW + plotW + 70, height, esc(title)));
+                + "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n", labelW + plotW + 70, height,
+                labelW + plotW + 70, height, esc(title)));
         s.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>\n",
                 esc(title)));
         for (int i = 0; i < labels.size(); i++) {

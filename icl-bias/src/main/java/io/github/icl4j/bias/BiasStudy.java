@@ -219,7 +219,7 @@ public final class BiasStudy {
         for (Correction m : cs) {
             int mi = m.ordinal();
             rows.add(new MajorityResult.Row(m, proportion(acc[mi]), proportion(fv[mi]), proportion(f1[mi]),
-                    proportion(bal[mi]), interval(fluct[mi]), reduction(fluct[0], fluct[mi])));
+                    proportion(bal[mi]), fluctuation(fluct[mi]), reduction(fluct[0], fluct[mi])));
         }
         return new MajorityResult(describe(model), heads, names(tasks), options, rows, ms);
     }
@@ -506,6 +506,12 @@ public final class BiasStudy {
     private Interval interval(double[] perSeed) {
         return Interval.of(perSeed, options.interval(), options.level(), options.bootstrapResamples(),
                 options.bootstrapSeed());
+    }
+
+    /** The fluctuation's interval: a mean |change| is at least 0 (a signed mean change is not clipped). */
+    private Interval fluctuation(double[] perSeed) {
+        Interval i = interval(perSeed);
+        return options.fluctuation() == BiasOptions.Fluctuation.ABSOLUTE ? i.within(0, Double.POSITIVE_INFINITY) : i;
     }
 
     /** An interval of a quantity in [0, 1] (accuracy, F1), its bounds clipped to that range. */
