@@ -85,8 +85,28 @@ public final class IclMain implements Callable<Integer> {
         return code;
     }
 
+    /**
+     * Options that only some commands use: every other command drops them, so its help lists only its own options
+     * and giving one there is an "Unknown option" error instead of being silently ignored.
+     */
+    static final java.util.Map<String, List<String>> ONLY_FOR = java.util.Map.of(
+            "--control-draws", List.of("intervene", "report"),
+            "--bias-seeds", List.of("debias", "report"),
+            "--bias-tasks", List.of("debias", "report"),
+            "--bias-queries", List.of("debias", "report"),
+            "--permutations", List.of("debias", "report"),
+            "--ac", List.of("debias", "report"));
+
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new IclMain());
+        cl.getSubcommands().forEach((name, sub) -> {
+            CommandSpec spec = sub.getCommandSpec();
+            ONLY_FOR.forEach((option, commands) -> {
+                if (!commands.contains(spec.name()) && spec.findOption(option) != null) {
+                    spec.remove(spec.findOption(option));
+                }
+            });
+        });
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -194,7 +214,7 @@ public final class IclMain implements Callable<Integer> {
 
         @Option(names = "--control-draws", paramLabel = "N", defaultValue = "5",
                 description = "Random head sets of the intervention's control (default: ${DEFAULT-VALUE}).")
-        int controlDraws;
+        int controlDraws = 5;   // kept where the option is dropped (ONLY_FOR)
 
         @Option(names = "--bias-seeds", paramLabel = "N",
                 description = "Demonstration draws of the bias study (default: 5 for the built-in model, 3 for any "
@@ -213,7 +233,7 @@ public final class IclMain implements Callable<Integer> {
         @Option(names = "--permutations", paramLabel = "N", defaultValue = "4",
                 description = "Seeded orders beside 'as sampled' and 'reversed' in the recency study "
                         + "(default: ${DEFAULT-VALUE}).")
-        int permutations;
+        int permutations = 4;   // kept where the option is dropped (ONLY_FOR)
 
         @Option(names = "--ac", paramLabel = "A",
                 description = "a_c of the majority-label fix (default: tuned on tasks disjoint from the test tasks).")

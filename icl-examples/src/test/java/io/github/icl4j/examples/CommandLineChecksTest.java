@@ -49,4 +49,22 @@ class CommandLineChecksTest {
         assertThat(f.code()).isEqualTo(1);
         assertThat(f.err()).contains("--out " + file + " is a file, not a folder");
     }
+
+    @Test
+    void eachCommandsHelpListsOnlyTheOptionsItUses() {
+        String discover = IclMainTest.run("discover", "--help").out();
+        assertThat(discover).contains("--prompts", "--heads", "--model")
+                .doesNotContain("--bias-seeds", "--control-draws", "--permutations", "--ac");
+        String intervene = IclMainTest.run("intervene", "--help").out();
+        assertThat(intervene).contains("--control-draws").doesNotContain("--bias-seeds");
+        String debias = IclMainTest.run("debias", "--help").out();
+        assertThat(debias).contains("--bias-seeds", "--bias-tasks", "--permutations", "--ac")
+                .doesNotContain("--control-draws");
+        String report = IclMainTest.run("report", "--help").out();
+        assertThat(report).contains("--bias-seeds", "--control-draws", "--out");
+        // an option of another command is refused, not silently ignored
+        Run r = IclMainTest.run("discover", "--bias-seeds", "3");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option", "'--bias-seeds'");
+    }
 }
