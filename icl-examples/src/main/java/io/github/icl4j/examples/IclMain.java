@@ -391,6 +391,9 @@ public final class IclMain implements Callable<Integer> {
 
         abstract int steps();
 
+        /** The expected cost of the steps after opening (the progress bar's ETA weighs steps by it). */
+        abstract double cost();
+
         abstract void body(MainJob job, PrintWriter out);
 
         @Override
@@ -398,7 +401,7 @@ public final class IclMain implements Callable<Integer> {
             JobOptions o = common.options(null);
             java.io.StringWriter result = new java.io.StringWriter();
             try (Progress p = common.progress(errStream())) {
-                p.start("icl4j " + spec.name(), MainJob.OPEN_STEPS + steps());
+                p.start("icl4j " + spec.name(), MainJob.OPEN_STEPS + steps(), MainJob.OPEN_COST + cost());
                 try (MainJob job = MainJob.open(o, p)) {
                     body(job, new PrintWriter(result));
                 }
@@ -418,6 +421,11 @@ public final class IclMain implements Callable<Integer> {
         @Override
         int steps() {
             return MainJob.DISCOVER_STEPS;
+        }
+
+        @Override
+        double cost() {
+            return MainJob.DISCOVER_COST;
         }
 
         @Override
@@ -442,6 +450,11 @@ public final class IclMain implements Callable<Integer> {
         }
 
         @Override
+        double cost() {
+            return MainJob.DISCOVER_COST + MainJob.INTERVENE_COST;
+        }
+
+        @Override
         void body(MainJob job, PrintWriter out) {
             InContextHeadSet set = job.discover();
             InterventionResult r = job.intervene(set);
@@ -462,6 +475,11 @@ public final class IclMain implements Callable<Integer> {
         }
 
         @Override
+        double cost() {
+            return MainJob.DISCOVER_COST + MainJob.ANALYSE_COST;
+        }
+
+        @Override
         void body(MainJob job, PrintWriter out) {
             InContextHeadSet set = job.discover();
             MainJob.Analysis a = job.analyse(set);
@@ -478,6 +496,11 @@ public final class IclMain implements Callable<Integer> {
         @Override
         int steps() {
             return MainJob.DISCOVER_STEPS + MainJob.DEBIAS_STEPS;
+        }
+
+        @Override
+        double cost() {
+            return MainJob.DISCOVER_COST + MainJob.DEBIAS_COST;
         }
 
         @Override
