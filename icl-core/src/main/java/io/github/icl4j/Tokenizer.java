@@ -2,6 +2,9 @@ package io.github.icl4j;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.icl4j.runtime.Lifecycle;
 import io.github.icl4j.runtime.Natives;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,8 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Hugging Face {@code tokenizer.json} tokenizer (through DJL's binding of the Rust {@code tokenizers}),
@@ -25,22 +31,24 @@ import java.util.Map;
  * }</pre>
  */
 public final class Tokenizer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> OPTIONS = Map.of(
             "addSpecialTokens", "false", "truncation", "false", "padding", "false");
 
     private final HuggingFaceTokenizer delegate;
     private final String source;
     private final int vocabSize;
-    private volatile boolean closed;
+    private final Lifecycle lifecycle;
     /** A WordLevel model's unknown token (id and text), else -1: its words are checked ({@link UnknownWords}). */
     private long unkId = -1;
     private String unkText;
-    private final java.util.Set<String> reportedUnknown = new java.util.HashSet<>();
+    private final Set<String> reportedUnknown = new HashSet<>();
 
     private Tokenizer(HuggingFaceTokenizer delegate, String source, int vocabSize) {
         this.delegate = delegate;
         this.source = source;
         this.vocabSize = vocabSize;
+        this.lifecycle = new Lifecycle("tokenizer " + source);
     }
 
     /**
@@ -59,9 +67,27 @@ public final class Tokenizer implements AutoCloseable {
         }
     }
 
-    /** Loads a tokenizer from the text of a {@code tokenizer.json}; {@code source} names it in messages. */
+    /**
+     * Loads a tokenizer from the text of a {@code tokenizer.json}; {@code source} names it in messages. The file is
+     * vetted first (see {@link TokenizerVetting}): regular expressions that could backtrack catastrophically and
+     * post-processor templates naming undeclared or unknown tokens are refused here, because the native library
+     * would abort the JVM on them at the first encode.
+     *
+     * @throws IllegalArgumentException naming the source when the text is not a usable or safe tokenizer
+     */
     public static Tokenizer fromJson(String json, String source) {
         Natives.init();
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(source + ": not a usable tokenizer.json: expected a JSON object");
+        }
+        Set<Integer> ids = vocabularyIds(root);
+        TokenizerVetting.check(root, source, ids);
         HuggingFaceTokenizer t;
         try {
             t = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
@@ -69,36 +95,30 @@ public final class Tokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(source + ": not a usable tokenizer.json: " + e.getMessage(), e);
         }
-        Tokenizer tok = new Tokenizer(t, source, countVocab(json));
-        try {
-            var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
-            tok.unkId = UnknownWords.unkId(root);
-            tok.unkText = root.path("model").path("unk_token").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        int vocab = ids.stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        Tokenizer tok = new Tokenizer(t, source, vocab);
+        tok.unkId = UnknownWords.unkId(root);
+        tok.unkText = root.path("model").path("unk_token").asText();
         return tok;
     }
 
-    private static int countVocab(String json) {
-        try {
-            var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
-            int n = 0;
-            var vocab = root.path("model").path("vocab");
-            if (vocab.isObject()) {
-                for (var it = vocab.elements(); it.hasNext();) {
-                    n = Math.max(n, it.next().asInt() + 1);
-                }
-            } else if (vocab.isArray()) {
-                n = vocab.size();
+    /** Every id the model's vocabulary and the added tokens define. */
+    private static Set<Integer> vocabularyIds(JsonNode root) {
+        Set<Integer> ids = new HashSet<>();
+        JsonNode vocab = root.path("model").path("vocab");
+        if (vocab.isObject()) {
+            for (Iterator<JsonNode> it = vocab.elements(); it.hasNext();) {
+                ids.add(it.next().asInt());
             }
-            for (var added : root.path("added_tokens")) {
-                n = Math.max(n, added.path("id").asInt() + 1);
+        } else if (vocab.isArray()) {
+            for (int i = 0; i < vocab.size(); i++) {
+                ids.add(i);
             }
-            return n;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        for (JsonNode added : root.path("added_tokens")) {
+            ids.add(added.path("id").asInt());
+        }
+        return ids;
     }
 
     /** Encodes without adding special tokens (no BOS): prompts control their own text. */
@@ -115,11 +135,13 @@ public final class Tokenizer implements AutoCloseable {
      * @throws IllegalArgumentException for a null text
      */
     public Encoding encode(String text, boolean addSpecialTokens) {
-        checkOpen();
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
-        ai.djl.huggingface.tokenizers.Encoding e = delegate.encode(text, addSpecialTokens, false);
+        ai.djl.huggingface.tokenizers.Encoding e;
+        try (Lifecycle.Lease lease = lifecycle.acquire()) {
+            e = delegate.encode(text, addSpecialTokens, false);
+        }
         long[] ids = e.getIds();
         CharSpan[] spans = e.getCharTokenSpans();
         int[] start = new int[ids.length];
@@ -142,11 +164,13 @@ public final class Tokenizer implements AutoCloseable {
      * WordPiece), which can spell any text. {@link #encode} logs such words as a warning; call this to refuse them.
      */
     public List<String> unknownWords(String text) {
-        checkOpen();
         if (unkId < 0 || text == null) {
             return List.of();
         }
-        ai.djl.huggingface.tokenizers.Encoding e = delegate.encode(text, false, false);
+        ai.djl.huggingface.tokenizers.Encoding e;
+        try (Lifecycle.Lease lease = lifecycle.acquire()) {
+            e = delegate.encode(text, false, false);
+        }
         CharSpan[] spans = e.getCharTokenSpans();
         long[] ids = e.getIds();
         int[] start = new int[ids.length];
@@ -160,8 +184,9 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Decodes ids to text (special tokens kept). */
     public String decode(long... ids) {
-        checkOpen();
-        return delegate.decode(ids, false);
+        try (Lifecycle.Lease lease = lifecycle.acquire()) {
+            return delegate.decode(ids, false);
+        }
     }
 
     /**
@@ -193,18 +218,18 @@ public final class Tokenizer implements AutoCloseable {
         return source;
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("tokenizer " + source + " is closed");
-        }
+    /** True once {@link #close()} has begun: new encodes throw {@link IllegalStateException}. */
+    public boolean isClosed() {
+        return lifecycle.isClosed();
     }
 
+    /**
+     * Frees the native tokenizer. New encodes and decodes fail with {@link IllegalStateException} at once; those
+     * running on other threads finish first (this call waits for them).
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            delegate.close();
-        }
+        lifecycle.close(delegate::close);
     }
 
     @Override
