@@ -344,7 +344,8 @@ public final class MainJob implements AutoCloseable {
         AttentionAnalysis att;
         try (Progress.Step s = step(progress, "attention by prediction")) {
             att = heads.attention(set, workload.test());
-            s.note("predicted foo " + att.examplesPerGroup()[0] + ", bar " + att.examplesPerGroup()[1]);
+            s.note("predicted " + options.labelWords().word(0).strip() + " " + att.examplesPerGroup()[0] + ", "
+                    + options.labelWords().word(1).strip() + " " + att.examplesPerGroup()[1]);
         }
         TwoTowersAnalysis towers;
         try (Progress.Step s = step(progress, "two towers (query · key)")) {
