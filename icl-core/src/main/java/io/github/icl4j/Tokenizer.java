@@ -142,16 +142,7 @@ public final class Tokenizer implements AutoCloseable {
         try (Lifecycle.Lease lease = lifecycle.acquire()) {
             e = delegate.encode(text, addSpecialTokens, false);
         }
-        long[] ids = e.getIds();
-        CharSpan[] spans = e.getCharTokenSpans();
-        int[] start = new int[ids.length];
-        int[] end = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            CharSpan s = spans[i];
-            start[i] = s == null ? -1 : s.getStart();
-            end[i] = s == null ? -1 : s.getEnd();
-        }
-        Encoding encoding = new Encoding(text, ids, start, end);
+        Encoding encoding = withSpans(text, e);
         if (unkId >= 0) {
             UnknownWords.report(UnknownWords.of(encoding, unkId, unkText), reportedUnknown, unkText, source);
         }
@@ -171,15 +162,21 @@ public final class Tokenizer implements AutoCloseable {
         try (Lifecycle.Lease lease = lifecycle.acquire()) {
             e = delegate.encode(text, false, false);
         }
-        CharSpan[] spans = e.getCharTokenSpans();
+        return UnknownWords.of(withSpans(text, e), unkId, unkText);
+    }
+
+    /** The ids with each token's character span in {@code text} (-1 where the tokenizer gives none). */
+    private static Encoding withSpans(String text, ai.djl.huggingface.tokenizers.Encoding e) {
         long[] ids = e.getIds();
+        CharSpan[] spans = e.getCharTokenSpans();
         int[] start = new int[ids.length];
         int[] end = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
-            start[i] = spans[i] == null ? -1 : spans[i].getStart();
-            end[i] = spans[i] == null ? -1 : spans[i].getEnd();
+            CharSpan s = spans[i];
+            start[i] = s == null ? -1 : s.getStart();
+            end[i] = s == null ? -1 : s.getEnd();
         }
-        return UnknownWords.of(new Encoding(text, ids, start, end), unkId, unkText);
+        return new Encoding(text, ids, start, end);
     }
 
     /** Decodes ids to text (special tokens kept). */
