@@ -126,9 +126,7 @@ class MainJobReportTest {
 
     @Test
     void chromiumDrawsTheReport() throws Exception {
-        String chromium = chromium();
-        assumeTrue(chromium != null, "Chromium is not installed (Debian: apt-get install -y chromium); skipping the "
-                + "headless rendering of the report");
+        String chromium = chromiumOrSkip();
         String dom = chromium(chromium, "--dump-dom", report.html().toUri().toString());
         int heads = report.set().scores().nLayers() * report.set().scores().nHeads();
         assertThat(dom).contains("id=\"heatmap-foo\"", "id=\"heatmap-bar\"", "id=\"head-table\"",
@@ -143,10 +141,7 @@ class MainJobReportTest {
 
     @Test
     void chromiumDrawsLabelledScattersAndGroupsNamedAfterTheLabelWords() throws Exception {
-        String chromium = chromium();
-        assumeTrue(chromium != null, "Chromium is not installed (Debian: apt-get install -y chromium); skipping the "
-                + "headless rendering of the report");
-        String dom = chromium(chromium, "--dump-dom", report.html().toUri().toString());
+        String dom = chromium(chromiumOrSkip(), "--dump-dom", report.html().toUri().toString());
         // two-tower scatters: both axes titled, a colour key per plot
         assertThat(dom).contains("similarity of query and demonstration (cosine)", "score q·k/√d",
                 "point = one demonstration's label position:");
@@ -176,6 +171,14 @@ class MainJobReportTest {
                 assertThat(i.upper()).isBetween(0.0, 1.0);
             }
         });
+    }
+
+    /** The Chromium binary; skips the test with a message when it is not installed. */
+    static String chromiumOrSkip() {
+        String chromium = chromium();
+        assumeTrue(chromium != null, "Chromium is not installed (Debian: apt-get install -y chromium); skipping the "
+                + "headless rendering of the report");
+        return chromium;
     }
 
     static int count(String text, String what) {
