@@ -7,24 +7,16 @@
 //       --class-path "icl-core/target/classes:icl-heads/target/classes:icl-bias/target/classes:icl-examples/target/classes:$(cat icl-examples/target/cp.txt)" \
 //       icl-examples/src/main/jshell/quickstart.jsh
 //
-// Leave out the last line (/exit) to keep the session open and go on exploring.
+// One import is enough (JShell imports java.util.* itself). Leave out the last line (/exit) to keep the session
+// open and go on exploring.
 import io.github.icl4j.*;
-import io.github.icl4j.examples.BuiltinModel;
-import io.github.icl4j.train.SyntheticIclTask;
-import java.util.*;
 
-var model = BuiltinModel.load();
-var task = BuiltinModel.task();
+var model = Model.builtin();
 
-// two classes of made-up words the model never saw together in training; label 0 is " foo", label 1 " bar"
-int[] pair = task.pairs(SyntheticIclTask.Split.HELD_OUT).get(0);
-var rng = new Random(7);
-var demos = Demonstrations.of(2, List.of(
-        Example.of(task.sentence(pair[0], rng), 0),
-        Example.of(task.sentence(pair[1], rng), 1),
-        Example.of(task.sentence(pair[1], rng), 1),
-        Example.of(task.sentence(pair[0], rng), 0)));
-var query = Example.of(task.sentence(pair[1], rng), 1);
+// two classes of made-up words the model never saw together in training; class 0 is written " foo", class 1 " bar"
+var data = Datasets.builtin(3, 7);
+var demos = Demonstrations.of(2, List.of(data.get(0), data.get(1), data.get(3), data.get(2)));
+var query = data.get(5);
 var prompt = IclPrompt.builder(model.tokenizer()).build(demos, query);
 System.out.println(prompt.text());
 
@@ -38,6 +30,5 @@ var attention = Probe.on(model).prompt(prompt).attentionAt(prompt.labelPositions
 System.out.println(head + " attention from the last token to the label words at " + Arrays.toString(prompt.labelPositions())
         + ": " + Arrays.toString(attention.of(0, head)));
 
-task.close();
 model.close();
 /exit

@@ -1,11 +1,16 @@
 package io.github.icl4j;
 
 import io.github.icl4j.runtime.Tensors;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Activations recorded by hooks, kept after the forward pass's scope closes.
@@ -89,6 +94,57 @@ public final class ActivationCache implements AutoCloseable {
         return Tensors.shape(get(name));
     }
 
+    /**
+     * What one recorded activation is, as plain data: prints as {@code blocks.3.attn.hook_pattern [1, 8, 40, 40]
+     * fp32 cpu}, which a raw {@link Tensor} (an address) does not.
+     *
+     * @param name   the hook point's name
+     * @param shape  its shape
+     * @param dtype  its element type: {@code fp32}, {@code bf16}, {@code fp16}, or LibTorch's name for others
+     * @param device where it lives ({@code cpu}, {@code cuda:0})
+     */
+    public record Entry(String name, List<Long> shape, String dtype, String device) {
+        /** Copies the shape. */
+        public Entry {
+            shape = List.copyOf(shape);
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + shape + " " + dtype + " " + device;
+        }
+    }
+
+    /**
+     * The recorded activation's name, shape, dtype and device.
+     *
+     * @throws IllegalArgumentException naming the missing hook and what was recorded
+     */
+    public Entry entry(String name) {
+        return describe(name, get(name));
+    }
+
+    /** Every recorded activation's name, shape, dtype and device, in recording order. */
+    public List<Entry> entries() {
+        checkOpen();
+        List<Entry> out = new ArrayList<>();
+        synchronized (tensors) {
+            tensors.forEach((k, v) -> out.add(describe(k, v)));
+        }
+        return List.copyOf(out);
+    }
+
+    private static Entry describe(String name, Tensor t) {
+        List<Long> shape = new ArrayList<>();
+        for (long d : Tensors.shape(t)) {
+            shape.add(d);
+        }
+        ScalarType st = t.scalar_type().intern();
+        String dtype = Arrays.stream(DType.values()).filter(d -> d.scalarType() == st).map(DType::toString)
+                .findFirst().orElse(st.toString().toLowerCase(Locale.ROOT));
+        return new Entry(name, shape, dtype, t.device().str().getString());
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("activation cache is closed");
@@ -107,11 +163,15 @@ public final class ActivationCache implements AutoCloseable {
         }
     }
 
+    /** {@code ActivationCache[blocks.0.attn.hook_z [1, 9, 8, 8] fp32 cpu, ...]}: every entry with shape and dtype. */
     @Override
     public String toString() {
+        if (closed) {
+            return "ActivationCache[closed]";
+        }
         StringBuilder sb = new StringBuilder("ActivationCache[");
         synchronized (tensors) {
-            tensors.forEach((k, v) -> sb.append(k).append(' ').append(Tensors.shapeString(v)).append(", "));
+            tensors.forEach((k, v) -> sb.append(describe(k, v)).append(", "));
         }
         if (sb.length() > 16) {
             sb.setLength(sb.length() - 2);

@@ -18,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * Readers for the sentence-classification sets in the shared data directory (see its {@code README.md}), by
@@ -169,6 +172,35 @@ public final class Datasets {
         };
     }
 
+    /**
+     * Sentences the built-in model ({@link Model#builtin()}) can read: two classes of made-up words from its
+     * task's first held-out class pair (never seen together in training), {@code perClass} sentences each,
+     * alternating class 0 and class 1 (so {@code get(0)} is class 0, {@code get(1)} class 1). Class 0 is named
+     * {@code foo} and class 1 {@code bar}, the label words {@link IclPrompt} writes by default.
+     * <pre>{@code
+     * Dataset data = Datasets.builtin(3, 7);
+     * IclPrompt p = IclPrompt.builder(model.tokenizer())
+     *         .build(Demonstrations.of(2, List.of(data.get(0), data.get(1), data.get(3), data.get(2))), data.get(5));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for {@code perClass < 1}
+     */
+    public static Dataset builtin(int perClass, long seed) {
+        if (perClass < 1) {
+            throw new IllegalArgumentException("perClass " + perClass + " out of range [1, ...)");
+        }
+        try (io.github.icl4j.train.SyntheticIclTask task = io.github.icl4j.train.SyntheticIclTask.builtin()) {
+            int[] pair = task.pairs(io.github.icl4j.train.SyntheticIclTask.Split.HELD_OUT).get(0);
+            java.util.Random rng = new java.util.Random(seed);
+            List<Example> out = new ArrayList<>();
+            for (int i = 0; i < perClass; i++) {
+                out.add(new Example(task.sentence(pair[0], rng), 0));
+                out.add(new Example(task.sentence(pair[1], rng), 1));
+            }
+            return Dataset.of("builtin/held-out", List.of("foo", "bar"), out);
+        }
+    }
+
     private static List<String> labelValues(Source s) {
         List<String> values = new ArrayList<>();
         for (int i = 0; i < s.classes().size(); i++) {
@@ -251,78 +283,236 @@ public final class Datasets {
     }
 
     /**
-     * Reads comma-separated rows (RFC 4180 quoting: {@code "..."}, {@code ""} for a quote): the first column is
-     * the label, an integer from {@code firstLabel} (AG News counts from 1), and the text is the remaining
-     * columns joined by one space (AG News: title + " " + description), stripped. With {@code hasHeader} the
-     * first row is skipped.
+     * Reads comma-separated rows (RFC 4180 quoting: {@code "..."}, {@code ""} for a quote; parsed by Apache
+     * Commons CSV): the first column is the label, an integer from {@code firstLabel} (AG News counts from 1), and
+     * the text is the remaining columns joined by one space (AG News: title + " " + description), stripped. With
+     * {@code hasHeader} the first row is skipped. For a file with named columns use {@link #fromFile}.
      *
      * @throws IllegalArgumentException naming file and line for a row with fewer than two columns, an unclosed
      *                                  quote, or a label outside {@code [firstLabel, firstLabel + classes)}
      */
     public static Dataset readCsv(Path file, String name, List<String> classNames, int firstLabel,
             boolean hasHeader) {
-        String text = readText(file);
         List<Example> out = new ArrayList<>();
-        int pos = 0;
-        int line = 1;
-        boolean header = hasHeader;
-        while (pos < text.length()) {
-            int rowLine = line;
-            int rowStart = pos;
-            List<String> cells = new ArrayList<>();
-            StringBuilder cell = new StringBuilder();
-            boolean quoted = false;
-            boolean rowEnded = false;
-            while (pos < text.length() && !rowEnded) {
-                char c = text.charAt(pos++);
-                if (quoted) {
-                    if (c == '"') {
-                        if (pos < text.length() && text.charAt(pos) == '"') {
-                            cell.append('"');
-                            pos++;
-                        } else {
-                            quoted = false;
-                        }
-                    } else {
-                        if (c == '\n') {
-                            line++;
-                        }
-                        cell.append(c);
-                    }
-                } else if (c == '"' && cell.length() == 0) {
-                    quoted = true;
-                } else if (c == ',') {
-                    cells.add(cell.toString());
-                    cell.setLength(0);
-                } else if (c == '\n') {
-                    line++;
-                    rowEnded = true;
-                } else if (c != '\r') {
-                    cell.append(c);
-                }
+        forEachRecord(file, CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get(), (row, line) -> {
+            if (hasHeader && row.getRecordNumber() == 1) {
+                return;
             }
-            if (quoted) {
-                throw malformed(file, rowLine, "a closing quote '\"' before the end of the file",
-                        text.substring(rowStart));
-            }
-            cells.add(cell.toString());
-            String row = text.substring(rowStart, pos).strip();
-            if (cells.size() == 1 && cells.get(0).isBlank()) {
-                continue;
-            }
-            if (header) {
-                header = false;
-                continue;
-            }
-            Integer label = cells.size() < 2 ? null
-                    : parseLabel(cells.get(0).strip(), firstLabel, classNames.size());
+            Integer label = row.size() < 2 ? null : parseLabel(row.get(0).strip(), firstLabel, classNames.size());
             if (label == null) {
-                throw malformed(file, rowLine, "\"LABEL,text...\" with LABEL an integer in [" + firstLabel + ", "
-                        + (firstLabel + classNames.size()) + ") " + classNames, row);
+                throw malformed(file, line, "\"LABEL,text...\" with LABEL an integer in [" + firstLabel + ", "
+                        + (firstLabel + classNames.size()) + ") " + classNames, String.join(",", row.values()));
             }
+            List<String> cells = row.toList();
             out.add(new Example(String.join(" ", cells.subList(1, cells.size())).strip(), label));
-        }
+        });
         return Dataset.of(name, classNames, out);
+    }
+
+    /**
+     * Which fields of a user's file hold the text and the label ({@link #fromFile(Path, Columns)}), and which label
+     * values are the classes.
+     * <pre>{@code
+     * Datasets.Columns.of("review", "sentiment")                            // classes: the values found, sorted
+     * Datasets.Columns.of("review", "sentiment").withLabels("neg", "pos")   // class 0 is "neg", class 1 "pos"
+     * Datasets.Columns.of(List.of("title", "body"), "topic")                // text: title + " " + body
+     * }</pre>
+     *
+     * @param text   the text columns (JSONL: fields), joined by one space when more than one
+     * @param label  the label column (JSONL: field); its values are compared as text, stripped
+     * @param labels the label values in class order (class {@code i} is {@code labels.get(i)}, which is also its
+     *               class name), or empty for every value found, sorted (numerically when all are integers)
+     */
+    public record Columns(List<String> text, String label, List<String> labels) {
+        /** Validates: at least one text column, no blank names, no label value twice. */
+        public Columns {
+            text = List.copyOf(text);
+            labels = List.copyOf(labels);
+            if (text.isEmpty() || text.stream().anyMatch(String::isBlank)) {
+                throw new IllegalArgumentException("text columns " + text + ": need at least one, none blank");
+            }
+            if (label == null || label.isBlank()) {
+                throw new IllegalArgumentException("label column '" + label + "': need a column name");
+            }
+            if (new java.util.HashSet<>(labels).size() != labels.size()) {
+                throw new IllegalArgumentException("label values " + labels + " name a value twice");
+            }
+        }
+
+        /** One text column and one label column; the classes are the label values found. */
+        public static Columns of(String text, String label) {
+            return new Columns(List.of(text), label, List.of());
+        }
+
+        /** Several text columns, joined by one space; the classes are the label values found. */
+        public static Columns of(List<String> text, String label) {
+            return new Columns(text, label, List.of());
+        }
+
+        /** The label values in class order (any other value in the file is an error). */
+        public Columns withLabels(String... values) {
+            return new Columns(text, label, List.of(values));
+        }
+    }
+
+    /** As {@link #fromFile(Path, Columns)} with one text and one label column. */
+    public static Dataset fromFile(Path file, String textColumn, String labelColumn) {
+        return fromFile(file, Columns.of(textColumn, labelColumn));
+    }
+
+    /**
+     * Reads a user's own data set. The layout comes from the extension: {@code .csv} (comma-separated, RFC 4180
+     * quoting), {@code .tsv} or {@code .tab} (tab-separated), each with a header row naming the columns; or
+     * {@code .jsonl} / {@code .ndjson} (one JSON object per line). Blank lines are skipped; a UTF-8 byte-order mark
+     * is ignored; the file is read as UTF-8, or as windows-1252 when it is not valid UTF-8. The data set is named
+     * after the file.
+     * <pre>{@code
+     * Dataset reviews = Datasets.fromFile(Path.of("reviews.csv"), "text", "label");
+     * Dataset topics = Datasets.fromFile(Path.of("news.jsonl"),
+     *         Datasets.Columns.of("headline", "topic").withLabels("sport", "politics"));
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for an unknown extension, a missing column (naming the columns found), or
+     *                                  a row without the text or label or with a label not in
+     *                                  {@link Columns#labels()}, naming file and line
+     */
+    public static Dataset fromFile(Path file, Columns columns) {
+        String fileName = file.getFileName().toString();
+        String ext = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.') + 1)
+                .toLowerCase(java.util.Locale.ROOT) : "";
+        List<String[]> rows = switch (ext) {
+            case "csv" -> tableRows(file, CSVFormat.RFC4180, columns);
+            case "tsv", "tab" -> tableRows(file, CSVFormat.TDF, columns);
+            case "jsonl", "ndjson" -> jsonRows(file, columns);
+            default -> throw new IllegalArgumentException(file + ": unknown data file extension '." + ext
+                    + "'; expected .csv, .tsv, .tab, .jsonl or .ndjson");
+        };
+        // rows: {line, text, label}
+        List<String> classes = columns.labels().isEmpty() ? sortedValues(rows) : columns.labels();
+        List<Example> out = new ArrayList<>(rows.size());
+        for (String[] r : rows) {
+            int cls = classes.indexOf(r[2]);
+            if (cls < 0) {
+                throw new IllegalArgumentException(file + ":" + r[0] + ": expected a " + columns.label()
+                        + " in " + classes + ", found \"" + r[2] + "\"");
+            }
+            out.add(new Example(r[1], cls));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no examples (only a header or blank lines)");
+        }
+        return Dataset.of(fileName, classes, out);
+    }
+
+    private static List<String> sortedValues(List<String[]> rows) {
+        java.util.TreeSet<String> values = new java.util.TreeSet<>();
+        rows.forEach(r -> values.add(r[2]));
+        boolean numeric = values.stream().allMatch(v -> v.matches("-?\\d{1,9}"));
+        List<String> sorted = new ArrayList<>(values);
+        if (numeric) {
+            sorted.sort(java.util.Comparator.comparingInt(Integer::parseInt));
+        }
+        return sorted;
+    }
+
+    private static List<String[]> tableRows(Path file, CSVFormat format, Columns columns) {
+        List<String[]> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>();
+        forEachRecord(file, format.builder().setIgnoreEmptyLines(true).get(), (row, line) -> {
+            if (row.getRecordNumber() == 1) {
+                row.forEach(h -> header.add(h.strip()));
+                List<String> missing = new ArrayList<>(columns.text());
+                missing.add(columns.label());
+                missing.removeAll(header);
+                if (!missing.isEmpty()) {
+                    throw new IllegalArgumentException(file + ": no column " + missing + " in the header row; "
+                            + "its columns are " + header);
+                }
+                return;
+            }
+            if (row.size() != header.size()) {
+                throw malformed(file, line, header.size() + " fields " + header + ", one per header column",
+                        String.join(format.getDelimiterString(), row.values()));
+            }
+            List<String> text = new ArrayList<>();
+            for (String c : columns.text()) {
+                text.add(row.get(header.indexOf(c)));
+            }
+            rows.add(new String[] {String.valueOf(line), String.join(" ", text).strip(),
+                row.get(header.indexOf(columns.label())).strip()});
+        });
+        return rows;
+    }
+
+    private static List<String[]> jsonRows(Path file, Columns columns) {
+        String[] lines = readText(file).split("\n", -1);
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 0; i < lines.length; i++) {
+            String line = stripCr(lines[i]);
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw malformed(file, i + 1, "a JSON object (" + e.getOriginalMessage() + ")", line);
+            }
+            List<String> text = new ArrayList<>();
+            for (String c : columns.text()) {
+                JsonNode t = node == null ? null : node.get(c);
+                if (t == null || !t.isTextual()) {
+                    throw malformed(file, i + 1, "a JSON object with a text \"" + c + "\"", line);
+                }
+                text.add(t.asText());
+            }
+            JsonNode label = node.get(columns.label());
+            if (label == null || !label.isValueNode() || label.isNull()) {
+                throw malformed(file, i + 1, "a JSON object with a \"" + columns.label() + "\" value", line);
+            }
+            rows.add(new String[] {String.valueOf(i + 1), String.join(" ", text).strip(), label.asText().strip()});
+        }
+        return rows;
+    }
+
+    /** What to do with each record of a delimited file and the line it ends on. */
+    private interface RecordReader {
+        void accept(CSVRecord record, long line);
+    }
+
+    /** Parses a delimited file with Commons CSV, turning its parse errors into messages with file and line. */
+    private static void forEachRecord(Path file, CSVFormat format, RecordReader reader) {
+        String text = readText(file);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        try (CSVParser parser = CSVParser.parse(text, format)) {
+            java.util.Iterator<CSVRecord> it = parser.iterator();
+            while (true) {
+                long before = parser.getCurrentLineNumber() + 1;
+                CSVRecord row;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    row = it.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    throw malformed(file, before, "a closing quote '\"' for a quoted field (" + rootMessage(e) + ")",
+                            text.lines().skip(before - 1).findFirst().orElse(""));
+                }
+                reader.accept(row, before);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot parse " + file, e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
     }
 
     /** The label as a class index, or null when it is not an integer in {@code [first, first + n)}. */
@@ -339,7 +529,7 @@ public final class Datasets {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
-    private static IllegalArgumentException malformed(Path file, int line, String expected, String found) {
+    private static IllegalArgumentException malformed(Path file, long line, String expected, String found) {
         String shown = found.length() <= SHOWN_CHARS ? found : found.substring(0, SHOWN_CHARS) + "…";
         return new IllegalArgumentException(file + ":" + line + ": expected " + expected + ", found \"" + shown
                 + "\"");

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * @param head  the query-head index within the block, from 0
  */
 public record HeadId(int layer, int head) implements Comparable<HeadId> {
-    private static final Pattern TEXT = Pattern.compile("L(\\d+)H(\\d+)");
+    private static final Pattern TEXT = Pattern.compile("[Ll](\\d+)[Hh](\\d+)");
 
     public HeadId {
         if (layer < 0 || head < 0) {
@@ -26,7 +26,7 @@ public record HeadId(int layer, int head) implements Comparable<HeadId> {
     }
 
     /**
-     * Parses {@code L14H3}.
+     * Parses {@code L14H3} (either case: {@code l14h3}, as TransformerLens and many papers write it).
      *
      * @throws IllegalArgumentException if the text is not of that form
      */

@@ -53,6 +53,9 @@ public final class Model implements AutoCloseable {
             .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(SerializationFeature.INDENT_OUTPUT).build();
 
+    /** Class-path folder of the built-in model's files in the icl-core jar ({@link #builtin()}). */
+    public static final String BUILTIN_RESOURCES = "/io/github/icl4j/builtin/";
+
     private final ModelConfig config;
     private final ArchitectureAdapter adapter;
     private final Transformer transformer;
@@ -91,6 +94,44 @@ public final class Model implements AutoCloseable {
      * @throws IllegalArgumentException   for an unsupported model type or a CUDA device without CUDA natives
      */
     public static Model load(Path dir, LoadOptions options) {
+        return load(dir, options, dir.toString());
+    }
+
+    /**
+     * The built-in model, from the icl-core jar: a 3-layer, 8-head, attention-only Llama trained by the project on a
+     * synthetic foo/bar in-context task (its card: {@code io/github/icl4j/builtin/MODEL_CARD.md} in this jar; the
+     * task: {@link io.github.icl4j.train.SyntheticIclTask#builtin()}), on the CPU in fp32. It needs no download, so
+     * examples and tests can find in-context heads in a real, trained model. One thread is fastest for it
+     * ({@code -Dicl4j.threads=1}).
+     * <pre>{@code
+     * try (Model model = Model.builtin()) {
+     *     System.out.println(model.tokenizer().encode(" foo bar").ids().length);
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException when the built-in files are not on the class path
+     */
+    public static Model builtin() {
+        return builtin(LoadOptions.defaults());
+    }
+
+    /**
+     * The built-in model (see {@link #builtin()}) on a device and in a precision of choice. Its files are copied
+     * from the class path to a private temporary folder that is deleted again before this method returns.
+     *
+     * @throws IllegalStateException    when the built-in files are not on the class path
+     * @throws IllegalArgumentException for a CUDA device without CUDA natives
+     */
+    public static Model builtin(LoadOptions options) {
+        return BuiltinCheckpoint.load(dir -> load(dir, options, BuiltinCheckpoint.SOURCE));
+    }
+
+    /** True when the built-in model's files are on the class path (they are in the icl-core jar). */
+    public static boolean builtinAvailable() {
+        return BuiltinCheckpoint.available();
+    }
+
+    private static Model load(Path dir, LoadOptions options, String source) {
         Natives.init();
         checkDevice(options.device());
         if (Files.isRegularFile(dir) && dir.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
@@ -114,7 +155,9 @@ public final class Model implements AutoCloseable {
             }
         }
         try (HfCheckpoint weights = HfCheckpoint.open(dir)) {
-            return fromSource(config, adapter, weights, tokJson, tokFile.toString(), options, dir.toString());
+            // the built-in model's files sit in a temporary folder: name it, not the folder, in messages
+            String tokSource = source.equals(dir.toString()) ? tokFile.toString() : source + " tokenizer.json";
+            return fromSource(config, adapter, weights, tokJson, tokSource, options, source);
         }
     }
 
@@ -170,7 +213,7 @@ public final class Model implements AutoCloseable {
     private static void checkDevice(DeviceSpec device) {
         if (device.isCuda() && !Natives.cudaAvailable()) {
             throw new IllegalArgumentException("device " + device + " requested but CUDA is not available: build with "
-                    + "the gpu profile (mvn -Pgpu) on a machine with CUDA 13 and cuDNN 9");
+                    + "the gpu profile (mvn -Dgpu) on a machine with CUDA 13 and cuDNN 9");
         }
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,6 +39,10 @@ public final class Tokenizer implements AutoCloseable {
     private final String source;
     private final int vocabSize;
     private final Lifecycle lifecycle;
+    /** A WordLevel model's unknown token (id and text), else -1: its words are checked ({@link UnknownWords}). */
+    private long unkId = -1;
+    private String unkText;
+    private final Set<String> reportedUnknown = new HashSet<>();
 
     private Tokenizer(HuggingFaceTokenizer delegate, String source, int vocabSize) {
         this.delegate = delegate;
@@ -91,7 +96,10 @@ public final class Tokenizer implements AutoCloseable {
             throw new IllegalArgumentException(source + ": not a usable tokenizer.json: " + e.getMessage(), e);
         }
         int vocab = ids.stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
-        return new Tokenizer(t, source, vocab);
+        Tokenizer tok = new Tokenizer(t, source, vocab);
+        tok.unkId = UnknownWords.unkId(root);
+        tok.unkText = root.path("model").path("unk_token").asText();
+        return tok;
     }
 
     /** Every id the model's vocabulary and the added tokens define. */
@@ -121,6 +129,9 @@ public final class Tokenizer implements AutoCloseable {
     /**
      * Encodes {@code text}; with {@code addSpecialTokens} the tokenizer's post-processor adds BOS etc.
      *
+     * <p>Words a word-level tokenizer does not know become its unknown token; each is logged once as a warning
+     * (see {@link #unknownWords}).
+     *
      * @throws IllegalArgumentException for a null text
      */
     public Encoding encode(String text, boolean addSpecialTokens) {
@@ -131,6 +142,31 @@ public final class Tokenizer implements AutoCloseable {
         try (Lifecycle.Lease lease = lifecycle.acquire()) {
             e = delegate.encode(text, addSpecialTokens, false);
         }
+        Encoding encoding = withSpans(text, e);
+        if (unkId >= 0) {
+            UnknownWords.report(UnknownWords.of(encoding, unkId, unkText), reportedUnknown, unkText, source);
+        }
+        return encoding;
+    }
+
+    /**
+     * The distinct words of {@code text} that a word-level tokenizer (the built-in model's) does not know and would
+     * read as its unknown token, in order of appearance; always empty for subword tokenizers (BPE, Unigram,
+     * WordPiece), which can spell any text. {@link #encode} logs such words as a warning; call this to refuse them.
+     */
+    public List<String> unknownWords(String text) {
+        if (unkId < 0 || text == null) {
+            return List.of();
+        }
+        ai.djl.huggingface.tokenizers.Encoding e;
+        try (Lifecycle.Lease lease = lifecycle.acquire()) {
+            e = delegate.encode(text, false, false);
+        }
+        return UnknownWords.of(withSpans(text, e), unkId, unkText);
+    }
+
+    /** The ids with each token's character span in {@code text} (-1 where the tokenizer gives none). */
+    private static Encoding withSpans(String text, ai.djl.huggingface.tokenizers.Encoding e) {
         long[] ids = e.getIds();
         CharSpan[] spans = e.getCharTokenSpans();
         int[] start = new int[ids.length];

@@ -159,7 +159,9 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         StringBuilder h = new StringBuilder();
         h.append("<section class=\"icl-bias\">\n<style>\n")
                 .append(".icl-bias{font-family:system-ui,sans-serif;font-size:14px;color:#222}\n")
-                .append(".icl-bias table{border-collapse:collapse;margin:8px 0 16px}\n")
+                .append(".icl-bias table{border-collapse:collapse;margin:8px 0 16px;display:block;max-width:100%;"
+                        + "overflow-x:auto}\n")
+                .append(".icl-bias svg{max-width:100%;height:auto}\n")
                 .append(".icl-bias th,.icl-bias td{border:1px solid #ccc;padding:3px 8px;text-align:right}\n")
                 .append(".icl-bias th{background:#f3f3f3}\n")
                 .append(".icl-bias td:first-child,.icl-bias th:first-child{text-align:left}\n")
@@ -193,7 +195,8 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
             for (MajorityResult.Row r : majority.rows()) {
                 h.append("<tr><td>").append(esc(r.correction().label())).append("</td>").append(td(r.accuracy()))
                         .append(td(r.macroF1())).append(td(r.balancedAccuracy())).append(td(r.fluctuation()))
-                        .append(reductionTd(r.correction(), r.fluctuationReduction())).append("</tr>\n");
+                        .append(reductionTd(r.correction(), r.fluctuationReduction(),
+                                fellBy(majority.rows().get(0).accuracy(), r.accuracy()))).append("</tr>\n");
             }
             h.append("</table>\n");
             List<Interval> fl = majority.rows().stream().map(MajorityResult.Row::fluctuation).toList();
@@ -213,10 +216,12 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
                     .append(".</p>\n<table>\n<tr><th>correction</th><th>accuracy</th><th>macro-F1</th>")
                     .append("<th>accuracy std</th><th>reduction</th><th>attention std</th><th>reduction</th></tr>\n");
             for (RecencyResult.Row r : recency.rows()) {
+                boolean fell = fellBy(recency.rows().get(0).accuracy(), r.accuracy());
                 h.append("<tr><td>").append(esc(r.correction().label())).append("</td>").append(td(r.accuracy()))
                         .append(td(r.macroF1())).append(td(r.accuracyStd()))
-                        .append(reductionTd(r.correction(), r.accuracyStdReduction())).append(td(r.attentionStd()))
-                        .append(reductionTd(r.correction(), r.attentionStdReduction())).append("</tr>\n");
+                        .append(reductionTd(r.correction(), r.accuracyStdReduction(), fell))
+                        .append(td(r.attentionStd()))
+                        .append(reductionTd(r.correction(), r.attentionStdReduction(), fell)).append("</tr>\n");
             }
             h.append("</table>\n");
             List<String> labels = recency.rows().stream().map(r -> r.correction().label()).toList();
@@ -237,17 +242,30 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         return "<td>" + Interval.fmt(i.mean()) + ci + "</td>";
     }
 
-    private static String reductionTd(Correction c, Interval r) {
+    /** Accuracy this much below no correction's makes a smaller bias no gain (the same rule as the report's brief). */
+    static final double ACCURACY_COST = 0.02;
+
+    /** True when {@code corrected} accuracy is more than {@link #ACCURACY_COST} below {@code none}'s. */
+    static boolean fellBy(Interval none, Interval corrected) {
+        return none != null && corrected != null && corrected.mean() < none.mean() - ACCURACY_COST;
+    }
+
+    /**
+     * A relative reduction, green when it is a gain and red when the bias grew; a reduction bought by losing
+     * accuracy (falling to chance spreads nothing across orders) is shown uncoloured with the accuracy cost named.
+     */
+    private static String reductionTd(Correction c, Interval r, boolean accuracyFell) {
         if (c == Correction.NONE) {
             return "<td></td>";
         }
         if (r == null || Double.isNaN(r.mean())) {
             return "<td>n/a</td>";
         }
-        String cls = r.mean() > 0 ? "good" : r.mean() < 0 ? "bad" : "";
+        String cls = r.mean() < 0 ? "bad" : r.mean() > 0 && !accuracyFell ? "good" : "";
         String ci = r.hasBounds() ? String.format(Locale.ROOT, "<br><span class=\"ci\">[%.1f%%, %.1f%%]</span>",
                 100 * r.lower(), 100 * r.upper()) : "";
-        return String.format(Locale.ROOT, "<td class=\"%s\">%.1f%%%s</td>", cls, 100 * r.mean(), ci);
+        String cost = accuracyFell && r.mean() > 0 ? "<br><span class=\"ci\">accuracy fell: no gain</span>" : "";
+        return String.format(Locale.ROOT, "<td class=\"%s\">%.1f%%%s%s</td>", cls, 100 * r.mean(), ci, cost);
     }
 
     /** A horizontal bar chart: one bar per correction with its interval as a whisker. */
@@ -268,7 +286,8 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         max = max <= 0 ? 1 : max * 1.05;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "role=\"img\" aria-label=\"%s\">\n", labelW + plotW + 70, height, esc(title)));
+                + "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">\n", labelW + plotW + 70, height,
+                labelW + plotW + 70, height, esc(title)));
         s.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">%s</text>\n",
                 esc(title)));
         for (int i = 0; i < labels.size(); i++) {

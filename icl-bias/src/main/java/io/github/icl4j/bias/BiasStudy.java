@@ -218,8 +218,8 @@ public final class BiasStudy {
         List<MajorityResult.Row> rows = new ArrayList<>();
         for (Correction m : cs) {
             int mi = m.ordinal();
-            rows.add(new MajorityResult.Row(m, interval(acc[mi]), interval(fv[mi]), interval(f1[mi]),
-                    interval(bal[mi]), interval(fluct[mi]), reduction(fluct[0], fluct[mi])));
+            rows.add(new MajorityResult.Row(m, proportion(acc[mi]), proportion(fv[mi]), proportion(f1[mi]),
+                    proportion(bal[mi]), fluctuation(fluct[mi]), reduction(fluct[0], fluct[mi])));
         }
         return new MajorityResult(describe(model), heads, names(tasks), options, rows, ms);
     }
@@ -303,8 +303,9 @@ public final class BiasStudy {
         for (Correction m : cs) {
             int mi = m.ordinal();
             double[] a = attStd[m.usesFix() ? 1 : 0];
-            rows.add(new RecencyResult.Row(m, interval(acc[mi]), interval(fv[mi]), interval(f1[mi]),
-                    interval(accStd[mi]), reduction(accStd[0], accStd[mi]), interval(a), reduction(attStd[0], a)));
+            rows.add(new RecencyResult.Row(m, proportion(acc[mi]), proportion(fv[mi]), proportion(f1[mi]),
+                    interval(accStd[mi]).within(0, Double.POSITIVE_INFINITY), reduction(accStd[0], accStd[mi]),
+                    interval(a).within(0, Double.POSITIVE_INFINITY), reduction(attStd[0], a)));
         }
         return new RecencyResult(describe(model), heads, names(tasks), options, nO, rows, ms);
     }
@@ -505,6 +506,17 @@ public final class BiasStudy {
     private Interval interval(double[] perSeed) {
         return Interval.of(perSeed, options.interval(), options.level(), options.bootstrapResamples(),
                 options.bootstrapSeed());
+    }
+
+    /** The fluctuation's interval: a mean |change| is at least 0 (a signed mean change is not clipped). */
+    private Interval fluctuation(double[] perSeed) {
+        Interval i = interval(perSeed);
+        return options.fluctuation() == BiasOptions.Fluctuation.ABSOLUTE ? i.within(0, Double.POSITIVE_INFINITY) : i;
+    }
+
+    /** An interval of a quantity in [0, 1] (accuracy, F1), its bounds clipped to that range. */
+    private Interval proportion(double[] perSeed) {
+        return interval(perSeed).within(0, 1);
     }
 
     private Interval reduction(double[] none, double[] method) {

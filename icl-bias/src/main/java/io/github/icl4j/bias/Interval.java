@@ -99,6 +99,24 @@ public record Interval(double mean, double lower, double upper, double level, Ki
     }
 
     /**
+     * This interval with its bounds clipped to {@code [lo, hi]}, the range the quantity can take (an accuracy or F1
+     * in [0, 1], a standard deviation at least 0): a t-interval over a few seeds near a bound can reach past it,
+     * and an "accuracy of 1.04" is no statement anyone can use. The mean and the samples are unchanged.
+     *
+     * @throws IllegalArgumentException when {@code lo > hi}
+     */
+    public Interval within(double lo, double hi) {
+        if (lo > hi) {
+            throw new IllegalArgumentException("range [" + lo + ", " + hi + "] is empty");
+        }
+        if (!hasBounds()) {
+            return this;
+        }
+        return new Interval(mean, Math.min(Math.max(lower, lo), hi), Math.max(Math.min(upper, hi), lo), level, kind,
+                samples);
+    }
+
+    /**
      * The relative reduction {@code 1 − mean(method) / mean(none)} of a quantity measured on the same seeds, with
      * a paired percentile bootstrap interval (seeds resampled together). NaN when {@code mean(none)} is 0.
      *

@@ -63,7 +63,7 @@ public final class Natives {
      * Sets LibTorch's intra-op threads and the bundled OpenBLAS's threads to {@code n}. Two pools of n threads
      * on n cores oversubscribe (measured: up to 20× slower on a busy 2-core machine), so both are set together.
      *
-     * @throws IllegalArgumentException for n < 1
+     * @throws IllegalArgumentException for {@code n < 1}
      */
     public static void setThreads(int n) {
         if (n < 1) {

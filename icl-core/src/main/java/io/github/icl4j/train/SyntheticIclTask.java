@@ -550,6 +550,24 @@ public final class SyntheticIclTask implements AutoCloseable {
     }
 
     /**
+     * The task the built-in model ({@link io.github.icl4j.Model#builtin()}) was trained on, from the
+     * {@link #OPTIONS_FILE} that ships beside it in the icl-core jar (close it).
+     *
+     * @throws IllegalStateException when the file is not on the class path
+     */
+    public static SyntheticIclTask builtin() {
+        String res = io.github.icl4j.Model.BUILTIN_RESOURCES + OPTIONS_FILE;
+        try (java.io.InputStream in = SyntheticIclTask.class.getResourceAsStream(res)) {
+            if (in == null) {
+                throw new IllegalStateException(res + " is not on the class path (it ships in the icl-core jar)");
+            }
+            return create(Options.fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + res, e);
+        }
+    }
+
+    /**
      * The task a checkpoint folder was trained on, from its {@link #OPTIONS_FILE}; empty when the folder has none.
      *
      * @throws IllegalArgumentException when the file is unreadable or invalid (the message names the file)

@@ -6,19 +6,14 @@ import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.train.ModelInit;
 import io.github.icl4j.train.SyntheticIclTask;
 import io.github.icl4j.train.TrainingConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
  * The built-in model: a small Llama-family transformer (rotary, RMSNorm, gated SiLU MLP) trained from scratch
- * by {@link TrainBuiltinModel} on the {@link SyntheticIclTask}, shipped in this jar under
- * {@code io/github/icl4j/builtin/} (see {@code MODEL_CARD.md} there). It needs no download, so every example
- * and test can find in-context heads in a real, trained model.
+ * by {@link TrainBuiltinModel} on the {@link SyntheticIclTask}, shipped in the icl-core jar under
+ * {@code io/github/icl4j/builtin/} (see {@code MODEL_CARD.md} there) and loaded by {@link Model#builtin()}. This
+ * class keeps the training recipe and the constants the examples and the card refer to; it needs no download, so
+ * every example and test can find in-context heads in a real, trained model.
  * <pre>{@code
  * try (Model model = BuiltinModel.load(); SyntheticIclTask task = BuiltinModel.task()) {
  *     var heldOut = task.balancedEpisodes(SyntheticIclTask.Split.HELD_OUT, 200, 2, 42);
@@ -27,8 +22,8 @@ import java.util.List;
  * }</pre>
  */
 public final class BuiltinModel {
-    /** Class-path folder of the shipped files. */
-    public static final String RESOURCE_DIR = "/io/github/icl4j/builtin/";
+    /** Class-path folder of the shipped files (in the icl-core jar). */
+    public static final String RESOURCE_DIR = Model.BUILTIN_RESOURCES;
     /** The shipped files. */
     public static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
             SyntheticIclTask.OPTIONS_FILE);
@@ -87,45 +82,28 @@ public final class BuiltinModel {
     }
 
     /**
-     * Loads the shipped model (copied from the class path to a temporary folder, then {@link Model#load}).
+     * Loads the shipped model: {@link Model#builtin()}.
      *
-     * @throws IllegalStateException when the jar holds no built-in model (run {@link TrainBuiltinModel})
+     * @throws IllegalStateException when icl-core's jar holds no built-in model (run {@link TrainBuiltinModel})
      */
     public static Model load() {
-        return load(LoadOptions.defaults());
+        return Model.builtin();
     }
 
     /**
-     * Loads the shipped model on a device and in a precision of choice (see {@link #load()}). One thread is
-     * fastest for this tiny model: {@code -Dicl4j.threads=1} (the examples' {@code exec:java} runs set it).
+     * Loads the shipped model on a device and in a precision of choice: {@link Model#builtin(LoadOptions)}. One
+     * thread is fastest for this tiny model: {@code -Dicl4j.threads=1} (the examples' {@code exec:java} runs set it).
      *
-     * @throws IllegalStateException    when the jar holds no built-in model (run {@link TrainBuiltinModel})
+     * @throws IllegalStateException    when icl-core's jar holds no built-in model (run {@link TrainBuiltinModel})
      * @throws IllegalArgumentException for a CUDA device without CUDA natives
      */
     public static Model load(LoadOptions options) {
-        try {
-            Path dir = Files.createTempDirectory("icl4j-builtin");
-            for (String f : FILES) {
-                try (InputStream in = BuiltinModel.class.getResourceAsStream(RESOURCE_DIR + f)) {
-                    if (in == null) {
-                        throw new IllegalStateException("built-in model file " + RESOURCE_DIR + f + " is not on the "
-                                + "class path; train it with TrainBuiltinModel");
-                    }
-                    Path target = dir.resolve(f);
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                    target.toFile().deleteOnExit();
-                }
-            }
-            dir.toFile().deleteOnExit();
-            return Model.load(dir, options);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the built-in model to a temporary folder", e);
-        }
+        return Model.builtin(options);
     }
 
-    /** True when the jar holds the built-in model's files. */
+    /** True when icl-core's jar holds the built-in model's files: {@link Model#builtinAvailable()}. */
     public static boolean isAvailable() {
-        return FILES.stream().allMatch(f -> BuiltinModel.class.getResource(RESOURCE_DIR + f) != null);
+        return Model.builtinAvailable();
     }
 
     /** The task the model was trained on, with the same options (close it). */

@@ -85,8 +85,28 @@ public final class IclMain implements Callable<Integer> {
         return code;
     }
 
+    /**
+     * Options that only some commands use: every other command drops them, so its help lists only its own options
+     * and giving one there is an "Unknown option" error instead of being silently ignored.
+     */
+    static final java.util.Map<String, List<String>> ONLY_FOR = java.util.Map.of(
+            "--control-draws", List.of("intervene", "report"),
+            "--bias-seeds", List.of("debias", "report"),
+            "--bias-tasks", List.of("debias", "report"),
+            "--bias-queries", List.of("debias", "report"),
+            "--permutations", List.of("debias", "report"),
+            "--ac", List.of("debias", "report"));
+
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new IclMain());
+        cl.getSubcommands().forEach((name, sub) -> {
+            CommandSpec spec = sub.getCommandSpec();
+            ONLY_FOR.forEach((option, commands) -> {
+                if (!commands.contains(spec.name()) && spec.findOption(option) != null) {
+                    spec.remove(spec.findOption(option));
+                }
+            });
+        });
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -159,19 +179,19 @@ public final class IclMain implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "42", description = "Fixes every draw (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--prompts", paramLabel = "N", defaultValue = "0",
+        @Option(names = "--prompts", paramLabel = "N",
                 description = "Prompts to find the heads on, and as many to test them on (default: 200 for the "
                         + "built-in model, 40 for any other).")
-        int prompts;
+        Integer prompts;
 
         @Option(names = "--shots", paramLabel = "K", defaultValue = "2",
                 description = "Demonstrations per label (default: ${DEFAULT-VALUE}).")
         int shots;
 
-        @Option(names = "--heads", paramLabel = "N", defaultValue = "0",
+        @Option(names = "--heads", paramLabel = "N",
                 description = "Size of each top list (foo score, bar score, ablation drop) merged into the "
                         + "in-context heads (default: about 1%% of the heads, 1 to 10).")
-        int heads;
+        Integer heads;
 
         @Option(names = "--ablation-layers", paramLabel = "FROM:TO",
                 description = "Layers [FROM, TO) the ablation ranking scans (default: the upper half).")
@@ -194,26 +214,26 @@ public final class IclMain implements Callable<Integer> {
 
         @Option(names = "--control-draws", paramLabel = "N", defaultValue = "5",
                 description = "Random head sets of the intervention's control (default: ${DEFAULT-VALUE}).")
-        int controlDraws;
+        int controlDraws = 5;   // kept where the option is dropped (ONLY_FOR)
 
-        @Option(names = "--bias-seeds", paramLabel = "N", defaultValue = "0",
+        @Option(names = "--bias-seeds", paramLabel = "N",
                 description = "Demonstration draws of the bias study (default: 5 for the built-in model, 3 for any "
                         + "other).")
-        int biasSeeds;
+        Integer biasSeeds;
 
-        @Option(names = "--bias-tasks", paramLabel = "N", defaultValue = "0",
+        @Option(names = "--bias-tasks", paramLabel = "N",
                 description = "Bias tasks (class pairs of the synthetic task; default: 6; a data set is 1 task).")
-        int biasTasks;
+        Integer biasTasks;
 
-        @Option(names = "--bias-queries", paramLabel = "N", defaultValue = "0",
+        @Option(names = "--bias-queries", paramLabel = "N",
                 description = "Queries per class and bias task (default: 20 for the built-in model, 25 for any "
                         + "other).")
-        int biasQueries;
+        Integer biasQueries;
 
         @Option(names = "--permutations", paramLabel = "N", defaultValue = "4",
                 description = "Seeded orders beside 'as sampled' and 'reversed' in the recency study "
                         + "(default: ${DEFAULT-VALUE}).")
-        int permutations;
+        int permutations = 4;   // kept where the option is dropped (ONLY_FOR)
 
         @Option(names = "--ac", paramLabel = "A",
                 description = "a_c of the majority-label fix (default: tuned on tasks disjoint from the test tasks).")
@@ -223,9 +243,9 @@ public final class IclMain implements Callable<Integer> {
                 description = "Prompts per forward pass (default: ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+        @Option(names = "--threads", paramLabel = "N",
                 description = "LibTorch threads (default: 1 for the built-in model, all cores for any other).")
-        int threads;
+        Integer threads;
 
         @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
                 description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none "
@@ -256,6 +276,15 @@ public final class IclMain implements Callable<Integer> {
             if (classes.length != 2) {
                 throw new ParameterException(cl, "--classes needs two class indices A,B; got " + classes.length);
             }
+            if (classes[0] == classes[1]) {
+                // JobOptions names its fields --class-a and --class-b; on this command line they are one option
+                throw new ParameterException(cl, "--classes " + classes[0] + "," + classes[1] + ": --class-a and "
+                        + "--class-b are both " + classes[0] + "; choose two different class indices, e.g. 0,1");
+            }
+            if (classes[0] < 0 || classes[1] < 0) {
+                throw new ParameterException(cl, "--classes " + classes[0] + "," + classes[1] + ": class indices "
+                        + "out of range [0, ...)");
+            }
             int from = -1;
             int to = -1;
             if (ablationLayers != null) {
@@ -272,12 +301,30 @@ public final class IclMain implements Callable<Integer> {
                 }
             }
             try {
-                return new JobOptions(model, data, dataDir, classes[0], classes[1], device, dtype, seed, prompts, shots,
-                        heads, from, to, !noAblation, useHeads, controlDraws, biasSeeds, biasTasks, biasQueries, permutations,
-                        ac == null ? Double.NaN : ac, batch, threads, out, labels);
+                return new JobOptions(model, data, dataDir, classes[0], classes[1], device, dtype, seed,
+                        given(cl, "--prompts", prompts, 1), shots, given(cl, "--heads", heads, 1), from, to, !noAblation,
+                        useHeads, controlDraws, given(cl, "--bias-seeds", biasSeeds, 1),
+                        given(cl, "--bias-tasks", biasTasks, 1), given(cl, "--bias-queries", biasQueries, 1),
+                        permutations, ac == null ? Double.NaN : ac, batch, given(cl, "--threads", threads, 1), out,
+                        labels);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cl, e.getMessage(), e);
             }
+        }
+
+        /**
+         * An option whose default depends on the model: left out, 0 (JobOptions' "choose for me"); given, at least
+         * {@code min}, so that {@code --prompts 0} is an error rather than a silent default.
+         */
+        static int given(CommandLine cl, String option, Integer value, int min) {
+            if (value == null) {
+                return 0;
+            }
+            if (value < min) {
+                throw new ParameterException(cl, option + " " + value + " out of range [" + min + ", ...) (leave it "
+                        + "out for the default)");
+            }
+            return value;
         }
 
         Progress progress(PrintStream err) {
@@ -344,6 +391,9 @@ public final class IclMain implements Callable<Integer> {
 
         abstract int steps();
 
+        /** The expected cost of the steps after opening (the progress bar's ETA weighs steps by it). */
+        abstract double cost();
+
         abstract void body(MainJob job, PrintWriter out);
 
         @Override
@@ -351,7 +401,7 @@ public final class IclMain implements Callable<Integer> {
             JobOptions o = common.options(null);
             java.io.StringWriter result = new java.io.StringWriter();
             try (Progress p = common.progress(errStream())) {
-                p.start("icl4j " + spec.name(), MainJob.OPEN_STEPS + steps());
+                p.start("icl4j " + spec.name(), MainJob.OPEN_STEPS + steps(), MainJob.OPEN_COST + cost());
                 try (MainJob job = MainJob.open(o, p)) {
                     body(job, new PrintWriter(result));
                 }
@@ -371,6 +421,11 @@ public final class IclMain implements Callable<Integer> {
         @Override
         int steps() {
             return MainJob.DISCOVER_STEPS;
+        }
+
+        @Override
+        double cost() {
+            return MainJob.DISCOVER_COST;
         }
 
         @Override
@@ -395,6 +450,11 @@ public final class IclMain implements Callable<Integer> {
         }
 
         @Override
+        double cost() {
+            return MainJob.DISCOVER_COST + MainJob.INTERVENE_COST;
+        }
+
+        @Override
         void body(MainJob job, PrintWriter out) {
             InContextHeadSet set = job.discover();
             InterventionResult r = job.intervene(set);
@@ -415,6 +475,11 @@ public final class IclMain implements Callable<Integer> {
         }
 
         @Override
+        double cost() {
+            return MainJob.DISCOVER_COST + MainJob.ANALYSE_COST;
+        }
+
+        @Override
         void body(MainJob job, PrintWriter out) {
             InContextHeadSet set = job.discover();
             MainJob.Analysis a = job.analyse(set);
@@ -431,6 +496,11 @@ public final class IclMain implements Callable<Integer> {
         @Override
         int steps() {
             return MainJob.DISCOVER_STEPS + MainJob.DEBIAS_STEPS;
+        }
+
+        @Override
+        double cost() {
+            return MainJob.DISCOVER_COST + MainJob.DEBIAS_COST;
         }
 
         @Override

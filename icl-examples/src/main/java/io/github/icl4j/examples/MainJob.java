@@ -62,6 +62,48 @@ public final class MainJob implements AutoCloseable {
     /** Steps of {@link #open}: loading the model and building the prompts. */
     static final int OPEN_STEPS = 2;
 
+    /**
+     * Expected cost of each step for the progress bar's ETA: seconds measured on the built-in model with the default
+     * options (2 cores, report of 161.7 s, December 2026). Only ratios matter; on a large model the ablation ranking
+     * weighs more, but the bias study still dominates.
+     */
+    static final java.util.Map<String, Double> COST = java.util.Map.ofEntries(
+            java.util.Map.entry("loading the model", 9.0), java.util.Map.entry("building prompts", 1.0),
+            java.util.Map.entry("scoring every head", 2.0), java.util.Map.entry("ablation ranking", 6.0),
+            java.util.Map.entry("intervention (heads zeroed)", 5.0), java.util.Map.entry("value-output vectors", 2.0),
+            java.util.Map.entry("attention by prediction", 2.0), java.util.Map.entry("two towers (query · key)", 3.0),
+            java.util.Map.entry("where the heads read", 1.5),
+            java.util.Map.entry("token attention of example prompts", 0.2),
+            java.util.Map.entry("tuning a_c (majority-label fix)", 13.0),
+            java.util.Map.entry("majority-label bias", 28.0), java.util.Map.entry("recency bias", 88.0),
+            java.util.Map.entry("writing the report", 3.0));
+
+    /** Expected costs of {@link #open}, {@link #discover()}, the intervention, {@link #analyse}, {@link #debias}. */
+    static final double OPEN_COST = cost("loading the model", "building prompts");
+    static final double DISCOVER_COST = cost("scoring every head", "ablation ranking");
+    static final double INTERVENE_COST = cost("intervention (heads zeroed)");
+    static final double ANALYSE_COST = cost("value-output vectors", "attention by prediction",
+            "two towers (query · key)", "where the heads read");
+    static final double DEBIAS_COST = cost("tuning a_c (majority-label fix)", "majority-label bias", "recency bias");
+
+    /** The expected cost of the named steps ({@link #COST}). */
+    static double cost(String... stepNames) {
+        double c = 0;
+        for (String n : stepNames) {
+            c += COST.get(n);
+        }
+        return c;
+    }
+
+    /** A step of the job with its expected cost. */
+    private static Progress.Step step(Progress p, String name) {
+        Double c = COST.get(name);
+        if (c == null) {
+            throw new IllegalStateException("step '" + name + "' has no expected cost in MainJob.COST");
+        }
+        return p.step(name, c);
+    }
+
     private final JobOptions options;
     private final Model model;
     private final Workload workload;
@@ -96,7 +138,7 @@ public final class MainJob implements AutoCloseable {
      */
     public static MainJob open(JobOptions options, Progress progress) {
         Model model;
-        try (Progress.Step s = progress.step("loading the model")) {
+        try (Progress.Step s = step(progress, "loading the model")) {
             Natives.init();
             LoadOptions lo = LoadOptions.defaults().withDevice(options.device()).withDtype(options.dtype());
             if (options.model() != null && !Files.exists(options.model())) {
@@ -114,7 +156,7 @@ public final class MainJob implements AutoCloseable {
                 resolved.useHeads().forEach(h -> h.checkIn(model.config().nLayers(), model.config().nHeads()));
             }
             Workload w;
-            try (Progress.Step s = progress.step("building prompts")) {
+            try (Progress.Step s = step(progress, "building prompts")) {
                 w = Workload.of(model, resolved);
                 s.note(w.find().size() + " + " + w.test().size() + " prompts, " + w.biasTest().size() + " + "
                         + w.biasTune().size() + " bias tasks");
@@ -158,12 +200,12 @@ public final class MainJob implements AutoCloseable {
      */
     public InContextHeadSet discover() {
         HeadScores scores;
-        try (Progress.Step s = progress.step("scoring every head")) {
+        try (Progress.Step s = step(progress, "scoring every head")) {
             scores = heads.scores(Map.of(workloadName(), workload.find()));
             s.note(model.config().totalHeads() + " heads");
         }
         InContextHeadSet set;
-        try (Progress.Step s = progress.step("ablation ranking")) {
+        try (Progress.Step s = step(progress, "ablation ranking")) {
             if (options.useHeads().isEmpty()) {
                 AblationRanking a = options.ablation()
                         ? heads.ablationRanking(Map.of(workloadName(), workload.find())) : null;
@@ -259,7 +301,7 @@ public final class MainJob implements AutoCloseable {
      * ({@link #control}) and each group on each gold label (METHOD §3.4).
      */
     public InterventionResult intervene(InContextHeadSet set) {
-        try (Progress.Step s = progress.step("intervention (heads zeroed)")) {
+        try (Progress.Step s = step(progress, "intervention (heads zeroed)")) {
             Control c = control(set);
             InContextHeads ich = heads.options(heads.options().withControl(c.draws(), options.seed(),
                     c.pool() == null ? HeadOptions.ControlPool.SAME_LAYERS_POOLED : c.pool()));
@@ -295,22 +337,23 @@ public final class MainJob implements AutoCloseable {
     /** The value-output, attention and two-tower analyses of the set on the test prompts. */
     public Analysis analyse(InContextHeadSet set) {
         ValueOutputAnalysis vo;
-        try (Progress.Step s = progress.step("value-output vectors")) {
+        try (Progress.Step s = step(progress, "value-output vectors")) {
             vo = heads.valueOutputs(set, workload.test());
             s.note(vo.groups().isEmpty() ? "" : vo.groups().get(0).toString());
         }
         AttentionAnalysis att;
-        try (Progress.Step s = progress.step("attention by prediction")) {
+        try (Progress.Step s = step(progress, "attention by prediction")) {
             att = heads.attention(set, workload.test());
-            s.note("predicted foo " + att.examplesPerGroup()[0] + ", bar " + att.examplesPerGroup()[1]);
+            s.note("predicted " + options.labelWords().word(0).strip() + " " + att.examplesPerGroup()[0] + ", "
+                    + options.labelWords().word(1).strip() + " " + att.examplesPerGroup()[1]);
         }
         TwoTowersAnalysis towers;
-        try (Progress.Step s = progress.step("two towers (query · key)")) {
+        try (Progress.Step s = step(progress, "two towers (query · key)")) {
             towers = heads.twoTowers(set, workload.test());
             s.note("swap test " + Headline.f3(towers.baseAgreement()) + " → " + Headline.f3(towers.swapAgreement()));
         }
         ReadingAnalysis reads;
-        try (Progress.Step s = progress.step("where the heads read")) {
+        try (Progress.Step s = step(progress, "where the heads read")) {
             reads = heads.reading(set, workload.test());
             double label = reads.heads().stream().mapToDouble(ReadingAnalysis.HeadReading::labelPositions).average()
                     .orElse(Double.NaN);
@@ -324,7 +367,7 @@ public final class MainJob implements AutoCloseable {
      * for the report's token view.
      */
     public List<HeadsReport.ExamplePrompt> examples(InContextHeadSet set) {
-        try (Progress.Step s = progress.step("token attention of example prompts")) {
+        try (Progress.Step s = step(progress, "token attention of example prompts")) {
             List<IclPrompt> shown = workload.test().subList(0, Math.min(3, workload.test().size()));
             s.note(shown.size() + " prompts");
             LabelProbabilities lp = Probe.on(model).prompts(shown).labelProbabilities();
@@ -392,7 +435,7 @@ public final class MainJob implements AutoCloseable {
                 .withPerClass(Math.max(2, options.shots())).withBatchSize(options.batch());
         BiasStudy study = BiasStudy.of(model).heads(inContextHeads).options(bo).prompts(Workload.promptBuilder(model, options));
         AcTuning tuning = null;
-        try (Progress.Step s = progress.step("tuning a_c (majority-label fix)")) {
+        try (Progress.Step s = step(progress, "tuning a_c (majority-label fix)")) {
             if (options.tuneAc()) {
                 tuning = study.tuneAc(workload.biasTune());
                 study = study.options(bo.withAc(tuning.best()));
@@ -403,12 +446,12 @@ public final class MainJob implements AutoCloseable {
             }
         }
         MajorityResult majority;
-        try (Progress.Step s = progress.step("majority-label bias")) {
+        try (Progress.Step s = step(progress, "majority-label bias")) {
             majority = study.majority(workload.biasTest());
             s.note("fluctuation " + Headline.f3(majority.rows().get(0).fluctuation().mean()) + " (none)");
         }
         RecencyResult recency = null;
-        try (Progress.Step s = progress.step("recency bias")) {
+        try (Progress.Step s = step(progress, "recency bias")) {
             if (model.config().hasRotary()) {
                 recency = study.recency(workload.biasTest());
             } else {
@@ -471,7 +514,8 @@ public final class MainJob implements AutoCloseable {
      */
     public static Report report(JobOptions options, Progress progress) {
         long t0 = System.nanoTime();
-        progress.start("icl4j report", REPORT_STEPS);
+        checkWritable(options.out());
+        progress.start("icl4j report", REPORT_STEPS, COST.values().stream().mapToDouble(Double::doubleValue).sum());
         try (MainJob job = open(options, progress)) {
             InContextHeadSet set = job.discover();
             Control control = job.control(set);
@@ -479,7 +523,7 @@ public final class MainJob implements AutoCloseable {
             Analysis a = job.analyse(set);
             List<HeadsReport.ExamplePrompt> examples = job.examples(set);
             BiasComparison bias = job.debias(set.heads());
-            try (Progress.Step s = progress.step("writing the report")) {
+            try (Progress.Step s = step(progress, "writing the report")) {
                 JobOptions o = job.options();
                 String title = "In-context heads and biases of " + (o.builtinModel() ? "the built-in model"
                         : o.model().getFileName()) + " (" + job.model().config().modelType() + ", "
@@ -512,6 +556,27 @@ public final class MainJob implements AutoCloseable {
                 return new Report(o, job.model().toString(), job.workload().description(), set, control, iv, a, bias,
                         h, html, files, secs);
             }
+        }
+    }
+
+    /**
+     * Fails before any computation when the report folder cannot be written: created if absent, then a probe file
+     * made and deleted in it (a job of minutes must not fail at its last step on a read-only or mistyped path).
+     *
+     * @throws IllegalArgumentException naming the folder and why
+     */
+    static void checkWritable(Path out) {
+        Path abs = out.toAbsolutePath();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new IllegalArgumentException("--out " + out + " is a file, not a folder");
+        }
+        try {
+            Files.createDirectories(abs);
+            Path probe = Files.createTempFile(abs, ".icl4j-write-check", ".tmp");
+            Files.delete(probe);
+        } catch (java.io.IOException | SecurityException e) {
+            throw new IllegalArgumentException("--out " + out + " is not a writable folder (" + e
+                    + "); choose another with --out", e);
         }
     }
 

@@ -29,6 +29,11 @@ public final class Progress implements AutoCloseable {
     private ProgressBar bar;
     private int steps;
     private int done;
+    /** Bar units (per mille of the job's expected cost) done so far. */
+    private long units;
+    private double totalWeight;
+    /** Bar resolution: the whole job is this many units. */
+    static final int UNITS = 1000;
     private String task = "";
 
     private Progress(Mode mode, PrintStream out) {
@@ -68,19 +73,36 @@ public final class Progress implements AutoCloseable {
     }
 
     /**
-     * Begins a job of {@code steps} steps (call once before the steps).
+     * Begins a job of {@code steps} steps of equal expected cost (call once before the steps).
      *
      * @throws IllegalArgumentException for fewer than one step
      */
     public void start(String taskName, int steps) {
+        start(taskName, steps, steps);
+    }
+
+    /**
+     * Begins a job of {@code steps} steps whose expected costs ({@link #step(String, double)}) add up to
+     * {@code totalWeight}: the bar advances by each step's share of the cost, so its ETA reflects the long steps
+     * instead of counting a 90-second step like a 1-second one.
+     *
+     * @throws IllegalArgumentException for fewer than one step or a total weight that is not positive
+     */
+    public void start(String taskName, int steps, double totalWeight) {
         if (steps < 1) {
             throw new IllegalArgumentException("steps " + steps + " out of range [1, ...)");
+        }
+        if (!(totalWeight > 0) || Double.isInfinite(totalWeight)) {
+            throw new IllegalArgumentException("totalWeight " + totalWeight + " out of range (0, +inf)");
         }
         this.task = taskName;
         this.steps = steps;
         this.done = 0;
+        this.units = 0;
+        this.totalWeight = totalWeight;
         if (mode == Mode.BAR) {
-            bar = new ProgressBarBuilder().setTaskName(taskName).setInitialMax(steps).setUnit(" steps", 1)
+            // shown as a percentage of the expected cost (UNITS per mille, 10 units a percent)
+            bar = new ProgressBarBuilder().setTaskName(taskName).setInitialMax(UNITS).setUnit("%", UNITS / 100)
                     .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(250)
                     .setMaxRenderedLength(110).setConsumer(new ConsoleProgressBarConsumer(out, 110))
                     .continuousUpdate().build();
@@ -89,25 +111,40 @@ public final class Progress implements AutoCloseable {
         }
     }
 
-    /** Begins one step; closing the step marks it done. */
+    /** Bar units done so far (per mille of the expected cost), for tests. */
+    long units() {
+        return units;
+    }
+
+    /** Begins one step of expected cost 1; closing the step marks it done. */
     public Step step(String name) {
+        return step(name, 1);
+    }
+
+    /**
+     * Begins one step of expected cost {@code weight} (in the units of {@link #start(String, int, double)}'s total);
+     * closing the step marks it done.
+     */
+    public Step step(String name, double weight) {
         if (bar != null) {
             bar.setExtraMessage(name);
             bar.refresh();
         }
-        return new Step(name, System.nanoTime());
+        return new Step(name, System.nanoTime(), weight);
     }
 
     /** One step of the job. */
     public final class Step implements AutoCloseable {
         private final String name;
         private final long t0;
+        private final double weight;
         private String note = "";
         private boolean closed;
 
-        private Step(String name, long t0) {
+        private Step(String name, long t0, double weight) {
             this.name = name;
             this.t0 = t0;
+            this.weight = weight;
         }
 
         /** Adds a short result to the step's line, e.g. {@code "4 heads"}. */
@@ -124,8 +161,12 @@ public final class Progress implements AutoCloseable {
             closed = true;
             done++;
             double secs = (System.nanoTime() - t0) / 1e9;
+            // the step's share of the expected cost; never past the end (a job may run more than it announced)
+            long target = done >= steps ? UNITS : Math.min(UNITS, units + Math.round(UNITS * weight / totalWeight));
+            long advance = Math.max(0, target - units);
+            units += advance;
             if (bar != null) {
-                bar.step();
+                bar.stepBy(advance);
             } else if (mode == Mode.PLAIN) {
                 String line = String.format(Locale.ROOT, "[%d/%d] %-38s %6.1f s%s", done, Math.max(steps, done), name,
                         secs, note.isEmpty() ? "" : "  " + note);

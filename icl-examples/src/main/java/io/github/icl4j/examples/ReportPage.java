@@ -65,8 +65,11 @@ final class ReportPage {
         if (h.bias().stream().anyMatch(r -> r.bias().equals("majority"))) {
             Headline.BiasRow n = h.biasRow("majority", Correction.NONE.label());
             Headline.BiasRow f = h.biasRow("majority", Correction.FIX.label());
+            // a smaller fluctuation bought by losing accuracy is no gain (the bias table's rule)
+            boolean costsAccuracy = f.accuracy() < n.accuracy() - 0.02;
             figure(sb, Headline.f3(n.metric()) + " → " + Headline.f3(f.metric()),
-                    "majority-label fluctuation, fix (a<sub>c</sub> " + fmt(h.ac()) + ")", tone(n.metric(), f.metric()));
+                    "majority-label fluctuation, fix (a<sub>c</sub> " + fmt(h.ac()) + ")",
+                    costsAccuracy ? "" : tone(n.metric(), f.metric()));
         }
         if (h.bias().stream().anyMatch(r -> r.bias().equals("recency"))) {
             Headline.BiasRow n = h.biasRow("recency", Correction.NONE.label());

@@ -27,7 +27,7 @@ import java.util.Map;
 
 /**
  * Trains the {@link BuiltinModel} from scratch on the CPU and writes it, with its model card, into
- * {@code icl-examples/src/main/resources/io/github/icl4j/builtin/}.
+ * {@code icl-core/src/main/resources/io/github/icl4j/builtin/} (shipped in the icl-core jar).
  * <pre>
  * mvn -q -B install -DskipTests
  * mvn -q -B -pl icl-examples exec:java -Dexec.mainClass=io.github.icl4j.examples.TrainBuiltinModel \
@@ -299,11 +299,15 @@ public final class TrainBuiltinModel {
         }
     }
 
-    /** {@code icl-examples/src/main/resources/io/github/icl4j/builtin} from the repository root or the module. */
+    /**
+     * {@code icl-core/src/main/resources/io/github/icl4j/builtin} (the model ships in the icl-core jar) from the
+     * repository root or a module folder.
+     */
     static Path defaultOut() {
-        Path rel = Path.of("src/main/resources/io/github/icl4j/builtin");
+        Path rel = Path.of("icl-core/src/main/resources/io/github/icl4j/builtin");
         Path cwd = Path.of("").toAbsolutePath();
-        return Files.isDirectory(cwd.resolve("icl-examples")) ? cwd.resolve("icl-examples").resolve(rel) : cwd.resolve(rel);
+        return Files.isDirectory(cwd.resolve("icl-core")) ? cwd.resolve(rel) : cwd.resolveSibling("icl-core")
+                .resolve(rel.subpath(1, rel.getNameCount()));
     }
 
     static String sha256(Path f) throws IOException {

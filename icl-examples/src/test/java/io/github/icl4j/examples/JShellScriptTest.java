@@ -26,6 +26,9 @@ class JShellScriptTest {
         assumeTrue(Files.isExecutable(jshell), "no jshell in " + jshell.getParent() + " (a JRE, not a JDK?); "
                 + "skipping the JShell script test");
         assertThat(SCRIPT).exists();
+        // the README's promise: one import is enough
+        assertThat(Files.readAllLines(SCRIPT)).filteredOn(l -> l.startsWith("import "))
+                .containsExactly("import io.github.icl4j.*;");
         // Surefire hands the test class path to the JVM in a manifest-only jar; the real list is in this property
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         assertThat(cp).contains(File.pathSeparator);

@@ -126,9 +126,7 @@ class MainJobReportTest {
 
     @Test
     void chromiumDrawsTheReport() throws Exception {
-        String chromium = chromium();
-        assumeTrue(chromium != null, "Chromium is not installed (Debian: apt-get install -y chromium); skipping the "
-                + "headless rendering of the report");
+        String chromium = chromiumOrSkip();
         String dom = chromium(chromium, "--dump-dom", report.html().toUri().toString());
         int heads = report.set().scores().nLayers() * report.set().scores().nHeads();
         assertThat(dom).contains("id=\"heatmap-foo\"", "id=\"heatmap-bar\"", "id=\"head-table\"",
@@ -139,6 +137,48 @@ class MainJobReportTest {
         Files.createDirectories(png.getParent());
         chromium(chromium, "--screenshot=" + png, "--window-size=1400,5600", report.html().toUri().toString());
         assertThat(png).isNotEmptyFile();
+    }
+
+    @Test
+    void chromiumDrawsLabelledScattersAndGroupsNamedAfterTheLabelWords() throws Exception {
+        String dom = chromium(chromiumOrSkip(), "--dump-dom", report.html().toUri().toString());
+        // two-tower scatters: both axes titled, a colour key per plot
+        assertThat(dom).contains("similarity of query and demonstration (cosine)", "score q·k/√d",
+                "point = one demonstration's label position:");
+        // head groups named after the label words in use (foo and bar here: the default labels)
+        assertThat(dom).contains("foo heads · bar heads", "foo heads raise “foo” more than “bar”");
+        // charts shrink to a narrow window instead of running off the card
+        assertThat(dom).contains("svg[viewBox] { max-width: 100%; height: auto; }");
+        // the title and summary name the built-in model, not a temporary folder
+        assertThat(dom).doesNotContain("icl4j-builtin");
+        assertThat(Files.readString(out.resolve("summary.md"))).doesNotContain("icl4j-builtin")
+                .contains("built-in model (icl-core)");
+    }
+
+    @Test
+    void accuracyAndF1IntervalsStayInTheUnitRange() {
+        List<io.github.icl4j.bias.Interval> bounded = new java.util.ArrayList<>();
+        if (report.bias().majority() != null) {
+            report.bias().majority().rows().forEach(r -> bounded.addAll(List.of(r.accuracy(), r.macroF1(),
+                    r.balancedAccuracy())));
+        }
+        if (report.bias().recency() != null) {
+            report.bias().recency().rows().forEach(r -> bounded.addAll(List.of(r.accuracy(), r.macroF1())));
+        }
+        assertThat(bounded).isNotEmpty().allSatisfy(i -> {
+            if (i.hasBounds()) {
+                assertThat(i.lower()).isBetween(0.0, 1.0);
+                assertThat(i.upper()).isBetween(0.0, 1.0);
+            }
+        });
+    }
+
+    /** The Chromium binary; skips the test with a message when it is not installed. */
+    static String chromiumOrSkip() {
+        String chromium = chromium();
+        assumeTrue(chromium != null, "Chromium is not installed (Debian: apt-get install -y chromium); skipping the "
+                + "headless rendering of the report");
+        return chromium;
     }
 
     static int count(String text, String what) {

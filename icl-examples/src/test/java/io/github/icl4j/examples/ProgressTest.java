@@ -1,0 +1,47 @@
+package io.github.icl4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The progress bar advances by each step's expected cost, so its ETA reflects the long steps. */
+class ProgressTest {
+
+    @Test
+    void theBarAdvancesByEachStepsShareOfTheExpectedCost() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (Progress p = Progress.bar(new PrintStream(buf, true, StandardCharsets.UTF_8))) {
+            p.start("job", 3, 10);
+            try (Progress.Step s = p.step("short", 1)) {
+                s.note("1");
+            }
+            // one step of three done, but a tenth of the expected cost: the ETA counts the 8-unit step ahead
+            assertThat(p.units()).isEqualTo(Progress.UNITS / 10);
+            try (Progress.Step s = p.step("long", 8)) {
+                s.note("8");
+            }
+            assertThat(p.units()).isEqualTo(Progress.UNITS * 9 / 10);
+            try (Progress.Step s = p.step("last", 1)) {
+                s.note("1");
+            }
+            assertThat(p.units()).isEqualTo(Progress.UNITS);
+        }
+        assertThat(buf.toString(StandardCharsets.UTF_8)).contains("job finished in");
+    }
+
+    @Test
+    void everyMainJobStepHasAnExpectedCostAndTheRecencyStudyDominates() {
+        assertThat(MainJob.COST).hasSize(MainJob.REPORT_STEPS);
+        double total = MainJob.COST.values().stream().mapToDouble(Double::doubleValue).sum();
+        assertThat(MainJob.cost("recency bias") / total).isGreaterThan(0.3);
+        assertThat(MainJob.OPEN_COST + MainJob.DISCOVER_COST + MainJob.INTERVENE_COST + MainJob.ANALYSE_COST
+                + MainJob.DEBIAS_COST + MainJob.cost("token attention of example prompts", "writing the report"))
+                .isCloseTo(total, org.assertj.core.data.Offset.offset(1e-9));
+        assertThatThrownBy(() -> Progress.silent().start("x", 1, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("totalWeight 0.0");
+    }
+}
