@@ -159,4 +159,9 @@ final class IclBackend {
         }
         return out;
     }
+
+    /** Writes a text file whole or not at all. */
+    static void writeAtomically(Path file, String text) {
+        io.github.icl4j.runtime.AtomicFiles.writeString(file, text);
+    }
 }

@@ -9,7 +9,7 @@ public final class SparkSessions {
 
     /**
      * A session in local mode ({@code local[2]}, {@code local[2,2]} for one retry per task, ...) bound to the loopback
-     * address, without the web UI, Spark's own logs at WARN.
+     * address, without the web UI; Spark's, Hadoop's and Parquet's logs at WARN, icl4j's progress at INFO.
      */
     public static SparkSession local(String master) {
         if (master == null || !master.startsWith("local")) {
@@ -22,7 +22,10 @@ public final class SparkSessions {
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "4")
                 .getOrCreate();
-        s.sparkContext().setLogLevel("WARN");
+        // not setLogLevel: that would silence icl4j's progress too
+        for (String noisy : new String[] {"org.apache.spark", "org.apache.hadoop", "org.apache.parquet", "org.sparkproject"}) {
+            org.apache.logging.log4j.core.config.Configurator.setLevel(noisy, org.apache.logging.log4j.Level.WARN);
+        }
         return s;
     }
 }
