@@ -102,9 +102,9 @@ final class IclBackend {
         return InContextHeads.of(model).options(options(s)).promptScores(shard);
     }
 
-    /** Each prompt's outcome clean and with each head of {@code layer} removed. */
-    static PromptAblations ablate(Model model, HeadSpec s, List<? extends PromptTokens> shard, int layer) {
-        return InContextHeads.of(model).options(options(s)).promptAblations(shard, layer, layer + 1);
+    /** Each prompt's outcome clean and with each head of layers {@code [from, to)} removed in turn. */
+    static PromptAblations ablate(Model model, HeadSpec s, List<? extends PromptTokens> shard, int from, int to) {
+        return InContextHeads.of(model).options(options(s)).promptAblations(shard, from, to);
     }
 
     /** Combines per-prompt scores of several data sets as {@code InContextHeads.scores} does. */

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>How the work is cut: each cell's prompts are put in the library's batch order and cut into shards of one
- * forward batch each; a work item is one shard scored, or one shard with each head of one layer removed in turn
- * (heads × prompt shards). Items are partitioned in order, so a partition runs consecutive shards of one cell. Each
+ * forward batch each; a work item is one shard scored, or one shard with each head of a few layers removed in turn
+ * (heads × prompt shards; layers grouped so that the clean pass each item repeats stays a small part of its work). Items are partitioned in order, so a partition runs consecutive shards of one cell. Each
  * executor loads a model once ({@link ModelCache}) and builds each cell's prompts once. Because a shard is exactly a
  * batch of the one-JVM run and the per-prompt values are combined on the driver in prompt order, the scores and
  * ablation accuracies equal the one-JVM ones bit for bit. A retried task recomputes the same rows and Spark keeps one
@@ -123,15 +123,17 @@ public final class SparkHeads {
             return new int[] {facts.get(i).nLayers(), facts.get(i).nHeads()};
         }
 
-        /** Work items, in order: per cell, per shard, scoring then each ablated layer. */
+        /** Work items, in order: per cell, per shard, scoring then each group of ablated layers. */
         List<WorkItem> items() {
             List<WorkItem> out = new ArrayList<>();
             for (int c = 0; c < cells.size(); c++) {
                 CellFacts f = facts.get(c);
+                List<int[]> groups = ablation
+                        ? WorkItem.layerGroups(f.ablationFrom(), f.ablationTo(), f.nLayers(), f.nHeads()) : List.of();
                 for (int s = 0; s < f.shards(spec.batchSize()); s++) {
-                    out.add(new WorkItem(c, s, -1));
-                    for (int l = f.ablationFrom(); ablation && l < f.ablationTo(); l++) {
-                        out.add(new WorkItem(c, s, l));
+                    out.add(new WorkItem(c, s, -1, -1));
+                    for (int[] g : groups) {
+                        out.add(new WorkItem(c, s, g[0], g[1]));
                     }
                 }
             }
@@ -263,21 +265,23 @@ public final class SparkHeads {
                     }
                 }
             } else {
-                PromptAblations a = IclBackend.ablate(model, spec, shard, item.layer());
-                boolean first = item.layer() == facts.get(item.cell()).ablationFrom();
+                PromptAblations a = IclBackend.ablate(model, spec, shard, item.fromLayer(), item.toLayer());
+                boolean first = item.fromLayer() == facts.get(item.cell()).ablationFrom();
                 PromptAblations.Outcome[] clean = a.clean();
-                PromptAblations.Outcome[][] heads = a.ablated()[0];
+                PromptAblations.Outcome[][][] layers = a.ablated();
                 for (int i = 0; i < ids.length; i++) {
                     if (first) {
                         outcome(out, cell, ids[i], null, null, clean[i], true);
                     }
-                    for (int h = 0; h < heads.length; h++) {
-                        outcome(out, cell, ids[i], item.layer(), h, heads[h][i], false);
+                    for (int l = 0; l < layers.length; l++) {
+                        for (int h = 0; h < layers[l].length; h++) {
+                            outcome(out, cell, ids[i], item.fromLayer() + l, h, layers[l][h][i], false);
+                        }
                     }
                 }
             }
             WLOG.info("{} shard {} {}: {} prompts, {} rows in {} ms", cell, item.shard(),
-                    item.scoring() ? "scored" : "layer " + item.layer() + " ablated", ids.length, out.size(),
+                    item.scoring() ? "scored" : "layers [" + item.fromLayer() + ", " + item.toLayer() + ") ablated", ids.length, out.size(),
                     (System.nanoTime() - t0) / 1_000_000);
             return out.iterator();
         }
