@@ -29,20 +29,52 @@ public record AccuracyReport(int n, double accuracy, double fullVocabAccuracy, d
     /** Computes the report from label probabilities (prompts without a gold class are left out). */
     public static AccuracyReport of(LabelProbabilities lp) {
         int k = lp.rows().isEmpty() ? 0 : lp.rows().get(0).probs().length;
+        int n = lp.size();
+        int[] gold = new int[n];
+        int[] predicted = new int[n];
+        boolean[] fullVocab = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            LabelProbabilities.Row r = lp.row(i);
+            gold[i] = r.gold();
+            predicted[i] = r.predicted();
+            fullVocab[i] = r.fullVocabCorrect();
+        }
+        return of(gold, predicted, fullVocab, k);
+    }
+
+    /**
+     * Computes the report from plain predictions: the one place accuracy and macro-F1 are counted. Entries without a
+     * gold class (gold &lt; 0) are left out; a class never predicted has precision 0, a class with no gold example
+     * recall 0 (and NaN per-class accuracy).
+     *
+     * @param fullVocabCorrect protocol (b) per entry, or null (its accuracy is then NaN)
+     * @throws IllegalArgumentException when the arrays differ in length or a class lies outside
+     *                                  {@code [0, numClasses)}
+     */
+    public static AccuracyReport of(int[] gold, int[] predicted, boolean[] fullVocabCorrect, int numClasses) {
+        if (gold.length != predicted.length || (fullVocabCorrect != null && fullVocabCorrect.length != gold.length)) {
+            throw new IllegalArgumentException(gold.length + " gold labels but " + predicted.length
+                    + " predictions; need one each");
+        }
+        int k = numClasses;
         int[][] conf = new int[k][k];
         int n = 0;
         int a = 0;
         int b = 0;
-        for (LabelProbabilities.Row r : lp.rows()) {
-            if (r.gold() < 0) {
+        for (int i = 0; i < gold.length; i++) {
+            if (gold[i] < 0) {
                 continue;
             }
+            if (gold[i] >= k || predicted[i] < 0 || predicted[i] >= k) {
+                throw new IllegalArgumentException("entry " + i + ": gold " + gold[i] + ", predicted " + predicted[i]
+                        + "; classes must be in [0, " + k + ")");
+            }
             n++;
-            conf[r.gold()][r.predicted()]++;
-            if (r.predicted() == r.gold()) {
+            conf[gold[i]][predicted[i]]++;
+            if (predicted[i] == gold[i]) {
                 a++;
             }
-            if (r.fullVocabCorrect()) {
+            if (fullVocabCorrect != null && fullVocabCorrect[i]) {
                 b++;
             }
         }
@@ -51,17 +83,18 @@ public record AccuracyReport(int n, double accuracy, double fullVocabAccuracy, d
         for (int c = 0; c < k; c++) {
             int tp = conf[c][c];
             int support = Arrays.stream(conf[c]).sum();
-            int predicted = 0;
+            int pred = 0;
             for (int g = 0; g < k; g++) {
-                predicted += conf[g][c];
+                pred += conf[g][c];
             }
             recall[c] = support == 0 ? Double.NaN : (double) tp / support;
-            double precision = predicted == 0 ? 0 : (double) tp / predicted;
+            double precision = pred == 0 ? 0 : (double) tp / pred;
             double rec = support == 0 ? 0 : (double) tp / support;
             f1Sum += precision + rec == 0 ? 0 : 2 * precision * rec / (precision + rec);
         }
-        return new AccuracyReport(n, n == 0 ? Double.NaN : (double) a / n, n == 0 ? Double.NaN : (double) b / n,
-                recall, k == 0 ? Double.NaN : f1Sum / k, conf);
+        return new AccuracyReport(n, n == 0 ? Double.NaN : (double) a / n,
+                n == 0 || fullVocabCorrect == null ? Double.NaN : (double) b / n, recall,
+                k == 0 ? Double.NaN : f1Sum / k, conf);
     }
 
     @Override

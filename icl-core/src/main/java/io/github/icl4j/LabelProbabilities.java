@@ -2,13 +2,11 @@ package io.github.icl4j;
 
 import java.util.Arrays;
 import java.util.List;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * Per prompt: the probability of each class's label word at the last position (renormalised over the label
- * words), the prediction under both accuracy protocols, and the gold class.
+ * Per prompt: the probability of each class's label word at the last position (a softmax over the label words'
+ * logits, {@link LabelLogits}), the prediction under both accuracy protocols, and the gold class.
  *
  * @param rows one per prompt, in input order
  */
@@ -21,7 +19,7 @@ public record LabelProbabilities(List<Row> rows) {
      * One prompt's outcome.
      *
      * @param gold             gold class, or -1
-     * @param probs            label-word probabilities renormalised over the label words (sum 1)
+     * @param probs            softmax over the label words' logits (sum 1)
      * @param rawProbs         label-word probabilities under the full-vocabulary softmax
      * @param predicted        argmax of {@code probs} (protocol a)
      * @param topToken         argmax over the whole vocabulary
@@ -45,27 +43,11 @@ public record LabelProbabilities(List<Row> rows) {
         }
 
         /**
-         * The row for one prompt from its logits at the last position ({@code [vocab]}): full-vocabulary
-         * softmax in fp32, label-word probabilities renormalised, both predictions.
+         * The row for one prompt from its logits at the last position ({@code [vocab]}): a softmax over the label
+         * words' logits, each label word's full-vocabulary probability, both predictions (see {@link LabelLogits}).
          */
         public static Row fromLogits(Tensor lastLogits, long[] labelIds, int gold) {
-            Tensor probs = lastLogits.to(ScalarType.Float).softmax(-1, new ScalarTypeOptional(ScalarType.Float));
-            long top = probs.argmax().item_long();
-            double[] raw = new double[labelIds.length];
-            double sum = 0;
-            for (int c = 0; c < labelIds.length; c++) {
-                raw[c] = probs.select(0, labelIds[c]).item_double();
-                sum += raw[c];
-            }
-            double[] norm = new double[labelIds.length];
-            int best = 0;
-            for (int c = 0; c < labelIds.length; c++) {
-                norm[c] = sum > 0 ? raw[c] / sum : 1.0 / labelIds.length;
-                if (norm[c] > norm[best]) {
-                    best = c;
-                }
-            }
-            return new Row(gold, norm, raw, best, top, gold >= 0 && top == labelIds[gold]);
+            return LabelLogits.rows(lastLogits.unsqueeze(0), labelIds, new int[] {gold})[0];
         }
 
         /** Probability of class {@code c} (renormalised). */

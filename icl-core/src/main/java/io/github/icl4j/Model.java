@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.icl4j.checkpoint.HfCheckpoint;
 import io.github.icl4j.checkpoint.InvalidCheckpointException;
-import io.github.icl4j.checkpoint.SafetensorsWriter;
+import io.github.icl4j.checkpoint.HfCheckpointWriter;
 import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.gguf.GgufFile;
 import io.github.icl4j.gguf.GgufTokenizerJson;
@@ -16,6 +16,7 @@ import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.Transformer;
 import io.github.icl4j.model.TransformerWeights;
 import io.github.icl4j.model.arch.Adapters;
+import io.github.icl4j.runtime.Lifecycle;
 import io.github.icl4j.runtime.Natives;
 import io.github.icl4j.runtime.Tensors;
 import java.io.IOException;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  * Supported {@code model_type}s: gpt2, gptj, gpt_neox, llama, mistral, qwen2.
+ *
+ * <p>A loaded model is a snapshot of its files: the weights are copied into memory at load, so later changes to the
+ * files do not reach it. Passes may run on several threads; each holds a lease ({@link #acquire()}), and
+ * {@link #close()} waits for running passes and refuses new ones with {@link IllegalStateException}.
  */
 public final class Model implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Model.class);
@@ -53,7 +58,7 @@ public final class Model implements AutoCloseable {
     private final LoadOptions options;
     private final List<Tensor> owned;
     private final String source;
-    private volatile boolean closed;
+    private final Lifecycle lifecycle;
 
     private Model(ModelConfig config, ArchitectureAdapter adapter, TransformerWeights weights, Tokenizer tokenizer,
             String tokenizerJson, LoadOptions options, String source) {
@@ -64,6 +69,7 @@ public final class Model implements AutoCloseable {
         this.tokenizerJson = tokenizerJson;
         this.options = options;
         this.source = source;
+        this.lifecycle = new Lifecycle("model " + source);
         this.owned = weights.parameters();
         // keep the weights beyond the loading scope; released in close()
         owned.forEach(Tensor::retainReference);
@@ -198,7 +204,10 @@ public final class Model implements AutoCloseable {
         return tokenizer != null;
     }
 
-    /** The forward pass, for code that works with tensors directly. */
+    /**
+     * The forward pass, for code that works with tensors directly. Hold an {@link #acquire()} lease while using it
+     * (or its weights) so that a concurrent {@link #close()} waits instead of freeing the weights under the pass.
+     */
     public Transformer transformer() {
         checkOpen();
         return transformer;
@@ -214,7 +223,8 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Logits {@code [b, width, vocab]} of a batch, inside the caller's {@code PointerScope}, gradients off.
+     * Logits {@code [b, width, vocab]} of a batch at every position (analyses that read a few positions use
+     * {@link #lastLogits} or the pass engine, which unembed only those), inside the caller's {@code PointerScope}, gradients off.
      *
      * @throws IllegalArgumentException for token ids outside the vocabulary or sequences longer than the context
      * @throws IllegalStateException    after {@link #close()}
@@ -225,10 +235,9 @@ public final class Model implements AutoCloseable {
 
     /** As {@link #logits(TokenBatch, Hooks)}, continuing from (and appending to) a key/value cache. */
     public Tensor logits(TokenBatch batch, Hooks hooks, KvCache cache) {
-        checkOpen();
         batch.validate(config.vocabSize(), config.maxPositions(), cache == null ? 0 : cache.length());
         hooks.validate(config.nLayers());
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (Lifecycle.Lease lease = acquire(); NoGradGuard g = new NoGradGuard()) {
             return transformer.forward(batch.ids(), batch.mask(), null, hooks, cache);
         }
     }
@@ -238,39 +247,45 @@ public final class Model implements AutoCloseable {
      * of many prompts. Inside the caller's scope.
      */
     public void prefill(TokenBatch batch, Hooks hooks, KvCache cache) {
-        checkOpen();
         batch.validate(config.vocabSize(), config.maxPositions(), cache.length());
         hooks.validate(config.nLayers());
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (Lifecycle.Lease lease = acquire(); NoGradGuard g = new NoGradGuard()) {
             transformer.hidden(batch.ids(), batch.mask(), null, hooks, cache);
         }
     }
 
-    /** Logits at each sequence's last real token, copied to Java ({@code [b][vocab]}). */
+    /**
+     * Logits at each sequence's last real token, copied to Java ({@code [b][vocab]}); only those positions are
+     * unembedded (through the pass engine, {@link io.github.icl4j.engine.Forward}).
+     */
     public float[][] lastLogits(TokenBatch batch) {
-        checkOpen();
-        try (PointerScope scope = new PointerScope()) {
-            Tensor logits = logits(batch, Hooks.none());
+        try (Lifecycle.Lease lease = acquire(); PointerScope scope = new PointerScope()) {
+            int[] last = new int[batch.size()];
+            for (int i = 0; i < last.length; i++) {
+                last[i] = batch.lastIndex(i);
+            }
+            Tensor logits = io.github.icl4j.engine.Forward.run(this, batch, last, Hooks.none(),
+                    io.github.icl4j.engine.Reads.none().lastLogits()).lastLogits(); // [b, vocab]
             float[][] out = new float[batch.size()][];
             for (int i = 0; i < batch.size(); i++) {
-                out[i] = Tensors.toFloats(logits.select(0, i).select(0, batch.lastIndex(i)));
+                out[i] = Tensors.toFloats(logits.select(0, i));
             }
             return out;
         }
     }
 
-    /** Saves config.json, model.safetensors and tokenizer.json (if any) in the Hugging Face layout. */
+    /**
+     * Saves config.json, model.safetensors and tokenizer.json (if any) in the Hugging Face layout, as one set: a
+     * folder that held a checkpoint holds exactly the new one afterwards (a stale index, shards or tokenizer are
+     * gone), a reader or a kill mid-save sees the old set or the new one, never a mix ({@link HfCheckpointWriter}).
+     *
+     * @throws IllegalArgumentException when {@code dir} is a file or holds sub-folders
+     * @throws UncheckedIOException     when writing fails (the folder keeps its old set)
+     */
     public void save(Path dir) {
-        checkOpen();
-        try (PointerScope scope = new PointerScope()) {
-            Files.createDirectories(dir);
-            SafetensorsWriter.write(dir.resolve("model.safetensors"), adapter.export(transformer.weights(), config),
-                    java.util.Map.of("format", "pt"));
-            SafetensorsWriter.writeTextAtomically(dir.resolve("config.json"),
-                    JSON.writeValueAsString(adapter.toConfigJson(config)));
-            if (tokenizerJson != null) {
-                SafetensorsWriter.writeTextAtomically(dir.resolve("tokenizer.json"), tokenizerJson);
-            }
+        try (Lifecycle.Lease lease = acquire(); PointerScope scope = new PointerScope()) {
+            HfCheckpointWriter.write(dir, adapter.export(transformer.weights(), config), java.util.Map.of("format", "pt"),
+                    JSON.writeValueAsString(adapter.toConfigJson(config)), tokenizerJson);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model to " + dir, e);
         }
@@ -281,27 +296,44 @@ public final class Model implements AutoCloseable {
         return tokenizerJson;
     }
 
+    /**
+     * A lease on this model's weights: until it is closed, {@link #close()} waits instead of freeing them. Every pass
+     * of the model takes one; code that runs {@link #transformer()} or reads weights directly should too:
+     * <pre>{@code
+     * try (var lease = model.acquire(); PointerScope scope = new PointerScope()) {
+     *     Tensor hidden = model.transformer().hidden(ids, null, null, hooks, null);
+     * }
+     * }</pre>
+     * Leases are re-entrant: a thread that holds one may acquire more even while the model is closing.
+     *
+     * @throws IllegalStateException when the model is closed (or closing)
+     */
+    public Lifecycle.Lease acquire() {
+        return lifecycle.acquire();
+    }
+
     private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("model " + source + " is closed");
-        }
+        lifecycle.checkOpen();
     }
 
-    /** True after {@link #close()}. */
+    /** True once {@link #close()} has begun: new passes throw {@link IllegalStateException}. */
     public boolean isClosed() {
-        return closed;
+        return lifecycle.isClosed();
     }
 
+    /**
+     * Frees the weights and the tokenizer. New passes fail with {@link IllegalStateException} at once; passes
+     * running on other threads (holders of {@link #acquire()} leases) finish first: this call waits for them. Called
+     * from inside a pass of this model (a hook), it returns at once and the weights are freed when that pass ends.
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        owned.forEach(Tensor::releaseReference);
-        if (tokenizer != null) {
-            tokenizer.close();
-        }
+    public void close() {
+        lifecycle.close(() -> {
+            owned.forEach(Tensor::releaseReference);
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+        });
     }
 
     @Override

@@ -84,11 +84,13 @@ public final class Patch {
         return factor;
     }
 
-    List<? extends PromptTokens> meanOver() {
+    /** The prompts a {@link Kind#MEAN} patch averages over (null for other kinds). */
+    public List<? extends PromptTokens> meanOver() {
         return meanOver;
     }
 
-    ActivationCache source() {
+    /** The other run a {@link Kind#FROM} patch copies from (null for other kinds). */
+    public ActivationCache source() {
         return source;
     }
 

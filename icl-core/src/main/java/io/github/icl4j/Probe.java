@@ -1,6 +1,9 @@
 package io.github.icl4j;
 
-import io.github.icl4j.model.KvCache;
+import io.github.icl4j.engine.Intervention;
+import io.github.icl4j.engine.Interventions;
+import io.github.icl4j.engine.Pass;
+import io.github.icl4j.engine.Reads;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.runtime.Tensors;
 import java.util.ArrayList;
@@ -9,13 +12,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.IntConsumer;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
@@ -36,7 +34,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  */
 public final class Probe {
     /** Position argument meaning "each prompt's last position". */
-    public static final int LAST = -1;
+    public static final int LAST = Interventions.LAST;
 
     private Probe() {
     }
@@ -77,22 +75,6 @@ public final class Probe {
                 ps.add(PromptTokens.of(s));
             }
             return prompts(ps);
-        }
-    }
-
-    /** A batch being assembled: the positions a hook needs to find each prompt's last token. */
-    private record Chunk(int start, int[] last) {
-    }
-
-    /** One intervention, turned into hooks for each batch. */
-    private interface Intervention {
-        void install(Hooks.Builder b, Chunk chunk, Model model);
-
-        default void prepare(Model model, int batchSize) {
-        }
-
-        default boolean needsWholeSequence() {
-            return false;
         }
     }
 
@@ -142,7 +124,7 @@ public final class Probe {
             if (patch == null) {
                 throw new IllegalArgumentException("patch must not be null");
             }
-            return with(new HeadPatch(byLayer, patch));
+            return with(Interventions.patchHeads(byLayer, patch));
         }
 
         /**
@@ -161,7 +143,7 @@ public final class Probe {
         public Step knockAttention(Collection<HeadId> heads, boolean renormalise, int... toPositions) {
             Map<Integer, int[]> byLayer = byLayer(heads);
             int[] pos = checkPositions(toPositions);
-            return with(new Knock(byLayer, pos, renormalise));
+            return with(Interventions.knockAttention(byLayer, pos, renormalise));
         }
 
         /**
@@ -180,7 +162,7 @@ public final class Probe {
                 throw new IllegalArgumentException("withoutRotary needs a model with rotary positions; "
                         + model.config().modelType() + " uses learned absolute positions");
             }
-            return with(new NoRotary(byLayer(heads), allPositions));
+            return with(Interventions.withoutRotary(byLayer(heads), allPositions));
         }
 
         /**
@@ -200,38 +182,17 @@ public final class Probe {
             if (position != LAST) {
                 checkPositions(position);
             }
-            return with(new AddResidual(layer, position, vector.clone()));
+            return with(Interventions.addToResidual(layer, position, vector));
         }
 
         /** Any hook function, for what the named interventions do not cover. */
         public Step hook(String hookName, HookFn fn) {
             HookPoint.validate(hookName, model.config().nLayers());
-            return with(new Intervention() {
-                @Override
-                public void install(Hooks.Builder b, Chunk chunk, Model m) {
-                    b.add(hookName, fn);
-                }
-
-                @Override
-                public boolean needsWholeSequence() {
-                    return true;
-                }
-            });
+            return with(Interventions.hook(hookName, fn));
         }
 
         private Map<Integer, int[]> byLayer(Collection<HeadId> heads) {
-            if (heads == null) {
-                throw new IllegalArgumentException("heads must not be null");
-            }
-            ModelConfig c = model.config();
-            Map<Integer, TreeSet<Integer>> m = new TreeMap<>();
-            for (HeadId h : heads) {
-                h.checkIn(c.nLayers(), c.nHeads());
-                m.computeIfAbsent(h.layer(), k -> new TreeSet<>()).add(h.head());
-            }
-            Map<Integer, int[]> out = new TreeMap<>();
-            m.forEach((l, hs) -> out.put(l, hs.stream().mapToInt(Integer::intValue).toArray()));
-            return out;
+            return Interventions.byLayer(heads, model.config());
         }
 
         private int[] checkPositions(int... positions) {
@@ -247,15 +208,9 @@ public final class Probe {
 
         // ---------------------------------------------------------------- terminals
 
-        /** Logits at each prompt's last position ({@code [prompt][vocab]}). */
+        /** Logits at each prompt's last position ({@code [prompt][vocab]}); no other position is unembedded. */
         public float[][] logits() {
-            float[][] out = new float[prompts.size()][];
-            run(List.of(), false, (chunk, logits, past) -> {
-                for (int i = 0; i < chunk.last.length; i++) {
-                    out[chunk.start + i] = Tensors.toFloats(logits.select(0, i).select(0, chunk.last[i] - past));
-                }
-            });
-            return out;
+            return read(Read.logits()).logits();
         }
 
         /**
@@ -269,87 +224,144 @@ public final class Probe {
 
         /** As {@link #labelProbabilities()}, calling {@code progress} with the number of prompts done. */
         public LabelProbabilities labelProbabilities(IntConsumer progress) {
-            for (PromptTokens p : prompts) {
-                if (p.labelTokenIds().length < 2) {
-                    throw new IllegalArgumentException("labelProbabilities needs prompts with >= 2 label token ids; "
-                            + "a prompt has " + p.labelTokenIds().length);
-                }
-            }
-            LabelProbabilities.Row[] rows = new LabelProbabilities.Row[prompts.size()];
-            run(List.of(), false, (chunk, logits, past) -> {
-                for (int i = 0; i < chunk.last.length; i++) {
-                    PromptTokens p = prompts.get(chunk.start + i);
-                    rows[chunk.start + i] = LabelProbabilities.Row.fromLogits(
-                            logits.select(0, i).select(0, chunk.last[i] - past), p.labelTokenIds(), p.queryLabel());
-                }
-                progress.accept(chunk.start + chunk.last.length);
-            });
-            return new LabelProbabilities(Arrays.asList(rows));
+            return read(progress, Read.labelProbabilities()).labelProbabilities();
         }
 
         /** Attention from each prompt's last position to the same {@code positions}, every layer and head. */
         public AttentionMap attentionAt(int... positions) {
-            int[] pos = checkPositions(positions);
-            int[][] per = new int[prompts.size()][];
-            Arrays.fill(per, pos);
-            return attention(per);
+            return read(Read.attentionAt(positions)).attention();
         }
 
         /** Attention from each prompt's last position to its own label positions, every layer and head. */
         public AttentionMap attentionAtLabels() {
-            int[][] per = new int[prompts.size()][];
-            for (int i = 0; i < per.length; i++) {
-                per[i] = prompts.get(i).labelPositions();
-            }
-            return attention(per);
+            return read(Read.attentionAtLabels()).attention();
         }
 
-        private AttentionMap attention(int[][] per) {
-            ModelConfig c = model.config();
-            float[][][][] w = new float[prompts.size()][c.nLayers()][c.nHeads()][];
-            List<Reader> readers = new ArrayList<>();
-            for (int l = 0; l < c.nLayers(); l++) {
-                int layer = l;
-                readers.add(new Reader(HookPoint.pattern(l), (chunk, pattern, past) -> {
-                    for (int i = 0; i < chunk.last.length; i++) {
-                        // [b, h, s, t] -> [h, t] at the last query row
-                        Tensor row = pattern.select(0, i).select(1, chunk.last[i] - past).to(ScalarType.Float);
-                        int[] pos = per[chunk.start + i];
-                        float[] all = Tensors.toFloats(row); // [h * t]
-                        long t = pattern.size(3);
-                        for (int h = 0; h < c.nHeads(); h++) {
-                            float[] v = new float[pos.length];
-                            for (int j = 0; j < pos.length; j++) {
-                                v[j] = all[(int) (h * t + pos[j])];
-                            }
-                            w[chunk.start + i][layer][h] = v;
-                        }
-                    }
-                }));
-            }
-            run(readers, false, (chunk, logits, past) -> { });
-            return new AttentionMap(per, w);
-        }
-
-        /** Each head's output at each prompt's last position ({@code hook_result}). */
+        /** Each head's output at each prompt's last position ({@code hook_z} through its slice of W_O). */
         public HeadOutputs headOutputs() {
+            return read(Read.headOutputs()).headOutputs();
+        }
+
+        /**
+         * Several quantities from one forward pass per batch (for example label probabilities, attention to the
+         * label positions and every head's output).
+         *
+         * @throws IllegalArgumentException for no reads, bad positions or layers, or label probabilities asked of
+         *                                  prompts without label token ids
+         */
+        public Readout read(Read... reads) {
+            return read(i -> { }, reads);
+        }
+
+        private Readout read(IntConsumer progress, Read... reads) {
+            if (reads == null || reads.length == 0) {
+                throw new IllegalArgumentException("read needs at least one Read; got none");
+            }
             ModelConfig c = model.config();
-            float[][][][] v = new float[prompts.size()][c.nLayers()][c.nHeads()][];
-            List<Reader> readers = new ArrayList<>();
-            for (int l = 0; l < c.nLayers(); l++) {
-                int layer = l;
-                readers.add(new Reader(HookPoint.result(l), (chunk, result, past) -> {
-                    for (int i = 0; i < chunk.last.length; i++) {
-                        Tensor r = result.select(0, i).select(0, chunk.last[i] - past); // [h, d]
-                        float[] all = Tensors.toFloats(r);
-                        for (int h = 0; h < c.nHeads(); h++) {
-                            v[chunk.start + i][layer][h] = Arrays.copyOfRange(all, h * c.dModel(), (h + 1) * c.dModel());
+            int n = prompts.size();
+            Reads spec = Reads.none();
+            boolean wantLogits = false;
+            boolean wantLabels = false;
+            boolean wantHeads = false;
+            int[][] positions = null;
+            int[] layers = new int[0];
+            int[] all = new int[c.nLayers()];
+            Arrays.setAll(all, l -> l);
+            for (Read r : reads) {
+                if (r instanceof Read.Logits) {
+                    wantLogits = true;
+                    spec = spec.lastLogits();
+                } else if (r instanceof Read.Labels) {
+                    for (PromptTokens p : prompts) {
+                        if (p.labelTokenIds().length < 2) {
+                            throw new IllegalArgumentException("labelProbabilities needs prompts with >= 2 label "
+                                    + "token ids; a prompt has " + p.labelTokenIds().length);
                         }
                     }
-                }));
+                    wantLabels = true;
+                    spec = spec.lastLogits();
+                } else if (r instanceof Read.Attention a) {
+                    positions = new int[n][];
+                    int[] pos = a.atLabels() ? null : checkPositions(a.positions());
+                    for (int i = 0; i < n; i++) {
+                        positions[i] = a.atLabels() ? prompts.get(i).labelPositions() : pos;
+                    }
+                    spec = spec.attentionRows(all);
+                } else if (r instanceof Read.Heads) {
+                    wantHeads = true;
+                    spec = spec.headOutputs(all);
+                } else if (r instanceof Read.Residuals rs) {
+                    for (int l : rs.layers()) {
+                        if (l < 0 || l > c.nLayers()) {
+                            throw new IllegalArgumentException("layer " + l + " out of range [0, " + c.nLayers()
+                                    + "]");
+                        }
+                    }
+                    layers = rs.layers().clone();
+                    spec = spec.residuals(layers);
+                } else {
+                    throw new IllegalArgumentException("unknown read " + r);
+                }
             }
-            run(readers, false, (chunk, logits, past) -> { });
-            return new HeadOutputs(v);
+            float[][] logits = wantLogits ? new float[n][] : null;
+            LabelProbabilities.Row[] rows = wantLabels ? new LabelProbabilities.Row[n] : null;
+            float[][][][] att = positions == null ? null : new float[n][c.nLayers()][c.nHeads()][];
+            float[][][][] heads = wantHeads ? new float[n][c.nLayers()][c.nHeads()][] : null;
+            Map<Integer, float[][]> resid = new TreeMap<>();
+            for (int l : layers) {
+                resid.put(l, new float[n][]);
+            }
+            int[][] pos = positions;
+            int[] done = {0};
+            Pass.over(model, prompts).batchSize(batchSize).reusePrefix(reusePrefix).intervene(interventions)
+                    .reads(spec).forEach(chunk -> {
+                        for (int i = 0; i < chunk.size(); i++) {
+                            int p = chunk.index(i);
+                            if (logits != null) {
+                                logits[p] = Tensors.toFloats(chunk.lastLogits().select(0, i));
+                            }
+                            if (pos != null) {
+                                for (int l = 0; l < c.nLayers(); l++) {
+                                    att[p][l] = attentionRow(chunk.attentionRows(l).select(0, i), pos[p]);
+                                }
+                            }
+                            if (heads != null) {
+                                for (int l = 0; l < c.nLayers(); l++) {
+                                    float[] v = Tensors.toFloats(chunk.headOutputs(l).select(0, i)); // [h * d]
+                                    for (int h = 0; h < c.nHeads(); h++) {
+                                        heads[p][l][h] = Arrays.copyOfRange(v, h * c.dModel(), (h + 1) * c.dModel());
+                                    }
+                                }
+                            }
+                            for (Map.Entry<Integer, float[][]> e : resid.entrySet()) {
+                                e.getValue()[p] = Tensors.toFloats(chunk.residual(e.getKey()).select(0, i));
+                            }
+                        }
+                        if (rows != null) {
+                            LabelProbabilities.Row[] r = chunk.outcomes();
+                            for (int i = 0; i < r.length; i++) {
+                                rows[chunk.index(i)] = r[i];
+                            }
+                        }
+                        done[0] += chunk.size();
+                        progress.accept(done[0]);
+                    });
+            return new Readout(logits, rows == null ? null : new LabelProbabilities(Arrays.asList(rows)),
+                    pos == null ? null : new AttentionMap(pos, att), heads == null ? null : new HeadOutputs(heads),
+                    layers.length == 0 ? null : resid);
+        }
+
+        /** One prompt's attention row {@code [h, t]} at {@code pos}: {@code [h][P]}. */
+        private float[][] attentionRow(Tensor row, int[] pos) {
+            float[] f = Tensors.toFloats(row.to(ScalarType.Float)); // [h * t]
+            long t = row.size(1);
+            float[][] out = new float[(int) row.size(0)][pos.length];
+            for (int h = 0; h < out.length; h++) {
+                for (int j = 0; j < pos.length; j++) {
+                    out[h][j] = f[(int) (h * t + pos[j])];
+                }
+            }
+            return out;
         }
 
         /**
@@ -362,12 +374,12 @@ public final class Probe {
             }
             ActivationCache cache = new ActivationCache();
             try {
-                Step whole = new Step(model, prompts, interventions, prompts.size(), false);
-                List<Reader> readers = new ArrayList<>();
-                for (String n : hookNames) {
-                    readers.add(new Reader(n, (chunk, t, past) -> cache.put(n, t)));
-                }
-                whole.run(readers, true, (chunk, logits, past) -> { });
+                Pass.over(model, prompts).batchSize(prompts.size()).reusePrefix(false).intervene(interventions)
+                        .reads(Reads.none().activations(hookNames)).forEach(chunk -> {
+                            for (String n : hookNames) {
+                                cache.put(n, chunk.activation(n));
+                            }
+                        });
                 cache.setLastPositions(prompts.stream().mapToInt(PromptTokens::lastPosition).toArray());
                 return cache;
             } catch (RuntimeException e) {
@@ -376,345 +388,10 @@ public final class Probe {
             }
         }
 
-        // ---------------------------------------------------------------- the batched run
-
-        private record Reader(String hook, TriConsumer fn) {
-        }
-
-        @FunctionalInterface
-        private interface TriConsumer {
-            void accept(Chunk chunk, Tensor activation, long past);
-        }
-
-        @FunctionalInterface
-        private interface ChunkConsumer {
-            void accept(Chunk chunk, Tensor logits, long past);
-        }
-
-        private synchronized void run(List<Reader> readers, boolean wholeSequence, ChunkConsumer consumer) {
-            if (model.isClosed()) {
-                throw new IllegalStateException("model " + model.source() + " is closed");
-            }
-            for (Intervention i : interventions) {
-                i.prepare(model, batchSize);
-            }
-            boolean reuse = reusePrefix && !wholeSequence
-                    && interventions.stream().noneMatch(Intervention::needsWholeSequence);
-            KvCache prefix = null;
-            long[] prefixIds = null;
-            try {
-                for (int start = 0; start < prompts.size(); start += batchSize) {
-                    List<PromptTokens> part = prompts.subList(start, Math.min(prompts.size(), start + batchSize));
-                    long[] shared = reuse ? sharedPrefix(part) : null;
-                    try (PointerScope scope = new PointerScope()) {
-                        int past = 0;
-                        KvCache cache = null;
-                        if (shared != null) {
-                            if (prefix == null || !Arrays.equals(prefixIds, shared)) {
-                                if (prefix != null) {
-                                    prefix.release();
-                                }
-                                prefix = prefill(shared);
-                                prefixIds = shared;
-                            }
-                            past = shared.length;
-                            cache = prefix.repeat(part.size());
-                        }
-                        long[][] seqs = new long[part.size()][];
-                        int[] last = new int[part.size()];
-                        for (int i = 0; i < part.size(); i++) {
-                            long[] ids = part.get(i).tokenIds();
-                            seqs[i] = Arrays.copyOfRange(ids, past, ids.length);
-                            last[i] = part.get(i).lastPosition();
-                            if (last[i] < past || last[i] >= ids.length) {
-                                throw new IllegalArgumentException("last position " + last[i] + " out of range ["
-                                        + past + ", " + ids.length + ")");
-                            }
-                        }
-                        Chunk chunk = new Chunk(start, last);
-                        Hooks.Builder hb = Hooks.builder();
-                        for (Intervention i : interventions) {
-                            i.install(hb, chunk, model);
-                        }
-                        final long pastLen = past;
-                        for (Reader r : readers) {
-                            hb.add(r.hook, (t, ctx) -> {
-                                r.fn.accept(chunk, t, pastLen);
-                                return null;
-                            });
-                        }
-                        Tensor logits = model.logits(TokenBatch.of(seqs), hb.build(), cache);
-                        consumer.accept(chunk, logits, past);
-                    }
-                }
-            } finally {
-                if (prefix != null) {
-                    prefix.release();
-                }
-            }
-        }
-
-        /** The prefix every prompt of the batch shares, if any is declared and identical. */
-        private static long[] sharedPrefix(List<PromptTokens> part) {
-            int p = part.get(0).prefixLength();
-            if (p <= 0) {
-                return null;
-            }
-            long[] first = Arrays.copyOf(part.get(0).tokenIds(), p);
-            for (PromptTokens t : part) {
-                long[] ids = t.tokenIds();
-                if (t.prefixLength() != p || ids.length <= p || t.lastPosition() < p
-                        || !Arrays.equals(Arrays.copyOf(ids, p), first)) {
-                    return null;
-                }
-            }
-            return first;
-        }
-
-        private KvCache prefill(long[] prefixIds) {
-            KvCache cache = new KvCache(model.config().nLayers());
-            Chunk none = new Chunk(-1, new int[] {-1});
-            Hooks.Builder hb = Hooks.builder();
-            for (Intervention i : interventions) {
-                i.install(hb, none, model);
-            }
-            try (PointerScope scope = new PointerScope()) {
-                model.prefill(TokenBatch.of(prefixIds), hb.build(), cache);
-                cache.retain();
-            }
-            return cache;
-        }
-
         @Override
         public String toString() {
             return "Probe[" + prompts.size() + " prompts, " + interventions.size() + " interventions, batch "
                     + batchSize + (reusePrefix ? ", prefix reuse" : "") + "]";
         }
-    }
-
-    // -------------------------------------------------------------------- interventions
-
-    /** Local index in this forward of absolute position {@code p}, or -1 when outside it. */
-    private static long local(long p, HookContext ctx, long width) {
-        long i = p - ctx.pastLength();
-        return i >= 0 && i < width ? i : -1;
-    }
-
-    private static final class HeadPatch implements Intervention {
-        private final Map<Integer, int[]> heads;
-        private final Patch patch;
-        private Map<Integer, float[][]> means; // layer -> [head][dHead]
-
-        HeadPatch(Map<Integer, int[]> heads, Patch patch) {
-            this.heads = heads;
-            this.patch = patch;
-        }
-
-        @Override
-        public boolean needsWholeSequence() {
-            return patch.kind() == Patch.Kind.FROM && !patch.lastOnly();
-        }
-
-        @Override
-        public synchronized void prepare(Model model, int batchSize) {
-            if (patch.kind() != Patch.Kind.MEAN || means != null) {
-                return;
-            }
-            ModelConfig c = model.config();
-            Map<Integer, double[][]> sums = new TreeMap<>();
-            long[] count = {0};
-            for (int l : heads.keySet()) {
-                sums.put(l, new double[c.nHeads()][c.dHead()]);
-            }
-            for (PromptTokens p : patch.meanOver()) {
-                try (ActivationCache cache = Probe.on(model).prompt(p).cache(
-                        heads.keySet().stream().map(HookPoint::z).toArray(String[]::new))) {
-                    int len = p.tokenIds().length;
-                    for (int l : heads.keySet()) {
-                        float[] z = cache.floats(HookPoint.z(l)); // [1, s, h, e]
-                        for (int s = 0; s < len; s++) {
-                            for (int h = 0; h < c.nHeads(); h++) {
-                                for (int e = 0; e < c.dHead(); e++) {
-                                    sums.get(l)[h][e] += z[(s * c.nHeads() + h) * c.dHead() + e];
-                                }
-                            }
-                        }
-                    }
-                    count[0] += len;
-                }
-            }
-            Map<Integer, float[][]> m = new TreeMap<>();
-            sums.forEach((l, s) -> {
-                float[][] f = new float[s.length][s[0].length];
-                for (int h = 0; h < s.length; h++) {
-                    for (int e = 0; e < s[h].length; e++) {
-                        f[h][e] = (float) (s[h][e] / count[0]);
-                    }
-                }
-                m.put(l, f);
-            });
-            means = m;
-        }
-
-        @Override
-        public void install(Hooks.Builder b, Chunk chunk, Model model) {
-            heads.forEach((layer, hs) -> b.add(HookPoint.z(layer), (z, ctx) -> {
-                Tensor out = z.clone(); // [b, s, h, e]
-                long width = z.size(1);
-                for (int h : hs) {
-                    if (patch.lastOnly()) {
-                        for (int i = 0; i < chunk.last.length; i++) {
-                            long li = local(chunk.last[i], ctx, width);
-                            if (li >= 0) {
-                                apply(out.select(0, i).select(0, li).select(0, h), layer, h, chunk, i, model);
-                            }
-                        }
-                    } else {
-                        apply(out.select(2, h), layer, h, chunk, -1, model);
-                    }
-                }
-                return out;
-            }));
-        }
-
-        /** Edits {@code target} (a view into the patched z) in place. */
-        private void apply(Tensor target, int layer, int h, Chunk chunk, int row, Model model) {
-            switch (patch.kind()) {
-                case ZERO -> target.zero_();
-                case SCALE -> target.mul_(new Scalar(patch.factor()));
-                case MEAN -> target.copy_(Tensors.fromFloats(means.get(layer)[h], model.config().dHead())
-                        .to(target.device(), target.scalar_type().intern()).expand_as(target));
-                case FROM -> {
-                    Tensor src = patch.source().get(HookPoint.z(layer)).to(target.device(), target.scalar_type().intern());
-                    if (row >= 0) {
-                        int srcRow = chunk.start + row;
-                        int[] srcLast = patch.source().lastPositions();
-                        if (srcLast == null || srcRow >= srcLast.length) {
-                            throw new IllegalArgumentException("Patch.from(...).atLastPosition() needs a cache made by "
-                                    + "Probe...cache(...) over at least " + (srcRow + 1) + " prompts");
-                        }
-                        target.copy_(src.select(0, srcRow).select(0, srcLast[srcRow]).select(0, h));
-                    } else {
-                        Tensor rows = src.narrow(0, chunk.start, chunk.last.length).select(2, h);
-                        if (rows.size(1) != target.size(1)) {
-                            throw new IllegalArgumentException("Patch.from: the other run has " + rows.size(1)
-                                    + " positions but this one " + target.size(1) + "; use atLastPosition()");
-                        }
-                        target.copy_(rows);
-                    }
-                }
-                default -> throw new IllegalStateException("unknown patch " + patch);
-            }
-        }
-    }
-
-    private static final class Knock implements Intervention {
-        private final Map<Integer, int[]> heads;
-        private final int[] positions;
-        private final boolean renormalise;
-
-        Knock(Map<Integer, int[]> heads, int[] positions, boolean renormalise) {
-            this.heads = heads;
-            this.positions = positions;
-            this.renormalise = renormalise;
-        }
-
-        @Override
-        public void install(Hooks.Builder b, Chunk chunk, Model model) {
-            heads.forEach((layer, hs) -> {
-                String name = renormalise ? HookPoint.attnScores(layer) : HookPoint.pattern(layer);
-                double fill = renormalise ? -Float.MAX_VALUE : 0.0;
-                b.add(name, (t, ctx) -> {
-                    Tensor out = t.clone(); // [b, h, s, t]
-                    for (int h : hs) {
-                        Tensor head = out.select(1, h);
-                        for (int p : positions) {
-                            if (p < t.size(3)) {
-                                head.select(2, p).fill_(new Scalar(fill)); // column p: every query row
-                            }
-                        }
-                    }
-                    return out;
-                });
-            });
-        }
-    }
-
-    private static final class NoRotary implements Intervention {
-        private final Map<Integer, int[]> heads;
-        private final boolean allPositions;
-
-        NoRotary(Map<Integer, int[]> heads, boolean allPositions) {
-            this.heads = heads;
-            this.allPositions = allPositions;
-        }
-
-        @Override
-        public void install(Hooks.Builder b, Chunk chunk, Model model) {
-            heads.forEach((layer, hs) -> b.add(HookPoint.attnScores(layer), (scores, ctx) -> {
-                Tensor q = ctx.get("q"); // [b, s, h, e] unrotated
-                Tensor k = ctx.get("k"); // [b, t, kv, e] unrotated
-                Tensor mask = ctx.get("mask"); // [b, 1, s, t]
-                int group = ctx.nHeads() / ctx.nKvHeads();
-                double scale = 1.0 / Math.sqrt(ctx.dHead());
-                Tensor out = scores.clone(); // [b, h, s, t]
-                long width = scores.size(2);
-                for (int h : hs) {
-                    Tensor qh = q.select(2, h).to(ScalarType.Float); // [b, s, e]
-                    Tensor kh = k.select(2, h / group).to(ScalarType.Float); // [b, t, e]
-                    // [b, s, e] x [b, e, t] -> [b, s, t]
-                    Tensor plain = qh.matmul(kh.transpose(1, 2)).mul(new Scalar(scale)).add(mask.select(1, 0));
-                    if (allPositions) {
-                        out.select(1, h).copy_(plain);
-                    } else {
-                        for (int i = 0; i < chunk.last.length; i++) {
-                            long li = local(chunk.last[i], ctx, width);
-                            if (li >= 0) {
-                                out.select(0, i).select(0, h).select(0, li).copy_(plain.select(0, i).select(0, li));
-                            }
-                        }
-                    }
-                }
-                return out;
-            }));
-        }
-    }
-
-    private static final class AddResidual implements Intervention {
-        private final int layer;
-        private final int position;
-        private final float[] vector;
-
-        AddResidual(int layer, int position, float[] vector) {
-            this.layer = layer;
-            this.position = position;
-            this.vector = vector;
-        }
-
-        @Override
-        public void install(Hooks.Builder b, Chunk chunk, Model model) {
-            int n = model.config().nLayers();
-            String name = layer == n ? HookPoint.residPost(n - 1) : HookPoint.residPre(layer);
-            b.add(name, (x, ctx) -> {
-                Tensor v = Tensors.fromFloats(vector, vector.length).to(x.device(), x.scalar_type().intern());
-                Tensor out = x.clone(); // [b, s, d]
-                long width = x.size(1);
-                for (int i = 0; i < chunk.last.length; i++) {
-                    long p = position == LAST ? chunk.last[i] : position;
-                    if (p < 0) {
-                        continue;
-                    }
-                    long li = local(p, ctx, width);
-                    if (li >= 0) {
-                        out.select(0, i).select(0, li).add_(v);
-                    }
-                }
-                return out;
-            });
-        }
-    }
-
-    static Tensor zerosLike(Tensor t) {
-        return torch.zeros_like(t);
     }
 }

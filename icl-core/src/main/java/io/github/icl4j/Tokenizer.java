@@ -2,6 +2,9 @@ package io.github.icl4j;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.icl4j.runtime.Lifecycle;
 import io.github.icl4j.runtime.Natives;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,7 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A Hugging Face {@code tokenizer.json} tokenizer (through DJL's binding of the Rust {@code tokenizers}),
@@ -24,18 +30,20 @@ import java.util.Map;
  * }</pre>
  */
 public final class Tokenizer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> OPTIONS = Map.of(
             "addSpecialTokens", "false", "truncation", "false", "padding", "false");
 
     private final HuggingFaceTokenizer delegate;
     private final String source;
     private final int vocabSize;
-    private volatile boolean closed;
+    private final Lifecycle lifecycle;
 
     private Tokenizer(HuggingFaceTokenizer delegate, String source, int vocabSize) {
         this.delegate = delegate;
         this.source = source;
         this.vocabSize = vocabSize;
+        this.lifecycle = new Lifecycle("tokenizer " + source);
     }
 
     /**
@@ -54,9 +62,27 @@ public final class Tokenizer implements AutoCloseable {
         }
     }
 
-    /** Loads a tokenizer from the text of a {@code tokenizer.json}; {@code source} names it in messages. */
+    /**
+     * Loads a tokenizer from the text of a {@code tokenizer.json}; {@code source} names it in messages. The file is
+     * vetted first (see {@link TokenizerVetting}): regular expressions that could backtrack catastrophically and
+     * post-processor templates naming undeclared or unknown tokens are refused here, because the native library
+     * would abort the JVM on them at the first encode.
+     *
+     * @throws IllegalArgumentException naming the source when the text is not a usable or safe tokenizer
+     */
     public static Tokenizer fromJson(String json, String source) {
         Natives.init();
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(source + ": not a usable tokenizer.json: expected a JSON object");
+        }
+        Set<Integer> ids = vocabularyIds(root);
+        TokenizerVetting.check(root, source, ids);
         HuggingFaceTokenizer t;
         try {
             t = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
@@ -64,28 +90,27 @@ public final class Tokenizer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(source + ": not a usable tokenizer.json: " + e.getMessage(), e);
         }
-        return new Tokenizer(t, source, countVocab(json));
+        int vocab = ids.stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        return new Tokenizer(t, source, vocab);
     }
 
-    private static int countVocab(String json) {
-        try {
-            var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
-            int n = 0;
-            var vocab = root.path("model").path("vocab");
-            if (vocab.isObject()) {
-                for (var it = vocab.elements(); it.hasNext();) {
-                    n = Math.max(n, it.next().asInt() + 1);
-                }
-            } else if (vocab.isArray()) {
-                n = vocab.size();
+    /** Every id the model's vocabulary and the added tokens define. */
+    private static Set<Integer> vocabularyIds(JsonNode root) {
+        Set<Integer> ids = new HashSet<>();
+        JsonNode vocab = root.path("model").path("vocab");
+        if (vocab.isObject()) {
+            for (Iterator<JsonNode> it = vocab.elements(); it.hasNext();) {
+                ids.add(it.next().asInt());
             }
-            for (var added : root.path("added_tokens")) {
-                n = Math.max(n, added.path("id").asInt() + 1);
+        } else if (vocab.isArray()) {
+            for (int i = 0; i < vocab.size(); i++) {
+                ids.add(i);
             }
-            return n;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        for (JsonNode added : root.path("added_tokens")) {
+            ids.add(added.path("id").asInt());
+        }
+        return ids;
     }
 
     /** Encodes without adding special tokens (no BOS): prompts control their own text. */
@@ -99,11 +124,13 @@ public final class Tokenizer implements AutoCloseable {
      * @throws IllegalArgumentException for a null text
      */
     public Encoding encode(String text, boolean addSpecialTokens) {
-        checkOpen();
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
-        ai.djl.huggingface.tokenizers.Encoding e = delegate.encode(text, addSpecialTokens, false);
+        ai.djl.huggingface.tokenizers.Encoding e;
+        try (Lifecycle.Lease lease = lifecycle.acquire()) {
+            e = delegate.encode(text, addSpecialTokens, false);
+        }
         long[] ids = e.getIds();
         CharSpan[] spans = e.getCharTokenSpans();
         int[] start = new int[ids.length];
@@ -118,8 +145,9 @@ public final class Tokenizer implements AutoCloseable {
 
     /** Decodes ids to text (special tokens kept). */
     public String decode(long... ids) {
-        checkOpen();
-        return delegate.decode(ids, false);
+        try (Lifecycle.Lease lease = lifecycle.acquire()) {
+            return delegate.decode(ids, false);
+        }
     }
 
     /**
@@ -151,18 +179,18 @@ public final class Tokenizer implements AutoCloseable {
         return source;
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("tokenizer " + source + " is closed");
-        }
+    /** True once {@link #close()} has begun: new encodes throw {@link IllegalStateException}. */
+    public boolean isClosed() {
+        return lifecycle.isClosed();
     }
 
+    /**
+     * Frees the native tokenizer. New encodes and decodes fail with {@link IllegalStateException} at once; those
+     * running on other threads finish first (this call waits for them).
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            delegate.close();
-        }
+        lifecycle.close(delegate::close);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.github.icl4j.bias;
 
+import io.github.icl4j.AccuracyReport;
+import io.github.icl4j.stats.Stats;
 import java.util.Arrays;
 
 /**
@@ -17,18 +19,10 @@ public final class BiasMetrics {
     }
 
     /**
-     * Sample standard deviation (denominator {@code n − 1}); NaN for fewer than two values.
+     * Sample standard deviation (denominator {@code n − 1}); NaN for fewer than two values ({@link Stats#std}).
      */
     public static double sampleStd(double... xs) {
-        if (xs.length < 2) {
-            return Double.NaN;
-        }
-        double m = Interval.mean(xs);
-        double ss = 0;
-        for (double x : xs) {
-            ss += (x - m) * (x - m);
-        }
-        return Math.sqrt(ss / (xs.length - 1));
+        return Stats.std(xs);
     }
 
     /**
@@ -117,8 +111,9 @@ public final class BiasMetrics {
     }
 
     /**
-     * Macro-F1 over {@code numClasses} classes (as {@code AccuracyReport}: a class never predicted has
-     * precision 0; a class with no gold example has recall 0), over entries with a gold class.
+     * Macro-F1 over {@code numClasses} classes ({@link AccuracyReport#of(int[], int[], boolean[], int)}: a class
+     * never predicted has precision 0; a class with no gold example has recall 0), over entries with a gold class;
+     * NaN for none.
      *
      * @throws IllegalArgumentException when the arrays differ in length, for {@code numClasses < 1} or a class
      *                                  outside {@code [0, numClasses)}
@@ -128,35 +123,8 @@ public final class BiasMetrics {
         if (numClasses < 1) {
             throw new IllegalArgumentException("numClasses " + numClasses + " out of range [1, +inf)");
         }
-        int[][] conf = new int[numClasses][numClasses];
-        boolean any = false;
-        for (int i = 0; i < gold.length; i++) {
-            if (gold[i] < 0) {
-                continue;
-            }
-            if (gold[i] >= numClasses || predicted[i] < 0 || predicted[i] >= numClasses) {
-                throw new IllegalArgumentException("entry " + i + ": gold " + gold[i] + ", predicted " + predicted[i]
-                        + "; classes must be in [0, " + numClasses + ")");
-            }
-            conf[gold[i]][predicted[i]]++;
-            any = true;
-        }
-        if (!any) {
-            return Double.NaN;
-        }
-        double f1 = 0;
-        for (int c = 0; c < numClasses; c++) {
-            int tp = conf[c][c];
-            int support = Arrays.stream(conf[c]).sum();
-            int pred = 0;
-            for (int g = 0; g < numClasses; g++) {
-                pred += conf[g][c];
-            }
-            double precision = pred == 0 ? 0 : (double) tp / pred;
-            double recall = support == 0 ? 0 : (double) tp / support;
-            f1 += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-        }
-        return f1 / numClasses;
+        AccuracyReport r = AccuracyReport.of(gold, predicted, null, numClasses);
+        return r.n() == 0 ? Double.NaN : r.macroF1();
     }
 
     private static void checkPaired(int[] gold, int[] predicted) {

@@ -1,5 +1,6 @@
 package io.github.icl4j.bias;
 
+import io.github.icl4j.stats.Stats;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -75,7 +76,7 @@ public record Interval(double mean, double lower, double upper, double level, Ki
         }
         return switch (kind) {
             case T -> {
-                double half = tQuantile(1 - (1 - level) / 2, v.length - 1) * sampleStd(v) / Math.sqrt(v.length);
+                double half = Stats.tQuantile(1 - (1 - level) / 2, v.length - 1) * sampleStd(v) / Math.sqrt(v.length);
                 yield new Interval(mean, mean - half, mean + half, level, kind, v);
             }
             case BOOTSTRAP -> {
@@ -139,114 +140,6 @@ public record Interval(double mean, double lower, double upper, double level, Ki
                 Kind.PAIRED_BOOTSTRAP, null);
     }
 
-    /**
-     * The {@code p}-quantile of Student's t distribution with {@code df} degrees of freedom (e.g.
-     * {@code tQuantile(0.975, 4) = 2.7764}).
-     *
-     * @throws IllegalArgumentException for {@code p} outside (0, 1) or {@code df < 1}
-     */
-    public static double tQuantile(double p, int df) {
-        if (!(p > 0 && p < 1)) {
-            throw new IllegalArgumentException("probability " + p + " out of range (0, 1)");
-        }
-        if (df < 1) {
-            throw new IllegalArgumentException("degrees of freedom " + df + " out of range [1, +inf)");
-        }
-        if (p == 0.5) {
-            return 0;
-        }
-        if (p < 0.5) {
-            return -tQuantile(1 - p, df);
-        }
-        double lo = 0;
-        double hi = 1;
-        while (tCdf(hi, df) < p) {
-            hi *= 2;
-        }
-        for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
-            double mid = (lo + hi) / 2;
-            if (tCdf(mid, df) < p) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return (lo + hi) / 2;
-    }
-
-    /** Student's t cumulative distribution function. */
-    static double tCdf(double t, int df) {
-        double x = df / (df + t * t);
-        double tail = 0.5 * regularizedBeta(x, df / 2.0, 0.5);
-        return t >= 0 ? 1 - tail : tail;
-    }
-
-    /** The regularised incomplete beta function I_x(a, b) (continued fraction, Numerical Recipes §6.4). */
-    static double regularizedBeta(double x, double a, double b) {
-        if (x <= 0) {
-            return 0;
-        }
-        if (x >= 1) {
-            return 1;
-        }
-        double lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
-        if (x < (a + 1) / (a + b + 2)) {
-            return Math.exp(lnFront) * betaFraction(x, a, b) / a;
-        }
-        return 1 - Math.exp(lnFront) * betaFraction(1 - x, b, a) / b;
-    }
-
-    private static double betaFraction(double x, double a, double b) {
-        final double tiny = 1e-300;
-        double qab = a + b;
-        double qap = a + 1;
-        double qam = a - 1;
-        double c = 1;
-        double d = 1 - qab * x / qap;
-        d = Math.abs(d) < tiny ? tiny : d;
-        d = 1 / d;
-        double h = d;
-        for (int m = 1; m <= 500; m++) {
-            int m2 = 2 * m;
-            double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-            d = 1 + aa * d;
-            d = Math.abs(d) < tiny ? tiny : d;
-            c = 1 + aa / c;
-            c = Math.abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            h *= d * c;
-            aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-            d = 1 + aa * d;
-            d = Math.abs(d) < tiny ? tiny : d;
-            c = 1 + aa / c;
-            c = Math.abs(c) < tiny ? tiny : c;
-            d = 1 / d;
-            double del = d * c;
-            h *= del;
-            if (Math.abs(del - 1) < 1e-15) {
-                break;
-            }
-        }
-        return h;
-    }
-
-    /** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms). */
-    static double logGamma(double x) {
-        final double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-            -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-            1.5056327351493116e-7};
-        if (x < 0.5) {
-            return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-        }
-        x -= 1;
-        double a = c[0];
-        double t = x + 7.5;
-        for (int i = 1; i < 9; i++) {
-            a += c[i] / (x + i);
-        }
-        return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-    }
-
     private static double percentile(double[] xs, double q) {
         double[] s = xs.clone();
         Arrays.sort(s);
@@ -257,18 +150,11 @@ public record Interval(double mean, double lower, double upper, double level, Ki
     }
 
     static double mean(double[] v) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
+        return Stats.mean(v);
     }
 
     private static double sampleStd(double[] v) {
-        return BiasMetrics.sampleStd(v);
+        return Stats.std(v);
     }
 
     private static void checkLevel(double level) {

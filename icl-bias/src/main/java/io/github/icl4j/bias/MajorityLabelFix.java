@@ -1,16 +1,14 @@
 package io.github.icl4j.bias;
 
 import io.github.icl4j.HeadId;
-import io.github.icl4j.HookPoint;
-import io.github.icl4j.Hooks;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
-import io.github.icl4j.TokenBatch;
+import io.github.icl4j.engine.Forward;
+import io.github.icl4j.engine.HeadMath;
+import io.github.icl4j.engine.Reads;
 import io.github.icl4j.model.LayerWeights;
 import io.github.icl4j.model.ModelConfig;
-import io.github.icl4j.model.Transformer;
-import io.github.icl4j.model.TransformerWeights;
 import io.github.icl4j.runtime.Tensors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
@@ -294,8 +291,6 @@ public final class MajorityLabelFix {
     /** Label probabilities of the states with the fix at this a_c (a_c = 0: the model's own). */
     LabelProbabilities apply(List<State> states, double acValue) {
         ModelConfig c = model.config();
-        Transformer tr = model.transformer();
-        TransformerWeights w = tr.weights();
         int d = c.dModel();
         LabelProbabilities.Row[] rows = new LabelProbabilities.Row[states.size()];
         int chunk = Math.max(1, Math.min(64, batchSize * 4));
@@ -310,10 +305,9 @@ public final class MajorityLabelFix {
                     flat[i * d + j] = b == null ? x[j] : x[j] + b[j];
                 }
             }
-            try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                Tensor ref = w.finalNormW();
-                Tensor x = Tensors.fromFloats(flat, m, d).to(ref.device(), ref.scalar_type().intern()); // [m, d]
-                Tensor logits = tr.unembed(tr.norm(x, w.finalNormW(), w.finalNormB())); // [m, vocab]
+            try (PointerScope scope = new PointerScope()) {
+                Tensor x = Tensors.fromFloats(flat, m, d); // [m, d]
+                Tensor logits = Forward.unembedFinalResidual(model, x); // [m, vocab]
                 for (int i = 0; i < m; i++) {
                     rows[start + i] = row(states.get(start + i), logits.select(0, i));
                 }
@@ -362,90 +356,70 @@ public final class MajorityLabelFix {
         int nLayers = c.nLayers();
         float[][] residual = new float[prompts.size()][];
         float[][][] vo = new float[prompts.size()][][];
-        Transformer tr = model.transformer();
-        for (int start = 0; start < prompts.size(); start += batchSize) {
-            int b = Math.min(batchSize, prompts.size() - start);
-            long[][] seqs = new long[b][];
-            int[] last = new int[b];
-            double[][][] acc = new double[b][][];
-            for (int i = 0; i < b; i++) {
-                PromptTokens p = prompts.get(start + i);
-                seqs[i] = p.tokenIds();
-                last[i] = p.lastPosition();
-                if (last[i] < 0 || last[i] >= seqs[i].length) {
-                    throw new IllegalArgumentException("prompt " + (start + i) + ": last position " + last[i]
-                            + " out of range [0, " + seqs[i].length + ")");
-                }
-                for (int[] gr : groups[start + i]) {
-                    for (int pos : gr) {
-                        if (pos < 0 || pos > last[i]) {
-                            throw new IllegalArgumentException("prompt " + (start + i) + ": position " + pos
-                                    + " out of range [0, " + last[i] + "] (the last position)");
-                        }
+        for (int p = 0; p < prompts.size(); p++) {
+            PromptTokens pt = prompts.get(p);
+            int last = pt.lastPosition();
+            int len = pt.tokenIds().length;
+            if (last < 0 || last >= len) {
+                throw new IllegalArgumentException("prompt " + p + ": last position " + last + " out of range [0, "
+                        + len + ")");
+            }
+            for (int[] gr : groups[p]) {
+                for (int pos : gr) {
+                    if (pos < 0 || pos > last) {
+                        throw new IllegalArgumentException("prompt " + p + ": position " + pos + " out of range [0, "
+                                + last + "] (the last position)");
                     }
                 }
-                acc[i] = new double[groups[start + i].length][d];
             }
-            final int offset = start;
-            try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                TokenBatch batch = TokenBatch.of(seqs).validate(c.vocabSize(), c.maxPositions(), 0);
-                Map<Integer, Tensor> values = new HashMap<>();
-                Hooks.Builder hb = Hooks.builder();
-                for (Map.Entry<Integer, int[]> en : byLayer.entrySet()) {
-                    int layer = en.getKey();
-                    int[] hs = en.getValue();
-                    LayerWeights lw = tr.weights().layers().get(layer);
-                    hb.add(HookPoint.v(layer), (v, ctx) -> {
-                        values.put(layer, v); // [b, s, kv, e]
-                        return null;
-                    });
-                    hb.add(HookPoint.pattern(layer), (pattern, ctx) -> {
-                        Tensor v = values.get(layer);
+        }
+        int[] layers = byLayer.keySet().stream().mapToInt(Integer::intValue).toArray();
+        // one pass per batch reads each head layer's attention rows and values and the final residual
+        io.github.icl4j.engine.Pass.over(model, prompts).batchSize(batchSize).reusePrefix(false)
+                .reads(Reads.none().attentionRows(layers).attentionState(layers).residuals(nLayers)).forEach(chunk -> {
+                    int b = chunk.size();
+                    double[][][] acc = new double[b][][];
+                    for (int i = 0; i < b; i++) {
+                        acc[i] = new double[groups[chunk.index(i)].length][d];
+                    }
+                    for (Map.Entry<Integer, int[]> en : byLayer.entrySet()) {
+                        int layer = en.getKey();
+                        LayerWeights lw = model.transformer().weights().layers().get(layer);
+                        Tensor rows = chunk.attentionRows(layer); // [b, h, t]
+                        Tensor v = chunk.attentionState(layer, "v"); // [b, t, kv, e]
                         Map<Integer, Tensor> woh = new HashMap<>();
-                        for (int h : hs) {
+                        for (int h : en.getValue()) {
                             woh.put(h, lw.wO().narrow(1, (long) h * e, e).to(ScalarType.Float)); // W_O^h [d, e]
                         }
                         for (int i = 0; i < b; i++) {
-                            Tensor row = pattern.select(0, i).select(1, last[i]).to(ScalarType.Float); // [h, t]
-                            int[][] gs = groups[offset + i];
+                            int[][] gs = groups[chunk.index(i)];
                             for (int gi = 0; gi < gs.length; gi++) {
                                 if (gs[gi].length == 0) {
                                     continue;
                                 }
-                                long[] pos = Arrays.stream(gs[gi]).asLongStream().toArray();
-                                Tensor idx = Tensors.fromLongs(pos, pos.length).to(row.device(), ScalarType.Long);
-                                Tensor alpha = row.index_select(1, idx); // [h, P]
-                                Tensor vi = v.select(0, i).index_select(0, idx).to(ScalarType.Float); // [P, kv, e]
-                                for (int h : hs) {
-                                    // Σ_p α_p v_p of head h ([1, P] x [P, e] -> [1, e]), then through W_O^h
-                                    Tensor z = alpha.select(0, h).unsqueeze(0).matmul(vi.select(1, h / group));
-                                    float[] out = Tensors.toFloats(z.matmul(woh.get(h).t())); // [1, d]
+                                Tensor idx = HeadMath.longs(gs[gi], rows);
+                                for (int h : en.getValue()) {
+                                    float[] out = Tensors.toFloats(HeadMath.weightedValueSum(rows, v, i, idx, h, group,
+                                            woh.get(h))); // [1, d]
                                     for (int j = 0; j < d; j++) {
                                         acc[i][gi][j] += out[j];
                                     }
                                 }
                             }
                         }
-                        return null;
-                    });
-                }
-                hb.add(HookPoint.residPost(nLayers - 1), (x, ctx) -> {
+                    }
+                    Tensor fin = chunk.residual(nLayers); // [b, d]
                     for (int i = 0; i < b; i++) {
-                        residual[offset + i] = Tensors.toFloats(x.select(0, i).select(0, last[i])); // [d]
+                        int p = chunk.index(i);
+                        residual[p] = Tensors.toFloats(fin.select(0, i));
+                        vo[p] = new float[acc[i].length][d];
+                        for (int gi = 0; gi < acc[i].length; gi++) {
+                            for (int j = 0; j < d; j++) {
+                                vo[p][gi][j] = (float) acc[i][gi][j];
+                            }
+                        }
                     }
-                    return null;
                 });
-                tr.hidden(batch.ids(), batch.mask(), null, hb.build(), null);
-            }
-            for (int i = 0; i < b; i++) {
-                vo[offset + i] = new float[acc[i].length][d];
-                for (int gi = 0; gi < acc[i].length; gi++) {
-                    for (int j = 0; j < d; j++) {
-                        vo[offset + i][gi][j] = (float) acc[i][gi][j];
-                    }
-                }
-            }
-        }
         return new Pass(residual, vo);
     }
 

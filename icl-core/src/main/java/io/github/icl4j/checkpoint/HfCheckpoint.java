@@ -27,11 +27,13 @@ import org.bytedeco.pytorch.Tensor;
 public final class HfCheckpoint implements WeightSource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
+    private final Path origin;
     private final List<SafetensorsFile> files;
     private final Map<String, SafetensorsFile> byName;
 
-    private HfCheckpoint(Path dir, List<SafetensorsFile> files, Map<String, SafetensorsFile> byName) {
+    private HfCheckpoint(Path dir, Path origin, List<SafetensorsFile> files, Map<String, SafetensorsFile> byName) {
         this.dir = dir;
+        this.origin = origin;
         this.files = files;
         this.byName = byName;
     }
@@ -97,7 +99,8 @@ public final class HfCheckpoint implements WeightSource {
             files.forEach(SafetensorsFile::close);
             throw e;
         }
-        return new HfCheckpoint(dir, List.copyOf(files), Collections.unmodifiableMap(byName));
+        return new HfCheckpoint(dir, Files.isRegularFile(index) ? index : single, List.copyOf(files),
+                Collections.unmodifiableMap(byName));
     }
 
     private static String describeMissing(Path dir) {
@@ -124,9 +127,10 @@ public final class HfCheckpoint implements WeightSource {
         }
     }
 
+    /** The file that lists the weights: {@code model.safetensors}, or the shard index. */
     @Override
     public Path origin() {
-        return dir;
+        return origin;
     }
 
     @Override

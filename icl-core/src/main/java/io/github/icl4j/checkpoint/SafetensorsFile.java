@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.icl4j.DType;
 import io.github.icl4j.DeviceSpec;
 import io.github.icl4j.runtime.Tensors;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -34,12 +35,13 @@ import org.bytedeco.pytorch.global.torch;
  *
  * <p>The header (an 8-byte little-endian length, then JSON) is checked completely before any tensor is
  * touched: a sane header length inside the file, JSON of the expected form, known dtypes, offsets inside
- * the data section, byte lengths equal to shape × element size, and no overlapping tensors. Tensors are
- * mapped copy-on-write, so in-place ops on them are safe and never reach the file.
+ * the data section, byte lengths equal to shape × element size, and no overlapping tensors. The file is opened
+ * read-only and each tensor is copied into memory LibTorch owns: a loaded tensor is a snapshot of the file, and a
+ * file rewritten while it is being read is refused (its size and modification time are checked around every read).
  */
 public final class SafetensorsFile implements WeightSource {
-    /** Headers larger than this are refused (the format's own reference limit is 100 MB). */
-    static final long MAX_HEADER = 100L * 1024 * 1024;
+    /** Headers larger than this are refused: the reference implementation's limit (100,000,000 bytes). */
+    static final long MAX_HEADER = 100_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path path;
@@ -47,15 +49,15 @@ public final class SafetensorsFile implements WeightSource {
     private final long dataStart;
     private final Map<String, Entry> entries;
     private final Map<String, String> metadata;
-    private final boolean privateMaps;
+    private final FileStamp stamp;
     private volatile boolean closed;
 
     private record Entry(TensorInfo info, StoredType type, long begin, long end) {
     }
 
     private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, Entry> entries,
-            Map<String, String> metadata, boolean privateMaps) {
-        this.privateMaps = privateMaps;
+            Map<String, String> metadata, FileStamp stamp) {
+        this.stamp = stamp;
         this.path = path;
         this.channel = channel;
         this.dataStart = dataStart;
@@ -71,35 +73,23 @@ public final class SafetensorsFile implements WeightSource {
      */
     public static SafetensorsFile open(Path path) {
         FileChannel ch;
-        boolean privateMaps = true;
         try {
-            // Copy-on-write maps need a channel opened for writing too (nothing is ever written); a read-only
-            // file falls back to copying each tensor out of a read-only map.
-            ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            throw new InvalidCheckpointException(path + ": no such file");
-        } catch (IOException | SecurityException | UnsupportedOperationException e) {
-            privateMaps = false;
-            ch = null;
-        }
-        try {
-            if (ch == null) {
-                ch = FileChannel.open(path, StandardOpenOption.READ);
-            }
+            // read-only: a model file need not be writable, and loading never writes
+            ch = FileChannel.open(path, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw new InvalidCheckpointException(path + ": no such file");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + path, e);
         }
         try {
-            return parse(path, ch, privateMaps);
+            return parse(path, ch);
         } catch (RuntimeException e) {
             closeQuietly(ch);
             throw e;
         }
     }
 
-    private static SafetensorsFile parse(Path path, FileChannel ch, boolean privateMaps) {
+    private static SafetensorsFile parse(Path path, FileChannel ch) {
         try {
             long size = ch.size();
             if (size < 8) {
@@ -143,7 +133,7 @@ public final class SafetensorsFile implements WeightSource {
             }
             checkOverlaps(path, entries);
             return new SafetensorsFile(path, ch, dataStart, Collections.unmodifiableMap(entries),
-                    Collections.unmodifiableMap(metadata), privateMaps);
+                    Collections.unmodifiableMap(metadata), FileStamp.of(path, size));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }
@@ -173,7 +163,12 @@ public final class SafetensorsFile implements WeightSource {
                 throw new InvalidCheckpointException(where + ": shape " + shapeNode + " has a bad dimension " + s);
             }
             shape[i] = s.asLong();
-            numel = Math.multiplyExact(numel, shape[i]);
+            try {
+                numel = Math.multiplyExact(numel, shape[i]);
+            } catch (ArithmeticException e) {
+                throw new InvalidCheckpointException(where + ": shape " + shapeNode + " has more than 2^63 elements",
+                        e);
+            }
         }
         long begin = offsets.get(0).asLong(-1);
         long end = offsets.get(1).asLong(-1);
@@ -182,7 +177,13 @@ public final class SafetensorsFile implements WeightSource {
             throw new InvalidCheckpointException(where + ": data_offsets " + offsets
                     + " outside the data section [0, " + dataLen + "]");
         }
-        long expected = Math.multiplyExact(numel, type.bytes());
+        long expected;
+        try {
+            expected = Math.multiplyExact(numel, type.bytes());
+        } catch (ArithmeticException e) {
+            throw new InvalidCheckpointException(where + ": shape " + shapeNode + " × " + type + " ("
+                    + type.bytes() + " bytes) is more than 2^63 bytes", e);
+        }
         if (end - begin != expected) {
             throw new InvalidCheckpointException(where + ": " + (end - begin) + " bytes stored but shape "
                     + shapeNode + " × " + type + " (" + type.bytes() + " bytes) needs " + expected);
@@ -207,7 +208,7 @@ public final class SafetensorsFile implements WeightSource {
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos);
             if (n < 0) {
-                throw new IOException("unexpected end of file");
+                throw new EOFException("unexpected end of file");
             }
             pos += n;
         }
@@ -252,37 +253,39 @@ public final class SafetensorsFile implements WeightSource {
         return e;
     }
 
-    /** Reads a tensor in its stored type on the CPU (zero-copy when it fits one mapping). */
+    /**
+     * Reads a tensor in its stored type on the CPU. The bytes are copied out of the file (never mapped), so the
+     * tensor is a snapshot: rewriting, truncating or deleting the file later cannot change it or crash the JVM.
+     *
+     * @throws InvalidCheckpointException when the file changed (size or modification time) since it was opened,
+     *                                    or ends before the tensor's data
+     */
     public Tensor loadStored(String name) {
         Entry e = entry(name);
         long len = e.end - e.begin;
+        stamp.check(path, channel);
+        Tensor t = torch.empty(e.info.shape(), new TensorOptions(e.type.scalarType()), null);
+        if (len == 0) {
+            return t;
+        }
+        BytePointer dst = new BytePointer(t.data_ptr());
+        long done = 0;
         try {
-            if (len == 0) {
-                return torch.empty(e.info.shape(), new TensorOptions(e.type.scalarType()), null);
-            }
-            if (len <= Integer.MAX_VALUE && privateMaps) {
-                ByteBuffer mapped = channel.map(FileChannel.MapMode.PRIVATE, dataStart + e.begin, len);
-                return MappedTensors.wrap(mapped, e.info.shape(), e.type.scalarType());
-            }
-            if (len <= Integer.MAX_VALUE) {
-                // never hand LibTorch a read-only map (an in-place op would kill the JVM): copy it
-                ByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, len);
-                return MappedTensors.wrap(mapped, e.info.shape(), e.type.scalarType()).clone();
-            }
-            // Java maps at most 2 GiB per buffer: copy a larger tensor in chunks.
-            Tensor t = torch.empty(e.info.shape(), new TensorOptions(e.type.scalarType()), null);
-            BytePointer dst = new BytePointer(t.data_ptr());
-            long done = 0;
+            // Java buffers hold at most 2 GiB: copy in chunks
             while (done < len) {
                 int chunk = (int) Math.min(len - done, 1 << 30);
                 ByteBuffer view = dst.position(done).limit(done + chunk).asBuffer();
                 readFully(channel, view, dataStart + e.begin + done);
                 done += chunk;
             }
-            return t;
+        } catch (EOFException ex) {
+            throw new InvalidCheckpointException(path + ": tensor '" + name + "' ends past the end of the file: the "
+                    + "file was truncated after it was opened", ex);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot read tensor '" + name + "' from " + path, ex);
         }
+        stamp.check(path, channel);
+        return t;
     }
 
     @Override

@@ -3,17 +3,13 @@ package io.github.icl4j.checkpoint;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.icl4j.runtime.AtomicFiles;
 import io.github.icl4j.runtime.Tensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.TreeMap;
 import org.bytedeco.javacpp.BytePointer;
@@ -22,8 +18,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Writes tensors to a {@code .safetensors} file that Hugging Face's {@code safetensors} reads.
  *
- * <p>The file is written to a temporary sibling and moved into place at the end, so a crash or an error
- * never leaves a half-written checkpoint under the final name.
+ * <p>The file is written through {@link AtomicFiles}: a temporary sibling moved into place at the end, so a crash
+ * or an error never leaves a half-written checkpoint under the final name, and the file gets default permissions.
  */
 public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,48 +66,23 @@ public final class SafetensorsWriter {
         }
         head.flip();
 
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeFully(ch, head);
-                for (Tensor t : cpu.values()) {
-                    long len = t.numel() * StoredType.of(t.scalar_type().intern()).bytes();
-                    BytePointer src = new BytePointer(t.data_ptr());
-                    long done = 0;
-                    while (done < len) {
-                        int chunk = (int) Math.min(len - done, 1 << 30);
-                        writeFully(ch, src.position(done).limit(done + chunk).asBuffer());
-                        done += chunk;
-                    }
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the original error matters more
+        AtomicFiles.write(file, ch -> {
+            AtomicFiles.writeFully(ch, head);
+            for (Tensor t : cpu.values()) {
+                long len = t.numel() * StoredType.of(t.scalar_type().intern()).bytes();
+                BytePointer src = new BytePointer(t.data_ptr());
+                long done = 0;
+                while (done < len) {
+                    int chunk = (int) Math.min(len - done, 1 << 30);
+                    AtomicFiles.writeFully(ch, src.position(done).limit(done + chunk).asBuffer());
+                    done += chunk;
                 }
             }
-        }
+        });
     }
 
     /** Writes {@code text} to {@code file} through a temporary sibling (never half-written). */
     public static void writeTextAtomically(Path file, String text) {
-        io.github.icl4j.runtime.AtomicFiles.writeString(file, text);
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
+        AtomicFiles.writeString(file, text);
     }
 }

@@ -822,6 +822,31 @@ public final class GgufFile implements AutoCloseable {
      */
     private void decode(GgufTensorInfo t, Sink sink) {
         checkDequantizable(t);
+        checkStillThere(t);
+        try {
+            decodeMapped(t, sink);
+        } catch (InternalError e) {
+            // a read from a map of a file truncated meanwhile: Java reports the SIGBUS as an InternalError
+            throw new InvalidCheckpointException(path + ": tensor '" + t.name() + "' could not be read: the file "
+                    + "changed (was truncated?) while being loaded", e);
+        }
+    }
+
+    /** Refuses to map a tensor past the current end of the file (a map of a truncated file faults when read). */
+    private void checkStillThere(GgufTensorInfo t) {
+        long now;
+        try {
+            now = channel.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+        if (now != fileSize) {
+            throw new InvalidCheckpointException(path + ": changed while being loaded (" + fileSize + " bytes when opened, "
+                    + now + " now); load it again once it is written");
+        }
+    }
+
+    private void decodeMapped(GgufTensorInfo t, Sink sink) {
         GgmlType type = t.type();
         long totalBlocks = t.byteSize() / type.typeSize();
         int blocksPerChunk = Math.max(1, chunkElements / type.blockSize());

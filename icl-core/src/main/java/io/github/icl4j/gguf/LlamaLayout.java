@@ -64,12 +64,20 @@ final class LlamaLayout {
         layers = positive(key("block_count"));
         hidden = positive(key("embedding_length"));
         heads = positive(key("attention.head_count"));
+        // every block holds several tensors: a larger count is corrupt, and would size per-layer arrays (2^31 - 1
+        // layers asked for gigabytes before any tensor was looked at)
+        if (layers > file.tensors().size()) {
+            throw new InvalidCheckpointException(file.path() + ": metadata key '" + key("block_count") + "' is "
+                    + layers + " but the file holds only " + file.tensors().size() + " tensors; expected at most one "
+                    + "block per tensor");
+        }
         kvHeads = perLayer(key("attention.head_count_kv"), heads);
 
         Map<String, String> names = new LinkedHashMap<>();
         Map<String, Permute> perm = new LinkedHashMap<>();
         for (GgufTensorInfo t : file.tensors()) {
             String g = t.name();
+            checkKind(t);
             String hf = TOP_NAMES.get(g);
             if (hf == null) {
                 Matcher m = BLOCK.matcher(g);
@@ -107,6 +115,35 @@ final class LlamaLayout {
         hfToGguf = Collections.unmodifiableMap(names);
         permutes = Collections.unmodifiableMap(perm);
     }
+
+    /**
+     * Refuses a tensor whose rank or ggml type llama.cpp would not accept for its role: matrices are 2-D and stored
+     * as floats or a quantisation, vectors (norm weights, biases) are 1-D and stored as F32, F16 or BF16 (llama.cpp
+     * never quantises them), and integer or intermediate (Q8_1, Q8_K) types hold no weights.
+     */
+    private void checkKind(GgufTensorInfo t) {
+        String g = t.name();
+        if (IGNORED.contains(g)) {
+            return;
+        }
+        boolean vector = g.endsWith(".bias") || g.endsWith("_norm.weight");
+        int rank = t.dims().length;
+        if (rank != (vector ? 1 : 2)) {
+            throw new InvalidCheckpointException(file.path() + ": tensor '" + g + "' has " + rank + " dimensions "
+                    + java.util.Arrays.toString(t.dims()) + "; expected " + (vector ? "1 (a vector)" : "2 (a matrix)"));
+        }
+        GgmlType type = t.type();
+        boolean ok = vector ? VECTOR_TYPES.contains(type) : !NO_WEIGHT_TYPES.contains(type);
+        if (!ok) {
+            throw new InvalidCheckpointException(file.path() + ": tensor '" + g + "' is stored as " + type
+                    + ", which llama.cpp does not allow for " + (vector ? "a norm weight or bias (expected one of "
+                    + VECTOR_TYPES + ")" : "a weight matrix (integer and intermediate types hold no weights)"));
+        }
+    }
+
+    private static final Set<GgmlType> VECTOR_TYPES = java.util.EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16);
+    private static final Set<GgmlType> NO_WEIGHT_TYPES = java.util.EnumSet.of(GgmlType.I8, GgmlType.I16, GgmlType.I32,
+            GgmlType.I64, GgmlType.Q8_1, GgmlType.Q8_K);
 
     static LlamaLayout of(GgufFile file) {
         return new LlamaLayout(file);

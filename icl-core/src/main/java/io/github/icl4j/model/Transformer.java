@@ -101,12 +101,53 @@ public final class Transformer {
     public Tensor hidden(Tensor ids, Tensor mask, Tensor positions, Hooks hooks, KvCache cache) {
         var device = w.embed().device();
         ids = ids.to(device, ScalarType.Long);
-        long b = ids.size(0);
-        long s = ids.size(1);
         long past = cache == null ? 0 : cache.length();
-        if (cache != null && past > 0 && cache.batch() != b) {
-            throw new IllegalArgumentException("cache holds batch " + cache.batch() + " but the input has batch " + b);
+        if (cache != null && past > 0 && cache.batch() != ids.size(0)) {
+            throw new IllegalArgumentException("cache holds batch " + cache.batch() + " but the input has batch "
+                    + ids.size(0));
         }
+        Inputs in = inputs(ids.size(0), ids.size(1), mask, positions, cache);
+        Tensor x = torch.embedding(w.embed(), ids); // [b, s, d]
+        x = hooks.apply(HookPoint.EMBED, x, ctx(HookPoint.EMBED, -1, past));
+        if (w.posEmbed() != null) {
+            Tensor pe = torch.embedding(w.posEmbed(), in.positions());
+            pe = hooks.apply(HookPoint.POS_EMBED, pe, ctx(HookPoint.POS_EMBED, -1, past));
+            x = x.add(pe);
+        }
+        return blocksFrom(0, x, in, hooks, cache, past);
+    }
+
+    /**
+     * The final norm's output {@code [b, s, d]} of blocks {@code layer..nLayers-1} run on {@code residual}, the
+     * residual stream entering block {@code layer} ({@code blocks.{layer}.hook_resid_pre}) — TransformerLens'
+     * {@code start_at_layer}. Hooks use the model's own layer numbers. The result equals a full forward pass whose
+     * residual entering {@code layer} is {@code residual} (the same operations on the same inputs).
+     *
+     * @param layer     first block to run, in {@code [0, nLayers]} ({@code nLayers}: only the final norm)
+     * @param residual  {@code [b, s, d]}
+     * @param mask      {@code [b, s]} 1 for real tokens, 0 for padding; null = all real
+     * @param positions {@code [b, s]} position ids; null = from the mask
+     * @param hooks     hook functions for blocks from {@code layer} on and the final norm
+     */
+    public Tensor forwardFrom(int layer, Tensor residual, Tensor mask, Tensor positions, Hooks hooks) {
+        if (layer < 0 || layer > cfg.nLayers()) {
+            throw new IllegalArgumentException("layer " + layer + " out of range [0, " + cfg.nLayers() + "]");
+        }
+        if (residual.dim() != 3 || residual.size(2) != cfg.dModel()) {
+            throw new IllegalArgumentException("residual of shape " + java.util.Arrays.toString(Tensors.shape(residual))
+                    + " does not match [b, s, " + cfg.dModel() + "]");
+        }
+        Inputs in = inputs(residual.size(0), residual.size(1), mask, positions, null);
+        return blocksFrom(layer, residual, in, hooks, null, 0);
+    }
+
+    /** The key mask, position ids, rotary tables and additive attention mask of one forward. */
+    private record Inputs(Tensor positions, Tensor[] cosSin, Tensor addMask) {
+    }
+
+    private Inputs inputs(long b, long s, Tensor mask, Tensor positions, KvCache cache) {
+        var device = w.embed().device();
+        long past = cache == null ? 0 : cache.length();
         mask = mask == null ? torch.ones(new long[] {b, s}, new TensorOptions(ScalarType.Long)).to(device, ScalarType.Long)
                 : mask.to(device, ScalarType.Long);
         Tensor keyMask = past > 0 ? Tensors.cat(1, cache.keyMask(), mask) : mask; // [b, t]
@@ -125,24 +166,21 @@ public final class Transformer {
             cache.setKeyMask(keyMask);
         }
         Tensor addMask = attentionMask(keyMask, past, s); // [b, 1, s, t]
+        Tensor[] cosSin = rotary == null ? null : rotary.cosSin(positions, w.embed().scalar_type());
+        return new Inputs(positions, cosSin, addMask);
+    }
 
-        Tensor x = torch.embedding(w.embed(), ids); // [b, s, d]
-        x = hooks.apply(HookPoint.EMBED, x, ctx(HookPoint.EMBED, -1, past));
-        if (w.posEmbed() != null) {
-            Tensor pe = torch.embedding(w.posEmbed(), positions);
-            pe = hooks.apply(HookPoint.POS_EMBED, pe, ctx(HookPoint.POS_EMBED, -1, past));
-            x = x.add(pe);
-        }
-        Tensor[] cosSin = rotary == null ? null : rotary.cosSin(positions, x.scalar_type());
+    /** Blocks {@code from..nLayers-1} and the final norm on the residual {@code x} entering block {@code from}. */
+    private Tensor blocksFrom(int from, Tensor x, Inputs in, Hooks hooks, KvCache cache, long past) {
         PointerScope outer = hooks.releasesEachBlock() && cache == null ? PointerScope.getInnerScope() : null;
-        for (int l = 0; l < cfg.nLayers(); l++) {
+        for (int l = from; l < cfg.nLayers(); l++) {
             if (outer == null) {
-                x = block(l, x, cosSin, addMask, hooks, cache, past);
+                x = block(l, x, in.cosSin(), in.addMask(), hooks, cache, past);
                 continue;
             }
             // the block's temporaries die with its scope; its output moves to the caller's
             try (PointerScope blockScope = new PointerScope()) {
-                Tensor y = block(l, x, cosSin, addMask, hooks, null, past);
+                Tensor y = block(l, x, in.cosSin(), in.addMask(), hooks, null, past);
                 outer.attach(y);
                 x = y;
             }

@@ -79,6 +79,14 @@ class GgufWeightSourceTest {
 
     /** A tiny llama GGUF written field by field: 1 layer, d 8, 2 heads, 1 KV head, ffn 16, vocab 5. */
     private static GgufBytes tinyLlama(String arch, boolean withOutput, String extraTensor) {
+        return tinyLlama(arch, withOutput, extraTensor, 1, java.util.Map.of());
+    }
+
+    /**
+     * As above, with a block count and per-tensor overrides: name → {ggml type, dims "a,b" ("" for none)}.
+     */
+    static GgufBytes tinyLlama(String arch, boolean withOutput, String extraTensor, long blockCount,
+            java.util.Map<String, Object[]> overrides) {
         List<String[]> tensors = new java.util.ArrayList<>();
         tensors.add(new String[] {"token_embd.weight", "8,5"});
         tensors.add(new String[] {"blk.0.attn_norm.weight", "8"});
@@ -99,7 +107,7 @@ class GgufWeightSourceTest {
             tensors.add(new String[] {extraTensor, "8"});
         }
         GgufBytes b = GgufBytes.header(tensors.size(), 10).kvString("general.architecture", arch)
-                .kvU32(arch + ".block_count", 1).kvU32(arch + ".embedding_length", 8)
+                .kvU32(arch + ".block_count", blockCount).kvU32(arch + ".embedding_length", 8)
                 .kvU32(arch + ".feed_forward_length", 16).kvU32(arch + ".attention.head_count", 2)
                 .kvU32(arch + ".attention.head_count_kv", 1).kvU32(arch + ".context_length", 32)
                 .kvF32(arch + ".attention.layer_norm_rms_epsilon", 1e-6f).kvF32(arch + ".rope.freq_base", 500000f)
@@ -107,9 +115,13 @@ class GgufWeightSourceTest {
         long offset = 0;
         long[] sizes = new long[tensors.size()];
         for (int i = 0; i < tensors.size(); i++) {
-            long[] dims = java.util.Arrays.stream(tensors.get(i)[1].split(",")).mapToLong(Long::parseLong).toArray();
-            b.tensor(tensors.get(i)[0], GgmlType.F32, offset, dims);
-            sizes[i] = 4 * java.util.Arrays.stream(dims).reduce(1, (x, y) -> x * y);
+            Object[] o = overrides.getOrDefault(tensors.get(i)[0], new Object[] {GgmlType.F32, tensors.get(i)[1]});
+            GgmlType type = (GgmlType) o[0];
+            String spec = (String) o[1];
+            long[] dims = spec.isEmpty() ? new long[0]
+                    : java.util.Arrays.stream(spec.split(",")).mapToLong(Long::parseLong).toArray();
+            b.tensor(tensors.get(i)[0], type, offset, dims);
+            sizes[i] = type.bytesFor(java.util.Arrays.stream(dims).reduce(1, (x, y) -> x * y));
             offset += (sizes[i] + 31) / 32 * 32;
         }
         b.align(32);
@@ -118,6 +130,7 @@ class GgufWeightSourceTest {
             for (long k = 0; k < s / 4; k++) {
                 b.f32(v++);
             }
+            b.zeros((int) (s % 4));
             b.align(32);
         }
         return b;
@@ -181,5 +194,44 @@ class GgufWeightSourceTest {
         Path noArch = GgufBytes.header(0, 0).write(tmp, "noarch.gguf");
         assertThatThrownBy(() -> GgufWeightSource.open(noArch)).isInstanceOf(InvalidCheckpointException.class)
                 .hasMessageContaining("'general.architecture' is missing");
+    }
+
+    @Test
+    void aHugeBlockCountIsRefusedBeforeAnyAllocation() {
+        Path p = tinyLlama("llama", true, null, Integer.MAX_VALUE, java.util.Map.of()).write(tmp, "blocks.gguf");
+        assertThatThrownBy(() -> GgufWeightSource.open(p)).isInstanceOf(InvalidCheckpointException.class)
+                .hasMessageContaining(p.toString()).hasMessageContaining("'llama.block_count' is 2147483647")
+                .hasMessageContaining("holds only 13 tensors");
+    }
+
+    @Test
+    void tensorsOfTheWrongRankAreNamedNotAnIndexError() {
+        Path scalar = tinyLlama("llama", true, null, 1, java.util.Map.of("blk.0.attn_q.weight",
+                new Object[] {GgmlType.F32, ""})).write(tmp, "scalar.gguf");
+        assertThatThrownBy(() -> GgufWeightSource.open(scalar)).isInstanceOf(InvalidCheckpointException.class)
+                .hasMessageContaining(scalar.toString()).hasMessageContaining("'blk.0.attn_q.weight' has 0 dimensions")
+                .hasMessageContaining("expected 2");
+        Path flatNorm = tinyLlama("llama", true, null, 1, java.util.Map.of("blk.0.attn_norm.weight",
+                new Object[] {GgmlType.F32, "4,2"})).write(tmp, "norm2d.gguf");
+        assertThatThrownBy(() -> GgufWeightSource.open(flatNorm)).isInstanceOf(InvalidCheckpointException.class)
+                .hasMessageContaining("'blk.0.attn_norm.weight' has 2 dimensions").hasMessageContaining("expected 1");
+    }
+
+    @Test
+    void typesLlamaCppDoesNotAllowAreRefused() {
+        Path intNorm = tinyLlama("llama", true, null, 1, java.util.Map.of("output_norm.weight",
+                new Object[] {GgmlType.I32, "8"})).write(tmp, "intnorm.gguf");
+        assertThatThrownBy(() -> GgufWeightSource.open(intNorm)).isInstanceOf(InvalidCheckpointException.class)
+                .hasMessageContaining(intNorm.toString()).hasMessageContaining("'output_norm.weight' is stored as I32")
+                .hasMessageContaining("norm weight or bias");
+        Path intMatrix = tinyLlama("llama", true, null, 1, java.util.Map.of("blk.0.ffn_up.weight",
+                new Object[] {GgmlType.I8, "8,16"})).write(tmp, "intmatrix.gguf");
+        assertThatThrownBy(() -> GgufWeightSource.open(intMatrix)).isInstanceOf(InvalidCheckpointException.class)
+                .hasMessageContaining("'blk.0.ffn_up.weight' is stored as I8").hasMessageContaining("weight matrix");
+        Path halfNorm = tinyLlama("llama", true, null, 1, java.util.Map.of("output_norm.weight",
+                new Object[] {GgmlType.F16, "8"})).write(tmp, "halfnorm.gguf");
+        try (GgufWeightSource s = GgufWeightSource.open(halfNorm)) {
+            assertThat(s.info("model.norm.weight").dtype()).isEqualTo("F16");
+        }
     }
 }

@@ -7,9 +7,10 @@ import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.TokenBatch;
+import io.github.icl4j.engine.Forward;
+import io.github.icl4j.engine.Pass;
+import io.github.icl4j.engine.Reads;
 import io.github.icl4j.model.ModelConfig;
-import io.github.icl4j.model.Transformer;
-import io.github.icl4j.model.TransformerWeights;
 import io.github.icl4j.runtime.Tensors;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,20 +25,17 @@ import org.bytedeco.pytorch.Tensor;
  * multiplies {@code hook_z} by a 0/1 mask that removes each copy's own heads.
  *
  * <p>Removing heads of layer {@code L} and above cannot change anything below {@code L}, so a condition's pass
- * starts at its lowest layer: a clean pass records the residual entering that layer, and a transformer made of
- * the same weights from layer {@code L} on (no copy) continues from it, with that residual put in place of the
- * token embedding. The results equal full forward passes with the heads zeroed (same operations on the same
- * inputs).
+ * starts at its lowest layer: a clean pass records the residual entering that layer, and the pass engine continues
+ * from it ({@link Forward#runFrom}, TransformerLens' {@code start_at_layer}). The results equal full forward passes
+ * with the heads zeroed (same operations on the same inputs).
  */
 final class Ablations {
     private final Model model;
     private final ModelConfig cfg;
-    private final Transformer[] tails;
 
     Ablations(Model model) {
         this.model = model;
         this.cfg = model.config();
-        this.tails = new Transformer[cfg.nLayers()];
     }
 
     /**
@@ -64,28 +62,15 @@ final class Ablations {
             }
             byStart.computeIfAbsent(min, k -> new ArrayList<>()).add(ci);
         }
-        Passes.chunks(prompts, batchSize, (index, part, batch, last) -> {
-            int b = part.size();
-            int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
-            Tensor[] resid = new Tensor[nL];
-            // each block's temporaries are freed as it ends: the captured resid_pre is a block input, which lives on
-            Hooks.Builder hb = Hooks.builder().releaseEachBlock();
-            for (int s : byStart.keySet()) {
-                hb.add(HookPoint.residPre(s), (x, ctx) -> {
-                    resid[s] = x;
-                    return null;
-                });
-            }
-            // the clean pass's tensors die with an inner scope; the residuals the tails start from are kept
-            LabelProbabilities.Row[] base;
-            PointerScope chunk = PointerScope.getInnerScope();
-            try (PointerScope clean0 = new PointerScope()) {
-                Tensor hidden = Passes.hidden(model, model.transformer(), batch, hb.build());
-                base = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
-                for (int s : byStart.keySet()) {
-                    chunk.attach(resid[s]);
-                }
-            }
+        int[] starts = byStart.keySet().stream().mapToInt(Integer::intValue).toArray();
+        String[] residNames = java.util.Arrays.stream(starts).mapToObj(HookPoint::residPre).toArray(String[]::new);
+        // the clean pass keeps the residuals the tails start from; each block's temporaries are freed as it ends
+        Pass.over(model, prompts).batchSize(batchSize).sortByLength(true).reusePrefix(false).releaseEachBlock(true)
+                .reads(Reads.none().lastLogits().activations(residNames)).forEach(chunk -> {
+            int b = chunk.size();
+            int[] index = chunk.index();
+            List<PromptTokens> part = chunk.prompts();
+            LabelProbabilities.Row[] base = chunk.outcomes(labelIds);
             for (int ci : clean) {
                 for (int i = 0; i < b; i++) {
                     out[ci][index[i]] = base[i];
@@ -99,7 +84,8 @@ final class Ablations {
                     List<Integer> group = conds.subList(g0, Math.min(conds.size(), g0 + perPass));
                     LabelProbabilities.Row[] rows;
                     try (PointerScope pass = new PointerScope()) {
-                        rows = tailPass(s, group, conditions, part, batch, last, gold, resid[s], labelIds, at);
+                        rows = tailPass(s, group, conditions, part, chunk.last(), chunk.activation(HookPoint.residPre(s)),
+                                labelIds, at);
                     }
                     for (int gi = 0; gi < group.size(); gi++) {
                         for (int i = 0; i < b; i++) {
@@ -114,25 +100,26 @@ final class Ablations {
 
     /** One pass from layer {@code s} over {@code group.size() × b} rows. */
     private LabelProbabilities.Row[] tailPass(int s, List<Integer> group, List<List<HeadId>> conditions,
-            List<PromptTokens> part, TokenBatch batch, int[] last, int[] gold, Tensor residAtS, long[] labelIds,
-            HeadOptions.AblateAt at) {
+            List<PromptTokens> part, int[] last, Tensor residAtS, long[] labelIds, HeadOptions.AblateAt at) {
         int b = part.size();
         int g = group.size();
         int rows = g * b;
         int nH = cfg.nHeads();
-        int width = batch.width();
         long[][] seqs = new long[rows][];
         int[] lastRep = new int[rows];
+        List<PromptTokens> rep = new ArrayList<>(rows);
         for (int gi = 0; gi < g; gi++) {
             for (int i = 0; i < b; i++) {
-                seqs[gi * b + i] = batch.sequence(i);
+                seqs[gi * b + i] = part.get(i).tokenIds();
                 lastRep[gi * b + i] = last[i];
+                rep.add(part.get(i));
             }
         }
+        TokenBatch batch = TokenBatch.of(seqs);
+        int width = batch.width();
         Tensor inject = g == 1 ? residAtS : residAtS.repeat(g, 1, 1); // [g*b, s, d]
         // g × b rows through up to every layer: free each block's temporaries as it ends (the hooks keep nothing)
         Hooks.Builder hb = Hooks.builder().releaseEachBlock();
-        hb.add(HookPoint.EMBED, (x, ctx) -> inject);
         // one 0/1 mask per layer touched by the group
         Map<Integer, float[]> masks = new TreeMap<>();
         boolean lastOnly = at == HeadOptions.AblateAt.LAST_POSITION;
@@ -153,29 +140,9 @@ final class Ablations {
         }
         masks.forEach((layer, m) -> {
             Tensor mask = Tensors.fromFloats(m, rows, lastOnly ? width : 1, nH, 1);
-            hb.add(HookPoint.z(layer - s), (z, ctx) -> z.mul(mask.to(z.device(), z.scalar_type().intern())));
+            hb.add(HookPoint.z(layer), (z, ctx) -> z.mul(mask.to(z.device(), z.scalar_type().intern())));
         });
-        Tensor hidden = Passes.hidden(model, tail(s), TokenBatch.of(seqs), hb.build());
-        return Passes.outcomes(Passes.lastLogits(model, hidden, lastRep), labelIds, gold);
-    }
-
-    /** The model's blocks from {@code s} on, sharing its weights; its input is replaced by the residual at s. */
-    private synchronized Transformer tail(int s) {
-        if (tails[s] == null) {
-            // no position embedding: the residual put in place of the token embedding already holds it
-            TransformerWeights w = model.transformer().weights();
-            TransformerWeights tw = new TransformerWeights(w.embed(), null, w.layers().subList(s, cfg.nLayers()),
-                    w.finalNormW(), w.finalNormB(), w.unembed(), w.unembedBias());
-            tails[s] = new Transformer(withLayers(cfg, cfg.nLayers() - s), tw);
-        }
-        return tails[s];
-    }
-
-    private static ModelConfig withLayers(ModelConfig c, int n) {
-        return new ModelConfig(c.modelType(), c.family(), c.vocabSize(), c.dModel(), n, c.nHeads(), c.nKvHeads(),
-                c.dHead(), c.dMlp(), c.maxPositions(), c.norm(), c.normEps(), c.activation(), c.gatedMlp(),
-                c.parallelResidual(), c.sharedNorm(), c.positions(), c.rotaryDim(), c.rotaryBase(), c.rotaryStyle(),
-                c.qkvBias(), c.outBias(), c.mlpBias(), c.lmHeadBias(), c.tiedEmbeddings(), c.slidingWindow(),
-                c.bosTokenId(), c.eosTokenId());
+        return Forward.runFrom(model, s, inject, batch, lastRep, hb.build(), Reads.none().lastLogits(), rep)
+                .outcomes(labelIds);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** Deep copies, rankings and number formatting for the result records. */
+/** Deep copies, rankings and number formatting for the result records (statistics: {@code stats.Stats}). */
 final class Arr {
     private Arr() {
     }
@@ -69,32 +69,6 @@ final class Arr {
         }
         all.sort(Comparator.<HeadId>comparingDouble(x -> -m[x.layer()][x.head()]).thenComparing(x -> x));
         return List.copyOf(all);
-    }
-
-    static double mean(double[] v) {
-        double s = 0;
-        int n = 0;
-        for (double x : v) {
-            if (!Double.isNaN(x)) {
-                s += x;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : s / n;
-    }
-
-    /** Sample standard deviation (n − 1), NaN below two values. */
-    static double std(double[] v) {
-        double m = mean(v);
-        double s = 0;
-        int n = 0;
-        for (double x : v) {
-            if (!Double.isNaN(x)) {
-                s += (x - m) * (x - m);
-                n++;
-            }
-        }
-        return n < 2 ? Double.NaN : Math.sqrt(s / (n - 1));
     }
 
     /** {@code 0.123}, {@code NaN} as "–". */

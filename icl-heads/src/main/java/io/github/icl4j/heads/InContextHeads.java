@@ -1,5 +1,6 @@
 package io.github.icl4j.heads;
 
+import io.github.icl4j.stats.Stats;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.LabelProbabilities;
@@ -358,7 +359,7 @@ public final class InContextHeads {
             }
         }
         return new InterventionResult(set.heads(), prompts.size(), acc(rows[0], -1), acc(rows[1], -1), controls,
-                Arr.mean(ca), Arr.std(ca), Arr.mean(cb), Arr.std(cb), specific, options.controlPool(),
+                Stats.nanMean(ca), Stats.nanStd(ca), Stats.nanMean(cb), Stats.nanStd(cb), specific, options.controlPool(),
                 options.controlSeed());
     }
 

@@ -1,10 +1,11 @@
 package io.github.icl4j.heads;
 
-import io.github.icl4j.HookPoint;
-import io.github.icl4j.Hooks;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
+import io.github.icl4j.engine.HeadMath;
+import io.github.icl4j.engine.Pass;
+import io.github.icl4j.engine.Reads;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.runtime.Tensors;
 import java.util.List;
@@ -35,41 +36,27 @@ final class LastRowAttention {
         int nH = c.nHeads();
         float[][][][] w = new float[prompts.size()][c.nLayers()][][];
         LabelProbabilities.Row[] outcomes = new LabelProbabilities.Row[prompts.size()];
-        Passes.chunks(prompts, batchSize, (index, part, batch, last) -> {
-            Hooks.Builder hb = Hooks.builder();
-            for (int l = 0; l < c.nLayers(); l++) {
-                if (!layers[l]) {
-                    continue;
-                }
-                int layer = l;
-                hb.add(HookPoint.pattern(l), (pattern, ctx) -> {
-                    // [b, h, s, t] -> rows of the last positions [b, h, t]
-                    Tensor rows = Passes.lastRows(pattern.transpose(1, 2), last).to(ScalarType.Float);
-                    for (int i = 0; i < part.size(); i++) {
-                        int[] pos = positions[index[i]];
-                        long[] idx = new long[pos.length];
-                        for (int j = 0; j < pos.length; j++) {
-                            idx[j] = pos[j];
+        int[] read = java.util.stream.IntStream.range(0, c.nLayers()).filter(l -> layers[l]).toArray();
+        Pass.over(model, prompts).batchSize(batchSize).sortByLength(true).reusePrefix(false)
+                .reads(Reads.none().lastLogits().attentionRows(read)).forEach(chunk -> {
+                    for (int layer : read) {
+                        Tensor rows = chunk.attentionRows(layer).to(ScalarType.Float); // [b, h, t]
+                        for (int i = 0; i < chunk.size(); i++) {
+                            int[] pos = positions[chunk.index(i)];
+                            Tensor sel = rows.select(0, i).index_select(1, HeadMath.longs(pos, rows)); // [h, P]
+                            float[] f = Tensors.toFloats(sel);
+                            float[][] per = new float[nH][pos.length];
+                            for (int h = 0; h < nH; h++) {
+                                System.arraycopy(f, h * pos.length, per[h], 0, pos.length);
+                            }
+                            w[chunk.index(i)][layer] = per;
                         }
-                        Tensor sel = rows.select(0, i).index_select(1,
-                                Tensors.fromLongs(idx, idx.length).to(rows.device(), ScalarType.Long)); // [h, P]
-                        float[] f = Tensors.toFloats(sel);
-                        float[][] per = new float[nH][pos.length];
-                        for (int h = 0; h < nH; h++) {
-                            System.arraycopy(f, h * pos.length, per[h], 0, pos.length);
-                        }
-                        w[index[i]][layer] = per;
                     }
-                    return null;
+                    LabelProbabilities.Row[] rows = chunk.outcomes(labelIds);
+                    for (int i = 0; i < rows.length; i++) {
+                        outcomes[chunk.index(i)] = rows[i];
+                    }
                 });
-            }
-            Tensor hidden = Passes.hidden(model, model.transformer(), batch, hb.build());
-            int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
-            LabelProbabilities.Row[] rows = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
-            for (int i = 0; i < rows.length; i++) {
-                outcomes[index[i]] = rows[i];
-            }
-        });
         return new Result(w, outcomes);
     }
 }

@@ -1,12 +1,15 @@
 package io.github.icl4j.heads;
 
+import io.github.icl4j.stats.Stats;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.HookPoint;
-import io.github.icl4j.Hooks;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
+import io.github.icl4j.engine.HeadMath;
+import io.github.icl4j.engine.Pass;
+import io.github.icl4j.engine.Reads;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.runtime.Tensors;
 import java.util.ArrayList;
@@ -111,33 +114,15 @@ final class Towers {
         heads.forEach(h -> layers[h.layer()] = true);
         List<TwoTowersAnalysis.TowerRow> rows = new ArrayList<>();
         int[] predicted = new int[prompts.size()];
-        Passes.chunks(prompts, o.batchSize(), (index, part, batch, last) -> {
-            Map<Integer, Tensor> ln1 = new TreeMap<>();
-            Map<Integer, Map<String, Tensor>> qk = new TreeMap<>();
-            Map<Integer, Tensor> patterns = new TreeMap<>();
-            Hooks.Builder hb = Hooks.builder();
-            for (int l = 0; l < c.nLayers(); l++) {
-                if (!layers[l]) {
-                    continue;
-                }
-                int layer = l;
-                hb.add(HookPoint.ln1(l), (x, ctx) -> {
-                    ln1.put(layer, x);
-                    return null;
-                });
-                hb.add(HookPoint.attnScores(l), (s, ctx) -> {
-                    qk.put(layer, Map.of("q", ctx.get("q"), "k", ctx.get("k"), "rot_q", ctx.get("rot_q"),
-                            "rot_k", ctx.get("rot_k")));
-                    return null;
-                });
-                hb.add(HookPoint.pattern(l), (p, ctx) -> {
-                    patterns.put(layer, p);
-                    return null;
-                });
-            }
-            Tensor hidden = Passes.hidden(model, model.transformer(), batch, hb.build());
-            int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
-            LabelProbabilities.Row[] out = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
+        int[] read = java.util.stream.IntStream.range(0, c.nLayers()).filter(l -> layers[l]).toArray();
+        String[] ln1Names = java.util.Arrays.stream(read).mapToObj(HookPoint::ln1).toArray(String[]::new);
+        Pass.over(model, prompts).batchSize(o.batchSize()).sortByLength(true).reusePrefix(false)
+                .reads(Reads.none().lastLogits().attentionRows(read).attentionState(read).activations(ln1Names))
+                .forEach(chunk -> {
+            List<PromptTokens> part = chunk.prompts();
+            int[] index = chunk.index();
+            int[] last = chunk.last();
+            LabelProbabilities.Row[] out = chunk.outcomes(labelIds);
             for (int i = 0; i < part.size(); i++) {
                 predicted[index[i]] = out[i].predicted();
                 IclPrompt p = (IclPrompt) part.get(i);
@@ -151,9 +136,11 @@ final class Towers {
                     if (!layers[l]) {
                         continue;
                     }
-                    Tensor idx = ValueOutputs.longs(pos, hidden);
-                    float[] cos = cosines(ln1.get(l).select(0, i), p);
-                    Map<String, Tensor> m = qk.get(l);
+                    Tensor rowsL = chunk.attentionRows(l); // [b, h, t]
+                    Tensor idx = HeadMath.longs(pos, rowsL);
+                    float[] cos = cosines(chunk.activation(HookPoint.ln1(l)).select(0, i), p);
+                    Map<String, Tensor> m = Map.of("q", chunk.attentionState(l, "q"), "k", chunk.attentionState(l, "k"),
+                            "rot_q", chunk.attentionState(l, "rot_q"), "rot_k", chunk.attentionState(l, "rot_k"));
                     for (HeadId h : heads) {
                         if (h.layer() != l) {
                             continue;
@@ -163,8 +150,7 @@ final class Towers {
                                 .mul(new Scalar(inv)));
                         float[] raw = Tensors.toFloats(dots(m.get("q"), m.get("k"), i, last[i], h.head(), kv, idx)
                                 .mul(new Scalar(inv)));
-                        float[] alpha = Tensors.toFloats(patterns.get(l).select(0, i).select(0, h.head())
-                                .select(0, last[i]).index_select(0, idx));
+                        float[] alpha = Tensors.toFloats(rowsL.select(0, i).select(0, h.head()).index_select(0, idx));
                         for (int j = 0; j < pos.length; j++) {
                             rows.add(new TwoTowersAnalysis.TowerRow(index[i], h, j, pos[j], p.demoLabels()[j], rot[j],
                                     raw[j], rot[j] - raw[j], alpha[j], cos[j], jac[j]));
@@ -203,8 +189,8 @@ final class Towers {
             double[] score = hr.stream().mapToDouble(TwoTowersAnalysis.TowerRow::score).toArray();
             double[] content = hr.stream().mapToDouble(TwoTowersAnalysis.TowerRow::content).toArray();
             double[] positional = hr.stream().mapToDouble(TwoTowersAnalysis.TowerRow::positional).toArray();
-            summaries.add(new TwoTowersAnalysis.HeadTowers(h, groupOf.apply(h), Arr.mean(score), Arr.mean(content),
-                    Arr.mean(positional),
+            summaries.add(new TwoTowersAnalysis.HeadTowers(h, groupOf.apply(h), Stats.nanMean(score), Stats.nanMean(content),
+                    Stats.nanMean(positional),
                     correlation(hr, TwoTowersAnalysis.TowerRow::score, TwoTowersAnalysis.TowerRow::cosine),
                     correlation(hr, TwoTowersAnalysis.TowerRow::score, TwoTowersAnalysis.TowerRow::jaccard),
                     correlation(hr, TwoTowersAnalysis.TowerRow::content, TwoTowersAnalysis.TowerRow::cosine),
@@ -287,8 +273,8 @@ final class Towers {
             }
         }
         return new TwoTowersAnalysis.Correlation(x.length, Stats.pearson(x, y), Stats.spearman(x, y), rp.size(),
-                Arr.mean(rp.stream().mapToDouble(Double::doubleValue).toArray()),
-                Arr.mean(rs.stream().mapToDouble(Double::doubleValue).toArray()));
+                Stats.nanMean(rp.stream().mapToDouble(Double::doubleValue).toArray()),
+                Stats.nanMean(rs.stream().mapToDouble(Double::doubleValue).toArray()));
     }
 
     private static TwoTowersAnalysis.Swap swapStats(HeadId h, List<TwoTowersAnalysis.TowerRow> hr,

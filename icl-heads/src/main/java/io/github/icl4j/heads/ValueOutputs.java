@@ -1,11 +1,13 @@
 package io.github.icl4j.heads;
 
+import io.github.icl4j.stats.Stats;
 import io.github.icl4j.HeadId;
-import io.github.icl4j.HookPoint;
-import io.github.icl4j.Hooks;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
+import io.github.icl4j.engine.HeadMath;
+import io.github.icl4j.engine.Pass;
+import io.github.icl4j.engine.Reads;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.runtime.Tensors;
 import java.util.ArrayList;
@@ -25,56 +27,27 @@ final class ValueOutputs {
     private ValueOutputs() {
     }
 
-    /**
-     * The vectors of head {@code h} of batch row {@code i} at {@code positions}: {@code [P, d]} fp32.
-     *
-     * @param pattern {@code [b, h, s, t]} attention probabilities
-     * @param v       {@code [b, t, kv, e]} values
-     * @param wo      {@code [d, h*e]} the layer's output projection
-     */
-    static Tensor vectors(Tensor pattern, Tensor v, int i, int last, Tensor positions, int h, ModelConfig c, Tensor wo,
-            boolean weighted) {
-        int e = c.dHead();
-        Tensor vh = v.select(0, i).select(1, h / c.groupSize()).index_select(0, positions).to(ScalarType.Float); // [P, e]
-        Tensor woh = Tensors.slice(wo, 1, (long) h * e, (long) (h + 1) * e).to(ScalarType.Float); // [d, e]
-        Tensor vo = vh.matmul(woh.t()); // [P, d]
-        if (!weighted) {
-            return vo;
-        }
-        Tensor alpha = pattern.select(0, i).select(0, h).select(0, last).index_select(0, positions)
-                .to(ScalarType.Float); // [P]
-        return vo.mul(alpha.unsqueeze(1));
-    }
-
-    static Tensor longs(int[] v, Tensor like) {
-        long[] l = new long[v.length];
-        for (int j = 0; j < v.length; j++) {
-            l[j] = v[j];
-        }
-        return Tensors.fromLongs(l, l.length).to(like.device(), ScalarType.Long);
-    }
-
     /** The weighted vectors of one head at every position {@code 0..last} of one prompt: {@code [last + 1][d]}. */
     static float[][] allPositions(Model model, PromptTokens prompt, HeadId head, boolean weighted) {
         ModelConfig c = model.config();
         head.checkIn(c.nLayers(), c.nHeads());
         float[][][] out = new float[1][][];
         Tensor wo = model.transformer().weights().layers().get(head.layer()).wO();
-        Passes.chunks(List.of(prompt), 1, (index, part, batch, last) -> {
-            Hooks hooks = Hooks.builder().add(HookPoint.pattern(head.layer()), (pattern, ctx) -> {
-                int[] all = new int[last[0] + 1];
-                Arrays.setAll(all, j -> j);
-                Tensor x = vectors(pattern, ctx.get("v"), 0, last[0], longs(all, pattern), head.head(), c, wo, weighted);
-                float[] f = Tensors.toFloats(x);
-                float[][] rows = new float[all.length][c.dModel()];
-                for (int j = 0; j < all.length; j++) {
-                    System.arraycopy(f, j * c.dModel(), rows[j], 0, c.dModel());
-                }
-                out[0] = rows;
-                return null;
-            }).build();
-            Passes.hidden(model, model.transformer(), batch, hooks);
-        });
+        int layer = head.layer();
+        Pass.over(model, List.of(prompt)).batchSize(1).reusePrefix(false)
+                .reads(Reads.none().attentionRows(layer).attentionState(layer)).forEach(chunk -> {
+                    Tensor rows = chunk.attentionRows(layer); // [1, h, t]
+                    int[] all = new int[chunk.last()[0] + 1];
+                    Arrays.setAll(all, j -> j);
+                    Tensor x = HeadMath.valueOutputs(rows, chunk.attentionState(layer, "v"), 0,
+                            HeadMath.longs(all, rows), head.head(), c, wo, weighted); // [P, d]
+                    float[] f = Tensors.toFloats(x);
+                    float[][] vecs = new float[all.length][c.dModel()];
+                    for (int j = 0; j < all.length; j++) {
+                        System.arraycopy(f, j * c.dModel(), vecs[j], 0, c.dModel());
+                    }
+                    out[0] = vecs;
+                });
         return out[0];
     }
 
@@ -94,50 +67,41 @@ final class ValueOutputs {
         List<Float> ms = new ArrayList<>();
         int[] predicted = new int[prompts.size()];
         List<ValueOutputAnalysis.PositionDetail> details = new ArrayList<>();
-        Passes.chunks(prompts, o.batchSize(), (index, part, batch, last) -> {
+        int[] layers = heads.stream().mapToInt(HeadId::layer).distinct().sorted().toArray();
+        Pass.over(model, prompts).batchSize(o.batchSize()).sortByLength(true).reusePrefix(false)
+                .reads(Reads.none().lastLogits().attentionRows(layers).attentionState(layers).residuals(c.nLayers()))
+                .forEach(chunk -> {
+            List<PromptTokens> part = chunk.prompts();
             List<Tensor> vecs = new ArrayList<>();
             List<Entry> chunkEntries = new ArrayList<>();
             List<Long> rowPrompt = new ArrayList<>();
-            Tensor[] fin = new Tensor[1];
-            Hooks.Builder hb = Hooks.builder();
-            for (int l = 0; l < c.nLayers(); l++) {
-                int layer = l;
-                if (heads.stream().noneMatch(h -> h.layer() == layer)) {
-                    continue;
-                }
-                Tensor wo = model.transformer().weights().layers().get(l).wO();
-                hb.add(HookPoint.pattern(l), (pattern, ctx) -> {
-                    for (int i = 0; i < part.size(); i++) {
-                        PromptTokens p = part.get(i);
-                        int[] pos = p.labelPositions();
-                        int[] labels = p.demoLabels();
-                        Tensor idx = longs(pos, pattern);
-                        for (int s = 0; s < nS; s++) {
-                            HeadId h = heads.get(s);
-                            if (h.layer() != layer) {
-                                continue;
-                            }
-                            vecs.add(vectors(pattern, ctx.get("v"), i, last[i], idx, h.head(), c, wo, o.weightByAttention()));
-                            float[] alpha = Tensors.toFloats(pattern.select(0, i).select(0, h.head()).select(0, last[i])
-                                    .index_select(0, idx));
-                            for (int j = 0; j < pos.length; j++) {
-                                chunkEntries.add(new Entry(index[i], s, pos[j], labels[j], alpha[j]));
-                                rowPrompt.add((long) i);
-                            }
+            for (int layer : layers) {
+                Tensor wo = model.transformer().weights().layers().get(layer).wO();
+                Tensor pattern = chunk.attentionRows(layer); // [b, h, t]
+                Tensor v = chunk.attentionState(layer, "v"); // [b, t, kv, e]
+                for (int i = 0; i < part.size(); i++) {
+                    PromptTokens p = part.get(i);
+                    int[] pos = p.labelPositions();
+                    int[] labels = p.demoLabels();
+                    Tensor idx = HeadMath.longs(pos, pattern);
+                    for (int s = 0; s < nS; s++) {
+                        HeadId h = heads.get(s);
+                        if (h.layer() != layer) {
+                            continue;
+                        }
+                        vecs.add(HeadMath.valueOutputs(pattern, v, i, idx, h.head(), c, wo, o.weightByAttention()));
+                        float[] alpha = Tensors.toFloats(pattern.select(0, i).select(0, h.head()).index_select(0, idx));
+                        for (int j = 0; j < pos.length; j++) {
+                            chunkEntries.add(new Entry(chunk.index(i), s, pos[j], labels[j], alpha[j]));
+                            rowPrompt.add((long) i);
                         }
                     }
-                    return null;
-                });
+                }
             }
-            hb.add(HookPoint.residPost(c.nLayers() - 1), (x, ctx) -> {
-                fin[0] = Passes.lastRows(x, last);
-                return null;
-            });
-            Tensor hidden = Passes.hidden(model, model.transformer(), batch, hb.build());
-            int[] gold = part.stream().mapToInt(PromptTokens::queryLabel).toArray();
-            LabelProbabilities.Row[] out = Passes.outcomes(Passes.lastLogits(model, hidden, last), labelIds, gold);
+            Tensor[] fin = {chunk.residual(c.nLayers())}; // [b, d]
+            LabelProbabilities.Row[] out = chunk.outcomes(labelIds);
             for (int i = 0; i < out.length; i++) {
-                predicted[index[i]] = out[i].predicted();
+                predicted[chunk.index(i)] = out[i].predicted();
             }
             FixedScaleProjection proj = FixedScaleProjection.of(model, o.unembedBias());
             Tensor inv = proj.inverseScale(fin[0]); // [b]
@@ -207,8 +171,8 @@ final class ValueOutputs {
                 for (int t = 0; t < vocab; t++) {
                     mean[t] = all.isEmpty() ? Double.NaN : lpSum[s][lbl][t] / all.size();
                 }
-                st[lbl] = new ValueOutputAnalysis.PositionStats(all.size(), Arr.mean(arr(all)), Arr.std(arr(all)),
-                        Arr.mean(arr(fooPred)), Arr.mean(arr(barPred)), Arr.mean(arr(alphas)),
+                st[lbl] = new ValueOutputAnalysis.PositionStats(all.size(), Stats.nanMean(arr(all)), Stats.nanStd(arr(all)),
+                        Stats.nanMean(arr(fooPred)), Stats.nanMean(arr(barPred)), Stats.nanMean(arr(alphas)),
                         all.isEmpty() ? List.of() : top(model, mean, k));
             }
             perHead.add(new ValueOutputAnalysis.HeadValueOutputs(h, set.groupOf(h) == 0 ? "foo" : "bar", st[0], st[1]));
@@ -226,7 +190,7 @@ final class ValueOutputs {
                     }
                 }
                 if (!v.isEmpty()) {
-                    groups.add(new ValueOutputAnalysis.GroupMean(gName[g], pName[lbl], v.size(), Arr.mean(arr(v))));
+                    groups.add(new ValueOutputAnalysis.GroupMean(gName[g], pName[lbl], v.size(), Stats.nanMean(arr(v))));
                 }
             }
         }

@@ -1,0 +1,483 @@
+package io.github.icl4j;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Checks a {@code tokenizer.json} before the Rust {@code tokenizers} library sees it: a Rust panic cannot cross the
+ * JNI boundary and aborts the JVM, so whatever could panic at encode time is refused at load with a message naming the
+ * file and the offending part.
+ *
+ * <ul>
+ * <li><b>Regular expressions</b> (every {@code pattern.Regex} of the normalizer, pre-tokenizer and decoder) must be in
+ *     a safe subset: no back-references, and no repeated group ({@code (…)*}, {@code (…)+}, {@code (…){2,}}) whose
+ *     body holds an alternation or a quantifier unless the repetition is possessive or the group atomic (the shape of
+ *     every exponential backtracking pattern, e.g. {@code (a|aa)+$}). Each pattern is then run under a bounded
+ *     backtracking matcher on adversarial inputs (runs of the characters it names, broken by a character that makes
+ *     it fail); one whose work per match attempt grows faster than linearly with the input, or beyond a fixed step
+ *     budget, is refused: Oniguruma gives up after 10 million steps and the library panics.</li>
+ * <li><b>Post-processor templates</b> ({@code TemplateProcessing}, also inside a {@code Sequence}): every
+ *     {@code SpecialToken} a template uses must be declared in {@code special_tokens}, and every declared id must be in
+ *     the vocabulary; {@code BertProcessing}/{@code RobertaProcessing} ids likewise.</li>
+ * </ul>
+ */
+final class TokenizerVetting {
+    /** Steps (characters read) one match attempt may take on the probes. */
+    private static final long BUDGET = 200_000;
+    private static final int SHORT = 32;
+    private static final int LONG = 64;
+    private static final String BREAKERS = "!\u0000\nx ";
+    private static final String COMMON = "a A0 \n\r\t.!'_é中한\u00a0";
+
+    private TokenizerVetting() {
+    }
+
+    /**
+     * Throws when the tokenizer could abort the JVM.
+     *
+     * @param root      the parsed {@code tokenizer.json}
+     * @param source    names the file in messages
+     * @param vocabSize the vocabulary size (largest id + 1)
+     * @param ids       every id the vocabulary and added tokens define
+     * @throws IllegalArgumentException naming the file, the part and why
+     */
+    static void check(JsonNode root, String source, Set<Integer> ids) {
+        for (String part : List.of("normalizer", "pre_tokenizer", "decoder")) {
+            checkPatterns(root.path(part), source, part);
+        }
+        checkPostProcessor(root.path("post_processor"), source, "post_processor", ids);
+    }
+
+    // -------------------------------------------------------------------- regular expressions
+
+    private static void checkPatterns(JsonNode node, String source, String where) {
+        if (node.isObject()) {
+            JsonNode regex = node.path("pattern").path("Regex");
+            if (regex.isTextual()) {
+                checkRegex(regex.asText(), source + ": " + where + " (" + node.path("type").asText("?") + ")");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (!f.getKey().equals("pattern")) {
+                    checkPatterns(f.getValue(), source, where + "." + f.getKey());
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkPatterns(node.get(i), source, where + "[" + i + "]");
+            }
+        }
+    }
+
+    /**
+     * Refuses a regular expression that could backtrack catastrophically.
+     *
+     * @param where names the file and the part in the message
+     * @throws IllegalArgumentException naming the pattern and the problem
+     */
+    static void checkRegex(String regex, String where) {
+        String problem = Structure.problem(regex);
+        if (problem == null) {
+            problem = boundedRun(regex);
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException(where + ": regular expression /" + regex + "/ refused: " + problem
+                    + " (it could make the native tokenizer give up mid-encode and abort the JVM)");
+        }
+    }
+
+    /** The structural safe subset: a one-pass scan that tracks, per open group, what its body holds. */
+    private static final class Structure {
+        private final String re;
+        private int i;
+
+        private Structure(String re) {
+            this.re = re;
+        }
+
+        /** Why the pattern is outside the subset, or null. */
+        static String problem(String re) {
+            return new Structure(re).scan();
+        }
+
+        private record Group(int start, boolean atomic, boolean[] risky) {
+        }
+
+        private String scan() {
+            List<Group> open = new ArrayList<>();
+            // what the last atom was: -1 none, 0 a plain atom, 1 a group whose body alternates or repeats
+            int lastAtom = -1;
+            boolean lastAtomic = false;
+            int lastStart = 0;
+            boolean[] top = new boolean[1];
+            while (i < re.length()) {
+                char c = re.charAt(i);
+                int start = i;
+                switch (c) {
+                    case '\\' -> {
+                        String bad = escape();
+                        if (bad != null) {
+                            return bad;
+                        }
+                        lastAtom = 0;
+                        lastStart = start;
+                    }
+                    case '[' -> {
+                        skipClass();
+                        lastAtom = 0;
+                        lastStart = start;
+                    }
+                    case '(' -> {
+                        i++;
+                        boolean atomic = false;
+                        if (re.startsWith("?", i)) {
+                            int close = re.indexOf(')', i);
+                            int colon = re.indexOf(':', i);
+                            if (re.startsWith("?>", i)) {
+                                atomic = true;
+                                i += 2;
+                            } else if (re.startsWith("?=", i) || re.startsWith("?!", i)) {
+                                i += 2;
+                            } else if (re.startsWith("?<=", i) || re.startsWith("?<!", i)) {
+                                i += 3;
+                            } else if (re.startsWith("?<", i) || re.startsWith("?P<", i) || re.startsWith("?'", i)) {
+                                int end = re.indexOf(re.startsWith("?'", i) ? '\'' : '>', i + 2);
+                                i = end < 0 ? re.length() : end + 1;
+                            } else if (close >= 0 && (colon < 0 || close < colon)) {
+                                // inline flags such as (?i): not a group
+                                i = close + 1;
+                                lastAtom = -1;
+                                continue;
+                            } else if (colon >= 0) {
+                                i = colon + 1;
+                            }
+                        }
+                        open.add(new Group(start, atomic, new boolean[1]));
+                        lastAtom = -1;
+                        continue;
+                    }
+                    case ')' -> {
+                        if (open.isEmpty()) {
+                            return "unbalanced ')' at " + i;
+                        }
+                        Group g = open.remove(open.size() - 1);
+                        i++;
+                        lastAtom = g.risky[0] ? 1 : 0;
+                        lastAtomic = g.atomic;
+                        lastStart = g.start;
+                        // a group holding risky parts makes its parent's body risky too
+                        if (g.risky[0]) {
+                            (open.isEmpty() ? top : open.get(open.size() - 1).risky)[0] = true;
+                        }
+                        continue;
+                    }
+                    case '|' -> {
+                        (open.isEmpty() ? top : open.get(open.size() - 1).risky)[0] = true;
+                        i++;
+                        lastAtom = -1;
+                        continue;
+                    }
+                    case '*', '+', '?', '{' -> {
+                        int[] q = quantifier();
+                        if (q == null) { // a literal '{'
+                            i = start + 1;
+                            lastAtom = 0;
+                            lastStart = start;
+                            continue;
+                        }
+                        boolean possessive = re.startsWith("+", i);
+                        if (possessive || re.startsWith("?", i)) {
+                            i++;
+                        }
+                        if (lastAtom == 1 && q[1] > 1 && !possessive && !lastAtomic) {
+                            return "the group at " + lastStart + " (" + excerpt(lastStart, i) + ") is repeated and "
+                                    + "holds an alternation or a repetition: such nesting can backtrack exponentially; "
+                                    + "use a possessive quantifier, an atomic group (?>…) or a flat pattern";
+                        }
+                        (open.isEmpty() ? top : open.get(open.size() - 1).risky)[0] = true;
+                        lastAtom = -1;
+                        continue;
+                    }
+                    default -> {
+                        i++;
+                        lastAtom = 0;
+                        lastStart = start;
+                        continue;
+                    }
+                }
+            }
+            return open.isEmpty() ? null : "unbalanced '(' at " + open.get(open.size() - 1).start;
+        }
+
+        private String excerpt(int from, int to) {
+            String s = re.substring(from, Math.min(to, re.length()));
+            return s.length() > 40 ? s.substring(0, 37) + "..." : s;
+        }
+
+        /** Consumes an escape at {@code i}; returns a problem for back-references. */
+        private String escape() {
+            if (i + 1 >= re.length()) {
+                i++;
+                return null;
+            }
+            char n = re.charAt(i + 1);
+            if (n >= '1' && n <= '9' || n == 'k' && re.startsWith("<", i + 2) || n == 'g' && re.startsWith("<", i + 2)) {
+                return "back-references and subexpression calls (\\" + n + ") are not allowed";
+            }
+            i += 2;
+            if ((n == 'p' || n == 'P' || n == 'x' || n == 'u' || n == 'o') && re.startsWith("{", i)) {
+                int end = re.indexOf('}', i);
+                i = end < 0 ? re.length() : end + 1;
+            }
+            return null;
+        }
+
+        /** Skips a character class, nested classes included, from its '['. */
+        private void skipClass() {
+            int depth = 0;
+            boolean first = true;
+            while (i < re.length()) {
+                char c = re.charAt(i);
+                if (c == '\\') {
+                    i += 2;
+                    first = false;
+                    continue;
+                }
+                if (c == '[') {
+                    depth++;
+                    i++;
+                    if (re.startsWith("^", i)) {
+                        i++;
+                    }
+                    first = true;
+                    continue;
+                }
+                if (c == ']' && !first) {
+                    depth--;
+                    i++;
+                    if (depth == 0) {
+                        return;
+                    }
+                    continue;
+                }
+                first = false;
+                i++;
+            }
+        }
+
+        /** {min, max} of a quantifier at {@code i} (max = MAX_VALUE when unbounded), consumed; null for a literal '{'. */
+        private int[] quantifier() {
+            char c = re.charAt(i);
+            if (c != '{') {
+                i++;
+                return switch (c) {
+                    case '*' -> new int[] {0, Integer.MAX_VALUE};
+                    case '+' -> new int[] {1, Integer.MAX_VALUE};
+                    default -> new int[] {0, 1};
+                };
+            }
+            int end = re.indexOf('}', i);
+            if (end < 0) {
+                return null;
+            }
+            String body = re.substring(i + 1, end);
+            if (!body.matches("\\d*(,\\d*)?") || body.isEmpty() || body.equals(",")) {
+                return null;
+            }
+            i = end + 1;
+            String[] parts = body.split(",", -1);
+            int min = parts[0].isEmpty() ? 0 : parse(parts[0]);
+            int max = parts.length == 1 ? min : parts[1].isEmpty() ? Integer.MAX_VALUE : parse(parts[1]);
+            return new int[] {min, max};
+        }
+
+        private static int parse(String digits) {
+            return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+        }
+    }
+
+    /** Why the pattern's work per match attempt explodes on some probe, or null (also when Java cannot compile it). */
+    private static String boundedRun(String regex) {
+        Pattern p;
+        try {
+            p = Pattern.compile(regex);
+        } catch (PatternSyntaxException | StackOverflowError e) {
+            return null; // Oniguruma-only syntax: the structural check above is all we can do
+        }
+        Set<Character> chars = new LinkedHashSet<>();
+        for (char c : COMMON.toCharArray()) {
+            chars.add(c);
+        }
+        for (char c : regex.toCharArray()) {
+            if (c >= ' ' && !Character.isSurrogate(c) && chars.size() < 40) {
+                chars.add(c);
+            }
+        }
+        List<String> units = new ArrayList<>();
+        for (char c : chars) {
+            units.add(String.valueOf(c));
+            units.add(" " + c);
+            units.add("a" + c);
+        }
+        for (String unit : units) {
+            for (char breaker : BREAKERS.toCharArray()) {
+                long shortSteps = worstAttempt(p, unit.repeat(SHORT / unit.length()) + breaker);
+                long longSteps = shortSteps < 0 ? -1 : worstAttempt(p, unit.repeat(LONG / unit.length()) + breaker);
+                String probe = "'" + printable(unit) + "' × n + '" + printable(String.valueOf(breaker)) + "'";
+                if (shortSteps < 0 || longSteps < 0) {
+                    return "on " + probe + " one match attempt takes over " + BUDGET + " steps at n = "
+                            + (shortSteps < 0 ? SHORT : LONG) / unit.length() + " (catastrophic backtracking)";
+                }
+                if (longSteps > 3 * shortSteps + 2_000) {
+                    return "on " + probe + " the work per match attempt grows faster than the input (" + shortSteps
+                            + " steps at n = " + SHORT / unit.length() + ", " + longSteps + " at n = "
+                            + LONG / unit.length() + "): polynomial backtracking";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            b.append(c < ' ' ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return b.toString();
+    }
+
+    /**
+     * The most characters one match attempt reads from the first few start positions (the probes are periodic, so
+     * the first positions, with the most text ahead, are the worst); -1 past the budget.
+     */
+    private static long worstAttempt(Pattern p, String text) {
+        long worst = 0;
+        for (int start = 0; start < Math.min(3, text.length()); start++) {
+            Counting cs = new Counting(text);
+            try {
+                p.matcher(cs).region(start, text.length()).lookingAt();
+            } catch (Counting.Exhausted | StackOverflowError e) {
+                return -1;
+            }
+            worst = Math.max(worst, cs.steps);
+        }
+        return worst;
+    }
+
+    /** A text that counts the characters a matcher reads and stops it past the budget. */
+    private static final class Counting implements CharSequence {
+        private final String text;
+        private long steps;
+
+        Counting(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (++steps > BUDGET) {
+                throw new Exhausted();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+
+        private static final class Exhausted extends RuntimeException {
+            Exhausted() {
+                super(null, null, false, false);
+            }
+        }
+    }
+
+    // -------------------------------------------------------------------- post-processors
+
+    private static void checkPostProcessor(JsonNode pp, String source, String where, Set<Integer> ids) {
+        if (!pp.isObject()) {
+            return;
+        }
+        String type = pp.path("type").asText("");
+        switch (type) {
+            case "Sequence" -> {
+                JsonNode list = pp.path("processors");
+                for (int i = 0; i < list.size(); i++) {
+                    checkPostProcessor(list.get(i), source, where + ".processors[" + i + "]", ids);
+                }
+            }
+            case "TemplateProcessing" -> checkTemplate(pp, source, where, ids);
+            case "BertProcessing", "RobertaProcessing" -> {
+                for (String k : List.of("sep", "cls")) {
+                    JsonNode pair = pp.path(k);
+                    if (pair.isArray() && pair.size() == 2) {
+                        checkId(pair.get(1), source, where + "." + k + " ('" + pair.get(0).asText() + "')", ids);
+                    }
+                }
+            }
+            default -> {
+                // ByteLevel and others add no tokens
+            }
+        }
+    }
+
+    private static void checkTemplate(JsonNode pp, String source, String where, Set<Integer> ids) {
+        JsonNode specials = pp.path("special_tokens");
+        Set<String> declared = new HashSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = specials.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String at = where + ".special_tokens['" + e.getKey() + "']";
+            JsonNode idList = e.getValue().path("ids");
+            JsonNode tokens = e.getValue().path("tokens");
+            if (!idList.isArray() || !tokens.isArray() || idList.size() != tokens.size()) {
+                throw new IllegalArgumentException(source + ": " + at + " needs 'ids' and 'tokens' arrays of one "
+                        + "length; found " + e.getValue());
+            }
+            for (JsonNode id : idList) {
+                checkId(id, source, at, ids);
+            }
+            declared.add(e.getValue().path("id").asText(e.getKey()));
+            declared.add(e.getKey());
+        }
+        for (String kind : List.of("single", "pair")) {
+            JsonNode pieces = pp.path(kind);
+            for (int i = 0; i < pieces.size(); i++) {
+                JsonNode special = pieces.get(i).path("SpecialToken");
+                if (special.isObject()) {
+                    String id = special.path("id").asText();
+                    if (!declared.contains(id)) {
+                        throw new IllegalArgumentException(source + ": " + where + "." + kind + "[" + i
+                                + "] adds the special token '" + id + "' but special_tokens does not declare it; "
+                                + "declared: " + declared);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkId(JsonNode id, String source, String where, Set<Integer> ids) {
+        if (!id.canConvertToInt() || !ids.contains(id.asInt())) {
+            throw new IllegalArgumentException(source + ": " + where + " names token id " + id
+                    + ", which is not in the vocabulary (" + ids.size() + " ids)");
+        }
+    }
+}

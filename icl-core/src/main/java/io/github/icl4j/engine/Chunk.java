@@ -1,0 +1,130 @@
+package io.github.icl4j.engine;
+
+import io.github.icl4j.LabelLogits;
+import io.github.icl4j.LabelProbabilities;
+import io.github.icl4j.PromptTokens;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * What one forward pass over a batch of prompts read ({@link Reads}), handed to the caller inside the batch's
+ * native scope: its tensors die when the callback returns (copy out what must outlive it).
+ */
+public final class Chunk {
+    private final int[] index;
+    private final List<PromptTokens> prompts;
+    private final int[] last;
+    private final long past;
+    private final Tensor lastLogits;
+    private final Map<Integer, Tensor> residuals;
+    private final Map<Integer, Tensor> headOutputs;
+    private final Map<Integer, Tensor> attentionRows;
+    private final Map<Integer, Map<String, Tensor>> attentionState;
+    private final Map<String, Tensor> activations;
+
+    Chunk(int[] index, List<PromptTokens> prompts, int[] last, long past, Tensor lastLogits,
+            Map<Integer, Tensor> residuals, Map<Integer, Tensor> headOutputs, Map<Integer, Tensor> attentionRows,
+            Map<Integer, Map<String, Tensor>> attentionState, Map<String, Tensor> activations) {
+        this.index = index;
+        this.prompts = prompts;
+        this.last = last;
+        this.past = past;
+        this.lastLogits = lastLogits;
+        this.residuals = residuals;
+        this.headOutputs = headOutputs;
+        this.attentionRows = attentionRows;
+        this.attentionState = attentionState;
+        this.activations = activations;
+    }
+
+    /** Rows in this batch. */
+    public int size() {
+        return last.length;
+    }
+
+    /** {@code index()[i]}: the input index of row i's prompt (a pass may sort prompts by length). */
+    public int[] index() {
+        return index.clone();
+    }
+
+    /** Row i's input index. */
+    public int index(int i) {
+        return index[i];
+    }
+
+    /** The rows' prompts. */
+    public List<PromptTokens> prompts() {
+        return prompts;
+    }
+
+    /** Each row's last position, absolute (a reused prefix counted). */
+    public int[] last() {
+        return last.clone();
+    }
+
+    /** Positions computed before this pass (a reused prefix), 0 when none: whole-sequence tensors start there. */
+    public long past() {
+        return past;
+    }
+
+    /** Logits {@code [b, vocab]} fp32 at the last positions. */
+    public Tensor lastLogits() {
+        return require(lastLogits, "lastLogits()");
+    }
+
+    /** The label outcome of each row with its prompt's label words and gold label ({@link LabelLogits}). */
+    public LabelProbabilities.Row[] outcomes() {
+        long[][] ids = new long[size()][];
+        int[] gold = new int[size()];
+        for (int i = 0; i < size(); i++) {
+            ids[i] = prompts.get(i).labelTokenIds();
+            gold[i] = prompts.get(i).queryLabel();
+        }
+        return LabelLogits.rows(lastLogits(), ids, gold);
+    }
+
+    /** The label outcome of each row for one set of label words, gold from each prompt. */
+    public LabelProbabilities.Row[] outcomes(long[] labelIds) {
+        int[] gold = prompts.stream().mapToInt(PromptTokens::queryLabel).toArray();
+        return LabelLogits.rows(lastLogits(), labelIds, gold);
+    }
+
+    /** The residual {@code [b, d]} at the last positions entering {@code layer} ({@code nLayers}: the final one). */
+    public Tensor residual(int layer) {
+        return require(residuals.get(layer), "residuals(" + layer + ")");
+    }
+
+    /** Per-head outputs {@code [b, h, d]} of {@code layer} at the last positions. */
+    public Tensor headOutputs(int layer) {
+        return require(headOutputs.get(layer), "headOutputs(" + layer + ")");
+    }
+
+    /** Attention rows {@code [b, h, t]} of {@code layer} at the last positions. */
+    public Tensor attentionRows(int layer) {
+        return require(attentionRows.get(layer), "attentionRows(" + layer + ")");
+    }
+
+    /** {@code q}, {@code rot_q} ({@code [b, s, h, e]}), {@code k}, {@code rot_k}, {@code v} ({@code [b, t, kv, e]}). */
+    public Tensor attentionState(int layer, String name) {
+        Map<String, Tensor> m = attentionState.get(layer);
+        return require(m == null ? null : m.get(name), "attentionState(" + layer + ")." + name);
+    }
+
+    /** A whole activation read with {@link Reads#activations}. */
+    public Tensor activation(String hookName) {
+        return require(activations.get(hookName), "activations(" + hookName + ")");
+    }
+
+    private static Tensor require(Tensor t, String what) {
+        if (t == null) {
+            throw new IllegalStateException(what + " was not read in this pass; add it to the Reads");
+        }
+        return t;
+    }
+
+    @Override
+    public String toString() {
+        return "Chunk[" + size() + " rows, past " + past + "]";
+    }
+}
