@@ -213,12 +213,17 @@ public final class SparkHeads {
     /** The tidy table of a plan (lazy: Spark runs it when the rows are written or collected). */
     public Dataset<Row> rows(Plan plan) {
         List<WorkItem> items = plan.items();
+        int n = partitions(plan);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int n = partitions > 0 ? partitions : 4 * jsc.defaultParallelism();
-        n = Math.max(1, Math.min(n, items.size()));
         JavaRDD<Row> rows = jsc.parallelize(items, n).flatMap(new ShardWork(plan.facts(), plan.spec(), failPartition));
         LOG.info("{} work items in {} partitions", items.size(), n);
         return spark.createDataFrame(rows, TidyTable.SCHEMA);
+    }
+
+    /** The partitions {@link #rows} cuts a plan's work items into. */
+    public int partitions(Plan plan) {
+        int n = partitions > 0 ? partitions : 4 * spark.sparkContext().defaultParallelism();
+        return Math.max(1, Math.min(n, plan.items().size()));
     }
 
     /** Runs one work item on an executor. */

@@ -173,13 +173,19 @@ public final class SweepJob {
             try {
                 SparkHeads heads = SparkHeads.on(spark).options(hs).partitions(partitions).ablation(!noAblation);
                 SparkHeads.Plan plan = heads.plan(cells);
-                spark.sparkContext().setJobDescription("icl4j: " + plan);
+                String group = "icl4j-sweep-" + System.nanoTime();
+                SweepProgress progress = new SweepProgress(group, heads.partitions(plan));
+                spark.sparkContext().addSparkListener(progress);
+                spark.sparkContext().setJobGroup(group, "icl4j: " + plan, false);
                 long t0 = System.nanoTime();
                 try {
                     heads.rows(plan).write().mode(overwrite ? "overwrite" : "errorifexists")
                             .parquet(rowsPath.toString());
                 } catch (RuntimeException e) {
                     throw SparkHeads.explain(e);
+                } finally {
+                    spark.sparkContext().clearJobGroup();
+                    spark.sparkContext().removeSparkListener(progress);
                 }
                 LOG.info("wrote {} in {} ms", rowsPath, (System.nanoTime() - t0) / 1_000_000);
                 spark.sparkContext().setJobDescription("icl4j: combine the rows");

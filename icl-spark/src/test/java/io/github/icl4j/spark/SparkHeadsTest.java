@@ -146,10 +146,20 @@ class SparkHeadsTest {
         List<SweepResult> clean = plain.results(plan, plain.rows(plan));
         int failedBefore = FAILED_TASKS.get();
         SparkHeads failing = plain.failFirstAttemptOf(1);
-        Dataset<Row> rows = failing.rows(plan);
-        // results() checks that every value arrives exactly once
-        List<SweepResult> retried = failing.results(plan, rows);
+        SweepProgress progress = new SweepProgress("retry-test", failing.partitions(plan));
+        spark.sparkContext().addSparkListener(progress);
+        spark.sparkContext().setJobGroup("retry-test", "a sweep whose partition 1 fails once", false);
+        List<SweepResult> retried;
+        try {
+            // results() checks that every value arrives exactly once
+            retried = failing.results(plan, failing.rows(plan));
+            spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+        } finally {
+            spark.sparkContext().clearJobGroup();
+            spark.sparkContext().removeSparkListener(progress);
+        }
         assertThat(FAILED_TASKS.get() - failedBefore).as("tasks that failed and were retried").isEqualTo(1);
+        assertThat(progress.done()).as("work partitions the progress log counted").isEqualTo(3);
         assertThat(retried.get(0).scores().scores()).isDeepEqualTo(clean.get(0).scores().scores());
         assertBitEqual("accuracy", retried.get(0).ablation().accuracy(), clean.get(0).ablation().accuracy());
         assertThat(ModelCache.loads(model)).isEqualTo(1);
