@@ -137,7 +137,7 @@ class SparkHeadsTest {
     }
 
     @Test
-    void aFailedTaskIsRetriedWithoutDoubleCountingRows() {
+    void aFailedTaskIsRetriedWithoutDoubleCountingRows() throws Exception {
         ModelSpec model = ModelSpec.of(randomModel.toString());
         HeadSpec spec = HeadSpec.defaults().withBatch(3, 12);
         List<Cell> cells = List.of(Cell.of(model, PromptSpec.of(PromptSpec.SYNTHETIC, 11, 9)));
