@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What an executor found out about a cell before the work is planned: how many prompts it has, the model's shape, the
+ * What an executor found out about a cell before the work is planned (plain data, from {@link SparkHeads#plan}): how many prompts it has, the model's shape, the
  * ablated layers and the label words; or why the cell cannot run there.
  *
  * @param cell         the cell
@@ -17,9 +17,15 @@ import java.util.List;
  * @param labelIds     their token ids
  * @param error        why the cell cannot run (naming the path or data set and the executor), or null
  */
-record CellFacts(Cell cell, int prompts, int nLayers, int nHeads, int ablationFrom, int ablationTo,
+public record CellFacts(Cell cell, int prompts, int nLayers, int nHeads, int ablationFrom, int ablationTo,
         List<String> labelWords, List<Long> labelIds, String error) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** Copies the lists. */
+    public CellFacts {
+        labelWords = List.copyOf(labelWords);
+        labelIds = List.copyOf(labelIds);
+    }
 
     static CellFacts failed(Cell cell, String error) {
         return new CellFacts(cell, 0, 0, 0, 0, 0, List.of(), List.of(), error);
