@@ -176,7 +176,7 @@ public final class SparkHeads {
         List<CellFacts> facts;
         try {
             facts = jsc.parallelize(cells, cells.size()).map(c -> facts(c, s)).collect();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Scala throws SparkException, a checked exception, without declaring it
             throw explain(e);
         } finally {
             jsc.setJobDescription(null);
@@ -314,7 +314,9 @@ public final class SparkHeads {
         SweepTables tables = new SweepTables(plan);
         try {
             rows.toLocalIterator().forEachRemaining(tables::add);
-        } catch (RuntimeException e) {
+        } catch (IllegalStateException e) {
+            throw e; // the table itself is wrong (a value missing or twice): no executor to blame
+        } catch (Exception e) { // SparkException, undeclared
             throw explain(e);
         }
         return tables.results();
@@ -322,9 +324,11 @@ public final class SparkHeads {
 
     /**
      * A failure on the executors as the driver should report it: the first {@link IllegalArgumentException} in the
-     * cause chain (they name the path, data set or option), else the exception itself.
+     * cause chain or, when only its text came back, in the message (they name the path, data set or option); else
+     * the exception itself (a checked one, such as {@code SparkException}, wrapped in an
+     * {@link IllegalStateException}).
      */
-    static RuntimeException explain(RuntimeException e) {
+    static RuntimeException explain(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IllegalArgumentException iae) {
                 return new IllegalArgumentException(iae.getMessage(), e);
@@ -336,7 +340,7 @@ public final class SparkHeads {
             String line = m.substring(i + "IllegalArgumentException: ".length()).lines().findFirst().orElse("");
             return new IllegalArgumentException(line, e);
         }
-        return e;
+        return e instanceof RuntimeException re ? re : new IllegalStateException(m, e);
     }
 
     /**

@@ -50,7 +50,7 @@ public final class SweepJob {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(SweepJob.class);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            Throwable t = e instanceof RuntimeException re ? SparkHeads.explain(re) : e;
+            Throwable t = SparkHeads.explain(e);
             cmd.getErr().println("error: " + t.getMessage());
             if (!(t instanceof IllegalArgumentException)) {
                 t.printStackTrace(cmd.getErr());
@@ -181,7 +181,7 @@ public final class SweepJob {
                 try {
                     heads.rows(plan).write().mode(overwrite ? "overwrite" : "errorifexists")
                             .parquet(rowsPath.toString());
-                } catch (RuntimeException e) {
+                } catch (Exception e) { // SparkException, undeclared
                     throw SparkHeads.explain(e);
                 } finally {
                     spark.sparkContext().clearJobGroup();

@@ -201,6 +201,31 @@ class SparkHeadsTest {
                 .hasMessageContaining("appears twice");
     }
 
+    @Test
+    void aModelPathAnExecutorCannotReadDuringTheWorkIsNamedOnTheDriver() throws Exception {
+        Path copy = tmp.resolve("vanishing-model");
+        Files.createDirectories(copy);
+        try (var files = Files.list(randomModel)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        ModelSpec model = ModelSpec.of(copy.toString());
+        SparkHeads heads = SparkHeads.on(spark).options(HeadSpec.defaults().withBatch(4, 8)).partitions(2);
+        SparkHeads.Plan plan = heads.plan(List.of(Cell.of(model, PromptSpec.of(PromptSpec.SYNTHETIC, 5, 4))));
+        // as if the work ran on an executor that cannot see the path: nothing cached, the files gone
+        ModelCache.clear();
+        try (var files = Files.list(copy)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        assertThatThrownBy(() -> heads.results(plan, heads.rows(plan)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("model '" + copy + "' cannot be loaded on executor")
+                .hasMessageContaining("no config.json");
+    }
+
     /** Seven prompts of the synthetic task made with the executor's model (a source that captures only an int). */
     private static List<? extends PromptTokens> ownPrompts(Model m, int shots) {
         try (SyntheticIclTask task = BuiltinModel.task()) {
