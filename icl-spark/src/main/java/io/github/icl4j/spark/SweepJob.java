@@ -2,6 +2,7 @@ package io.github.icl4j.spark;
 
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.heads.AblationRanking;
+import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.HeadScores;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,7 +49,7 @@ public final class SweepJob {
 
     /** Runs the command line and returns its exit code. */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(SweepJob.class);
+        CommandLine cl = new CommandLine(SweepJob.class).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Throwable t = SparkHeads.explain(e);
             cmd.getErr().println("error: " + t.getMessage());
@@ -99,6 +100,18 @@ public final class SweepJob {
         @Option(names = "--ablation-layers", split = ",", paramLabel = "LAYER",
                 description = "FROM,TO: the ablated layers [FROM, TO) (default the upper half)")
         List<Integer> ablationLayers;
+        @Option(names = "--score-examples", defaultValue = "GOLD_ONLY",
+                description = "examples a label word's score averages over: ${COMPLETION-CANDIDATES} (default GOLD_ONLY)")
+        HeadOptions.ScoreExamples scoreExamples;
+        @Option(names = "--averaging", defaultValue = "MACRO",
+                description = "how data sets combine: ${COMPLETION-CANDIDATES} (default MACRO)")
+        HeadOptions.DatasetAveraging averaging;
+        @Option(names = "--ablate-at", defaultValue = "ALL_POSITIONS",
+                description = "where a removed head is zeroed: ${COMPLETION-CANDIDATES} (default ALL_POSITIONS)")
+        HeadOptions.AblateAt ablateAt;
+        @Option(names = "--protocol", defaultValue = "LABEL_ARGMAX",
+                description = "the accuracy drops are ranked in: ${COMPLETION-CANDIDATES} (default LABEL_ARGMAX)")
+        HeadOptions.Protocol protocol;
         @Option(names = "--no-ablation", description = "scores only")
         boolean noAblation;
         @Option(names = "--top", defaultValue = "10", description = "heads per ranking in the summary (default 10)")
@@ -128,10 +141,10 @@ public final class SweepJob {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--ablation-layers " + ablationLayers
                         + ": give FROM,TO");
             }
-            HeadSpec hs = HeadSpec.defaults().withBatch(batch, maxRows).withTopHeads(top);
-            if (ablationLayers != null) {
-                hs = hs.withAblationLayers(ablationLayers.get(0), ablationLayers.get(1));
-            }
+            int[] layers = ablationLayers == null ? new int[] {-1, -1}
+                    : new int[] {ablationLayers.get(0), ablationLayers.get(1)};
+            HeadSpec hs = new HeadSpec(scoreExamples, averaging, false, layers[0], layers[1], ablateAt, protocol, top,
+                    batch, maxRows);
             List<Cell> cells = new ArrayList<>();
             for (String m : models) {
                 ModelSpec ms = new ModelSpec(m, device, dtype);

@@ -214,7 +214,9 @@ class SparkHeadsTest {
         SparkHeads heads = SparkHeads.on(spark).options(HeadSpec.defaults().withBatch(4, 8)).partitions(2);
         SparkHeads.Plan plan = heads.plan(List.of(Cell.of(model, PromptSpec.of(PromptSpec.SYNTHETIC, 5, 4))));
         // as if the work ran on an executor that cannot see the path: nothing cached, the files gone
+        Model loaded = ModelCache.model(model);
         ModelCache.clear();
+        assertThat(loaded.isClosed()).as("a model the cache let go of is closed").isTrue();
         try (var files = Files.list(copy)) {
             for (Path f : files.toList()) {
                 Files.delete(f);

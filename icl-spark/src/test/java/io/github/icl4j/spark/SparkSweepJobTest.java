@@ -18,7 +18,7 @@ class SparkSweepJobTest {
     @Test
     void sparkAndOneJvmWriteTheSameSummary() throws Exception {
         String[] common = {"sweep", "--models", "builtin", "--seeds", "1,2", "--prompts", "12", "--batch", "4",
-            "--top", "3"};
+            "--top", "3", "--protocol", "full_vocab", "--score-examples", "all"};
         Path spark = tmp.resolve("spark");
         Path one = tmp.resolve("one");
         assertThat(SweepJob.run(concat(common, "--master", "local[2]", "--out", spark.toString()))).isZero();
