@@ -16,26 +16,20 @@ public final class Chunk {
     private final List<PromptTokens> prompts;
     private final int[] last;
     private final long past;
-    private final Tensor lastLogits;
-    private final Map<Integer, Tensor> residuals;
-    private final Map<Integer, Tensor> headOutputs;
-    private final Map<Integer, Tensor> attentionRows;
-    private final Map<Integer, Map<String, Tensor>> attentionState;
-    private final Map<String, Tensor> activations;
+    private final Captured read;
 
-    Chunk(int[] index, List<PromptTokens> prompts, int[] last, long past, Tensor lastLogits,
-            Map<Integer, Tensor> residuals, Map<Integer, Tensor> headOutputs, Map<Integer, Tensor> attentionRows,
-            Map<Integer, Map<String, Tensor>> attentionState, Map<String, Tensor> activations) {
+    /** What a forward pass captured: rows at the last positions, attention state, whole activations. */
+    record Captured(Tensor lastLogits, Map<Integer, Tensor> residuals, Map<Integer, Tensor> headOutputs,
+            Map<Integer, Tensor> attentionRows, Map<Integer, Map<String, Tensor>> attentionState,
+            Map<String, Tensor> activations) {
+    }
+
+    Chunk(int[] index, List<PromptTokens> prompts, int[] last, long past, Captured read) {
         this.index = index;
         this.prompts = prompts;
         this.last = last;
         this.past = past;
-        this.lastLogits = lastLogits;
-        this.residuals = residuals;
-        this.headOutputs = headOutputs;
-        this.attentionRows = attentionRows;
-        this.attentionState = attentionState;
-        this.activations = activations;
+        this.read = read;
     }
 
     /** Rows in this batch. */
@@ -70,7 +64,7 @@ public final class Chunk {
 
     /** Logits {@code [b, vocab]} fp32 at the last positions. */
     public Tensor lastLogits() {
-        return require(lastLogits, "lastLogits()");
+        return require(read.lastLogits(), "lastLogits()");
     }
 
     /** The label outcome of each row with its prompt's label words and gold label ({@link LabelLogits}). */
@@ -92,28 +86,28 @@ public final class Chunk {
 
     /** The residual {@code [b, d]} at the last positions entering {@code layer} ({@code nLayers}: the final one). */
     public Tensor residual(int layer) {
-        return require(residuals.get(layer), "residuals(" + layer + ")");
+        return require(read.residuals().get(layer), "residuals(" + layer + ")");
     }
 
     /** Per-head outputs {@code [b, h, d]} of {@code layer} at the last positions. */
     public Tensor headOutputs(int layer) {
-        return require(headOutputs.get(layer), "headOutputs(" + layer + ")");
+        return require(read.headOutputs().get(layer), "headOutputs(" + layer + ")");
     }
 
     /** Attention rows {@code [b, h, t]} of {@code layer} at the last positions. */
     public Tensor attentionRows(int layer) {
-        return require(attentionRows.get(layer), "attentionRows(" + layer + ")");
+        return require(read.attentionRows().get(layer), "attentionRows(" + layer + ")");
     }
 
     /** {@code q}, {@code rot_q} ({@code [b, s, h, e]}), {@code k}, {@code rot_k}, {@code v} ({@code [b, t, kv, e]}). */
     public Tensor attentionState(int layer, String name) {
-        Map<String, Tensor> m = attentionState.get(layer);
+        Map<String, Tensor> m = read.attentionState().get(layer);
         return require(m == null ? null : m.get(name), "attentionState(" + layer + ")." + name);
     }
 
     /** A whole activation read with {@link Reads#activations}. */
     public Tensor activation(String hookName) {
-        return require(activations.get(hookName), "activations(" + hookName + ")");
+        return require(read.activations().get(hookName), "activations(" + hookName + ")");
     }
 
     private static Tensor require(Tensor t, String what) {
