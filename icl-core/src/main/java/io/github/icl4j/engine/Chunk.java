@@ -17,30 +17,25 @@ public final class Chunk {
     private final List<PromptTokens> prompts;
     private final int[] last;
     private final long past;
-    private final Tensor lastLogits;
-    private final Map<Integer, Tensor> residuals;
-    private final Map<Integer, Tensor> headOutputs;
-    private final Map<Integer, Tensor> attentionRows;
-    private final Map<Integer, Map<String, Tensor>> attentionState;
-    private final Map<String, Tensor> activations;
-    private final Map<Integer, Tensor> postNormScales;
+    private final Captured read;
     private final Transformer transformer;
 
-    Chunk(int[] index, List<PromptTokens> prompts, int[] last, long past, Tensor lastLogits,
-            Map<Integer, Tensor> residuals, Map<Integer, Tensor> headOutputs, Map<Integer, Tensor> attentionRows,
-            Map<Integer, Map<String, Tensor>> attentionState, Map<String, Tensor> activations,
-            Map<Integer, Tensor> postNormScales, Transformer transformer) {
+    /**
+     * What a forward pass captured: rows at the last positions, attention state, whole activations, and the
+     * post-attention norms' scales at the last positions (post-norm models; layers whose per-head quantities were
+     * read).
+     */
+    record Captured(Tensor lastLogits, Map<Integer, Tensor> residuals, Map<Integer, Tensor> headOutputs,
+            Map<Integer, Tensor> attentionRows, Map<Integer, Map<String, Tensor>> attentionState,
+            Map<String, Tensor> activations, Map<Integer, Tensor> postNormScales) {
+    }
+
+    Chunk(int[] index, List<PromptTokens> prompts, int[] last, long past, Captured read, Transformer transformer) {
         this.index = index;
         this.prompts = prompts;
         this.last = last;
         this.past = past;
-        this.lastLogits = lastLogits;
-        this.residuals = residuals;
-        this.headOutputs = headOutputs;
-        this.attentionRows = attentionRows;
-        this.attentionState = attentionState;
-        this.activations = activations;
-        this.postNormScales = postNormScales;
+        this.read = read;
         this.transformer = transformer;
     }
 
@@ -76,7 +71,7 @@ public final class Chunk {
 
     /** Logits {@code [b, vocab]} fp32 at the last positions. */
     public Tensor lastLogits() {
-        return require(lastLogits, "lastLogits()");
+        return require(read.lastLogits(), "lastLogits()");
     }
 
     /** The label outcome of each row with its prompt's label words and gold label ({@link LabelLogits}). */
@@ -98,7 +93,7 @@ public final class Chunk {
 
     /** The residual {@code [b, d]} at the last positions entering {@code layer} ({@code nLayers}: the final one). */
     public Tensor residual(int layer) {
-        return require(residuals.get(layer), "residuals(" + layer + ")");
+        return require(read.residuals().get(layer), "residuals(" + layer + ")");
     }
 
     /**
@@ -106,17 +101,17 @@ public final class Chunk {
      * post-attention norm through it with the real forward's scale ({@code hook_result}'s rows).
      */
     public Tensor headOutputs(int layer) {
-        return require(headOutputs.get(layer), "headOutputs(" + layer + ")");
+        return require(read.headOutputs().get(layer), "headOutputs(" + layer + ")");
     }
 
     /** Attention rows {@code [b, h, t]} of {@code layer} at the last positions. */
     public Tensor attentionRows(int layer) {
-        return require(attentionRows.get(layer), "attentionRows(" + layer + ")");
+        return require(read.attentionRows().get(layer), "attentionRows(" + layer + ")");
     }
 
     /** {@code q}, {@code rot_q} ({@code [b, s, h, e]}), {@code k}, {@code rot_k}, {@code v} ({@code [b, t, kv, e]}). */
     public Tensor attentionState(int layer, String name) {
-        Map<String, Tensor> m = attentionState.get(layer);
+        Map<String, Tensor> m = read.attentionState().get(layer);
         return require(m == null ? null : m.get(name), "attentionState(" + layer + ")." + name);
     }
 
@@ -131,13 +126,13 @@ public final class Chunk {
         if (!transformer.config().postNorms()) {
             return vectors;
         }
-        Tensor scale = require(postNormScales.get(layer), "attentionRows(" + layer + ")"); // [b, 1]
+        Tensor scale = require(read.postNormScales().get(layer), "attentionRows(" + layer + ")"); // [b, 1]
         return transformer.throughAttentionPostNorm(layer, vectors, scale.select(0, i)); // [1] broadcast
     }
 
     /** A whole activation read with {@link Reads#activations}. */
     public Tensor activation(String hookName) {
-        return require(activations.get(hookName), "activations(" + hookName + ")");
+        return require(read.activations().get(hookName), "activations(" + hookName + ")");
     }
 
     private static Tensor require(Tensor t, String what) {

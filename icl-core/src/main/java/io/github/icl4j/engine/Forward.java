@@ -155,8 +155,8 @@ public final class Forward {
                 logits = kept(keep, tf.unembed(HeadMath.lastRows(hidden, local)).to(ScalarType.Float));
             }
         }
-        return new Chunk(index, prompts, last.clone(), past, logits, residuals, headOutputs, rows, state, activations,
-                postNormScales, tf);
+        return new Chunk(index, prompts, last.clone(), past,
+                new Chunk.Captured(logits, residuals, headOutputs, rows, state, activations, postNormScales), tf);
     }
 
     /**

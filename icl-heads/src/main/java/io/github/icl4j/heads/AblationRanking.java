@@ -4,6 +4,7 @@ import io.github.icl4j.HeadId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * METHOD §3.2: the drop in accuracy when one head is removed, for every head of the scanned layers
@@ -81,6 +82,100 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
         fullVocabAccuracy = Arr.copy(fullVocabAccuracy);
         drop = Arr.copy(drop);
         goldProbDrop = Arr.copy(goldProbDrop);
+    }
+
+    /**
+     * Accuracies and drops from per-prompt outcomes, combined over data sets as {@link HeadOptions#datasetAveraging()}
+     * says and ranked in {@link HeadOptions#protocol()}: what {@link InContextHeads#ablationRanking} returns for the
+     * same prompts, however the outcomes were computed (in one call, or in shards on several machines).
+     *
+     * @param byDataset each data set's outcomes (all over the same layers), in the order they are combined
+     * @throws IllegalArgumentException for no data set, no prompts, or data sets ablated over different layers
+     */
+    public static AblationRanking combine(int nLayers, int nHeads, HeadOptions options,
+            Map<String, PromptAblations> byDataset) {
+        if (byDataset == null || byDataset.isEmpty()) {
+            throw new IllegalArgumentException("combine needs at least one data set; got none");
+        }
+        PromptAblations first = byDataset.values().iterator().next();
+        int from = first.fromLayer();
+        int to = first.toLayer();
+        List<DatasetAblation> per = new ArrayList<>();
+        for (Map.Entry<String, PromptAblations> e : byDataset.entrySet()) {
+            PromptAblations pa = e.getValue();
+            if (pa.fromLayer() != from || pa.toLayer() != to || pa.nHeads() != nHeads) {
+                throw new IllegalArgumentException("data set '" + e.getKey() + "' was ablated over layers ["
+                        + pa.fromLayer() + ", " + pa.toLayer() + ") × " + pa.nHeads() + " heads but the first over ["
+                        + from + ", " + to + ") × " + nHeads);
+            }
+            int n = pa.prompts();
+            if (n == 0) {
+                throw new IllegalArgumentException("data set '" + e.getKey() + "' has no prompts");
+            }
+            PromptAblations.Outcome[] clean = pa.clean();
+            double[] base = accuracy(clean);
+            double[][] acc = Arr.nan(nLayers, nHeads);
+            double[][] fv = Arr.nan(nLayers, nHeads);
+            double[][] gp = Arr.nan(nLayers, nHeads);
+            PromptAblations.Outcome[][][] ablated = pa.ablated();
+            for (int l = from; l < to; l++) {
+                for (int h = 0; h < nHeads; h++) {
+                    PromptAblations.Outcome[] rows = ablated[l - from][h];
+                    double[] a = accuracy(rows);
+                    acc[l][h] = a[0];
+                    fv[l][h] = a[1];
+                    double d = 0;
+                    for (int i = 0; i < n; i++) {
+                        d += clean[i].goldProb() - rows[i].goldProb();
+                    }
+                    gp[l][h] = d / n;
+                }
+            }
+            per.add(new DatasetAblation(e.getKey(), n, base[0], base[1], acc, fv, gp));
+        }
+        boolean pooled = options.datasetAveraging() == HeadOptions.DatasetAveraging.POOLED;
+        double total = per.stream().mapToInt(DatasetAblation::prompts).sum();
+        double baseA = 0;
+        double baseB = 0;
+        double[][] acc = Arr.nan(nLayers, nHeads);
+        double[][] fv = Arr.nan(nLayers, nHeads);
+        double[][] gp = Arr.nan(nLayers, nHeads);
+        double[][] drop = Arr.nan(nLayers, nHeads);
+        for (DatasetAblation d : per) {
+            double w = pooled ? d.prompts() / total : 1.0 / per.size();
+            baseA += w * d.baselineAccuracy();
+            baseB += w * d.baselineFullVocabAccuracy();
+        }
+        for (int l = from; l < to; l++) {
+            for (int h = 0; h < nHeads; h++) {
+                double a = 0;
+                double b = 0;
+                double g = 0;
+                for (DatasetAblation d : per) {
+                    double w = pooled ? d.prompts() / total : 1.0 / per.size();
+                    a += w * d.accuracy[l][h];
+                    b += w * d.fullVocabAccuracy[l][h];
+                    g += w * d.goldProbDrop[l][h];
+                }
+                acc[l][h] = a;
+                fv[l][h] = b;
+                gp[l][h] = g;
+                drop[l][h] = options.protocol() == HeadOptions.Protocol.LABEL_ARGMAX ? baseA - a : baseB - b;
+            }
+        }
+        return new AblationRanking(nLayers, nHeads, from, to, options.protocol(), options.ablateAt(),
+                options.datasetAveraging(), per, baseA, baseB, acc, fv, drop, gp);
+    }
+
+    /** {protocol (a), protocol (b)} accuracy of outcomes (all with gold labels). */
+    private static double[] accuracy(PromptAblations.Outcome[] rows) {
+        int a = 0;
+        int b = 0;
+        for (PromptAblations.Outcome r : rows) {
+            a += r.correct() ? 1 : 0;
+            b += r.fullVocabCorrect() ? 1 : 0;
+        }
+        return new double[] {(double) a / rows.length, (double) b / rows.length};
     }
 
     @Override

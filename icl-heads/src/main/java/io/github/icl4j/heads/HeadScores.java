@@ -1,7 +1,10 @@
 package io.github.icl4j.heads;
 
 import io.github.icl4j.HeadId;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * METHOD §3.1: every head's log-probability increase at the last position,
@@ -61,6 +64,96 @@ public record HeadScores(List<String> labelWords, long[] labelTokenIds, int nLay
         labelTokenIds = Arr.copy(labelTokenIds);
         datasets = List.copyOf(datasets);
         scores = Arr.copy(scores);
+    }
+
+    /**
+     * Averages per-prompt scores over examples ({@link HeadOptions#scoreExamples()}) and data sets
+     * ({@link HeadOptions#datasetAveraging()}), in prompt order: what {@link InContextHeads#scores} returns for the
+     * same prompts, however the per-prompt scores were computed (in one call, or in shards on several machines).
+     *
+     * @param labelWords the label words by class, as the tokenizer writes them
+     * @param byDataset  each data set's per-prompt scores, in the order the data sets are combined
+     * @throws IllegalArgumentException for no data set, label ids that differ between data sets, a shape that does
+     *                                  not match {@code nLayers × nHeads}, or (with {@code GOLD_ONLY}) a class without
+     *                                  examples or a prompt without a gold label
+     */
+    public static HeadScores combine(List<String> labelWords, int nLayers, int nHeads, HeadOptions options,
+            Map<String, PromptScores> byDataset) {
+        if (byDataset == null || byDataset.isEmpty()) {
+            throw new IllegalArgumentException("combine needs at least one data set; got none");
+        }
+        boolean goldOnly = options.scoreExamples() == HeadOptions.ScoreExamples.GOLD_ONLY;
+        long[] ids = null;
+        List<DatasetScores> per = new ArrayList<>();
+        double[][][] pooled = new double[2][nLayers][nHeads];
+        int[] pooledN = new int[2];
+        for (Map.Entry<String, PromptScores> e : byDataset.entrySet()) {
+            PromptScores ps = e.getValue();
+            if (ids == null) {
+                ids = ps.labelTokenIds();
+            } else if (!Arrays.equals(ids, ps.labelTokenIds())) {
+                throw new IllegalArgumentException("data set '" + e.getKey() + "' has label token ids "
+                        + Arrays.toString(ps.labelTokenIds()) + " but the first has "
+                        + Arrays.toString(ids) + "; all data sets must share their label words");
+            }
+            double[][][] sum = new double[2][nLayers][nHeads];
+            int[] n = new int[2];
+            for (int i = 0; i < ps.prompts(); i++) {
+                int g = ps.gold()[i];
+                if (goldOnly && g != 0 && g != 1) {
+                    throw new IllegalArgumentException("data set '" + e.getKey() + "': prompt " + i + " has gold label "
+                            + g + "; GOLD_ONLY scoring needs {0, 1}");
+                }
+                for (int k = 0; k < 2; k++) {
+                    if (goldOnly && g != k) {
+                        continue;
+                    }
+                    n[k]++;
+                    for (int l = 0; l < nLayers; l++) {
+                        for (int h = 0; h < nHeads; h++) {
+                            sum[k][l][h] += ps.score(i, k, l, h);
+                        }
+                    }
+                }
+            }
+            double[][][] mean = new double[2][nLayers][nHeads];
+            for (int k = 0; k < 2; k++) {
+                pooledN[k] += n[k];
+                for (int l = 0; l < nLayers; l++) {
+                    for (int h = 0; h < nHeads; h++) {
+                        pooled[k][l][h] += sum[k][l][h];
+                        mean[k][l][h] = n[k] == 0 ? Double.NaN : sum[k][l][h] / n[k];
+                    }
+                }
+            }
+            per.add(new DatasetScores(e.getKey(), ps.prompts(), n, mean));
+        }
+        double[][][] combined = new double[2][nLayers][nHeads];
+        for (int k = 0; k < 2; k++) {
+            if (pooledN[k] == 0) {
+                throw new IllegalArgumentException("no example has gold label " + k + " ('" + labelWords.get(k)
+                        + "'); scoring with GOLD_ONLY needs examples of both labels (or use ScoreExamples.ALL)");
+            }
+            for (int l = 0; l < nLayers; l++) {
+                for (int h = 0; h < nHeads; h++) {
+                    if (options.datasetAveraging() == HeadOptions.DatasetAveraging.POOLED) {
+                        combined[k][l][h] = pooled[k][l][h] / pooledN[k];
+                    } else {
+                        double s = 0;
+                        int m = 0;
+                        for (DatasetScores d : per) {
+                            if (d.examplesPerClass[k] > 0) {
+                                s += d.scores[k][l][h];
+                                m++;
+                            }
+                        }
+                        combined[k][l][h] = s / m;
+                    }
+                }
+            }
+        }
+        return new HeadScores(labelWords, ids, nLayers, nHeads, options.scoreExamples(), options.datasetAveraging(),
+                per, combined);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.github.icl4j.PromptTokens;
 import io.github.icl4j.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -123,78 +124,33 @@ public final class InContextHeads {
      */
     public HeadScores scores(Map<String, ? extends List<? extends PromptTokens>> byDataset) {
         Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
-        ModelConfig c = model.config();
-        int nL = c.nLayers();
-        int nH = c.nHeads();
         boolean goldOnly = options.scoreExamples() == HeadOptions.ScoreExamples.GOLD_ONLY;
         long[] ids = commonLabelIds(sets, "scores", goldOnly, false);
-        List<HeadScores.DatasetScores> per = new ArrayList<>();
-        List<double[][][]> means = new ArrayList<>();
-        List<int[]> counts = new ArrayList<>();
-        double[][][] pooled = new double[2][nL][nH];
-        int[] pooledN = new int[2];
+        Map<String, PromptScores> per = new LinkedHashMap<>();
         for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
             long t0 = System.nanoTime();
-            List<PromptTokens> ps = e.getValue();
-            float[][][][] s = Scoring.perPrompt(model, ps, ids, options.unembedBias(), options.batchSize());
-            double[][][] sum = new double[2][nL][nH];
-            int[] n = new int[2];
-            for (int i = 0; i < ps.size(); i++) {
-                for (int k = 0; k < 2; k++) {
-                    if (goldOnly && ps.get(i).queryLabel() != k) {
-                        continue;
-                    }
-                    n[k]++;
-                    for (int l = 0; l < nL; l++) {
-                        for (int h = 0; h < nH; h++) {
-                            sum[k][l][h] += s[i][k][l][h];
-                        }
-                    }
-                }
-            }
-            double[][][] mean = new double[2][nL][nH];
-            for (int k = 0; k < 2; k++) {
-                pooledN[k] += n[k];
-                for (int l = 0; l < nL; l++) {
-                    for (int h = 0; h < nH; h++) {
-                        pooled[k][l][h] += sum[k][l][h];
-                        mean[k][l][h] = n[k] == 0 ? Double.NaN : sum[k][l][h] / n[k];
-                    }
-                }
-            }
-            per.add(new HeadScores.DatasetScores(e.getKey(), ps.size(), n, mean));
-            means.add(mean);
-            counts.add(n);
-            LOG.info("scored {} heads on {} prompts of {} in {} ms", nL * nH, ps.size(), e.getKey(),
-                    (System.nanoTime() - t0) / 1_000_000);
+            per.put(e.getKey(), promptScores(e.getValue(), ids));
+            LOG.info("scored {} heads on {} prompts of {} in {} ms", model.config().nLayers() * model.config().nHeads(),
+                    e.getValue().size(), e.getKey(), (System.nanoTime() - t0) / 1_000_000);
         }
-        double[][][] combined = new double[2][nL][nH];
-        for (int k = 0; k < 2; k++) {
-            if (pooledN[k] == 0) {
-                throw new IllegalArgumentException("no example has gold label " + k + " ('"
-                        + PromptChecks.decode(model, ids[k]) + "'); scoring with GOLD_ONLY needs examples of both "
-                        + "labels (or use ScoreExamples.ALL)");
-            }
-            for (int l = 0; l < nL; l++) {
-                for (int h = 0; h < nH; h++) {
-                    if (options.datasetAveraging() == HeadOptions.DatasetAveraging.POOLED) {
-                        combined[k][l][h] = pooled[k][l][h] / pooledN[k];
-                    } else {
-                        double s = 0;
-                        int m = 0;
-                        for (int d = 0; d < means.size(); d++) {
-                            if (counts.get(d)[k] > 0) {
-                                s += means.get(d)[k][l][h];
-                                m++;
-                            }
-                        }
-                        combined[k][l][h] = s / m;
-                    }
-                }
-            }
-        }
-        return new HeadScores(PromptChecks.words(model, ids), ids, nL, nH, options.scoreExamples(),
-                options.datasetAveraging(), per, combined);
+        return HeadScores.combine(PromptChecks.words(model, ids), model.config().nLayers(), model.config().nHeads(),
+                options, per);
+    }
+
+    /**
+     * Every head's log-probability increase on each prompt, before any averaging (one forward pass per prompt batch):
+     * the values {@link #scores} averages. Shards of a data set scored this way, in batches of the same prompts,
+     * combine with {@link HeadScores#combine} to exactly what {@link #scores} gives.
+     *
+     * @throws IllegalArgumentException for no prompts or prompts without two shared label token ids
+     */
+    public PromptScores promptScores(List<? extends PromptTokens> prompts) {
+        return promptScores(prompts, PromptChecks.check(model, "promptScores", prompts, false, false));
+    }
+
+    private PromptScores promptScores(List<? extends PromptTokens> prompts, long[] ids) {
+        float[][][][] s = Scoring.perPrompt(model, prompts, ids, options.unembedBias(), options.batchSize());
+        return new PromptScores(ids, prompts.stream().mapToInt(PromptTokens::queryLabel).toArray(), s);
     }
 
     // ------------------------------------------------------------------ §3.2 ablation
@@ -214,15 +170,46 @@ public final class InContextHeads {
      */
     public AblationRanking ablationRanking(Map<String, ? extends List<? extends PromptTokens>> byDataset) {
         Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
-        ModelConfig c = model.config();
-        int nL = c.nLayers();
-        int nH = c.nHeads();
-        int[] range = options.ablationLayers(nL);
-        if (range[0] >= nL) {
+        int[] range = checkedAblationLayers(options.ablationLayers(model.config().nLayers()));
+        long[] ids = commonLabelIds(sets, "ablationRanking", true, false);
+        Map<String, PromptAblations> per = new LinkedHashMap<>();
+        for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
+            long t0 = System.nanoTime();
+            per.put(e.getKey(), promptAblations(e.getValue(), range, ids));
+            LOG.info("ablated {} heads on {} prompts of {} in {} ms", (range[1] - range[0]) * model.config().nHeads(),
+                    e.getValue().size(), e.getKey(), (System.nanoTime() - t0) / 1_000_000);
+        }
+        return AblationRanking.combine(model.config().nLayers(), model.config().nHeads(), options, per);
+    }
+
+    /**
+     * The label outcome of each prompt, clean and with each head of layers {@code [fromLayer, toLayer)} removed in
+     * turn, before any averaging: what {@link #ablationRanking} averages. Prompt shards and layer ranges ablated this
+     * way, in batches of the same prompts, combine with {@link AblationRanking#combine} to exactly what
+     * {@link #ablationRanking} gives.
+     *
+     * @throws IllegalArgumentException for bad prompts (a gold label is required) or a layer range outside the model
+     */
+    public PromptAblations promptAblations(List<? extends PromptTokens> prompts, int fromLayer, int toLayer) {
+        int[] range = checkedAblationLayers(new int[] {fromLayer, toLayer});
+        return promptAblations(prompts, range, PromptChecks.check(model, "promptAblations", prompts, true, false));
+    }
+
+    private int[] checkedAblationLayers(int[] range) {
+        int nL = model.config().nLayers();
+        if (range[0] < 0 || range[1] <= range[0] || range[0] >= nL || range[1] > nL) {
             throw new IllegalArgumentException("ablation layers [" + range[0] + ", " + range[1] + ") out of range [0, "
                     + nL + ") for a model of " + nL + " layers");
         }
-        long[] ids = commonLabelIds(sets, "ablationRanking", true, false);
+        return range;
+    }
+
+    /**
+     * Several ablations share each forward pass: the prompt batch is replicated once per head of a layer and each
+     * copy loses a different head; each pass starts at the ablated layer from the clean residual.
+     */
+    private PromptAblations promptAblations(List<? extends PromptTokens> prompts, int[] range, long[] ids) {
+        int nH = model.config().nHeads();
         List<List<HeadId>> conditions = new ArrayList<>();
         conditions.add(List.of());
         for (int l = range[0]; l < range[1]; l++) {
@@ -230,78 +217,23 @@ public final class InContextHeads {
                 conditions.add(List.of(HeadId.of(l, h)));
             }
         }
-        Ablations engine = new Ablations(model);
-        List<AblationRanking.DatasetAblation> per = new ArrayList<>();
-        List<double[][][]> parts = new ArrayList<>(); // {accuracy, fullVocab, goldProbDrop} per data set
-        for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
-            long t0 = System.nanoTime();
-            List<PromptTokens> ps = e.getValue();
-            LabelProbabilities.Row[][] rows = engine.run(ps, conditions, ids, options.ablateAt(), options.batchSize(),
-                    options.maxBatchRows());
-            double[] base = accuracy(rows[0]);
-            double[][] acc = Arr.nan(nL, nH);
-            double[][] fv = Arr.nan(nL, nH);
-            double[][] gp = Arr.nan(nL, nH);
-            for (int ci = 1; ci < conditions.size(); ci++) {
-                HeadId h = conditions.get(ci).get(0);
-                double[] a = accuracy(rows[ci]);
-                acc[h.layer()][h.head()] = a[0];
-                fv[h.layer()][h.head()] = a[1];
-                double d = 0;
-                for (int i = 0; i < ps.size(); i++) {
-                    int g = rows[0][i].gold();
-                    d += rows[0][i].prob(g) - rows[ci][i].prob(g);
-                }
-                gp[h.layer()][h.head()] = d / ps.size();
-            }
-            per.add(new AblationRanking.DatasetAblation(e.getKey(), ps.size(), base[0], base[1], acc, fv, gp));
-            parts.add(new double[][][] {acc, fv, gp});
-            LOG.info("ablated {} heads on {} prompts of {} in {} ms", conditions.size() - 1, ps.size(), e.getKey(),
-                    (System.nanoTime() - t0) / 1_000_000);
+        LabelProbabilities.Row[][] rows = new Ablations(model).run(prompts, conditions, ids, options.ablateAt(),
+                options.batchSize(), options.maxBatchRows());
+        PromptAblations.Outcome[] clean = outcomes(rows[0]);
+        PromptAblations.Outcome[][][] ablated = new PromptAblations.Outcome[range[1] - range[0]][nH][];
+        for (int ci = 1; ci < conditions.size(); ci++) {
+            HeadId h = conditions.get(ci).get(0);
+            ablated[h.layer() - range[0]][h.head()] = outcomes(rows[ci]);
         }
-        boolean pooled = options.datasetAveraging() == HeadOptions.DatasetAveraging.POOLED;
-        double total = per.stream().mapToInt(AblationRanking.DatasetAblation::prompts).sum();
-        double baseA = 0;
-        double baseB = 0;
-        double[][] acc = Arr.nan(nL, nH);
-        double[][] fv = Arr.nan(nL, nH);
-        double[][] gp = Arr.nan(nL, nH);
-        double[][] drop = Arr.nan(nL, nH);
-        for (AblationRanking.DatasetAblation d : per) {
-            double w = pooled ? d.prompts() / total : 1.0 / per.size();
-            baseA += w * d.baselineAccuracy();
-            baseB += w * d.baselineFullVocabAccuracy();
-        }
-        for (int l = range[0]; l < range[1]; l++) {
-            for (int h = 0; h < nH; h++) {
-                double a = 0;
-                double b = 0;
-                double g = 0;
-                for (int d = 0; d < per.size(); d++) {
-                    double w = pooled ? per.get(d).prompts() / total : 1.0 / per.size();
-                    a += w * parts.get(d)[0][l][h];
-                    b += w * parts.get(d)[1][l][h];
-                    g += w * parts.get(d)[2][l][h];
-                }
-                acc[l][h] = a;
-                fv[l][h] = b;
-                gp[l][h] = g;
-                drop[l][h] = options.protocol() == HeadOptions.Protocol.LABEL_ARGMAX ? baseA - a : baseB - b;
-            }
-        }
-        return new AblationRanking(nL, nH, range[0], range[1], options.protocol(), options.ablateAt(),
-                options.datasetAveraging(), per, baseA, baseB, acc, fv, drop, gp);
+        return new PromptAblations(nH, range[0], range[1], clean, ablated);
     }
 
-    /** {protocol (a), protocol (b)} accuracy of outcome rows (all have gold labels). */
-    static double[] accuracy(LabelProbabilities.Row[] rows) {
-        int a = 0;
-        int b = 0;
-        for (LabelProbabilities.Row r : rows) {
-            a += r.correct() ? 1 : 0;
-            b += r.fullVocabCorrect() ? 1 : 0;
+    private static PromptAblations.Outcome[] outcomes(LabelProbabilities.Row[] rows) {
+        PromptAblations.Outcome[] out = new PromptAblations.Outcome[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = PromptAblations.Outcome.of(rows[i]);
         }
-        return new double[] {(double) a / rows.length, (double) b / rows.length};
+        return out;
     }
 
     // ------------------------------------------------------------------ §3.3 selection

@@ -1,21 +1,15 @@
-package io.github.icl4j.engine;
+package io.github.icl4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.icl4j.HeadId;
-import io.github.icl4j.HookPoint;
-import io.github.icl4j.Hooks;
-import io.github.icl4j.LabelProbabilities;
-import io.github.icl4j.Model;
-import io.github.icl4j.Probe;
-import io.github.icl4j.Read;
-import io.github.icl4j.Readout;
-import io.github.icl4j.TokenBatch;
+import io.github.icl4j.engine.Chunk;
+import io.github.icl4j.engine.Forward;
+import io.github.icl4j.engine.Pass;
+import io.github.icl4j.engine.Reads;
 import io.github.icl4j.runtime.Tensors;
 import io.github.icl4j.testing.TestData;
-import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -27,25 +21,9 @@ import org.junit.jupiter.api.Test;
 class PassEngineTest {
     static Model llama;
 
-    record Toy(long[] tokenIds, int queryLabel) implements io.github.icl4j.PromptTokens {
-        @Override
-        public int[] labelPositions() {
-            return new int[] {1, 3};
-        }
-
-        @Override
-        public long[] labelTokenIds() {
-            return new long[] {7, 9};
-        }
-    }
-
-    static List<Toy> toys() {
-        long[][] ids = {{3, 7, 15, 9, 65, 35}, {3, 9, 15, 7, 89, 79, 32, 4}, {5, 7, 2, 9, 38}};
-        List<Toy> out = new ArrayList<>();
-        for (int i = 0; i < ids.length; i++) {
-            out.add(new Toy(ids[i], i % 2));
-        }
-        return out;
+    /** ProbeTest's prompts: a shared 6-token prefix (reused), label positions 2 and 5, label ids 7 / 9. */
+    static List<ProbeTest.Toy> toys() {
+        return ProbeTest.toys();
     }
 
     @BeforeAll
@@ -88,7 +66,7 @@ class PassEngineTest {
 
     @Test
     void lastLogitsEqualTheFullForwardAtTheLastPosition() {
-        Toy t = toys().get(1);
+        ProbeTest.Toy t = toys().get(3);
         TokenBatch b = TokenBatch.of(t.tokenIds());
         float[] last = llama.lastLogits(b)[0];
         try (PointerScope scope = new PointerScope()) {
@@ -102,7 +80,7 @@ class PassEngineTest {
 
     @Test
     void forwardFromALayerEqualsTheFullForward() {
-        Toy t = toys().get(0);
+        ProbeTest.Toy t = toys().get(0);
         int n = llama.config().nLayers();
         int[] last = {t.tokenIds().length - 1};
         for (int layer = 0; layer <= n; layer++) {
@@ -126,7 +104,7 @@ class PassEngineTest {
 
     @Test
     void sortedBatchesMapRowsBackAndUnreadQuantitiesAreRefused() {
-        List<Toy> ps = toys();
+        List<ProbeTest.Toy> ps = toys();
         float[][] sorted = new float[ps.size()][];
         Pass.over(llama, ps).batchSize(2).sortByLength(true).reads(Reads.none().lastLogits()).forEach(c -> {
             for (int i = 0; i < c.size(); i++) {

@@ -1,0 +1,101 @@
+package io.github.icl4j.heads;
+
+import io.github.icl4j.HeadId;
+import io.github.icl4j.LabelProbabilities;
+
+/**
+ * The label outcome of each prompt of one data set, clean and with each head of layers {@code [fromLayer, toLayer)}
+ * removed (METHOD §3.2 before averaging): what {@link AblationRanking} averages, kept per prompt so that heads and
+ * prompts can be ablated in shards and combined later with {@link AblationRanking#combine}, to the same numbers as one
+ * {@link InContextHeads#ablationRanking} call.
+ *
+ * @param nHeads    heads per layer
+ * @param fromLayer first ablated layer
+ * @param toLayer   one past the last ablated layer
+ * @param clean     {@code [prompt]} outcomes of the clean model
+ * @param ablated   {@code [layer - fromLayer][head][prompt]} outcomes with that one head removed
+ */
+public record PromptAblations(int nHeads, int fromLayer, int toLayer, Outcome[] clean, Outcome[][][] ablated) {
+
+    /**
+     * What an ablation reading keeps of one prompt's {@link LabelProbabilities.Row}.
+     *
+     * @param gold             the gold class
+     * @param correct          the label argmax is the gold class (protocol a)
+     * @param fullVocabCorrect the full-vocabulary argmax is the gold label word (protocol b)
+     * @param goldProb         the gold class's probability renormalised over the label words
+     */
+    public record Outcome(int gold, boolean correct, boolean fullVocabCorrect, double goldProb) {
+        /** The outcome of a row with a gold label. */
+        public static Outcome of(LabelProbabilities.Row r) {
+            return new Outcome(r.gold(), r.correct(), r.fullVocabCorrect(), r.prob(r.gold()));
+        }
+    }
+
+    /**
+     * Copies the arrays.
+     *
+     * @throws IllegalArgumentException when the shapes disagree with the layer range, the heads or the prompts
+     */
+    public PromptAblations {
+        if (fromLayer < 0 || toLayer <= fromLayer || ablated.length != toLayer - fromLayer) {
+            throw new IllegalArgumentException("ablated layers [" + fromLayer + ", " + toLayer + ") but outcomes for "
+                    + ablated.length + " layers");
+        }
+        clean = clean.clone();
+        ablated = copy(ablated);
+        for (Outcome[][] layer : ablated) {
+            if (layer.length != nHeads) {
+                throw new IllegalArgumentException("outcomes for " + layer.length + " heads; expected " + nHeads);
+            }
+            for (Outcome[] head : layer) {
+                if (head.length != clean.length) {
+                    throw new IllegalArgumentException("outcomes for " + head.length + " prompts; expected "
+                            + clean.length + " (as many as clean outcomes)");
+                }
+            }
+        }
+    }
+
+    @Override
+    public Outcome[] clean() {
+        return clean.clone();
+    }
+
+    @Override
+    public Outcome[][][] ablated() {
+        return copy(ablated);
+    }
+
+    /** Prompts run. */
+    public int prompts() {
+        return clean.length;
+    }
+
+    /** The outcome of prompt {@code i} with {@code head} removed. */
+    public Outcome ablated(HeadId head, int i) {
+        if (head.layer() < fromLayer || head.layer() >= toLayer) {
+            throw new IllegalArgumentException("head " + head + " outside the ablated layers [" + fromLayer + ", "
+                    + toLayer + ")");
+        }
+        return ablated[head.layer() - fromLayer][head.head()][i];
+    }
+
+    private static Outcome[][][] copy(Outcome[][][] a) {
+        Outcome[][][] out = new Outcome[a.length][][];
+        for (int l = 0; l < a.length; l++) {
+            out[l] = new Outcome[a[l].length][];
+            for (int h = 0; h < a[l].length; h++) {
+                out[l][h] = a[l][h].clone();
+            }
+        }
+        return out;
+    }
+
+    /** {@code PromptAblations[layers [2, 3) × 8 heads, 40 prompts]}. */
+    @Override
+    public String toString() {
+        return "PromptAblations[layers [" + fromLayer + ", " + toLayer + ") × " + nHeads + " heads, " + clean.length
+                + " prompts]";
+    }
+}
