@@ -237,7 +237,10 @@ public final class Probe {
             return read(Read.attentionAtLabels()).attention();
         }
 
-        /** Each head's output at each prompt's last position ({@code hook_z} through its slice of W_O). */
+        /**
+         * Each head's output at each prompt's last position ({@code hook_z} through its slice of W_O and, in a model
+         * with a post-attention norm, through that norm with the real forward's scale: {@code hook_result}'s rows).
+         */
         public HeadOutputs headOutputs() {
             return read(Read.headOutputs()).headOutputs();
         }

@@ -89,4 +89,41 @@ class PostNormFrozenScaleTest {
             assertThat(Tensors.maxAbsDiff(m.transformer().throughAttentionPostNorm(0, v, null), v)).isEqualTo(0.0);
         }
     }
+
+    /**
+     * The pass engine's head outputs ({@code Probe...headOutputs()}, the reads icl-heads scores with) are the rows of
+     * {@code hook_result} at each prompt's last position: the same frozen-scale rule, prompts batched with padding.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"gemma2", "gemma3"})
+    void theEnginesHeadOutputsAreHookResultAtTheLastPosition(String family) {
+        try (Model m = Model.load(TestData.resource("parity/" + family)); PointerScope s = new PointerScope()) {
+            ModelConfig c = m.config();
+            io.github.icl4j.HeadOutputs read = io.github.icl4j.Probe.on(m)
+                    .prompts(java.util.List.of(io.github.icl4j.PromptTokens.of(A), io.github.icl4j.PromptTokens.of(B)))
+                    .headOutputs();
+            long[][] prompts = {A, B};
+            for (int p = 0; p < prompts.length; p++) {
+                try (ActivationCache cache = new ActivationCache()) {
+                    Hooks.Builder hb = Hooks.builder();
+                    for (int l = 0; l < c.nLayers(); l++) {
+                        hb.cache(cache, HookPoint.result(l));
+                    }
+                    m.logits(TokenBatch.of(prompts[p]), hb.build());
+                    for (int l = 0; l < c.nLayers(); l++) {
+                        // [1, s, h, d] -> [h, d] at the last position
+                        Tensor last = cache.get(HookPoint.result(l)).select(0, 0).select(0, prompts[p].length - 1);
+                        for (int h = 0; h < c.nHeads(); h++) {
+                            float[] want = Tensors.toFloats(last.select(0, h));
+                            float[] got = read.of(p, new io.github.icl4j.HeadId(l, h));
+                            for (int j = 0; j < want.length; j++) {
+                                assertThat((double) got[j]).as("prompt %d layer %d head %d dim %d", p, l, h, j)
+                                        .isCloseTo(want[j], org.assertj.core.data.Offset.offset(1e-5));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
