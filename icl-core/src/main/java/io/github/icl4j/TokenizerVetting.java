@@ -306,10 +306,8 @@ final class TokenizerVetting {
 
     /** Why the pattern's work per match attempt explodes on some probe, or null (also when Java cannot compile it). */
     private static String boundedRun(String regex) {
-        Pattern p;
-        try {
-            p = Pattern.compile(regex);
-        } catch (PatternSyntaxException | StackOverflowError e) {
+        Pattern p = compileForJava(regex);
+        if (p == null) {
             return null; // Oniguruma-only syntax: the structural check above is all we can do
         }
         Set<Character> chars = new LinkedHashSet<>();
@@ -344,6 +342,25 @@ final class TokenizerVetting {
             }
         }
         return null;
+    }
+
+    /**
+     * The pattern for Java's backtracking engine, which counts steps much as Oniguruma does; Oniguruma spellings Java
+     * lacks are translated ({@code \p{Han}} is {@code \p{IsHan}}, {@code \h} a hex digit). Null when Java cannot
+     * compile it.
+     */
+    private static Pattern compileForJava(String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException | StackOverflowError e) {
+            String translated = regex.replaceAll("\\\\([pP])\\{([A-Za-z_]+)\\}", "\\\\$1{Is$2}")
+                    .replace("\\h", "[0-9a-fA-F]");
+            try {
+                return Pattern.compile(translated);
+            } catch (PatternSyntaxException | StackOverflowError e2) {
+                return null;
+            }
+        }
     }
 
     private static String printable(String s) {
