@@ -77,7 +77,7 @@ final class LlamaLayout {
         Map<String, Permute> perm = new LinkedHashMap<>();
         for (GgufTensorInfo t : file.tensors()) {
             String g = t.name();
-            checkKind(t);
+            checkKind(file, t);
             String hf = TOP_NAMES.get(g);
             if (hf == null) {
                 Matcher m = BLOCK.matcher(g);
@@ -119,9 +119,10 @@ final class LlamaLayout {
     /**
      * Refuses a tensor whose rank or ggml type llama.cpp would not accept for its role: matrices are 2-D and stored
      * as floats or a quantisation, vectors (norm weights, biases) are 1-D and stored as F32, F16 or BF16 (llama.cpp
-     * never quantises them), and integer or intermediate (Q8_1, Q8_K) types hold no weights.
+     * never quantises them), and integer or intermediate (Q8_1, Q8_K) types hold no weights. Shared by every
+     * architecture's layout: a tensor named {@code *.bias} or {@code *_norm.weight} is a vector.
      */
-    private void checkKind(GgufTensorInfo t) {
+    static void checkKind(GgufFile file, GgufTensorInfo t) {
         String g = t.name();
         if (IGNORED.contains(g)) {
             return;
