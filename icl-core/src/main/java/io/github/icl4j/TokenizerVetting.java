@@ -325,6 +325,15 @@ final class TokenizerVetting {
             units.add(" " + c);
             units.add("a" + c);
         }
+        // pairs of letters or digits the pattern spells, for repeated sequences such as (?:xy)*(?:xy)*
+        for (int i = 0; i + 1 < regex.length() && units.size() < 200; i++) {
+            char a = regex.charAt(i);
+            char b = regex.charAt(i + 1);
+            boolean escaped = i > 0 && regex.charAt(i - 1) == '\\';
+            if (Character.isLetterOrDigit(a) && Character.isLetterOrDigit(b) && !escaped) {
+                units.add("" + a + b);
+            }
+        }
         for (String unit : units) {
             for (char breaker : BREAKERS.toCharArray()) {
                 long shortSteps = worstAttempt(p, unit.repeat(SHORT / unit.length()) + breaker);
