@@ -18,9 +18,9 @@ import java.util.regex.PatternSyntaxException;
  *
  * <ul>
  * <li><b>Regular expressions</b> (every {@code pattern.Regex} of the normalizer, pre-tokenizer and decoder) must be in
- *     a safe subset: no back-references, and no repeated group ({@code (…)*}, {@code (…)+}, {@code (…){2,}}) whose
- *     body holds an alternation or a quantifier unless the repetition is possessive or the group atomic (the shape of
- *     every exponential backtracking pattern, e.g. {@code (a|aa)+$}). Each pattern is then run under a bounded
+ *     a safe subset: no back-references, and no repeated group ({@code (…)*}, {@code (…)+}, {@code (…){2,}})
+ *     whose body holds an alternation or a quantifier unless the repetition is possessive or the group atomic (the
+ *     shape of every exponential backtracking pattern, e.g. {@code (a|aa)+$}). Each pattern is then run under a bounded
  *     backtracking matcher on adversarial inputs (runs of the characters it names, broken by a character that makes
  *     it fail); one whose work per match attempt grows faster than linearly with the input, or beyond a fixed step
  *     budget, is refused: Oniguruma gives up after 10 million steps and the library panics.</li>
@@ -229,7 +229,8 @@ final class TokenizerVetting {
                 return null;
             }
             char n = re.charAt(i + 1);
-            if (n >= '1' && n <= '9' || n == 'k' && re.startsWith("<", i + 2) || n == 'g' && re.startsWith("<", i + 2)) {
+            boolean named = (n == 'k' || n == 'g') && re.startsWith("<", i + 2);
+            if (n >= '1' && n <= '9' || named) {
                 return "back-references and subexpression calls (\\" + n + ") are not allowed";
             }
             i += 2;
@@ -273,7 +274,7 @@ final class TokenizerVetting {
             }
         }
 
-        /** {min, max} of a quantifier at {@code i} (max = MAX_VALUE when unbounded), consumed; null for a literal '{'. */
+        /** {min, max} of the quantifier at {@code i} (max = MAX_VALUE: unbounded), consumed; null for a literal '{'. */
         private int[] quantifier() {
             char c = re.charAt(i);
             if (c != '{') {

@@ -53,7 +53,8 @@ class TokenizerRegexFuzzTest {
 
     @Test
     void everyGeneratedPatternIsRefusedOrSafeToRun() throws IOException {
-        ObjectNode base = (ObjectNode) JSON.readTree(Files.readString(TestData.resource("parity/llama/tokenizer.json")));
+        ObjectNode base = (ObjectNode) JSON.readTree(
+                Files.readString(TestData.resource("parity/llama/tokenizer.json")));
         Random r = new Random(2);
         int refused = 0;
         int ran = 0;
