@@ -332,8 +332,9 @@ public final class Model implements AutoCloseable {
      */
     public void save(Path dir) {
         try (Lifecycle.Lease lease = acquire(); PointerScope scope = new PointerScope()) {
-            HfCheckpointWriter.write(dir, adapter.export(transformer.weights(), config), java.util.Map.of("format", "pt"),
-                    JSON.writeValueAsString(adapter.toConfigJson(config)), tokenizerJson);
+            HfCheckpointWriter.write(dir, adapter.export(transformer.weights(), config),
+                    java.util.Map.of("format", "pt"), JSON.writeValueAsString(adapter.toConfigJson(config)),
+                    tokenizerJson);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save model to " + dir, e);
         }

@@ -18,9 +18,9 @@ import java.util.regex.PatternSyntaxException;
  *
  * <ul>
  * <li><b>Regular expressions</b> (every {@code pattern.Regex} of the normalizer, pre-tokenizer and decoder) must be in
- *     a safe subset: no back-references, and no repeated group ({@code (…)*}, {@code (…)+}, {@code (…){2,}}) whose
- *     body holds an alternation or a quantifier unless the repetition is possessive or the group atomic (the shape of
- *     every exponential backtracking pattern, e.g. {@code (a|aa)+$}). Each pattern is then run under a bounded
+ *     a safe subset: no back-references, and no repeated group ({@code (…)*}, {@code (…)+}, {@code (…){2,}})
+ *     whose body holds an alternation or a quantifier unless the repetition is possessive or the group atomic (the
+ *     shape of every exponential backtracking pattern, e.g. {@code (a|aa)+$}). Each pattern is then run under a bounded
  *     backtracking matcher on adversarial inputs (runs of the characters it names, broken by a character that makes
  *     it fail); one whose work per match attempt grows faster than linearly with the input, or beyond a fixed step
  *     budget, is refused: Oniguruma gives up after 10 million steps and the library panics.</li>
@@ -229,7 +229,8 @@ final class TokenizerVetting {
                 return null;
             }
             char n = re.charAt(i + 1);
-            if (n >= '1' && n <= '9' || n == 'k' && re.startsWith("<", i + 2) || n == 'g' && re.startsWith("<", i + 2)) {
+            boolean named = (n == 'k' || n == 'g') && re.startsWith("<", i + 2);
+            if (n >= '1' && n <= '9' || named) {
                 return "back-references and subexpression calls (\\" + n + ") are not allowed";
             }
             i += 2;
@@ -273,7 +274,7 @@ final class TokenizerVetting {
             }
         }
 
-        /** {min, max} of a quantifier at {@code i} (max = MAX_VALUE when unbounded), consumed; null for a literal '{'. */
+        /** {min, max} of the quantifier at {@code i} (max = MAX_VALUE: unbounded), consumed; null for a literal '{'. */
         private int[] quantifier() {
             char c = re.charAt(i);
             if (c != '{') {
@@ -306,10 +307,8 @@ final class TokenizerVetting {
 
     /** Why the pattern's work per match attempt explodes on some probe, or null (also when Java cannot compile it). */
     private static String boundedRun(String regex) {
-        Pattern p;
-        try {
-            p = Pattern.compile(regex);
-        } catch (PatternSyntaxException | StackOverflowError e) {
+        Pattern p = compileForJava(regex);
+        if (p == null) {
             return null; // Oniguruma-only syntax: the structural check above is all we can do
         }
         Set<Character> chars = new LinkedHashSet<>();
@@ -326,6 +325,15 @@ final class TokenizerVetting {
             units.add(String.valueOf(c));
             units.add(" " + c);
             units.add("a" + c);
+        }
+        // pairs of letters or digits the pattern spells, for repeated sequences such as (?:xy)*(?:xy)*
+        for (int i = 0; i + 1 < regex.length() && units.size() < 200; i++) {
+            char a = regex.charAt(i);
+            char b = regex.charAt(i + 1);
+            boolean escaped = i > 0 && regex.charAt(i - 1) == '\\';
+            if (Character.isLetterOrDigit(a) && Character.isLetterOrDigit(b) && !escaped) {
+                units.add("" + a + b);
+            }
         }
         for (String unit : units) {
             for (char breaker : BREAKERS.toCharArray()) {
@@ -344,6 +352,25 @@ final class TokenizerVetting {
             }
         }
         return null;
+    }
+
+    /**
+     * The pattern for Java's backtracking engine, which counts steps much as Oniguruma does; Oniguruma spellings Java
+     * lacks are translated ({@code \p{Han}} is {@code \p{IsHan}}, {@code \h} a hex digit). Null when Java cannot
+     * compile it.
+     */
+    private static Pattern compileForJava(String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException | StackOverflowError e) {
+            String translated = regex.replaceAll("\\\\([pP])\\{([A-Za-z_]+)\\}", "\\\\$1{Is$2}")
+                    .replace("\\h", "[0-9a-fA-F]");
+            try {
+                return Pattern.compile(translated);
+            } catch (PatternSyntaxException | StackOverflowError e2) {
+                return null;
+            }
+        }
     }
 
     private static String printable(String s) {

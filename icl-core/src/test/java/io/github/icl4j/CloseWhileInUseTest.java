@@ -31,6 +31,7 @@ class CloseWhileInUseTest {
     @Test
     void closingAModelUnderRunningPassesWaitsForThem() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        int overlapped = 0;
         try {
             for (int round = 0; round < ROUNDS; round++) {
                 Model m = llama();
@@ -42,7 +43,7 @@ class CloseWhileInUseTest {
                     final boolean viaProbe = t == 0;
                     refused.add(pool.submit(() -> {
                         started.countDown();
-                        for (int i = 0; i < 200; i++) {
+                        for (int i = 0; i < 1000; i++) {
                             try {
                                 float[] got = viaProbe
                                         ? Probe.on(m).tokens(new long[] {1, 2, 3, 4}).logits()[0]
@@ -64,17 +65,20 @@ class CloseWhileInUseTest {
                 assertThatThrownBy(() -> m.lastLogits(TokenBatch.of(new long[] {1})))
                         .isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
                 for (Future<Integer> f : refused) {
-                    f.get(60, TimeUnit.SECONDS);
+                    overlapped += f.get(60, TimeUnit.SECONDS);
                 }
             }
         } finally {
             pool.shutdownNow();
         }
+        // the test is only worth something if close really happened while passes were running
+        assertThat(overlapped).as("threads whose passes were cut off by close").isPositive();
     }
 
     @Test
     void closingATokenizerUnderRunningEncodesWaitsForThem() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        AtomicInteger overlapped = new AtomicInteger();
         String text = "The quick brown fox jumps over the lazy dog. ".repeat(40);
         try {
             for (int round = 0; round < ROUNDS; round++) {
@@ -85,12 +89,13 @@ class CloseWhileInUseTest {
                 for (int t = 0; t < THREADS; t++) {
                     futures.add(pool.submit(() -> {
                         started.countDown();
-                        for (int i = 0; i < 300; i++) {
+                        for (int i = 0; i < 2000; i++) {
                             try {
                                 assertThat(tok.encode(text).length()).isEqualTo(n);
                                 tok.decode(1, 2, 3);
                             } catch (IllegalStateException e) {
                                 assertThat(e).hasMessageContaining("is closed");
+                                overlapped.incrementAndGet();
                                 return null;
                             }
                         }
@@ -108,6 +113,7 @@ class CloseWhileInUseTest {
         } finally {
             pool.shutdownNow();
         }
+        assertThat(overlapped).as("threads whose encodes were cut off by close").hasPositiveValue();
     }
 
     @Test

@@ -63,6 +63,15 @@ class TokenizerVettingTest {
     }
 
     @Test
+    void onigurumaSpellingsAreProbedToo() throws IOException {
+        String poly = withSplit("\\p{Han}*\\p{Han}*\\p{Han}*\\p{Han}*\\p{Han}*x");
+        assertThatThrownBy(() -> Tokenizer.fromJson(poly, "han.json")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("han.json").hasMessageContaining("'中' × n");
+        String fine = withSplit("\\p{Han}+| ?\\p{L}+");
+        assertThatCode(() -> Tokenizer.fromJson(fine, "han.json").close()).doesNotThrowAnyException();
+    }
+
+    @Test
     void backReferencesAndBadNormalizerPatternsAreRefused() throws IOException {
         String backref = withSplit("(a)\\1");
         assertThatThrownBy(() -> Tokenizer.fromJson(backref, "b.json")).hasMessageContaining("back-references");

@@ -1,6 +1,8 @@
 package io.github.icl4j.checkpoint;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.icl4j.DType;
@@ -20,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,27 +110,30 @@ public final class SafetensorsFile implements WeightSource {
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLen);
             readFully(ch, header, 8);
-            JsonNode root;
-            try {
-                root = JSON.readTree(header.array());
-            } catch (JsonProcessingException e) {
-                throw new InvalidCheckpointException(path + ": header is not valid JSON: " + e.getOriginalMessage(), e);
-            }
-            if (root == null || !root.isObject()) {
-                throw new InvalidCheckpointException(path + ": header is not a JSON object");
-            }
             long dataStart = 8 + headerLen;
             long dataLen = size - dataStart;
             Map<String, Entry> entries = new LinkedHashMap<>();
             Map<String, String> metadata = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = root.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> f = it.next();
-                if (f.getKey().equals("__metadata__")) {
-                    f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
-                    continue;
+            // Streamed one tensor at a time: a tree of a header near the 100 MB limit took ~2 GB of heap.
+            try (JsonParser p = JSON.createParser(header.array())) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new InvalidCheckpointException(path + ": header is not a JSON object");
                 }
-                entries.put(f.getKey(), parseEntry(path, f.getKey(), f.getValue(), dataLen));
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    JsonNode value = p.readValueAsTree();
+                    if (key.equals("__metadata__")) {
+                        value.fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                    } else {
+                        entries.put(key, parseEntry(path, key, value, dataLen));
+                    }
+                }
+                if (p.nextToken() != null) {
+                    throw new InvalidCheckpointException(path + ": header has content after its JSON object");
+                }
+            } catch (JsonProcessingException e) {
+                throw new InvalidCheckpointException(path + ": header is not valid JSON: " + e.getOriginalMessage(), e);
             }
             checkOverlaps(path, entries);
             return new SafetensorsFile(path, ch, dataStart, Collections.unmodifiableMap(entries),

@@ -841,7 +841,8 @@ public final class GgufFile implements AutoCloseable {
             throw new UncheckedIOException("cannot read " + path, e);
         }
         if (now != fileSize) {
-            throw new InvalidCheckpointException(path + ": changed while being loaded (" + fileSize + " bytes when opened, "
+            throw new InvalidCheckpointException(path + ": changed while being loaded (" + fileSize
+                    + " bytes when opened, "
                     + now + " now); load it again once it is written");
         }
     }

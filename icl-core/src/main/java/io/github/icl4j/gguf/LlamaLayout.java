@@ -145,7 +145,7 @@ final class LlamaLayout {
         Set<String> plusOne = new java.util.HashSet<>();
         for (GgufTensorInfo t : file.tensors()) {
             String g = t.name();
-            checkKind(t);
+            checkKind(file, t);
             String hf = TOP_NAMES.get(g);
             if (hf == null) {
                 Matcher m = BLOCK.matcher(g);
@@ -204,9 +204,10 @@ final class LlamaLayout {
     /**
      * Refuses a tensor whose rank or ggml type llama.cpp would not accept for its role: matrices are 2-D and stored
      * as floats or a quantisation, vectors (norm weights, biases) are 1-D and stored as F32, F16 or BF16 (llama.cpp
-     * never quantises them), and integer or intermediate (Q8_1, Q8_K) types hold no weights.
+     * never quantises them), and integer or intermediate (Q8_1, Q8_K) types hold no weights. Shared by every
+     * architecture's layout: a tensor named {@code *.bias} or {@code *_norm.weight} is a vector.
      */
-    private void checkKind(GgufTensorInfo t) {
+    static void checkKind(GgufFile file, GgufTensorInfo t) {
         String g = t.name();
         // rotary factor tensors (rope_freqs, rope_factors_long/short) are per-frequency vectors
         boolean vector = ROPE_TENSORS.contains(g) || g.endsWith(".bias") || g.endsWith("_norm.weight");

@@ -7,6 +7,7 @@ import io.github.icl4j.TokenBatch;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.Transformer;
 import io.github.icl4j.model.TransformerWeights;
+import io.github.icl4j.runtime.Lifecycle;
 import io.github.icl4j.runtime.Natives;
 import io.github.icl4j.runtime.Tensors;
 import java.nio.file.Path;
@@ -215,7 +216,8 @@ public final class Trainer implements AutoCloseable {
             double lr = config.learningRateAt(step);
             double loss;
             double gradNorm;
-            try (PointerScope scope = new PointerScope()) {
+            // the lease keeps the weights alive through the step: a concurrent Model.close() waits for it
+            try (Lifecycle.Lease lease = model.acquire(); PointerScope scope = new PointerScope()) {
                 TrainingBatch batch = data.batch(step, config.batchSize(), dataRandom(config.seed(), step));
                 loss = lossOf(transformer, cfg, batch);
                 gradNorm = lastGradNorm(clip);

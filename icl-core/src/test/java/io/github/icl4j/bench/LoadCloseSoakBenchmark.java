@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Soak test of the model lifecycle: {@code cycles} rounds of load → one forward → close, with the process's resident
- * memory (VmRSS) and its number of mapped regions ({@code /proc/self/maps} lines) sampled along the way. Flat is the
- * target: before issue 14 each safetensors load leaked its mappings (+0.45 MB and ~30 mappings per cycle of the
- * built-in model). Linux only.
+ * Soak test of the model lifecycle: {@code cycles} rounds of load → one forward → close, with the process's
+ * resident memory (VmRSS) and its number of mapped regions ({@code /proc/self/maps} lines) sampled along the way.
+ * Flat is the target: before issue 14 each safetensors load leaked its mappings (+0.45 MB and ~30 mappings per
+ * cycle of the built-in model). Linux only.
  *
  * <p>Usage: {@code LoadCloseSoakBenchmark <model dir or .gguf> [cycles] [samples] [threads]}; the first
  * {@code cycles / 20} cycles warm up (allocator pools, JIT) before the baseline sample.
