@@ -23,7 +23,7 @@ class SaveRoundTripTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"llama3", "llama_bias_linear", "llama_dynamic", "llama_yarn", "qwen3", "qwen2_window",
-        "phi3", "olmo2", "gpt_neox_odd", "gpt2_scaling"})
+        "phi3", "olmo2", "gpt_neox_odd", "gpt2_scaling", "gemma", "gemma2", "gemma3"})
     void aSavedModelLoadsBackIdentical(String family) {
         long[][] ids = {{3, 17, 42, 99, 5, 1, 64, 23, 100}, {1, 2, 3, 4, 5}};
         Path out = tmp.resolve(family);
