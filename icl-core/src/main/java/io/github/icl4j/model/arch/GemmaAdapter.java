@@ -303,11 +303,7 @@ public final class GemmaAdapter implements ArchitectureAdapter {
                     qk ? w.get(a + "q_norm.weight", e) : null, qk ? w.get(a + "k_norm.weight", e) : null,
                     postAttn, null, postMlp, null));
         }
-        Tensor embed = w.get("embed_tokens.weight", m.vocabSize(), d);
-        Tensor unembed = m.tiedEmbeddings() ? embed : w.get("lm_head.weight", m.vocabSize(), d);
-        TransformerWeights tw = new TransformerWeights(embed, null, layers, w.get("norm.weight", d), null, unembed, null);
-        w.finish(IGNORED);
-        return tw;
+        return LlamaAdapter.finishLlamaLayout(w, m, layers, IGNORED);
     }
 
     @Override

@@ -185,10 +185,22 @@ public final class LlamaAdapter implements ArchitectureAdapter {
                     olmo2 ? w.get(p + "post_attention_layernorm.weight", d) : null, null,
                     olmo2 ? w.get(p + "post_feedforward_layernorm.weight", d) : null, null));
         }
+        return LlamaAdapter.finishLlamaLayout(w, m, layers, BUFFERS);
+    }
+
+    /**
+     * The Llama layout's embedding, final RMSNorm and unembedding (tied or {@code lm_head}) around {@code layers},
+     * after which every tensor of the source must have been read ({@code unused}: buffers it may hold). Shared by
+     * the Llama-like adapters (Llama/Qwen/OLMo-2, Phi-3, Gemma).
+     */
+    static TransformerWeights finishLlamaLayout(WeightLoader w, ModelConfig m, List<LayerWeights> layers,
+            List<Pattern> unused) {
+        long d = m.dModel();
         Tensor embed = w.get("embed_tokens.weight", m.vocabSize(), d);
         Tensor unembed = m.tiedEmbeddings() ? embed : w.get("lm_head.weight", m.vocabSize(), d);
-        TransformerWeights tw = new TransformerWeights(embed, null, layers, w.get("norm.weight", d), null, unembed, null);
-        w.finish(BUFFERS);
+        TransformerWeights tw = new TransformerWeights(embed, null, layers, w.get("norm.weight", d), null, unembed,
+                null);
+        w.finish(unused);
         return tw;
     }
 

@@ -128,11 +128,7 @@ public final class Phi3Adapter implements ArchitectureAdapter {
                     gateUp.narrow(0, 0, f).contiguous(), gateUp.narrow(0, f, f).contiguous(), null,
                     w.get(p + "mlp.down_proj.weight", d, f), null));
         }
-        Tensor embed = w.get("embed_tokens.weight", m.vocabSize(), d);
-        Tensor unembed = m.tiedEmbeddings() ? embed : w.get("lm_head.weight", m.vocabSize(), d);
-        TransformerWeights tw = new TransformerWeights(embed, null, layers, w.get("norm.weight", d), null, unembed, null);
-        w.finish(BUFFERS);
-        return tw;
+        return LlamaAdapter.finishLlamaLayout(w, m, layers, BUFFERS);
     }
 
     @Override
