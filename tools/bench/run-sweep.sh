@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs icl-spark's sweep job from the job jar with Spark's jars and LibTorch's CPU natives on the class path, as
 # spark-submit would (docs/benchmarks.md, "A sweep in one JVM and on Spark local[2]"). Arguments go to SweepJob:
-#   tools/bench/run-sweep.sh sweep --models builtin --seeds 1,2,3 --prompts 200 --master local[2] --out /tmp/sweep
+#   tools/bench/run-sweep.sh sweep --models builtin --seeds 1,2,3 --prompts 200 --master local[2] --out sweep-out
 # THREADS (default 1) sets LibTorch's threads per JVM; run `mvn -Pspark -pl icl-spark -am package -DskipTests` first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

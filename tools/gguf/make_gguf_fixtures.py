@@ -39,12 +39,12 @@ Written (all small, deterministic for the pinned versions in requirements.txt):
                                 argmax, the log-sum-exp over all 262,144 logits, the 16 largest logits and 48
                                 logits at fixed random ids (a few KB in all, not the 1 MB vectors); and the
                                 token ids of the first SST-2 test sentences (the sentences stay in
-                                /work/shared/data: only their sha256 is stored)
+                                ../shared/data: only their sha256 is stored)
 
 Usage (in a virtual environment outside the repository, see tools/gguf/requirements.txt):
   /path/to/venv/bin/python tools/gguf/make_gguf_fixtures.py [--out icl-core/src/test/resources/gguf]
       [--smollm2 ~/.cache/icl4j/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf]
-      [--gemma3 ~/.cache/icl4j/gemma3/gemma-3-270m-q4_k_m.gguf --sst2 /work/shared/data/datasets/sst2]
+      [--gemma3 ~/.cache/icl4j/gemma3/gemma-3-270m-q4_k_m.gguf --sst2 ../shared/data/datasets/sst2]
 """
 
 import argparse
