@@ -203,6 +203,20 @@ public final class Adapters {
         }
     }
 
+    /** The shape keys every RMSNorm decoder's config.json carries (Llama-likes and Gemma write them alike). */
+    static void putRmsDecoderShape(ObjectNode o, ModelConfig m) {
+        o.put("vocab_size", m.vocabSize());
+        o.put("hidden_size", m.dModel());
+        o.put("num_hidden_layers", m.nLayers());
+        o.put("num_attention_heads", m.nHeads());
+        o.put("num_key_value_heads", m.nKvHeads());
+        o.put("head_dim", m.dHead());
+        o.put("intermediate_size", m.dMlp());
+        o.put("max_position_embeddings", m.maxPositions());
+        o.put("rms_norm_eps", m.normEps());
+        o.put("rope_theta", m.rotaryBase());
+    }
+
     static void putTokenIds(ObjectNode o, ModelConfig m) {
         if (m.bosTokenId() >= 0) {
             o.put("bos_token_id", m.bosTokenId());

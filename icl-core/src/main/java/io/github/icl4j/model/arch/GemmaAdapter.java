@@ -218,16 +218,7 @@ public final class GemmaAdapter implements ArchitectureAdapter {
             default -> "GemmaForCausalLM";
         });
         o.put("model_type", type);
-        o.put("vocab_size", m.vocabSize());
-        o.put("hidden_size", m.dModel());
-        o.put("num_hidden_layers", m.nLayers());
-        o.put("num_attention_heads", m.nHeads());
-        o.put("num_key_value_heads", m.nKvHeads());
-        o.put("head_dim", m.dHead());
-        o.put("intermediate_size", m.dMlp());
-        o.put("max_position_embeddings", m.maxPositions());
-        o.put("rms_norm_eps", m.normEps());
-        o.put("rope_theta", m.rotaryBase());
+        Adapters.putRmsDecoderShape(o, m);
         o.put(gemma1 ? "hidden_act" : "hidden_activation", m.activation() == Activation.GELU_TANH
                 ? "gelu_pytorch_tanh" : m.activation().hfName());
         o.put("attention_bias", false);

@@ -113,16 +113,7 @@ public final class LlamaAdapter implements ArchitectureAdapter {
         };
         o.putArray("architectures").add(arch);
         o.put("model_type", m.modelType());
-        o.put("vocab_size", m.vocabSize());
-        o.put("hidden_size", m.dModel());
-        o.put("num_hidden_layers", m.nLayers());
-        o.put("num_attention_heads", m.nHeads());
-        o.put("num_key_value_heads", m.nKvHeads());
-        o.put("head_dim", m.dHead());
-        o.put("intermediate_size", m.dMlp());
-        o.put("max_position_embeddings", m.maxPositions());
-        o.put("rms_norm_eps", m.normEps());
-        o.put("rope_theta", m.rotaryBase());
+        Adapters.putRmsDecoderShape(o, m);
         ObjectNode rope = o.putObject("rope_parameters");
         rope.put("rope_theta", m.rotaryBase());
         Adapters.putRopeScaling(rope, m.ropeScaling());
