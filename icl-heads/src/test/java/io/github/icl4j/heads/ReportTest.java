@@ -113,7 +113,7 @@ class ReportTest {
         InterventionResult one = new InterventionResult(iv.heads(), iv.prompts(), iv.baseline(), iv.ablated(),
                 List.of(d, new InterventionResult.ControlDraw(1, reversed, d.accuracy())),
                 d.accuracy().accuracy(), 0.0, d.accuracy().fullVocabAccuracy(), 0.0, iv.labelSpecific(),
-                iv.controlPool(), iv.controlSeed());
+                iv.controlPool(), iv.controlSeed(), iv.readout(), d.accuracy().readout(), 0.0);
         assertThat(one.distinctControls()).isEqualTo(1);
         assertThat(one.toString()).contains("(the only such set)").doesNotContain("±");
         assertThat(one.describe()).contains("2 draws of 1 distinct sets");
