@@ -4,6 +4,7 @@ import io.github.icl4j.HeadId;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
+import io.github.icl4j.ReadoutMetric;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,7 @@ final class ScreenedAblation {
 
     /** The ranking: estimates, then the verified heads truly ablated. */
     AblationRanking rank(Map<String, List<PromptTokens>> sets, long[] ids, int[] range, AblationScreen.Strategy s,
-            AttributionOptions o) {
+            AttributionOptions o, ReadoutMetric readout) {
         if (o.patch() != AttributionOptions.Patch.ZERO) {
             throw new IllegalArgumentException("an " + s.flag() + " ablation screen estimates head removal, the "
                     + "ranking's own ablation: its patch must be ZERO; got " + o.patch());
@@ -86,7 +87,8 @@ final class ScreenedAblation {
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         LOG.info("{} screen: {} heads estimated, {} verified, in {} ms", s.flag(), scanned, verified.size(), ms);
-        return AblationRanking.combine(nL, nH, options, per, new AblationScreen(s, est, verified, trueEffect, ms));
+        return AblationRanking.combine(nL, nH, options, per, readout,
+                new AblationScreen(s, est, verified, trueEffect, ms));
     }
 
     static PromptAblations.Outcome[] outcomes(LabelProbabilities.Row[] rows) {
