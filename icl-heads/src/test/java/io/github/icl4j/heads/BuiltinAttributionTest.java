@@ -82,7 +82,8 @@ class BuiltinAttributionTest {
         System.out.printf("built-in: Spearman(AtP, true Δlogit-diff) %.3f, Spearman(−AtP, gold-prob drop) %.3f%n", rho,
                 rhoDrop);
         System.out.println(sc + "\n" + all + "\n" + exhaustive + "\n" + sc.estimates());
-        assertThat(rho).isGreaterThan(0.0);
+        // measured 0.52 (n = 24 heads, 120 prompts); a random ranking has a standard deviation of 1/sqrt(23) = 0.21
+        assertThat(rho).isGreaterThan(0.35);
     }
 
     @Test
