@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Accuracy of in-context predictions under both protocols of the method: (a) argmax over the label words,
  * (b) argmax over the full vocabulary equals the gold label word; with per-class accuracy (recall), macro-F1
- * and the confusion matrix of protocol (a).
+ * and the confusion matrix of protocol (a); beside them the two readouts that see past a label prior
+ * ({@link ReadoutMetric}): accuracy after batch calibration and the AUROC of the label logit difference.
  *
  * @param n                 prompts with a gold class
  * @param accuracy          protocol (a)
@@ -13,10 +14,14 @@ import java.util.Arrays;
  * @param perClassAccuracy  recall of each class (NaN for a class with no example)
  * @param macroF1           mean F1 over classes
  * @param confusion         {@code confusion[gold][predicted]}
+ * @param calibratedAccuracy {@link ReadoutMetric#CALIBRATED} (NaN when made from plain predictions)
+ * @param auroc             {@link ReadoutMetric#AUROC} (NaN when made from plain predictions, for more than two
+ *                          classes, or when a class has no example)
  */
 public record AccuracyReport(int n, double accuracy, double fullVocabAccuracy, double[] perClassAccuracy,
-        double macroF1, int[][] confusion) {
+        double macroF1, int[][] confusion, double calibratedAccuracy, double auroc) {
 
+    /** Copies the arrays. */
     public AccuracyReport {
         perClassAccuracy = perClassAccuracy.clone();
         int[][] c = new int[confusion.length][];
@@ -39,7 +44,11 @@ public record AccuracyReport(int n, double accuracy, double fullVocabAccuracy, d
             predicted[i] = r.predicted();
             fullVocab[i] = r.fullVocabCorrect();
         }
-        return of(gold, predicted, fullVocab, k);
+        AccuracyReport r = of(gold, predicted, fullVocab, k);
+        double cal = n == 0 ? Double.NaN : ReadoutMetric.CALIBRATED.of(lp);
+        double auc = n == 0 || k != 2 ? Double.NaN : ReadoutMetric.AUROC.of(lp);
+        return new AccuracyReport(r.n, r.accuracy, r.fullVocabAccuracy, r.perClassAccuracy, r.macroF1, r.confusion,
+                cal, auc);
     }
 
     /**
@@ -94,7 +103,16 @@ public record AccuracyReport(int n, double accuracy, double fullVocabAccuracy, d
         }
         return new AccuracyReport(n, n == 0 ? Double.NaN : (double) a / n,
                 n == 0 || fullVocabCorrect == null ? Double.NaN : (double) b / n, recall,
-                k == 0 ? Double.NaN : f1Sum / k, conf);
+                k == 0 ? Double.NaN : f1Sum / k, conf, Double.NaN, Double.NaN);
+    }
+
+    /** The value of one readout: {@link #accuracy()}, {@link #calibratedAccuracy()} or {@link #auroc()}. */
+    public double readout(ReadoutMetric metric) {
+        return switch (metric) {
+            case ARGMAX -> accuracy;
+            case CALIBRATED -> calibratedAccuracy;
+            case AUROC -> auroc;
+        };
     }
 
     @Override
@@ -113,9 +131,9 @@ public record AccuracyReport(int n, double accuracy, double fullVocabAccuracy, d
 
     @Override
     public String toString() {
-        return String.format("AccuracyReport[n=%d, accuracy %.3f, full-vocabulary %.3f, per class %s, macro-F1 %.3f]",
-                n, accuracy, fullVocabAccuracy,
+        return String.format("AccuracyReport[n=%d, accuracy %.3f, full-vocabulary %.3f, per class %s, macro-F1 %.3f, "
+                + "calibrated %.3f, AUROC %.3f]", n, accuracy, fullVocabAccuracy,
                 Arrays.toString(Arrays.stream(perClassAccuracy).map(v -> Math.round(v * 1000) / 1000.0).toArray()),
-                macroF1);
+                macroF1, calibratedAccuracy, auroc);
     }
 }

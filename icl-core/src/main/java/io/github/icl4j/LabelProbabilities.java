@@ -50,6 +50,19 @@ public record LabelProbabilities(List<Row> rows) {
             return LabelLogits.rows(lastLogits.unsqueeze(0), labelIds, new int[] {gold})[0];
         }
 
+        /**
+         * The log of each renormalised label probability, {@code log p(c | x)} over the label words (equal to the
+         * label-word logits up to one constant per prompt), floored at the log of the smallest positive double: the
+         * scores {@link ReadoutMetric} reads.
+         */
+        public double[] logProbs() {
+            double[] l = new double[probs.length];
+            for (int c = 0; c < l.length; c++) {
+                l[c] = ReadoutMetric.safeLog(probs[c]);
+            }
+            return l;
+        }
+
         /** Probability of class {@code c} (renormalised). */
         public double prob(int c) {
             return probs[c];
@@ -104,6 +117,11 @@ public record LabelProbabilities(List<Row> rows) {
             }
         }
         return m;
+    }
+
+    /** The value of one readout over these prompts ({@link ReadoutMetric#of(LabelProbabilities)}). */
+    public double readout(ReadoutMetric metric) {
+        return metric.of(this);
     }
 
     /** Accuracy, per-class accuracy and macro-F1. */

@@ -9,6 +9,7 @@ import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.Probe;
 import io.github.icl4j.PromptTokens;
+import io.github.icl4j.ReadoutMetric;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -193,13 +194,13 @@ public final class BiasStudy {
                     less[c] = majorityContext(fix, task, d.withoutOne(c), domain);
                 }
                 for (Correction m : cs) {
-                    Outcome b = balanced.outcome(m, k);
+                    Outcome b = balanced.outcome(m, k, readout());
                     ms.add(measurement("majority", seeds[si], task, "balanced", m, b));
                     double[] lessAcc = new double[k];
                     double sumFv = 0;
                     double sumF1 = 0;
                     for (int c = 0; c < k; c++) {
-                        Outcome o = less[c].outcome(m, k);
+                        Outcome o = less[c].outcome(m, k, readout());
                         ms.add(measurement("majority", seeds[si], task, "without one of class " + c, m, o));
                         lessAcc[c] = o.accuracy();
                         sumFv += o.fullVocabAccuracy();
@@ -282,7 +283,7 @@ public final class BiasStudy {
                     att[1][o] = attentionItems(fix.attentionAtLabels(qs), qs, heads, toSampled, k,
                             options.attentionSpread());
                     for (Correction m : cs) {
-                        Outcome out = ev.outcome(m, k);
+                        Outcome out = ev.outcome(m, k, readout());
                         ms.add(measurement("recency", seeds[si], task, order.order(), m, out));
                         int mi = m.ordinal();
                         orderAcc[mi][o] = out.accuracy();
@@ -388,7 +389,7 @@ public final class BiasStudy {
                 BiasTask task = validation.get(ti);
                 int k = task.numClasses();
                 Demonstrations d = draw(task, ti, seed, domainInputs(task, ti, seed));
-                double balanced = fix.apply(fix.states(queryPrompts(d, task)), 0).accuracy();
+                double balanced = fix.apply(fix.states(queryPrompts(d, task)), 0).readout(readout());
                 List<List<MajorityLabelFix.State>> less = new ArrayList<>();
                 for (int c = 0; c < k; c++) {
                     less.add(fix.states(queryPrompts(d.withoutOne(c), task)));
@@ -396,7 +397,7 @@ public final class BiasStudy {
                 for (int j = 0; j < g.length; j++) {
                     double[] a = new double[k];
                     for (int c = 0; c < k; c++) {
-                        a[c] = fix.apply(less.get(c), g[j]).accuracy();
+                        a[c] = fix.apply(less.get(c), g[j]).readout(readout());
                     }
                     fl[j] += BiasMetrics.fluctuation(balanced, a, options.fluctuation()) / runs;
                     acc[j] += Interval.mean(a) / runs;
@@ -463,16 +464,33 @@ public final class BiasStudy {
 
     /** One context without and with the fix. */
     record Evaluated(Rows plain, Rows fixed) {
-        Outcome outcome(Correction m, int k) {
-            return BiasStudy.outcome(m.usesFix() ? fixed : plain, m.calibration(), k);
+        Outcome outcome(Correction m, int k, ReadoutMetric readout) {
+            return BiasStudy.outcome(m.usesFix() ? fixed : plain, m.calibration(), k, readout);
         }
     }
 
-    /** Accuracy, full-vocabulary accuracy and macro-F1 of one correction on one context. */
+    /**
+     * The readout of one correction on one context (accuracy with {@code argmax}), full-vocabulary accuracy and the
+     * macro-F1 of the readout's predictions.
+     */
     record Outcome(double accuracy, double fullVocabAccuracy, double macroF1) {
     }
 
+    /** {@link #outcome(Rows, Calibration.Kind, int, ReadoutMetric)} with the argmax readout. */
     static Outcome outcome(Rows rows, Calibration.Kind kind, int k) {
+        return outcome(rows, kind, k, ReadoutMetric.ARGMAX);
+    }
+
+    /**
+     * One correction on one context, read by {@code readout}: the calibrated and AUROC readouts read the corrected
+     * scores (log of the label probabilities, divided by the prior for contextual and domain-context calibration;
+     * the batch-centred probabilities for batch calibration), so a calibrated readout on top of a calibration centres
+     * the corrected scores over the context's queries once more.
+     */
+    static Outcome outcome(Rows rows, Calibration.Kind kind, int k, ReadoutMetric readout) {
+        if (readout != ReadoutMetric.ARGMAX) {
+            return readOut(rows, kind, k, readout);
+        }
         double[][] p = probs(rows.queries());
         int[] gold = rows.queries().stream().mapToInt(LabelProbabilities.Row::gold).toArray();
         double[][] prior = switch (kind) {
@@ -487,6 +505,42 @@ public final class BiasStudy {
             fullVocab = (double) ok / rows.queries().size();
         }
         return new Outcome(BiasMetrics.accuracy(gold, pred), fullVocab, BiasMetrics.macroF1(gold, pred, k));
+    }
+
+    private static Outcome readOut(Rows rows, Calibration.Kind kind, int k, ReadoutMetric readout) {
+        double[][] p = probs(rows.queries());
+        int[] gold = rows.queries().stream().mapToInt(LabelProbabilities.Row::gold).toArray();
+        double[][] scores = switch (kind) {
+            case NONE -> logs(p);
+            case CONTEXTUAL -> logs(Calibration.divide(p, Calibration.prior(probs(rows.contentFree()))));
+            case DOMAIN -> logs(Calibration.divide(p, Calibration.prior(probs(rows.domain()))));
+            case BATCH -> Calibration.subtractBatchMean(p);
+        };
+        int[] pred = readout.predictions(scores);
+        double fullVocab = Double.NaN;
+        if (kind == Calibration.Kind.NONE) {
+            long ok = rows.queries().stream().filter(LabelProbabilities.Row::fullVocabCorrect).count();
+            fullVocab = (double) ok / rows.queries().size();
+        }
+        return new Outcome(readout.of(gold, scores), fullVocab, BiasMetrics.macroF1(gold, pred, k));
+    }
+
+    /** {@code log p}, floored at the log of the smallest positive double (a readout centres these). */
+    private static double[][] logs(double[][] p) {
+        double floor = Math.log(Double.MIN_VALUE);
+        double[][] out = new double[p.length][];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = new double[p[i].length];
+            for (int c = 0; c < p[i].length; c++) {
+                out[i][c] = Math.max(floor, Math.log(p[i][c]));
+            }
+        }
+        return out;
+    }
+
+    /** The readout every accuracy of the study is measured in. */
+    private ReadoutMetric readout() {
+        return ReadoutMetric.ARGMAX; // FIXME(h17): options.readout() once h13's BiasOptions lands
     }
 
     private static double[][] probs(List<LabelProbabilities.Row> rows) {

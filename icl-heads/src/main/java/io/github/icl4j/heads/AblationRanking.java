@@ -1,6 +1,7 @@
 package io.github.icl4j.heads;
 
 import io.github.icl4j.HeadId;
+import io.github.icl4j.ReadoutMetric;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -8,9 +9,11 @@ import java.util.Map;
 
 /**
  * METHOD §3.2: the drop in accuracy when one head is removed, for every head of the scanned layers
- * {@code [fromLayer, toLayer)}; heads outside them are NaN. Ranked by drop in the chosen protocol, ties broken by
- * the drop of the gold label's renormalised probability (a continuous measure, so equal accuracy drops on few
- * prompts still rank).
+ * {@code [fromLayer, toLayer)}; heads outside them are NaN. Ranked by drop in the chosen readout
+ * ({@link ReadoutMetric}: with the default {@code argmax}, the accuracy of the chosen protocol; with
+ * {@code calibrated} or {@code auroc}, that readout of the label words), ties broken by the drop of the gold label's
+ * renormalised probability (a continuous measure, so equal accuracy drops on few prompts still rank). A calibrated
+ * readout's batch is one data set's prompts under one condition (clean, or one head removed).
  *
  * @param nLayers                   layers of the model
  * @param nHeads                    heads per layer
@@ -24,13 +27,18 @@ import java.util.Map;
  * @param baselineFullVocabAccuracy accuracy without ablation, protocol (b)
  * @param accuracy                  {@code [layer][head]} accuracy with that head removed, protocol (a)
  * @param fullVocabAccuracy         {@code [layer][head]} the same, protocol (b)
- * @param drop                      {@code [layer][head]} baseline minus ablated accuracy in {@code protocol}
+ * @param drop                      {@code [layer][head]} baseline minus ablated value of the readout
+ *                                  ({@code argmax}: accuracy in {@code protocol})
  * @param goldProbDrop              {@code [layer][head]} mean drop of the gold label's renormalised probability
+ * @param readout                   the readout heads are ranked by
+ * @param baselineReadout           the readout without ablation, combined over data sets
+ * @param readoutValue              {@code [layer][head]} the readout with that head removed
  */
 public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLayer, HeadOptions.Protocol protocol,
         HeadOptions.AblateAt ablateAt, HeadOptions.DatasetAveraging averaging, List<DatasetAblation> datasets,
         double baselineAccuracy, double baselineFullVocabAccuracy, double[][] accuracy, double[][] fullVocabAccuracy,
-        double[][] drop, double[][] goldProbDrop) {
+        double[][] drop, double[][] goldProbDrop, ReadoutMetric readout, double baselineReadout,
+        double[][] readoutValue) {
 
     /**
      * One data set's ablation results.
@@ -42,11 +50,15 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
      * @param accuracy                  {@code [layer][head]} protocol (a) with the head removed (NaN outside the scan)
      * @param fullVocabAccuracy         {@code [layer][head]} protocol (b)
      * @param goldProbDrop              {@code [layer][head]} mean drop of the gold label's renormalised probability
+     * @param baselineReadout           the ranking's readout without ablation
+     * @param readoutValue              {@code [layer][head]} the readout with the head removed (NaN outside the scan)
      */
     public record DatasetAblation(String name, int prompts, double baselineAccuracy, double baselineFullVocabAccuracy,
-            double[][] accuracy, double[][] fullVocabAccuracy, double[][] goldProbDrop) {
+            double[][] accuracy, double[][] fullVocabAccuracy, double[][] goldProbDrop, double baselineReadout,
+            double[][] readoutValue) {
         /** Copies the arrays. */
         public DatasetAblation {
+            readoutValue = Arr.copy(readoutValue);
             accuracy = Arr.copy(accuracy);
             fullVocabAccuracy = Arr.copy(fullVocabAccuracy);
             goldProbDrop = Arr.copy(goldProbDrop);
@@ -67,6 +79,11 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
             return Arr.copy(goldProbDrop);
         }
 
+        @Override
+        public double[][] readoutValue() {
+            return Arr.copy(readoutValue);
+        }
+
         /** {@code DatasetAblation[sst2: 200 prompts, baseline 0.870 / 0.655]}. */
         @Override
         public String toString() {
@@ -82,6 +99,7 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
         fullVocabAccuracy = Arr.copy(fullVocabAccuracy);
         drop = Arr.copy(drop);
         goldProbDrop = Arr.copy(goldProbDrop);
+        readoutValue = Arr.copy(readoutValue);
     }
 
     /**
@@ -94,6 +112,17 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
      */
     public static AblationRanking combine(int nLayers, int nHeads, HeadOptions options,
             Map<String, PromptAblations> byDataset) {
+        return combine(nLayers, nHeads, options, byDataset, ReadoutMetric.ARGMAX);
+    }
+
+    /**
+     * As {@link #combine(int, int, HeadOptions, Map)}, ranked by the drop in {@code readout}.
+     *
+     * @throws IllegalArgumentException as there, and for the {@code auroc} readout on data sets of more than two
+     *                                  classes
+     */
+    public static AblationRanking combine(int nLayers, int nHeads, HeadOptions options,
+            Map<String, PromptAblations> byDataset, ReadoutMetric readout) {
         if (byDataset == null || byDataset.isEmpty()) {
             throw new IllegalArgumentException("combine needs at least one data set; got none");
         }
@@ -114,6 +143,8 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
             }
             PromptAblations.Outcome[] clean = pa.clean();
             double[] base = accuracy(clean);
+            double baseR = PromptAblations.readout(readout, clean);
+            double[][] rv = Arr.nan(nLayers, nHeads);
             double[][] acc = Arr.nan(nLayers, nHeads);
             double[][] fv = Arr.nan(nLayers, nHeads);
             double[][] gp = Arr.nan(nLayers, nHeads);
@@ -124,6 +155,7 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
                     double[] a = accuracy(rows);
                     acc[l][h] = a[0];
                     fv[l][h] = a[1];
+                    rv[l][h] = PromptAblations.readout(readout, rows);
                     double d = 0;
                     for (int i = 0; i < n; i++) {
                         d += clean[i].goldProb() - rows[i].goldProb();
@@ -131,12 +163,14 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
                     gp[l][h] = d / n;
                 }
             }
-            per.add(new DatasetAblation(e.getKey(), n, base[0], base[1], acc, fv, gp));
+            per.add(new DatasetAblation(e.getKey(), n, base[0], base[1], acc, fv, gp, baseR, rv));
         }
         boolean pooled = options.datasetAveraging() == HeadOptions.DatasetAveraging.POOLED;
         double total = per.stream().mapToInt(DatasetAblation::prompts).sum();
         double baseA = 0;
         double baseB = 0;
+        double baseR = 0;
+        double[][] rv = Arr.nan(nLayers, nHeads);
         double[][] acc = Arr.nan(nLayers, nHeads);
         double[][] fv = Arr.nan(nLayers, nHeads);
         double[][] gp = Arr.nan(nLayers, nHeads);
@@ -145,14 +179,17 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
             double w = pooled ? d.prompts() / total : 1.0 / per.size();
             baseA += w * d.baselineAccuracy();
             baseB += w * d.baselineFullVocabAccuracy();
+            baseR += w * d.baselineReadout();
         }
         for (int l = from; l < to; l++) {
             for (int h = 0; h < nHeads; h++) {
                 double a = 0;
                 double b = 0;
                 double g = 0;
+                double r = 0;
                 for (DatasetAblation d : per) {
                     double w = pooled ? d.prompts() / total : 1.0 / per.size();
+                    r += w * d.readoutValue[l][h];
                     a += w * d.accuracy[l][h];
                     b += w * d.fullVocabAccuracy[l][h];
                     g += w * d.goldProbDrop[l][h];
@@ -160,11 +197,16 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
                 acc[l][h] = a;
                 fv[l][h] = b;
                 gp[l][h] = g;
-                drop[l][h] = options.protocol() == HeadOptions.Protocol.LABEL_ARGMAX ? baseA - a : baseB - b;
+                rv[l][h] = r;
+                if (readout != ReadoutMetric.ARGMAX) {
+                    drop[l][h] = baseR - r;
+                } else {
+                    drop[l][h] = options.protocol() == HeadOptions.Protocol.LABEL_ARGMAX ? baseA - a : baseB - b;
+                }
             }
         }
         return new AblationRanking(nLayers, nHeads, from, to, options.protocol(), options.ablateAt(),
-                options.datasetAveraging(), per, baseA, baseB, acc, fv, drop, gp);
+                options.datasetAveraging(), per, baseA, baseB, acc, fv, drop, gp, readout, baseR, rv);
     }
 
     /** {protocol (a), protocol (b)} accuracy of outcomes (all with gold labels). */
@@ -196,6 +238,11 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
     @Override
     public double[][] goldProbDrop() {
         return Arr.copy(goldProbDrop);
+    }
+
+    @Override
+    public double[][] readoutValue() {
+        return Arr.copy(readoutValue);
     }
 
     /** The scanned heads, largest drop first (ties: larger gold-probability drop first, then by head). */
@@ -247,7 +294,11 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
         StringBuilder sb = new StringBuilder("AblationRanking[layers [").append(fromLayer).append(", ").append(toLayer)
                 .append(") at ").append(ablateAt).append(", ").append(prompts()).append(" prompts, baseline ")
                 .append(Arr.f3(baselineAccuracy)).append(" (full vocabulary ").append(Arr.f3(baselineFullVocabAccuracy))
-                .append("), largest drops");
+                .append(")");
+        if (readout != ReadoutMetric.ARGMAX) {
+            sb.append(", ").append(readout).append(' ').append(Arr.f3(baselineReadout));
+        }
+        sb.append(", largest drops");
         List<HeadId> r = ranking();
         for (int i = 0; i < Math.min(5, r.size()); i++) {
             HeadId h = r.get(i);

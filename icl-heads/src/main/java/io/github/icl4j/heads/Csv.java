@@ -97,15 +97,18 @@ final class Csv {
     }
 
     static String of(AblationRanking a) {
-        Csv c = new Csv("layer", "head", "accuracy", "full_vocab_accuracy", "drop", "gold_prob_drop", "rank");
+        Csv c = new Csv("layer", "head", "accuracy", "full_vocab_accuracy", "drop", "gold_prob_drop", "rank", "readout",
+                "readout_value");
         List<HeadId> rank = a.ranking();
+        double[][] rv = a.readoutValue();
         double[][] acc = a.accuracy();
         double[][] fv = a.fullVocabAccuracy();
         double[][] drop = a.drop();
         double[][] gp = a.goldProbDrop();
         for (int l = a.fromLayer(); l < a.toLayer(); l++) {
             for (int h = 0; h < a.nHeads(); h++) {
-                c.row(l, h, acc[l][h], fv[l][h], drop[l][h], gp[l][h], rank.indexOf(HeadId.of(l, h)) + 1);
+                c.row(l, h, acc[l][h], fv[l][h], drop[l][h], gp[l][h], rank.indexOf(HeadId.of(l, h)) + 1,
+                        a.readout().key(), rv[l][h]);
             }
         }
         return c.toString();
@@ -123,21 +126,26 @@ final class Csv {
     }
 
     static String of(InterventionResult r) {
-        Csv c = new Csv("condition", "gold", "heads", "n", "accuracy", "full_vocab_accuracy");
-        c.row("clean", "all", "", r.baseline().n(), r.baseline().accuracy(), r.baseline().fullVocabAccuracy());
+        Csv c = new Csv("condition", "gold", "heads", "n", "accuracy", "full_vocab_accuracy", "readout",
+                "readout_value");
+        String k = r.readout().key();
+        c.row("clean", "all", "", r.baseline().n(), r.baseline().accuracy(), r.baseline().fullVocabAccuracy(), k,
+                r.baseline().readout());
         c.row("in-context heads removed", "all", heads(r.heads()), r.ablated().n(), r.ablated().accuracy(),
-                r.ablated().fullVocabAccuracy());
+                r.ablated().fullVocabAccuracy(), k, r.ablated().readout());
         for (InterventionResult.ControlDraw d : r.controls()) {
             c.row("control " + d.draw(), "all", heads(d.heads()), d.accuracy().n(), d.accuracy().accuracy(),
-                    d.accuracy().fullVocabAccuracy());
+                    d.accuracy().fullVocabAccuracy(), k, d.accuracy().readout());
         }
-        c.row("control mean", "all", "", r.controls().size(), r.controlMean(), r.controlFullVocabMean());
-        c.row("control std", "all", "", r.controls().size(), r.controlStd(), r.controlFullVocabStd());
+        c.row("control mean", "all", "", r.controls().size(), r.controlMean(), r.controlFullVocabMean(), k,
+                r.controlReadoutMean());
+        c.row("control std", "all", "", r.controls().size(), r.controlStd(), r.controlFullVocabStd(), k,
+                r.controlReadoutStd());
         for (InterventionResult.LabelSpecific l : r.labelSpecific()) {
             c.row("clean", l.goldLabel(), "", l.baseline().n(), l.baseline().accuracy(),
-                    l.baseline().fullVocabAccuracy());
+                    l.baseline().fullVocabAccuracy(), k, l.baseline().readout());
             c.row(l.group() + " removed", l.goldLabel(), heads(l.heads()), l.ablated().n(), l.ablated().accuracy(),
-                    l.ablated().fullVocabAccuracy());
+                    l.ablated().fullVocabAccuracy(), k, l.ablated().readout());
         }
         return c.toString();
     }

@@ -6,6 +6,7 @@ import io.github.icl4j.IclPrompt;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
+import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -179,7 +180,7 @@ public final class InContextHeads {
             LOG.info("ablated {} heads on {} prompts of {} in {} ms", (range[1] - range[0]) * model.config().nHeads(),
                     e.getValue().size(), e.getKey(), (System.nanoTime() - t0) / 1_000_000);
         }
-        return AblationRanking.combine(model.config().nLayers(), model.config().nHeads(), options, per);
+        return AblationRanking.combine(model.config().nLayers(), model.config().nHeads(), options, per, readout());
     }
 
     /**
@@ -329,6 +330,7 @@ public final class InContextHeads {
         conditions.add(set.barHeads());
         conditions.addAll(draws);
         long t0 = System.nanoTime();
+        ReadoutMetric readout = readout();
         LabelProbabilities.Row[][] rows = new Ablations(model).run(prompts, conditions, ids, options.ablateAt(),
                 options.batchSize(), options.maxBatchRows());
         LOG.info("intervention: {} conditions on {} prompts in {} ms", conditions.size(), prompts.size(),
@@ -336,11 +338,13 @@ public final class InContextHeads {
         List<InterventionResult.ControlDraw> controls = new ArrayList<>();
         double[] ca = new double[draws.size()];
         double[] cb = new double[draws.size()];
+        double[] cr = new double[draws.size()];
         for (int d = 0; d < draws.size(); d++) {
-            InterventionResult.Accuracy a = acc(rows[4 + d], -1);
+            InterventionResult.Accuracy a = acc(rows[4 + d], -1, readout);
             controls.add(new InterventionResult.ControlDraw(d, draws.get(d), a));
             ca[d] = a.accuracy();
             cb[d] = a.fullVocabAccuracy();
+            cr[d] = a.readout();
         }
         List<InterventionResult.LabelSpecific> specific = new ArrayList<>();
         String[] names = {"foo heads", "bar heads"};
@@ -350,34 +354,43 @@ public final class InContextHeads {
                 continue;
             }
             for (int gold = 0; gold < 2; gold++) {
-                InterventionResult.Accuracy base = acc(rows[0], gold);
+                InterventionResult.Accuracy base = acc(rows[0], gold, readout);
                 if (base.n() == 0) {
                     continue;
                 }
                 specific.add(new InterventionResult.LabelSpecific(names[g], groups.get(g), gold, base,
-                        acc(rows[2 + g], gold)));
+                        acc(rows[2 + g], gold, readout)));
             }
         }
-        return new InterventionResult(set.heads(), prompts.size(), acc(rows[0], -1), acc(rows[1], -1), controls,
-                Stats.nanMean(ca), Stats.nanStd(ca), Stats.nanMean(cb), Stats.nanStd(cb), specific, options.controlPool(),
-                options.controlSeed());
+        return new InterventionResult(set.heads(), prompts.size(), acc(rows[0], -1, readout), acc(rows[1], -1, readout),
+                controls, Stats.nanMean(ca), Stats.nanStd(ca), Stats.nanMean(cb), Stats.nanStd(cb), specific,
+                options.controlPool(), options.controlSeed(), readout, Stats.nanMean(cr), Stats.nanStd(cr));
     }
 
-    /** Accuracy over rows whose gold is {@code gold} (-1: all). */
-    private static InterventionResult.Accuracy acc(LabelProbabilities.Row[] rows, int gold) {
+    /**
+     * Accuracy over rows whose gold is {@code gold} (-1: all), and the readout: a calibrated readout centres over all
+     * of the condition's rows (its batch), then counts on the selected ones.
+     */
+    private static InterventionResult.Accuracy acc(LabelProbabilities.Row[] rows, int gold, ReadoutMetric readout) {
         int n = 0;
         int a = 0;
         int b = 0;
-        for (LabelProbabilities.Row r : rows) {
-            if (gold >= 0 && r.gold() != gold) {
+        int[] g = new int[rows.length];
+        double[][] s = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            LabelProbabilities.Row r = rows[i];
+            s[i] = r.logProbs();
+            g[i] = gold >= 0 && r.gold() != gold ? -1 : r.gold(); // -1: in the batch, not counted
+            if (g[i] < 0) {
                 continue;
             }
             n++;
             a += r.correct() ? 1 : 0;
             b += r.fullVocabCorrect() ? 1 : 0;
         }
+        double value = n == 0 ? Double.NaN : readout.of(g, s);
         return new InterventionResult.Accuracy(n, n == 0 ? Double.NaN : (double) a / n,
-                n == 0 ? Double.NaN : (double) b / n);
+                n == 0 ? Double.NaN : (double) b / n, value);
     }
 
     /**
@@ -691,6 +704,11 @@ public final class InContextHeads {
             }
         }
         return ids;
+    }
+
+    /** The readout ablation drops and the intervention are measured in. */
+    private ReadoutMetric readout() {
+        return ReadoutMetric.ARGMAX; // FIXME(h17): options.readout() once h13's HeadOptions lands
     }
 
     private void checkSet(InContextHeadSet set) {

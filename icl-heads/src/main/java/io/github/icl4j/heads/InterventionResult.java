@@ -1,6 +1,7 @@
 package io.github.icl4j.heads;
 
 import io.github.icl4j.HeadId;
+import io.github.icl4j.ReadoutMetric;
 import java.util.List;
 
 /**
@@ -20,24 +21,37 @@ import java.util.List;
  * @param labelSpecific        foo heads and bar heads removed, on gold-foo and gold-bar examples separately
  * @param controlPool          where control heads were drawn
  * @param controlSeed          the seed of the draws
+ * @param readout              the readout {@link Accuracy#readout()} holds ({@link ReadoutMetric}; with
+ *                             {@code argmax} it equals the protocol-(a) accuracy)
+ * @param controlReadoutMean   mean readout of the control draws (NaN without draws)
+ * @param controlReadoutStd    its sample standard deviation (NaN below two draws)
  */
 public record InterventionResult(List<HeadId> heads, int prompts, Accuracy baseline, Accuracy ablated,
         List<ControlDraw> controls, double controlMean, double controlStd, double controlFullVocabMean,
         double controlFullVocabStd, List<LabelSpecific> labelSpecific, HeadOptions.ControlPool controlPool,
-        long controlSeed) {
+        long controlSeed, ReadoutMetric readout, double controlReadoutMean, double controlReadoutStd) {
 
     /**
-     * Accuracy under both protocols.
+     * Accuracy under both protocols, and the result's readout.
      *
      * @param n                 examples
      * @param accuracy          protocol (a): argmax over the label tokens is the gold label
      * @param fullVocabAccuracy protocol (b): argmax over the vocabulary is the gold label token
+     * @param readout           the value of {@link InterventionResult#readout()} on these examples: a calibrated
+     *                          readout is calibrated over all the condition's prompts, then counted on these; an AUROC
+     *                          on examples of one gold label is NaN
      */
-    public record Accuracy(int n, double accuracy, double fullVocabAccuracy) {
-        /** {@code 0.875 / 0.600 (n=40)}. */
+    public record Accuracy(int n, double accuracy, double fullVocabAccuracy, double readout) {
+        /** Both protocols, with the argmax readout (the protocol-(a) accuracy). */
+        public Accuracy(int n, double accuracy, double fullVocabAccuracy) {
+            this(n, accuracy, fullVocabAccuracy, accuracy);
+        }
+
+        /** {@code 0.875 / 0.600 (n=40)}, with the readout when it differs from the accuracy. */
         @Override
         public String toString() {
-            return Arr.f3(accuracy) + " / " + Arr.f3(fullVocabAccuracy) + " (n=" + n + ")";
+            String r = Double.compare(readout, accuracy) == 0 ? "" : " [readout " + Arr.f3(readout) + "]";
+            return Arr.f3(accuracy) + " / " + Arr.f3(fullVocabAccuracy) + r + " (n=" + n + ")";
         }
     }
 
@@ -125,6 +139,12 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
         }
         sb.append(" (").append(controls.size()).append(" draws of ").append(distinctControls())
                 .append(" distinct sets, ").append(controlPool).append(", seed ").append(controlSeed).append(")\n");
+        if (readout != ReadoutMetric.ARGMAX) {
+            sb.append("  readout ").append(readout).append(": clean ").append(Arr.f3(baseline.readout()))
+                    .append(", in-context removed ").append(Arr.f3(ablated.readout())).append(", random control ")
+                    .append(controls.isEmpty() ? "–" : distinctControls() == 1 ? Arr.f3(controlReadoutMean)
+                            : Arr.f3(controlReadoutMean) + " ± " + Arr.f3(controlReadoutStd)).append('\n');
+        }
         for (LabelSpecific l : labelSpecific) {
             sb.append("  ").append(l).append('\n');
         }
@@ -136,6 +156,7 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
     public String toString() {
         return "InterventionResult[" + heads.size() + " heads, " + prompts + " prompts: " + Arr.f3(baseline.accuracy())
                 + " → " + Arr.f3(ablated.accuracy()) + ", control " + controlText() + " (" + controls.size()
-                + " draws)]";
+                + " draws)" + (readout == ReadoutMetric.ARGMAX ? "" : ", " + readout + " " + Arr.f3(baseline.readout())
+                + " → " + Arr.f3(ablated.readout()) + ", control " + Arr.f3(controlReadoutMean)) + "]";
     }
 }

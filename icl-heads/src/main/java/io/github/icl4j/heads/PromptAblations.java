@@ -24,12 +24,77 @@ public record PromptAblations(int nHeads, int fromLayer, int toLayer, Outcome[] 
      * @param correct          the label argmax is the gold class (protocol a)
      * @param fullVocabCorrect the full-vocabulary argmax is the gold label word (protocol b)
      * @param goldProb         the gold class's probability renormalised over the label words
+     * @param labelLogProbs    each class's log-probability over the label words ({@link LabelProbabilities.Row#logProbs()}):
+     *                         what the calibrated and AUROC readouts ({@link io.github.icl4j.ReadoutMetric}) read
      */
-    public record Outcome(int gold, boolean correct, boolean fullVocabCorrect, double goldProb) {
+    public record Outcome(int gold, boolean correct, boolean fullVocabCorrect, double goldProb,
+            double[] labelLogProbs) {
+        /** Copies the array. */
+        public Outcome {
+            labelLogProbs = labelLogProbs.clone();
+        }
+
+        /**
+         * An outcome known only by its gold probability (e.g. read back from a table that keeps no more), for two
+         * classes: the log-probabilities are {@code log p(gold)} and {@code log(1 − p(gold))}, so they lose precision
+         * once {@code p(gold)} is within about 1e-16 of 1.
+         */
+        public Outcome(int gold, boolean correct, boolean fullVocabCorrect, double goldProb) {
+            this(gold, correct, fullVocabCorrect, goldProb, binary(gold, goldProb));
+        }
+
         /** The outcome of a row with a gold label. */
         public static Outcome of(LabelProbabilities.Row r) {
-            return new Outcome(r.gold(), r.correct(), r.fullVocabCorrect(), r.prob(r.gold()));
+            return new Outcome(r.gold(), r.correct(), r.fullVocabCorrect(), r.prob(r.gold()), r.logProbs());
         }
+
+        @Override
+        public double[] labelLogProbs() {
+            return labelLogProbs.clone();
+        }
+
+        /** Equal outcomes: every component equal, the log-probabilities by content. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Outcome x && gold == x.gold && correct == x.correct
+                    && fullVocabCorrect == x.fullVocabCorrect && Double.compare(goldProb, x.goldProb) == 0
+                    && java.util.Arrays.equals(labelLogProbs, x.labelLogProbs);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(gold, correct, fullVocabCorrect, goldProb)
+                    + 31 * java.util.Arrays.hashCode(labelLogProbs);
+        }
+
+        private static double[] binary(int gold, double goldProb) {
+            if (gold != 0 && gold != 1) {
+                throw new IllegalArgumentException("gold " + gold + " out of range [0, 1]: an outcome known by its gold "
+                        + "probability alone needs two classes");
+            }
+            double floor = Math.log(Double.MIN_VALUE); // never -inf: a readout centres these
+            double g = Math.max(floor, Math.log(goldProb));
+            double o = Math.max(floor, Math.log1p(-goldProb));
+            return gold == 1 ? new double[] {o, g} : new double[] {g, o};
+        }
+
+        /** {@code Outcome[gold 1, correct, p(gold) 0.731]}. */
+        @Override
+        public String toString() {
+            return "Outcome[gold " + gold + ", " + (correct ? "correct" : "wrong") + ", p(gold) " + Arr.f3(goldProb)
+                    + "]";
+        }
+    }
+
+    /** The gold classes and label log-probabilities of outcomes, for {@link io.github.icl4j.ReadoutMetric#of(int[], double[][])}. */
+    static double readout(io.github.icl4j.ReadoutMetric metric, Outcome[] rows) {
+        int[] gold = new int[rows.length];
+        double[][] s = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            gold[i] = rows[i].gold();
+            s[i] = rows[i].labelLogProbs;
+        }
+        return metric.of(gold, s);
     }
 
     /**

@@ -37,6 +37,8 @@ final class ReportView {
             am.put("baseline", a.baselineAccuracy());
             am.put("baselineFullVocab", a.baselineFullVocabAccuracy());
             am.put("protocol", a.protocol().toString());
+            am.put("readout", a.readout().key());
+            am.put("baselineReadout", a.baselineReadout());
             m.put("ablation", am);
         }
         List<Map<String, Object>> heads = new ArrayList<>();
@@ -128,6 +130,8 @@ final class ReportView {
             im.put("removed", List.of(iv.ablated().accuracy(), iv.ablated().fullVocabAccuracy()));
             im.put("control", List.of(iv.controlMean(), iv.controlStd(), iv.controlFullVocabMean(),
                     iv.controlFullVocabStd(), iv.controls().size(), iv.distinctControls()));
+            im.put("readout", List.of(iv.readout().key(), iv.baseline().readout(), iv.ablated().readout(),
+                    iv.controlReadoutMean(), iv.controlReadoutStd()));
             im.put("specific", iv.labelSpecific().stream().map(l -> List.of(l.group(), l.goldLabel(),
                     l.baseline().accuracy(), l.ablated().accuracy(), l.baseline().n())).toList());
             m.put("intervention", im);

@@ -69,13 +69,15 @@ class ReportTest {
         assertThat(scores).hasSize(1 + 12);
         assertThat(scores[1]).startsWith("0,0,");
         String[] abl = report.set().ablation().toCsv().split("\n");
-        assertThat(abl[0]).isEqualTo("layer,head,accuracy,full_vocab_accuracy,drop,gold_prob_drop,rank");
+        assertThat(abl[0]).isEqualTo("layer,head,accuracy,full_vocab_accuracy,drop,gold_prob_drop,rank,readout,"
+                + "readout_value");
         assertThat(abl).hasSize(1 + 8);
+        assertThat(abl[1]).contains(",argmax,");
         String[] heads = report.set().toCsv().split("\n");
         assertThat(heads).hasSize(1 + report.set().size());
         assertThat(heads[1]).matches("L\\dH\\d,\\d,(foo|bar),.*");
-        assertThat(report.intervention().toCsv()).startsWith("condition,gold,heads,n,accuracy,full_vocab_accuracy\n"
-                + "clean,all,,8,");
+        assertThat(report.intervention().toCsv()).startsWith("condition,gold,heads,n,accuracy,full_vocab_accuracy,"
+                + "readout,readout_value\nclean,all,,8,");
         assertThat(report.twoTowers().toCsv().split("\n")).hasSize(1 + 8 * 4 * report.set().size());
         assertThat(report.valueOutputs().toCsv().split("\n")).hasSize(1 + 2 * report.set().size());
         assertThat(report.attention().toCsv().split("\n")).hasSize(1 + 12);
@@ -113,7 +115,7 @@ class ReportTest {
         InterventionResult one = new InterventionResult(iv.heads(), iv.prompts(), iv.baseline(), iv.ablated(),
                 List.of(d, new InterventionResult.ControlDraw(1, reversed, d.accuracy())),
                 d.accuracy().accuracy(), 0.0, d.accuracy().fullVocabAccuracy(), 0.0, iv.labelSpecific(),
-                iv.controlPool(), iv.controlSeed());
+                iv.controlPool(), iv.controlSeed(), iv.readout(), d.accuracy().readout(), 0.0);
         assertThat(one.distinctControls()).isEqualTo(1);
         assertThat(one.toString()).contains("(the only such set)").doesNotContain("±");
         assertThat(one.describe()).contains("2 draws of 1 distinct sets");
