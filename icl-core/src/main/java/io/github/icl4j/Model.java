@@ -70,7 +70,8 @@ public final class Model implements AutoCloseable {
             String tokenizerJson, LoadOptions options, String source) {
         this.config = config;
         this.adapter = adapter;
-        this.transformer = new Transformer(config, weights);
+        this.transformer = new Transformer(config, weights,
+                options.placement() instanceof DeviceMap map ? map : null);
         this.tokenizer = tokenizer;
         this.tokenizerJson = tokenizerJson;
         this.options = options;
@@ -133,7 +134,7 @@ public final class Model implements AutoCloseable {
 
     private static Model load(Path dir, LoadOptions options, String source) {
         Natives.init();
-        checkDevice(options.device());
+        checkDevices(options);
         if (Files.isRegularFile(dir) && dir.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gguf")) {
             return loadGguf(dir, options);
         }
@@ -188,26 +189,64 @@ public final class Model implements AutoCloseable {
     public static Model fromSource(ModelConfig config, ArchitectureAdapter adapter, WeightSource weights,
             String tokenizerJson, String tokenizerSource, LoadOptions options, String source) {
         Natives.init();
-        checkDevice(options.device());
+        checkDevices(options);
         long t0 = System.nanoTime();
         Model m;
         try (PointerScope scope = new PointerScope()) {
-            TransformerWeights w = adapter.load(weights, config, options.dtype(), options.device());
+            // with a placement the weights are read on the CPU, then each block moves to its device
+            TransformerWeights w = adapter.load(weights, config, options.dtype(),
+                    options.placement() == null ? options.device() : DeviceSpec.CPU);
+            LoadOptions placed = options;
+            if (options.placement() != null) {
+                placed = placedOptions(options, w);
+                w = w.placed((DeviceMap) placed.placement());
+            }
             Tokenizer tok = tokenizerJson == null ? null : Tokenizer.fromJson(tokenizerJson, tokenizerSource);
-            m = new Model(config, adapter, w, tok, tokenizerJson, options, source);
+            m = new Model(config, adapter, w, tok, tokenizerJson, placed, source);
         }
         LOG.info("loaded {} from {} on {} in {} ({} ms)", config, source, options.device(), options.dtype(),
                 (System.nanoTime() - t0) / 1_000_000);
         return m;
     }
 
-    /** Wraps weights made in memory (random initialisation, training). The weights are retained. */
+    /**
+     * Wraps weights made in memory (random initialisation, training). The weights are retained. With a placement in
+     * {@code options} the blocks are first moved to their devices (tensors already there are kept), and the model owns
+     * the moved copies.
+     */
     public static Model fromWeights(ModelConfig config, TransformerWeights weights, String tokenizerJson,
             LoadOptions options) {
         Natives.init();
         Tokenizer tok = tokenizerJson == null ? null : Tokenizer.fromJson(tokenizerJson, "in-memory tokenizer.json");
+        LoadOptions placed = options;
+        if (options.placement() != null) {
+            checkDevices(options);
+            placed = placedOptions(options, weights);
+            weights = weights.placed((DeviceMap) placed.placement());
+        }
         return new Model(config, Adapters.forModelType(config.modelType(), Path.of("<memory>")), weights, tok,
-                tokenizerJson, options, "<memory>");
+                tokenizerJson, placed, "<memory>");
+    }
+
+    /** The options with their placement resolved to layer ranges for these weights (balanced by their bytes). */
+    private static LoadOptions placedOptions(LoadOptions options, TransformerWeights w) {
+        DeviceMap map = options.placement().resolve(w.layerBytes(), w.headBytes(), w.tailBytes());
+        LOG.info("device map {} for {} layers", map, w.layers().size());
+        return new LoadOptions(map.first(), options.dtype(), map);
+    }
+
+    /** Every device the options name must exist: CUDA natives and a CUDA device of that index. */
+    private static void checkDevices(LoadOptions options) {
+        List<DeviceSpec> devices = options.placement() == null ? List.of(options.device())
+                : options.placement().devices();
+        for (DeviceSpec d : devices) {
+            checkDevice(d);
+            long count = d.isCuda() ? Natives.cudaDeviceCount() : 0;
+            if (d.isCuda() && d.index() >= count) {
+                throw new IllegalArgumentException("device " + d + " requested but this machine has " + count
+                        + " CUDA device(s) (cuda:0 to cuda:" + (count - 1) + ")");
+            }
+        }
     }
 
     private static void checkDevice(DeviceSpec device) {
@@ -387,6 +426,7 @@ public final class Model implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Model[" + config + " from " + source + ", " + options.device() + " " + options.dtype() + "]";
+        return "Model[" + config + " from " + source + ", " + (options.placement() == null ? options.device()
+                : options.placement()) + " " + options.dtype() + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.github.icl4j.model;
 
+import io.github.icl4j.DeviceMap;
 import io.github.icl4j.HookContext;
 import io.github.icl4j.HookPoint;
 import io.github.icl4j.Hooks;
@@ -8,6 +9,7 @@ import io.github.icl4j.runtime.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Scalar;
@@ -37,6 +39,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * post-norm sits between the heads and the residual, {@code hook_result} is each head's output through that
  * norm with its scale frozen from the real forward at that prompt and position, so that the heads' results
  * (plus the frozen-normed bias) sum to {@code hook_attn_out} exactly; see {@link HookPoint}.
+ * Under a device map ({@link io.github.icl4j.DeviceMap}) each block runs where its weights are: the residual and the
+ * forward's masks and rotary tables move to the block's device at range boundaries (hooks see each block's tensors on
+ * that block's device), and the final norm's input to the unembedding's device.
  * All tensors made belong to the caller's {@code PointerScope}. Not thread-safe for one model concurrently
  * with training; concurrent inference forwards are safe.
  */
@@ -47,8 +52,23 @@ public final class Transformer {
     /** Rotary of the sliding-window blocks when they have their own base (Gemma 3), else null. */
     private final Rotary localRotary;
     private final String[][] names;
+    /**
+     * Each block's device when the blocks sit on more than one device or not on the embedding's (a device map), else
+     * null: activations move to the next block's device at range boundaries.
+     */
+    private final String[] layerDevices; // names, not Device objects: those die with the loading scope
 
+    /** A transformer on weights that may sit on several devices (each block runs where its weights are). */
     public Transformer(ModelConfig cfg, TransformerWeights weights) {
+        this(cfg, weights, null);
+    }
+
+    /**
+     * A transformer on weights placed by {@code map} ({@link TransformerWeights#placed}); null infers each block's
+     * device from its weights. With a map of several ranges the range boundaries are crossed even when the devices
+     * are equal (a {@code cpu}-only map), which runs the same code path as a real split.
+     */
+    public Transformer(ModelConfig cfg, TransformerWeights weights, DeviceMap map) {
         this.cfg = cfg;
         this.w = weights;
         this.rotary = cfg.hasRotary() ? new Rotary(cfg) : null;
@@ -63,6 +83,20 @@ public final class Transformer {
                 names[l][i] = "blocks." + l + "." + HookPoint.BLOCK_HOOKS.get(i);
             }
         }
+        this.layerDevices = map == null ? layerDevices(weights) : map.ranges().size() == 1 ? null
+                : java.util.stream.IntStream.range(0, cfg.nLayers()).mapToObj(l -> map.deviceOf(l).toString())
+                        .toArray(String[]::new);
+    }
+
+    private static String[] layerDevices(TransformerWeights w) {
+        String home = deviceName(w.embed());
+        String[] out = new String[w.layers().size()];
+        boolean spread = !deviceName(w.finalNormW()).equals(home);
+        for (int l = 0; l < out.length; l++) {
+            out[l] = deviceName(w.layers().get(l).wQ());
+            spread |= !out[l].equals(home);
+        }
+        return spread ? out : null;
     }
 
     // indices into names[l], in HookPoint.BLOCK_HOOKS order
@@ -176,6 +210,27 @@ public final class Transformer {
         Tensor[] cosSinAt(int l, ModelConfig cfg) {
             return localCosSin != null && cfg.windowAt(l) > 0 ? localCosSin : globalCosSin;
         }
+
+        /** The same inputs on device {@code d}; an input already there is kept. */
+        Inputs to(String d) {
+            Tensor[] masks = new Tensor[addMasks.length];
+            Map<Tensor, Tensor> moved = new java.util.IdentityHashMap<>(); // blocks share a mask per window
+            for (int i = 0; i < masks.length; i++) {
+                masks[i] = moved.computeIfAbsent(addMasks[i], t -> onDevice(t, d));
+            }
+            return new Inputs(onDevice(positions, d), all(globalCosSin, d), all(localCosSin, d), masks);
+        }
+
+        private static Tensor[] all(Tensor[] ts, String d) {
+            if (ts == null) {
+                return null;
+            }
+            Tensor[] out = new Tensor[ts.length];
+            for (int i = 0; i < ts.length; i++) {
+                out[i] = onDevice(ts[i], d);
+            }
+            return out;
+        }
     }
 
     private Inputs inputs(long b, long s, Tensor mask, Tensor positions, KvCache cache) {
@@ -208,7 +263,15 @@ public final class Transformer {
     /** Blocks {@code from..nLayers-1} and the final norm on the residual {@code x} entering block {@code from}. */
     private Tensor blocksFrom(int from, Tensor x, Inputs in, Hooks hooks, KvCache cache, long past) {
         PointerScope outer = hooks.releasesEachBlock() && cache == null ? PointerScope.getInnerScope() : null;
+        Map<String, Inputs> byDevice = layerDevices == null ? null : new java.util.HashMap<>();
+        Inputs home = in;
         for (int l = from; l < cfg.nLayers(); l++) {
+            if (layerDevices != null) {
+                // a range boundary of the device map: the residual and this forward's inputs follow the block
+                String d = layerDevices[l];
+                in = byDevice.computeIfAbsent(d, k -> home.to(d));
+                x = onDevice(x, d);
+            }
             if (outer == null) {
                 x = block(l, x, in.cosSinAt(l, cfg), in.addMasks()[l], hooks, cache, past);
                 continue;
@@ -219,6 +282,9 @@ public final class Transformer {
                 outer.attach(y);
                 x = y;
             }
+        }
+        if (layerDevices != null) {
+            x = onDevice(x, deviceName(w.finalNormW()));
         }
         Tensor out = norm(x, w.finalNormW(), w.finalNormB());
         return hooks.apply(HookPoint.LN_FINAL, out, ctx(HookPoint.LN_FINAL, -1, past));
@@ -477,6 +543,17 @@ public final class Transformer {
 
     private HookContext ctx(String name, int layer, long past) {
         return new HookContext(name, layer, (int) past, cfg.nHeads(), cfg.nKvHeads(), cfg.dHead(), Map.of());
+    }
+
+    /** {@code t} on {@code d} in its own dtype; {@code t} itself when it is there already. */
+    private static Tensor onDevice(Tensor t, String d) {
+        return deviceName(t).equals(d) ? t : t.to(new Device(d), t.scalar_type());
+    }
+
+    private static String deviceName(Tensor t) {
+        try (Device d = t.device()) {
+            return d.str().getString();
+        }
     }
 
     static Tensor linear(Tensor x, Tensor weight, Tensor bias) {

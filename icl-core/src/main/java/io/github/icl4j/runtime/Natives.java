@@ -91,4 +91,10 @@ public final class Natives {
         init();
         return torch.cuda_is_available();
     }
+
+    /** The number of CUDA devices LibTorch sees (0 with the CPU natives). */
+    public static long cudaDeviceCount() {
+        init();
+        return torch.cuda_is_available() ? torch.cuda_device_count() : 0;
+    }
 }

@@ -84,6 +84,11 @@ public final class Tensors {
         return t.to(device(device), dtype.scalarType());
     }
 
+    /** {@code t} on {@code device} in its own dtype; {@code t} itself (the same object) when it is there already. */
+    public static Tensor onDevice(Tensor t, DeviceSpec device) {
+        return t.device().str().getString().equals(device.toString()) ? t : t.to(device(device), t.scalar_type());
+    }
+
     /** The LibTorch device for a spec. */
     public static Device device(DeviceSpec spec) {
         return new Device(spec.toString());
