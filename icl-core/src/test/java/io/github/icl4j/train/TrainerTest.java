@@ -149,7 +149,7 @@ class TrainerTest {
             assertThat(wide).isCloseTo(0.125f, org.assertj.core.data.Offset.offset(0.015f));
         }
         assertThatThrownBy(() -> shortRun(2).withInitStd(0))
-                .hasMessage("initial weight standard deviation 0.0 out of range (0, 1]");
+                .hasMessage("initStd 0.0 out of range (0, 1]");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.builtin;
 
 import io.github.icl4j.Model;
 import io.github.icl4j.model.ModelConfig;
@@ -30,7 +30,7 @@ import java.util.Map;
  * {@code icl-core/src/main/resources/io/github/icl4j/builtin/} (shipped in the icl-core jar).
  * <pre>
  * mvn -q -B install -DskipTests
- * mvn -q -B -pl icl-examples exec:java -Dexec.mainClass=io.github.icl4j.examples.TrainBuiltinModel \
+ * mvn -q -B -pl icl-examples exec:java -Dexec.mainClass=io.github.icl4j.examples.builtin.TrainBuiltinModel \
  *     -Dexec.classpathScope=compile
  * </pre>
  * The recipe ({@link BuiltinModel#RECIPE}) is a list of {@link Stage}s: the first trains fresh weights, each later

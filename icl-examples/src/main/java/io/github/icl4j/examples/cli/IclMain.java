@@ -1,9 +1,12 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.DType;
 import io.github.icl4j.DeviceSpec;
 import io.github.icl4j.HeadId;
+import io.github.icl4j.OptionChecks;
+import io.github.icl4j.bias.BiasOptions;
 import io.github.icl4j.bias.BiasComparison;
+import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InterventionResult;
 import java.io.PrintStream;
@@ -285,8 +288,8 @@ public final class IclMain implements Callable<Integer> {
                 throw new ParameterException(cl, "--classes " + classes[0] + "," + classes[1] + ": class indices "
                         + "out of range [0, ...)");
             }
-            int from = -1;
-            int to = -1;
+            int from = HeadOptions.UPPER_HALF;
+            int to = HeadOptions.UPPER_HALF;
             if (ablationLayers != null) {
                 String[] p = ablationLayers.split(":");
                 try {
@@ -299,30 +302,48 @@ public final class IclMain implements Callable<Integer> {
                     throw new ParameterException(cl, "--ablation-layers '" + ablationLayers + "' is not FROM:TO, "
                             + "e.g. 16:32");
                 }
+                if (from < 0 || to <= from) {
+                    throw new ParameterException(cl, "--ablation-layers [" + from + ", " + to + ") must satisfy 0 "
+                            + "<= from < to (or be left out for the upper half)");
+                }
             }
             try {
-                return new JobOptions(model, data, dataDir, classes[0], classes[1], device, dtype, seed,
-                        given(cl, "--prompts", prompts, 1), shots, given(cl, "--heads", heads, 1), from, to, !noAblation,
-                        useHeads, controlDraws, given(cl, "--bias-seeds", biasSeeds, 1),
-                        given(cl, "--bias-tasks", biasTasks, 1), given(cl, "--bias-queries", biasQueries, 1),
-                        permutations, ac == null ? Double.NaN : ac, batch, given(cl, "--threads", threads, 1), out,
-                        labels);
+                // checked under the names the user typed before HeadOptions and BiasOptions check them again
+                OptionChecks.inRange("--control-draws", controlDraws, 0, 1000);
+                OptionChecks.inRange("--permutations", permutations, 1, 1000);
+                OptionChecks.inRange("--batch", batch, 1, 4096);
+                if (ac != null) {
+                    OptionChecks.check("--ac", ac, ac >= 0 && Double.isFinite(ac), "[0, +inf)");
+                }
+                JobOptions d = JobOptions.defaults();
+                HeadOptions ho = d.heads().withAblationLayers(from, to).withControlDraws(controlDraws)
+                        .withBatchSize(batch);
+                BiasOptions bo = d.bias().withPermutations(permutations).withBatchSize(batch);
+                if (ac != null) {
+                    bo = bo.withAc(ac);
+                }
+                return JobOptionsBuilder.builder(d).model(model).data(data).dataDir(dataDir).classA(classes[0])
+                        .classB(classes[1]).device(device).dtype(dtype).seed(seed)
+                        .prompts(given(cl, "--prompts", prompts, 1)).shots(shots)
+                        .topHeads(given(cl, "--heads", heads, 1)).ablation(!noAblation).useHeads(useHeads)
+                        .biasSeeds(given(cl, "--bias-seeds", biasSeeds, 1))
+                        .biasTasks(given(cl, "--bias-tasks", biasTasks, 1))
+                        .biasQueries(given(cl, "--bias-queries", biasQueries, 1)).tuneAc(ac == null)
+                        .threads(given(cl, "--threads", threads, 1)).out(out).labels(labels).heads(ho).bias(bo)
+                        .build();
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(cl, e.getMessage(), e);
             }
         }
 
         /**
-         * An option whose default depends on the model: left out, 0 (JobOptions' "choose for me"); given, at least
-         * {@code min}, so that {@code --prompts 0} is an error rather than a silent default.
+         * An option whose default depends on the model: left out, null (JobOptions' "choose for me"); given, at
+         * least {@code min}, so that {@code --prompts 0} is an error rather than a silent default.
          */
-        static int given(CommandLine cl, String option, Integer value, int min) {
-            if (value == null) {
-                return 0;
-            }
-            if (value < min) {
-                throw new ParameterException(cl, option + " " + value + " out of range [" + min + ", ...) (leave it "
-                        + "out for the default)");
+        static Integer given(CommandLine cl, String option, Integer value, int min) {
+            if (value != null && value < min) {
+                throw new ParameterException(cl, OptionChecks.outOfRange(option, value, "[" + min + ", +inf)")
+                        .getMessage() + " (leave it out for the default)");
             }
             return value;
         }

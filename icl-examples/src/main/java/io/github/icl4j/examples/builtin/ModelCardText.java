@@ -1,4 +1,4 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.builtin;
 
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.train.SyntheticIclTask;
@@ -57,7 +57,7 @@ final class ModelCardText {
             stage(sb, i + 1, r.stages().get(i));
         }
         sb.append("Command:\n\n```\nmvn -q -B install -DskipTests\nmvn -q -B -pl icl-examples exec:java "
-                + "-Dexec.mainClass=io.github.icl4j.examples.TrainBuiltinModel -Dexec.classpathScope=compile\n```\n\n");
+                + "-Dexec.mainClass=io.github.icl4j.examples.builtin.TrainBuiltinModel -Dexec.classpathScope=compile\n```\n\n");
         sb.append("## Result\n\n");
         sb.append(String.format(Locale.ROOT, "Held-out accuracy (fresh episodes, seed %d, %d episodes, k = 2 per label, "
                 + "balanced, random order): **%.3f** (foo vs bar), %.3f (argmax over the whole vocabulary).%n%n",

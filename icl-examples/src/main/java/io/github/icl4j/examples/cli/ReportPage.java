@@ -1,7 +1,8 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.bias.BiasComparison;
 import io.github.icl4j.bias.Correction;
+import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.HeadsReport;
 import java.util.List;
 import java.util.Locale;
@@ -90,16 +91,16 @@ final class ReportPage {
         kv(sb, "data", data);
         kv(sb, "prompts", o.prompts() + " to find the heads, " + o.prompts() + " others to test them; k = " + o.shots()
                 + " demonstrations per label");
-        kv(sb, "selection", !o.ablation() ? "top " + o.heads() + " of the foo-score and bar-score rankings, merged "
+        kv(sb, "selection", !o.ablation() ? "top " + o.topHeads() + " of the foo-score and bar-score rankings, merged "
                 + "(no ablation ranking)"
-                : "top " + o.heads() + " of each ranking (foo score, bar score, ablation drop), merged; ablation scans "
-                + (o.ablationFrom() < 0 ? "the upper half of the layers"
-                : "layers [" + o.ablationFrom() + ", " + o.ablationTo() + ")")
+                : "top " + o.topHeads() + " of each ranking (foo score, bar score, ablation drop), merged; ablation scans "
+                + (o.heads().ablationFrom() == HeadOptions.UPPER_HALF ? "the upper half of the layers"
+                : "layers [" + o.heads().ablationFrom() + ", " + o.heads().ablationTo() + ")")
                 + (o.useHeads().isEmpty() ? "" : "; heads given: " + o.useHeads()));
         kv(sb, "bias study", o.biasTasks() + (o.biasTasks() == 1 ? " task" : " tasks") + " × " + o.biasSeeds()
-                + " demonstration draws × " + o.biasQueries() + " queries per class; " + (2 + o.permutations())
+                + " demonstration draws × " + o.biasQueries() + " queries per class; " + (2 + o.bias().permutations())
                 + " orders; a_c " + (o.tuneAc() ? "tuned on separate tasks" : "given"));
-        kv(sb, "run", o.device() + ", " + o.dtype() + ", seed " + o.seed() + ", batch " + o.batch() + ", "
+        kv(sb, "run", o.device() + ", " + o.dtype() + ", seed " + o.seed() + ", batch " + o.batchSize() + ", "
                 + o.threads() + (o.threads() == 1 ? " thread" : " threads"));
         kv(sb, "command", command(o));
         sb.append("      </dl>\n    </details>\n  </section>\n");
@@ -119,10 +120,10 @@ final class ReportPage {
             c.append(" --no-ablation");
         }
         c.append(" --seed ").append(o.seed()).append(" --prompts ").append(o.prompts()).append(" --shots ")
-                .append(o.shots()).append(" --heads ").append(o.heads()).append(" --bias-seeds ").append(o.biasSeeds())
+                .append(o.shots()).append(" --heads ").append(o.topHeads()).append(" --bias-seeds ").append(o.biasSeeds())
                 .append(" --bias-tasks ").append(o.biasTasks()).append(" --bias-queries ").append(o.biasQueries());
         if (!o.tuneAc()) {
-            c.append(" --ac ").append(o.ac());
+            c.append(" --ac ").append(o.bias().ac());
         }
         return c.toString();
     }
