@@ -6,6 +6,7 @@ import io.github.icl4j.HeadId;
 import io.github.icl4j.OptionChecks;
 import io.github.icl4j.bias.BiasOptions;
 import io.github.icl4j.bias.BiasComparison;
+import io.github.icl4j.heads.AblationScreen;
 import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InterventionResult;
@@ -211,6 +212,21 @@ public final class IclMain implements Callable<Integer> {
                         + "pass per head of the upper layers: slow on a large model).")
         boolean noAblation;
 
+        @Option(names = "--ablation-screen", paramLabel = "MODE", defaultValue = "exhaustive",
+                description = "How the ablation ranking picks the heads it removes: exhaustive (every head of the "
+                        + "scanned layers), atp (none: attribution patching's estimate from one forward and one "
+                        + "backward pass per prompt batch) or atp-verified (the --atp-verify heads of largest "
+                        + "estimate truly removed and ranked first) (default: ${DEFAULT-VALUE}).")
+        String ablationScreen;
+
+        @Option(names = "--atp-verify", paramLabel = "N", defaultValue = "20",
+                description = "Heads the atp-verified screen truly removes (default: ${DEFAULT-VALUE}).")
+        int atpVerify;
+
+        @Option(names = "--atp-graddrop",
+                description = "Rank the AtP screen by AtP*'s GradDrop score (one more gradient pass per layer).")
+        boolean atpGradDrop;
+
         @Option(names = "--use-heads", paramLabel = "L1H3,...", split = ",", converter = HeadConverter.class,
                 description = "Analyse these heads instead of finding them.")
         List<HeadId> useHeads;
@@ -312,12 +328,14 @@ public final class IclMain implements Callable<Integer> {
                 OptionChecks.inRange("--control-draws", controlDraws, 0, 1000);
                 OptionChecks.inRange("--permutations", permutations, 1, 1000);
                 OptionChecks.inRange("--batch", batch, 1, 4096);
+                OptionChecks.inRange("--atp-verify", atpVerify, 0, 1_000_000);
                 if (ac != null) {
                     OptionChecks.check("--ac", ac, ac >= 0 && Double.isFinite(ac), "[0, +inf)");
                 }
                 JobOptions d = JobOptions.defaults();
                 HeadOptions ho = d.heads().withAblationLayers(from, to).withControlDraws(controlDraws)
-                        .withBatchSize(batch);
+                        .withBatchSize(batch).withAblationScreen(AblationScreen.Strategy.parse(ablationScreen))
+                        .withAttribution(d.heads().attribution().withVerifyTop(atpVerify).withGradDrop(atpGradDrop));
                 BiasOptions bo = d.bias().withPermutations(permutations).withBatchSize(batch);
                 if (ac != null) {
                     bo = bo.withAc(ac);
