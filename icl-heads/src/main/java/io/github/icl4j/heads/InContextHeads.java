@@ -237,6 +237,73 @@ public final class InContextHeads {
         return out;
     }
 
+    // ------------------------------------------------------------------ attribution patching
+
+    /** {@link #attribution(Map, AttributionOptions)} of one data set named "prompts". */
+    public AttributionEstimates attribution(List<? extends PromptTokens> prompts, AttributionOptions o) {
+        return attribution(Map.of("prompts", prompts), o);
+    }
+
+    /**
+     * Attribution patching (AtP; AtP*'s GradDrop as an option): every head of the scanned layers
+     * ({@link HeadOptions#ablationLayers(int)}) gets the linear estimate of its patch's effect on the metric from one
+     * forward and one backward pass per prompt batch, at the positions {@link HeadOptions#ablateAt()} names, averaged
+     * over prompts and data sets like the ablation ranking. For the zero and mean patches; the corrupted-prompt patch
+     * takes {@link #attribution(List, List, AttributionOptions)}.
+     *
+     * @throws IllegalArgumentException for bad prompts (a gold label is required), a layer range outside the model,
+     *                                  or the {@code CORRUPTED} patch
+     */
+    public AttributionEstimates attribution(Map<String, ? extends List<? extends PromptTokens>> byDataset,
+            AttributionOptions o) {
+        if (o == null) {
+            throw new IllegalArgumentException("attribution options must not be null");
+        }
+        if (o.patch() == AttributionOptions.Patch.CORRUPTED) {
+            throw new IllegalArgumentException("the CORRUPTED patch needs the corrupted prompts: call "
+                    + "attribution(clean, corrupted, options)");
+        }
+        Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
+        int[] range = checkedAblationLayers(options.ablationLayers(model.config().nLayers()));
+        long[] ids = commonLabelIds(sets, "attribution", true, false);
+        return new ScreenedAblation(model, options).estimate(sets, null, ids, range, o);
+    }
+
+    /**
+     * Attribution patching of activation patching: each head's {@code hook_z} taken from the corrupted prompt of the
+     * same index (same token count when every position is patched), estimated from the clean prompts' gradients.
+     *
+     * @throws IllegalArgumentException for bad prompts, lists of different sizes, a pair of different lengths (all
+     *                                  positions patched), or a patch other than {@code CORRUPTED}
+     */
+    public AttributionEstimates attribution(List<? extends PromptTokens> clean, List<? extends PromptTokens> corrupted,
+            AttributionOptions o) {
+        if (o == null || o.patch() != AttributionOptions.Patch.CORRUPTED) {
+            throw new IllegalArgumentException("attribution(clean, corrupted, options) estimates the CORRUPTED patch; "
+                    + "got " + (o == null ? null : o.patch()));
+        }
+        long[] ids = PromptChecks.check(model, "attribution", clean, true, false);
+        PromptChecks.check(model, "attribution (corrupted)", corrupted, false, false);
+        if (corrupted.size() != clean.size()) {
+            throw new IllegalArgumentException("attribution: " + clean.size() + " clean prompts but "
+                    + corrupted.size() + " corrupted ones; give one corrupted prompt per clean prompt");
+        }
+        if (options.ablateAt() == HeadOptions.AblateAt.ALL_POSITIONS) {
+            for (int i = 0; i < clean.size(); i++) {
+                int a = clean.get(i).tokenIds().length;
+                int b = corrupted.get(i).tokenIds().length;
+                if (a != b) {
+                    throw new IllegalArgumentException("attribution: clean prompt " + i + " has " + a
+                            + " tokens but its corrupted prompt " + b + "; patching every position needs equal "
+                            + "lengths (or ablateAt LAST_POSITION)");
+                }
+            }
+        }
+        int[] range = checkedAblationLayers(options.ablationLayers(model.config().nLayers()));
+        return new ScreenedAblation(model, options).estimate(Map.of("prompts", List.copyOf(clean)),
+                Map.of("prompts", List.copyOf(corrupted)), ids, range, o);
+    }
+
     // ------------------------------------------------------------------ §3.3 selection
 
     /** {@link #find(Map)} on one data set named "prompts". */
