@@ -1,9 +1,15 @@
 package io.github.icl4j.heads;
 
+import static io.github.icl4j.OptionChecks.atLeast;
+import static io.github.icl4j.OptionChecks.nonNull;
+
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /**
  * The choices of attribution patching (AtP: Nanda 2023; AtP*: Kramár et al. 2024), used by
- * {@link InContextHeads#attribution} and by the ablation ranking's AtP screens ({@link AblationScreen}). Immutable:
- * each {@code with…} returns a new record.
+ * {@link InContextHeads#attribution} and by the ablation ranking's AtP screens ({@link AblationScreen}), held in
+ * {@link HeadOptions#attribution()}. Immutable: the generated {@code AttributionOptionsBuilder} gives a builder and a
+ * {@code with…} per component that returns a copy.
  *
  * @param patch     what a head's {@code hook_z} is replaced by in the estimated intervention (default
  *                  {@link Patch#ZERO}, the paper's head removal)
@@ -14,7 +20,9 @@ package io.github.icl4j.heads;
  * @param verifyTop heads truly ablated by the {@link AblationScreen.Strategy#ATP_VERIFIED} screen, the largest
  *                  scores first (default 20)
  */
-public record AttributionOptions(Patch patch, AttributionMetric metric, boolean gradDrop, int verifyTop) {
+@RecordBuilder
+public record AttributionOptions(Patch patch, AttributionMetric metric, boolean gradDrop, int verifyTop)
+        implements AttributionOptionsBuilder.With {
 
     /** The intervention whose effect is estimated. */
     public enum Patch {
@@ -32,37 +40,14 @@ public record AttributionOptions(Patch patch, AttributionMetric metric, boolean 
      * @throws IllegalArgumentException naming the option, its value and the allowed range
      */
     public AttributionOptions {
-        if (patch == null || metric == null) {
-            throw new IllegalArgumentException("patch and metric must not be null; got " + patch + ", " + metric);
-        }
-        if (verifyTop < 0) {
-            throw new IllegalArgumentException("verifyTop " + verifyTop + " out of range [0, ∞)");
-        }
+        nonNull("patch", patch);
+        nonNull("metric", metric);
+        atLeast("verifyTop", verifyTop, 0);
     }
 
     /** Zero patch, logit difference, no GradDrop, 20 heads verified. */
     public static AttributionOptions defaults() {
         return new AttributionOptions(Patch.ZERO, AttributionMetric.LOGIT_DIFF, false, 20);
-    }
-
-    /** Sets the patch. */
-    public AttributionOptions withPatch(Patch v) {
-        return new AttributionOptions(v, metric, gradDrop, verifyTop);
-    }
-
-    /** Sets the metric. */
-    public AttributionOptions withMetric(AttributionMetric v) {
-        return new AttributionOptions(patch, v, gradDrop, verifyTop);
-    }
-
-    /** Switches GradDrop on or off. */
-    public AttributionOptions withGradDrop(boolean v) {
-        return new AttributionOptions(patch, metric, v, verifyTop);
-    }
-
-    /** Sets how many heads the verified screen truly ablates. */
-    public AttributionOptions withVerifyTop(int v) {
-        return new AttributionOptions(patch, metric, gradDrop, v);
     }
 
     /** {@code AttributionOptions[ZERO patch, LOGIT_DIFF, GradDrop off, verify top 20]}. */

@@ -49,6 +49,11 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  *                            (default 64)
  * @param scoreLayers         which layers' heads the foo and bar score rankings may put in their top lists
  *                            (default {@link ScoreLayers#ALL}; the scores of every head are kept either way)
+ * @param ablationScreen      which heads the ablation ranking truly ablates (default
+ *                            {@link AblationScreen.Strategy#EXHAUSTIVE}: every head of the scanned layers; or ranked
+ *                            by attribution patching, with or without verifying its top heads)
+ * @param attribution         attribution patching's choices, for {@link InContextHeads#attribution} and the AtP
+ *                            screens (default {@link AttributionOptions#defaults()})
  */
 @RecordBuilder
 public record HeadOptions(
@@ -72,7 +77,9 @@ public record HeadOptions(
         int examplePrompts,
         int batchSize,
         int maxBatchRows,
-        ScoreLayers scoreLayers) implements HeadOptionsBuilder.With {
+        ScoreLayers scoreLayers,
+        AblationScreen.Strategy ablationScreen,
+        AttributionOptions attribution) implements HeadOptionsBuilder.With {
 
     /** Marks the ablation layer range as "the upper half of the model" (METHOD §3.2's choice). */
     public static final int UPPER_HALF = -1;
@@ -161,6 +168,8 @@ public record HeadOptions(
         nonNull("controlPool", controlPool);
         nonNull("attentionGroupBy", attentionGroupBy);
         nonNull("scoreLayers", scoreLayers);
+        nonNull("ablationScreen", ablationScreen);
+        nonNull("attribution", attribution);
         if ((ablationFrom == UPPER_HALF) != (ablationTo == UPPER_HALF)) {
             throw new IllegalArgumentException("ablation layers [" + ablationFrom + ", " + ablationTo + "): give both "
                     + "ends, or UPPER_HALF (-1) for both");
@@ -186,7 +195,8 @@ public record HeadOptions(
     public static HeadOptions defaults() {
         return new HeadOptions(ScoreExamples.GOLD_ONLY, DatasetAveraging.MACRO, false, UPPER_HALF, UPPER_HALF,
                 AblateAt.ALL_POSITIONS, Protocol.LABEL_ARGMAX, 10, 10, 10, Merge.UNION, 5, 42L,
-                ControlPool.SAME_LAYER_COUNTS, GroupBy.PREDICTION, true, 10, 3, 8, 64, ScoreLayers.ALL);
+                ControlPool.SAME_LAYER_COUNTS, GroupBy.PREDICTION, true, 10, 3, 8, 64, ScoreLayers.ALL,
+                AblationScreen.Strategy.EXHAUSTIVE, AttributionOptions.defaults());
     }
 
     /** Scans layers {@code [from, to)} in the ablation ranking ({@link #UPPER_HALF} twice for the default). */
@@ -236,6 +246,8 @@ public record HeadOptions(
                 + ", " + controlPool + "), attention grouped by " + attentionGroupBy + ", vo "
                 + (weightByAttention ? "weighted" : "unweighted") + ", top " + topTokens + " tokens, batch "
                 + batchSize + " prompts / " + maxBatchRows + " rows"
-                + (scoreLayers == ScoreLayers.ALL ? "" : ", score top lists from the ablation layers") + "]";
+                + (scoreLayers == ScoreLayers.ALL ? "" : ", score top lists from the ablation layers")
+                + (ablationScreen == AblationScreen.Strategy.EXHAUSTIVE ? ""
+                        : ", ablation screen " + ablationScreen.flag() + " by " + attribution) + "]";
     }
 }

@@ -165,14 +165,21 @@ public final class InContextHeads {
      * The accuracy drop when each head of the scanned layers ({@link HeadOptions#ablationLayers(int)}) is removed
      * (METHOD §3.2). Several ablations share each forward pass: the prompt batch is replicated once per head of a
      * layer and each copy loses a different head; each pass starts at the ablated layer from the clean residual.
+     * Under an AtP screen ({@link HeadOptions#ablationScreen()}) attribution patching estimates every head's effect
+     * first (with {@link HeadOptions#attribution()}, zero patch) and only the heads it picks are truly ablated
+     * ({@link AblationScreen}).
      *
-     * @throws IllegalArgumentException for bad prompts (see {@link #scores(Map)}; a gold label is required) or a
-     *                                  layer range outside the model
+     * @throws IllegalArgumentException for bad prompts (see {@link #scores(Map)}; a gold label is required), a
+     *                                  layer range outside the model, or an AtP screen with a patch other than zero
      */
     public AblationRanking ablationRanking(Map<String, ? extends List<? extends PromptTokens>> byDataset) {
         Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
         int[] range = checkedAblationLayers(options.ablationLayers(model.config().nLayers()));
         long[] ids = commonLabelIds(sets, "ablationRanking", true, false);
+        if (options.ablationScreen() != AblationScreen.Strategy.EXHAUSTIVE) {
+            return new ScreenedAblation(model, options).rank(sets, ids, range, options.ablationScreen(),
+                    options.attribution(), readout());
+        }
         Map<String, PromptAblations> per = new LinkedHashMap<>();
         for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
             long t0 = System.nanoTime();
@@ -238,6 +245,14 @@ public final class InContextHeads {
     }
 
     // ------------------------------------------------------------------ attribution patching
+
+    /**
+     * {@link #attribution(Map, AttributionOptions)} of one data set named "prompts", with
+     * {@link HeadOptions#attribution()}.
+     */
+    public AttributionEstimates attribution(List<? extends PromptTokens> prompts) {
+        return attribution(Map.of("prompts", prompts), options.attribution());
+    }
 
     /** {@link #attribution(Map, AttributionOptions)} of one data set named "prompts". */
     public AttributionEstimates attribution(List<? extends PromptTokens> prompts, AttributionOptions o) {

@@ -9,15 +9,12 @@ import io.github.icl4j.Example;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
-import io.github.icl4j.PromptTokens;
-import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.stats.Stats;
 import io.github.icl4j.train.SyntheticIclTask;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +32,6 @@ class BuiltinAttributionTest {
     static InContextHeads ich;
     static AblationRanking exhaustive;
     static AblationRanking all;
-    static long[] ids;
-    static int[] range;
 
     @BeforeAll
     static void run() {
@@ -48,15 +43,12 @@ class BuiltinAttributionTest {
         // every layer: layer 0's label copiers give the estimates a wider range to rank
         ich = InContextHeads.of(model).ablationLayers(0, 3);
         exhaustive = ich.ablationRanking(prompts);
-        ids = prompts.get(0).labelTokenIds();
-        range = new int[] {0, 3};
         // every head verified: a true effect in the metric's units for each
         all = screen(AblationScreen.Strategy.ATP_VERIFIED, AttributionOptions.defaults().withVerifyTop(24));
     }
 
     static AblationRanking screen(AblationScreen.Strategy s, AttributionOptions o) {
-        return new ScreenedAblation(model, ich.options()).rank(Map.of("prompts", List.<PromptTokens>copyOf(prompts)),
-                ids, range, s, o, ReadoutMetric.ARGMAX);
+        return ich.options(ich.options().withAblationScreen(s).withAttribution(o)).ablationRanking(prompts);
     }
 
     @AfterAll

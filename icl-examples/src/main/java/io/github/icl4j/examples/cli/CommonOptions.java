@@ -3,6 +3,7 @@ package io.github.icl4j.examples.cli;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.OptionChecks;
 import io.github.icl4j.bias.BiasOptions;
+import io.github.icl4j.heads.AblationScreen;
 import io.github.icl4j.heads.HeadOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -78,6 +79,21 @@ final class CommonOptions {
             description = "Select the heads by the two score rankings alone, without the ablation ranking (a "
                     + "pass per head of the upper layers: slow on a large model).")
     boolean noAblation;
+
+    @Option(names = "--ablation-screen", paramLabel = "MODE", defaultValue = "exhaustive",
+            description = "How the ablation ranking picks the heads it removes: exhaustive (every head of the "
+                    + "scanned layers), atp (none: attribution patching's estimate from one forward and one "
+                    + "backward pass per prompt batch) or atp-verified (the --atp-verify heads of largest "
+                    + "estimate truly removed and ranked first) (default: ${DEFAULT-VALUE}).")
+    String ablationScreen;
+
+    @Option(names = "--atp-verify", paramLabel = "N", defaultValue = "20",
+            description = "Heads the atp-verified screen truly removes (default: ${DEFAULT-VALUE}).")
+    int atpVerify;
+
+    @Option(names = "--atp-graddrop",
+            description = "Rank the AtP screen by AtP*'s GradDrop score (one more gradient pass per layer).")
+    boolean atpGradDrop;
 
     @Option(names = "--use-heads", paramLabel = "L1H3,...", split = ",", converter = OptionConverters.HeadConverter.class,
             description = "Analyse these heads instead of finding them.")
@@ -180,12 +196,14 @@ final class CommonOptions {
             OptionChecks.inRange("--control-draws", controlDraws, 0, 1000);
             OptionChecks.inRange("--permutations", permutations, 1, 1000);
             OptionChecks.inRange("--batch", batch, 1, 4096);
+            OptionChecks.inRange("--atp-verify", atpVerify, 0, 1_000_000);
             if (ac != null) {
                 OptionChecks.check("--ac", ac, ac >= 0 && Double.isFinite(ac), "[0, +inf)");
             }
             JobOptions d = JobOptions.defaults();
             HeadOptions ho = d.heads().withAblationLayers(from, to).withControlDraws(controlDraws)
-                    .withBatchSize(batch);
+                    .withBatchSize(batch).withAblationScreen(AblationScreen.Strategy.parse(ablationScreen))
+                    .withAttribution(d.heads().attribution().withVerifyTop(atpVerify).withGradDrop(atpGradDrop));
             BiasOptions bo = d.bias().withPermutations(permutations).withBatchSize(batch);
             if (ac != null) {
                 bo = bo.withAc(ac);

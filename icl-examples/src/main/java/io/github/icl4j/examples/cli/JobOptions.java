@@ -5,6 +5,7 @@ import static io.github.icl4j.OptionChecks.inRange;
 
 import io.github.icl4j.HeadId;
 import io.github.icl4j.bias.BiasOptions;
+import io.github.icl4j.heads.AblationScreen;
 import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.model.ModelConfig;
 import java.nio.file.Path;
@@ -204,8 +205,10 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
                         + (labels.isEmpty() ? "" : ", labels" + labelWords().words().stream().map(w -> " '" + w + "'")
                         .reduce("", String::concat)),
                 device, dtype, seed, auto(prompts), auto(prompts), shots, auto(topHeads),
-                !ablation ? "off (scores only)" : heads.ablationFrom() == HeadOptions.UPPER_HALF ? "upper half"
-                        : "layers [" + heads.ablationFrom() + ", " + heads.ablationTo() + ")", heads.controlDraws(),
+                !ablation ? "off (scores only)" : (heads.ablationFrom() == HeadOptions.UPPER_HALF ? "upper half"
+                        : "layers [" + heads.ablationFrom() + ", " + heads.ablationTo() + ")")
+                        + (heads.ablationScreen() == AblationScreen.Strategy.EXHAUSTIVE ? ""
+                        : ", screened by " + heads.ablationScreen().flag()), heads.controlDraws(),
                 biasTasks == null ? "auto" : biasTasks + (biasTasks == 1 ? " task" : " tasks"), auto(biasSeeds),
                 auto(biasQueries), 2 + bias.permutations(), tuneAc ? "tuned" : String.valueOf(bias.ac()),
                 batchSize(), auto(threads));

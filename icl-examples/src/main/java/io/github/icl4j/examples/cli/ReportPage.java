@@ -2,6 +2,8 @@ package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.bias.BiasComparison;
 import io.github.icl4j.bias.Correction;
+import io.github.icl4j.heads.AblationScreen;
+import io.github.icl4j.heads.AttributionOptions;
 import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.HeadsReport;
 import java.util.List;
@@ -96,6 +98,7 @@ final class ReportPage {
                 : "top " + o.topHeads() + " of each ranking (foo score, bar score, ablation drop), merged; ablation scans "
                 + (o.heads().ablationFrom() == HeadOptions.UPPER_HALF ? "the upper half of the layers"
                 : "layers [" + o.heads().ablationFrom() + ", " + o.heads().ablationTo() + ")")
+                + screen(o)
                 + (o.useHeads().isEmpty() ? "" : "; heads given: " + o.useHeads()));
         kv(sb, "bias study", o.biasTasks() + (o.biasTasks() == 1 ? " task" : " tasks") + " × " + o.biasSeeds()
                 + " demonstration draws × " + o.biasQueries() + " queries per class; " + (2 + o.bias().permutations())
@@ -118,6 +121,14 @@ final class ReportPage {
         }
         if (!o.ablation()) {
             c.append(" --no-ablation");
+        } else if (o.heads().ablationScreen() != AblationScreen.Strategy.EXHAUSTIVE) {
+            c.append(" --ablation-screen ").append(o.heads().ablationScreen().flag());
+            if (o.heads().ablationScreen() == AblationScreen.Strategy.ATP_VERIFIED) {
+                c.append(" --atp-verify ").append(o.heads().attribution().verifyTop());
+            }
+            if (o.heads().attribution().gradDrop()) {
+                c.append(" --atp-graddrop");
+            }
         }
         c.append(" --seed ").append(o.seed()).append(" --prompts ").append(o.prompts()).append(" --shots ")
                 .append(o.shots()).append(" --heads ").append(o.topHeads()).append(" --bias-seeds ").append(o.biasSeeds())
@@ -126,6 +137,18 @@ final class ReportPage {
             c.append(" --ac ").append(o.bias().ac());
         }
         return c.toString();
+    }
+
+    /** How the ablation ranking chose the heads it removed, for the settings. */
+    private static String screen(JobOptions o) {
+        AttributionOptions a = o.heads().attribution();
+        return switch (o.heads().ablationScreen()) {
+            case EXHAUSTIVE -> "";
+            case ATP -> "; heads ranked by attribution patching's estimate" + (a.gradDrop() ? " (GradDrop)" : "")
+                    + ", none removed";
+            case ATP_VERIFIED -> "; attribution patching" + (a.gradDrop() ? " (GradDrop)" : "") + " picked the "
+                    + a.verifyTop() + " heads truly removed";
+        };
     }
 
     private static String tone(double before, double after) {
