@@ -88,6 +88,10 @@ class BuiltinAttributionTest {
         System.out.println("exhaustive top " + exhaustive.ranking().subList(0, 5) + ", AtP top "
                 + atp.ranking().subList(0, 5) + ", AtP by |estimate| " + atp.screen().estimates().top(5));
         assertThat(top).isEqualTo(HeadId.of(1, 1));
+        // the atp screen reads the clean outcomes off its gradient passes: the same baseline as the exhaustive ranking
+        assertThat(atp.baselineAccuracy()).isEqualTo(exhaustive.baselineAccuracy());
+        assertThat(atp.baselineFullVocabAccuracy()).isEqualTo(exhaustive.baselineFullVocabAccuracy());
+        assertThat(atp.drop(top)).isNaN();
         // the exhaustive ranking's top head among AtP's 5 largest of 24, and the model card's in-context head L2H2
         // (top of both score rankings) in AtP's top list (the ablation top list's default size, 10)
         assertThat(atp.screen().estimates().top(5)).contains(top);
