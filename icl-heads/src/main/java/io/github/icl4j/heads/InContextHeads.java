@@ -338,6 +338,24 @@ public final class InContextHeads {
     }
 
     /**
+     * The in-context head set of heads chosen by hand instead of found: each is a foo head when its foo score is at
+     * least its bar score (the score top lists are kept for the report; no ablation ranking).
+     *
+     * @param scores the heads' scores
+     * @param given  the heads (duplicates dropped, sorted)
+     * @return the set
+     */
+    public InContextHeadSet given(HeadScores scores, List<HeadId> given) {
+        List<HeadId> hs = new ArrayList<>(new TreeSet<>(given));
+        hs.forEach(h -> h.checkIn(model.config().nLayers(), model.config().nHeads()));
+        List<HeadId> foo = hs.stream().filter(h -> scores.score(0, h) >= scores.score(1, h)).toList();
+        List<HeadId> bar = hs.stream().filter(h -> scores.score(0, h) < scores.score(1, h)).toList();
+        int total = model.config().totalHeads();
+        return new InContextHeadSet(model.toString(), hs, foo, bar, scores.top(0, Math.min(options.topFoo(), total)),
+                scores.top(1, Math.min(options.topBar(), total)), List.of(), scores, null, options);
+    }
+
+    /**
      * Merges the top lists of the rankings into the in-context head set (METHOD §3.3, sizes and merge rule from
      * the options).
      *
