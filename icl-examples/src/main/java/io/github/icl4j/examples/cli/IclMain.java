@@ -3,6 +3,7 @@ package io.github.icl4j.examples.cli;
 import io.github.icl4j.DType;
 import io.github.icl4j.DeviceSpec;
 import io.github.icl4j.HeadId;
+import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.OptionChecks;
 import io.github.icl4j.bias.BiasOptions;
 import io.github.icl4j.bias.BiasComparison;
@@ -219,6 +220,14 @@ public final class IclMain implements Callable<Integer> {
                         + "estimate truly removed and ranked first) (default: ${DEFAULT-VALUE}).")
         String ablationScreen;
 
+        @Option(names = "--readout", paramLabel = "MODE", defaultValue = "argmax",
+                description = "How predictions are read into a number, in the ablation ranking, the intervention and "
+                        + "the bias study: argmax (accuracy of the argmax over the label words), calibrated (accuracy "
+                        + "after batch calibration: each label's log-probability centred over the evaluated prompts) "
+                        + "or auroc (AUROC of the label logit difference, class B positive) (default: "
+                        + "${DEFAULT-VALUE}).")
+        String readout;
+
         @Option(names = "--atp-verify", paramLabel = "N", defaultValue = "20",
                 description = "Heads the atp-verified screen truly removes (default: ${DEFAULT-VALUE}).")
         int atpVerify;
@@ -336,7 +345,9 @@ public final class IclMain implements Callable<Integer> {
                 HeadOptions ho = d.heads().withAblationLayers(from, to).withControlDraws(controlDraws)
                         .withBatchSize(batch).withAblationScreen(AblationScreen.Strategy.parse(ablationScreen))
                         .withAttribution(d.heads().attribution().withVerifyTop(atpVerify).withGradDrop(atpGradDrop));
-                BiasOptions bo = d.bias().withPermutations(permutations).withBatchSize(batch);
+                ReadoutMetric rm = ReadoutMetric.parse(readout);
+                ho = ho.withReadout(rm);
+                BiasOptions bo = d.bias().withPermutations(permutations).withBatchSize(batch).withReadout(rm);
                 if (ac != null) {
                     bo = bo.withAc(ac);
                 }
