@@ -220,19 +220,6 @@ public record ModelConfig(
         return new Builder(this);
     }
 
-    /** The config of blocks {@code from ..< nLayers} alone (a model that starts at block {@code from}). */
-    public ModelConfig tail(int from) {
-        if (from < 0 || from >= nLayers) {
-            throw new IllegalArgumentException("first block " + from + " out of range [0, " + nLayers + ")");
-        }
-        if (scaleAttnByInverseLayer && from > 0) {
-            throw new IllegalArgumentException("a model whose attention scale depends on the block index "
-                    + "(scale_attn_by_inverse_layer_idx) cannot be cut at block " + from);
-        }
-        return toBuilder().nLayers(nLayers - from)
-                .layerTypes(layerTypes.isEmpty() ? List.of() : layerTypes.subList(from, nLayers)).build();
-    }
-
     /**
      * The longest sequence (cached prefix included) a forward accepts: {@code maxPositions}, except for dynamic
      * NTK rotary, whose base grows past it, as it was made to.

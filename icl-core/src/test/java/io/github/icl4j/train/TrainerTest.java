@@ -27,7 +27,7 @@ class TrainerTest {
 
     @BeforeAll
     static void setUp() {
-        task = SyntheticIclTask.create(SyntheticIclTask.Options.defaults().withShots(1, 2));
+        task = SyntheticIclTask.create(SyntheticTaskOptions.defaults().withShots(1, 2));
         tiny = ModelInit.llamaConfig(task.vocabSize(), 32, 2, 2, 64, 128);
     }
 

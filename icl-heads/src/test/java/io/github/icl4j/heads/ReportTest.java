@@ -115,7 +115,7 @@ class ReportTest {
     void tokenTextsKeepTheTextBetweenTokensSoTheyJoinBackIntoThePrompt() {
         // a word-level tokenizer (the synthetic task's), whose single-token decoding drops the spaces
         try (io.github.icl4j.train.SyntheticIclTask task = io.github.icl4j.train.SyntheticIclTask.create(
-                io.github.icl4j.train.SyntheticIclTask.Options.defaults());
+                io.github.icl4j.train.SyntheticTaskOptions.defaults());
                 Model m = Fixtures.randomLlama(task.vocabSize(), 16, 1, 2, 2, 256, 1L, task.tokenizerJson())) {
             List<io.github.icl4j.Example> xs = task.sentences(3, 5, 3, 1).stream()
                     .map(t -> io.github.icl4j.Example.of(t.text(), t.label())).toList();

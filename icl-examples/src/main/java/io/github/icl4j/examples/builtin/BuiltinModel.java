@@ -5,6 +5,7 @@ import io.github.icl4j.Model;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.train.ModelInit;
 import io.github.icl4j.train.SyntheticIclTask;
+import io.github.icl4j.train.SyntheticTaskOptions;
 import io.github.icl4j.train.TrainingConfigBuilder;
 import java.util.List;
 
@@ -37,7 +38,7 @@ public final class BuiltinModel {
      * ({@code Sentence:} and {@code Label:} one token each). Its held-out pairs were never seen in training, and
      * evaluation episodes have two classes written foo and bar.
      */
-    public static final SyntheticIclTask.Options TASK_OPTIONS = SyntheticIclTask.Options.defaults()
+    public static final SyntheticTaskOptions TASK_OPTIONS = SyntheticTaskOptions.defaults()
             .withClasses(32, 4).withNoise(0.05).withLabelWords(8).withClassesPerEpisode(4).withQueryCopyFraction(0.5)
             .withFusedTemplate(true);
 
