@@ -178,7 +178,7 @@ public final class InContextHeads {
         long[] ids = commonLabelIds(sets, "ablationRanking", true, false);
         if (options.ablationScreen() != AblationScreen.Strategy.EXHAUSTIVE) {
             return new ScreenedAblation(model, options).rank(sets, ids, range, options.ablationScreen(),
-                    options.attribution(), readout());
+                    options.attribution(), options.readout());
         }
         Map<String, PromptAblations> per = new LinkedHashMap<>();
         for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
@@ -187,7 +187,8 @@ public final class InContextHeads {
             LOG.info("ablated {} heads on {} prompts of {} in {} ms", (range[1] - range[0]) * model.config().nHeads(),
                     e.getValue().size(), e.getKey(), (System.nanoTime() - t0) / 1_000_000);
         }
-        return AblationRanking.combine(model.config().nLayers(), model.config().nHeads(), options, per, readout());
+        return AblationRanking.combine(model.config().nLayers(), model.config().nHeads(), options, per,
+                options.readout());
     }
 
     /**
@@ -430,7 +431,7 @@ public final class InContextHeads {
         conditions.add(set.barHeads());
         conditions.addAll(draws);
         long t0 = System.nanoTime();
-        ReadoutMetric readout = readout();
+        ReadoutMetric readout = options.readout();
         LabelProbabilities.Row[][] rows = new Ablations(model).run(prompts, conditions, ids, options.ablateAt(),
                 options.batchSize(), options.maxBatchRows());
         LOG.info("intervention: {} conditions on {} prompts in {} ms", conditions.size(), prompts.size(),
@@ -804,11 +805,6 @@ public final class InContextHeads {
             }
         }
         return ids;
-    }
-
-    /** The readout ablation drops and the intervention are measured in. */
-    private ReadoutMetric readout() {
-        return ReadoutMetric.ARGMAX; // FIXME(h17): options.readout() once h13's HeadOptions lands
     }
 
     private void checkSet(InContextHeadSet set) {
