@@ -179,6 +179,14 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
                 .append(" seeds with ").append(Interval.percent(o.level())).append("% ")
                 .append(o.interval() == Interval.Kind.T ? "Student-t" : "percentile-bootstrap")
                 .append(" intervals; relative reductions against <i>none</i> with paired-bootstrap intervals.</p>\n");
+        if (o.readout() != io.github.icl4j.ReadoutMetric.ARGMAX) {
+            h.append("<p class=\"meta\">Readout <b>").append(o.readout().key()).append("</b>: every accuracy below")
+                    .append(" (and the fluctuation and spread of it) is ")
+                    .append(o.readout() == io.github.icl4j.ReadoutMetric.AUROC
+                            ? "the AUROC of the label logit difference (chance 0.5)"
+                            : "accuracy after batch calibration over the context's queries")
+                    .append(", not argmax accuracy (METHOD §8).</p>\n");
+        }
         if (tuning != null) {
             h.append("<p class=\"meta\">a<sub>c</sub> = ").append(tuning.best()).append(" tuned on ")
                     .append(esc(tuning.on())).append(" by ").append(tuning.objective().name().toLowerCase(Locale.ROOT))

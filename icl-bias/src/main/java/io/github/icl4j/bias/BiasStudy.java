@@ -194,13 +194,13 @@ public final class BiasStudy {
                     less[c] = majorityContext(fix, task, d.withoutOne(c), domain);
                 }
                 for (Correction m : cs) {
-                    Outcome b = balanced.outcome(m, k, readout());
+                    Outcome b = balanced.outcome(m, k, options.readout());
                     ms.add(measurement("majority", seeds[si], task, "balanced", m, b));
                     double[] lessAcc = new double[k];
                     double sumFv = 0;
                     double sumF1 = 0;
                     for (int c = 0; c < k; c++) {
-                        Outcome o = less[c].outcome(m, k, readout());
+                        Outcome o = less[c].outcome(m, k, options.readout());
                         ms.add(measurement("majority", seeds[si], task, "without one of class " + c, m, o));
                         lessAcc[c] = o.accuracy();
                         sumFv += o.fullVocabAccuracy();
@@ -283,7 +283,7 @@ public final class BiasStudy {
                     att[1][o] = attentionItems(fix.attentionAtLabels(qs), qs, heads, toSampled, k,
                             options.attentionSpread());
                     for (Correction m : cs) {
-                        Outcome out = ev.outcome(m, k, readout());
+                        Outcome out = ev.outcome(m, k, options.readout());
                         ms.add(measurement("recency", seeds[si], task, order.order(), m, out));
                         int mi = m.ordinal();
                         orderAcc[mi][o] = out.accuracy();
@@ -389,7 +389,7 @@ public final class BiasStudy {
                 BiasTask task = validation.get(ti);
                 int k = task.numClasses();
                 Demonstrations d = draw(task, ti, seed, domainInputs(task, ti, seed));
-                double balanced = fix.apply(fix.states(queryPrompts(d, task)), 0).readout(readout());
+                double balanced = fix.apply(fix.states(queryPrompts(d, task)), 0).readout(options.readout());
                 List<List<MajorityLabelFix.State>> less = new ArrayList<>();
                 for (int c = 0; c < k; c++) {
                     less.add(fix.states(queryPrompts(d.withoutOne(c), task)));
@@ -397,7 +397,7 @@ public final class BiasStudy {
                 for (int j = 0; j < g.length; j++) {
                     double[] a = new double[k];
                     for (int c = 0; c < k; c++) {
-                        a[c] = fix.apply(less.get(c), g[j]).readout(readout());
+                        a[c] = fix.apply(less.get(c), g[j]).readout(options.readout());
                     }
                     fl[j] += BiasMetrics.fluctuation(balanced, a, options.fluctuation()) / runs;
                     acc[j] += Interval.mean(a) / runs;
@@ -536,11 +536,6 @@ public final class BiasStudy {
             }
         }
         return out;
-    }
-
-    /** The readout every accuracy of the study is measured in. */
-    private ReadoutMetric readout() {
-        return ReadoutMetric.ARGMAX; // FIXME(h17): options.readout() once h13's BiasOptions lands
     }
 
     private static double[][] probs(List<LabelProbabilities.Row> rows) {

@@ -178,7 +178,7 @@ public final class InContextHeads {
         long[] ids = commonLabelIds(sets, "ablationRanking", true, false);
         if (options.ablationScreen() != AblationScreen.Strategy.EXHAUSTIVE) {
             return new ScreenedAblation(model, options).rank(sets, ids, range, options.ablationScreen(),
-                    options.attribution(), readout());
+                    options.attribution(), options.readout());
         }
         Map<String, PromptAblations> per = new LinkedHashMap<>();
         for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
@@ -187,7 +187,8 @@ public final class InContextHeads {
             LOG.info("ablated {} heads on {} prompts of {} in {} ms", (range[1] - range[0]) * model.config().nHeads(),
                     e.getValue().size(), e.getKey(), (System.nanoTime() - t0) / 1_000_000);
         }
-        return AblationRanking.combine(model.config().nLayers(), model.config().nHeads(), options, per, readout());
+        return AblationRanking.combine(model.config().nLayers(), model.config().nHeads(), options, per,
+                options.readout());
     }
 
     /**
@@ -338,6 +339,24 @@ public final class InContextHeads {
     }
 
     /**
+     * The in-context head set of heads chosen by hand instead of found: each is a foo head when its foo score is at
+     * least its bar score (the score top lists are kept for the report; no ablation ranking).
+     *
+     * @param scores the heads' scores
+     * @param given  the heads (duplicates dropped, sorted)
+     * @return the set
+     */
+    public InContextHeadSet given(HeadScores scores, List<HeadId> given) {
+        List<HeadId> hs = new ArrayList<>(new TreeSet<>(given));
+        hs.forEach(h -> h.checkIn(model.config().nLayers(), model.config().nHeads()));
+        List<HeadId> foo = hs.stream().filter(h -> scores.score(0, h) >= scores.score(1, h)).toList();
+        List<HeadId> bar = hs.stream().filter(h -> scores.score(0, h) < scores.score(1, h)).toList();
+        int total = model.config().totalHeads();
+        return new InContextHeadSet(model.toString(), hs, foo, bar, scores.top(0, Math.min(options.topFoo(), total)),
+                scores.top(1, Math.min(options.topBar(), total)), List.of(), scores, null, options);
+    }
+
+    /**
      * Merges the top lists of the rankings into the in-context head set (METHOD §3.3, sizes and merge rule from
      * the options).
      *
@@ -412,7 +431,7 @@ public final class InContextHeads {
         conditions.add(set.barHeads());
         conditions.addAll(draws);
         long t0 = System.nanoTime();
-        ReadoutMetric readout = readout();
+        ReadoutMetric readout = options.readout();
         LabelProbabilities.Row[][] rows = new Ablations(model).run(prompts, conditions, ids, options.ablateAt(),
                 options.batchSize(), options.maxBatchRows());
         LOG.info("intervention: {} conditions on {} prompts in {} ms", conditions.size(), prompts.size(),
@@ -786,11 +805,6 @@ public final class InContextHeads {
             }
         }
         return ids;
-    }
-
-    /** The readout ablation drops and the intervention are measured in. */
-    private ReadoutMetric readout() {
-        return ReadoutMetric.ARGMAX; // FIXME(h17): options.readout() once h13's HeadOptions lands
     }
 
     private void checkSet(InContextHeadSet set) {
