@@ -1,5 +1,8 @@
 package io.github.icl4j;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,6 +24,7 @@ import org.apache.commons.csv.CSVRecord;
 final class DataFiles {
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
     private static final int SHOWN_CHARS = 80;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DataFiles() {
     }
@@ -91,6 +95,32 @@ final class DataFiles {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             return new String(bytes, WINDOWS_1252);
+        }
+    }
+
+    /** What to do with each JSON line of a file: the object, its line number and its text. */
+    interface JsonLineReader {
+        void accept(JsonNode node, int line, String text);
+    }
+
+    /**
+     * Parses each non-blank line of a JSON-lines file with Jackson; a line that is not JSON is a malformed line
+     * expecting {@code expected}.
+     */
+    static void forEachJsonLine(Path file, String expected, JsonLineReader reader) {
+        String[] lines = readText(file).split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = stripCr(lines[i]);
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw malformed(file, i + 1, expected + " (" + e.getOriginalMessage() + ")", line);
+            }
+            reader.accept(node, i + 1, line);
         }
     }
 }

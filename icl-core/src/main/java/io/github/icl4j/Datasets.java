@@ -1,8 +1,6 @@
 package io.github.icl4j;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +30,6 @@ public final class Datasets {
     /** Environment variable naming the shared data directory when the property is unset. */
     public static final String DATA_DIR_ENV = "ICL_DATA_DIR";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final List<String> POLARITY = List.of("negative", "positive");
     private static final List<String> SST5 = List.of("very negative", "negative", "neutral", "positive",
@@ -240,33 +237,21 @@ public final class Datasets {
             throw new IllegalArgumentException(labelValues.size() + " label values " + labelValues + " for "
                     + classNames.size() + " classes " + classNames + "; need one per class");
         }
-        String[] lines = DataFiles.readText(file).split("\n", -1);
         List<Example> out = new ArrayList<>();
-        for (int i = 0; i < lines.length; i++) {
-            String line = DataFiles.stripCr(lines[i]);
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw DataFiles.malformed(file, i + 1, "a JSON object {\"sentence\": ..., \"label\": ...} ("
-                        + e.getOriginalMessage() + ")", line);
-            }
+        DataFiles.forEachJsonLine(file, "a JSON object {\"sentence\": ..., \"label\": ...}", (node, i, line) -> {
             JsonNode sentence = node == null ? null : node.get("sentence");
             JsonNode label = node == null ? null : node.get("label");
             if (sentence == null || !sentence.isTextual() || label == null || !label.isValueNode()
                     || label.isNull()) {
-                throw DataFiles.malformed(file, i + 1, "a JSON object with a text \"sentence\" and a \"label\"", line);
+                throw DataFiles.malformed(file, i, "a JSON object with a text \"sentence\" and a \"label\"", line);
             }
             int cls = labelValues.indexOf(label.asText());
             if (cls < 0) {
-                throw DataFiles.malformed(file, i + 1, "a label in " + labelValues + " (classes " + classNames + ")",
+                throw DataFiles.malformed(file, i, "a label in " + labelValues + " (classes " + classNames + ")",
                         line);
             }
             out.add(new Example(sentence.asText(), cls));
-        }
+        });
         return Dataset.of(name, classNames, out);
     }
 

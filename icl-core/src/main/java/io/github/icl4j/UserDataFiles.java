@@ -1,8 +1,6 @@
 package io.github.icl4j;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +8,6 @@ import org.apache.commons.csv.CSVFormat;
 
 /** A user's own data file ({@link Datasets#fromFile(Path, Datasets.Columns)}): CSV, TSV or JSON lines. */
 final class UserDataFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private UserDataFiles() {
     }
@@ -85,33 +82,22 @@ final class UserDataFiles {
     }
 
     private static List<String[]> jsonRows(Path file, Datasets.Columns columns) {
-        String[] lines = DataFiles.readText(file).split("\n", -1);
         List<String[]> rows = new ArrayList<>();
-        for (int i = 0; i < lines.length; i++) {
-            String line = DataFiles.stripCr(lines[i]);
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw DataFiles.malformed(file, i + 1, "a JSON object (" + e.getOriginalMessage() + ")", line);
-            }
+        DataFiles.forEachJsonLine(file, "a JSON object", (node, i, line) -> {
             List<String> text = new ArrayList<>();
             for (String c : columns.text()) {
                 JsonNode t = node == null ? null : node.get(c);
                 if (t == null || !t.isTextual()) {
-                    throw DataFiles.malformed(file, i + 1, "a JSON object with a text \"" + c + "\"", line);
+                    throw DataFiles.malformed(file, i, "a JSON object with a text \"" + c + "\"", line);
                 }
                 text.add(t.asText());
             }
             JsonNode label = node.get(columns.label());
             if (label == null || !label.isValueNode() || label.isNull()) {
-                throw DataFiles.malformed(file, i + 1, "a JSON object with a \"" + columns.label() + "\" value", line);
+                throw DataFiles.malformed(file, i, "a JSON object with a \"" + columns.label() + "\" value", line);
             }
-            rows.add(new String[] {String.valueOf(i + 1), String.join(" ", text).strip(), label.asText().strip()});
-        }
+            rows.add(new String[] {String.valueOf(i), String.join(" ", text).strip(), label.asText().strip()});
+        });
         return rows;
     }
 }
