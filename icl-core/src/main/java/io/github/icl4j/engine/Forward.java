@@ -222,7 +222,7 @@ public final class Forward {
         /** Backward of the rows' summed metric {@code [b]}; returns the values, detached, fp32. */
         Tensor backward(Tensor metric) {
             if (metric.dim() != 1 || metric.size(0) != finalResidual.size(0)) {
-                throw new IllegalArgumentException("a gradient metric must give one value per row, [" 
+                throw new IllegalArgumentException("a gradient metric must give one value per row, ["
                         + finalResidual.size(0) + "]; got " + Tensors.shapeString(metric));
             }
             if (!metric.requires_grad()) {
