@@ -21,6 +21,9 @@ import org.bytedeco.pytorch.global.torch;
  * <p>Usage: {@code ForwardBenchmark <checkpoint dir> [threads] [repeats] [configs e.g. 1x128,8x512]}.
  */
 public final class ForwardBenchmark {
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
     private ForwardBenchmark() {
     }
 
@@ -55,12 +58,18 @@ public final class ForwardBenchmark {
                 for (String mode : List.of("last-only", "no-hooks", "full-cache")) {
                     time(model, batch, mode); // warm-up
                     double[] ms = new double[repeats];
+                    double[] cpu = new double[repeats];
                     for (int i = 0; i < repeats; i++) {
+                        long c0 = THREADS.getCurrentThreadCpuTime();
                         ms[i] = time(model, batch, mode);
+                        cpu[i] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
                     }
                     Arrays.sort(ms);
+                    Arrays.sort(cpu);
+                    // cpu_ms: the calling thread's CPU time, the pass's work on one thread whatever the machine's load
                     System.out.printf("{\"impl\": \"icl4j-%s\", \"batch\": %d, \"tokens\": %d, \"threads\": %d, "
-                            + "\"median_ms\": %.1f}%n", mode, b, s, threads, ms[repeats / 2]);
+                            + "\"median_ms\": %.1f, \"cpu_ms\": %.1f, \"blas\": \"%s\"}%n", mode, b, s, threads,
+                            ms[repeats / 2], cpu[repeats / 2], io.github.icl4j.runtime.Natives.blas());
                 }
             }
         }
