@@ -1,14 +1,19 @@
 package io.github.icl4j.bias;
 
+import static io.github.icl4j.OptionChecks.check;
+import static io.github.icl4j.OptionChecks.inRange;
+import static io.github.icl4j.OptionChecks.nonNull;
+
+import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Every setting of the bias study, with the defaults of METHOD.md. Where the paper left a detail open (a
- * "choice" in METHOD.md) it is an option here, never a hidden constant. Immutable; each {@code withX} returns a
- * copy.
+ * "choice" in METHOD.md) it is an option here, never a hidden constant. Immutable: the generated
+ * {@code BiasOptionsBuilder} gives a builder ({@code BiasOptionsBuilder.builder(BiasOptions.defaults())}) and a
+ * {@code with…} per component that returns a copy; a few withers set options that belong together.
  *
  * <pre>{@code
  * BiasOptions o = BiasOptions.defaults().withSeeds(0, 1, 2).withPermutations(2).withAc(0.05);
@@ -40,10 +45,12 @@ import java.util.Objects;
  * @param acObjective          what {@link BiasStudy#tuneAc} optimises (default the fluctuation)
  * @param batchSize            prompts per forward pass (default 8, range [1, 4096])
  */
+@RecordBuilder
 public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Long> seeds, int permutations,
         boolean rotaryAllPositions, List<String> contentFreeInputs, int domainInputs, DomainCorpus domainCorpus,
         Fluctuation fluctuation, AttentionSpread attentionSpread, Interval.Kind interval, double level,
-        int bootstrapResamples, long bootstrapSeed, AcObjective acObjective, int batchSize) {
+        int bootstrapResamples, long bootstrapSeed, AcObjective acObjective, int batchSize)
+        implements BiasOptionsBuilder.With {
 
     /** How the majority-label fluctuation averages the change of accuracy (METHOD §5 "choice"). */
     public enum Fluctuation {
@@ -87,50 +94,40 @@ public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Lon
      */
     public BiasOptions {
         checkAc("a_c", ac);
-        acGrid = List.copyOf(Objects.requireNonNull(acGrid, "acGrid"));
+        acGrid = List.copyOf(nonNull("acGrid", acGrid));
         for (double a : acGrid) {
             checkAc("a_c grid value", a);
         }
-        range("perClass", perClass, 1, 64);
-        seeds = List.copyOf(Objects.requireNonNull(seeds, "seeds"));
+        inRange("perClass", perClass, 1, 64);
+        seeds = List.copyOf(nonNull("seeds", seeds));
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("seeds: got none; need at least 1 seed");
         }
         if (new HashSet<>(seeds).size() != seeds.size()) {
             throw new IllegalArgumentException("seeds " + seeds + " repeat a seed; each must be distinct");
         }
-        range("permutations", permutations, 1, 1000);
-        contentFreeInputs = List.copyOf(Objects.requireNonNull(contentFreeInputs, "contentFreeInputs"));
+        inRange("permutations", permutations, 1, 1000);
+        contentFreeInputs = List.copyOf(nonNull("contentFreeInputs", contentFreeInputs));
         if (contentFreeInputs.isEmpty()) {
             throw new IllegalArgumentException("contentFreeInputs: got none; need at least 1 (default "
                     + Calibration.CONTENT_FREE + ")");
         }
-        range("domainInputs", domainInputs, 1, 1000);
-        Objects.requireNonNull(domainCorpus, "domainCorpus");
-        Objects.requireNonNull(fluctuation, "fluctuation");
-        Objects.requireNonNull(attentionSpread, "attentionSpread");
-        Objects.requireNonNull(interval, "interval");
+        inRange("domainInputs", domainInputs, 1, 1000);
+        nonNull("domainCorpus", domainCorpus);
+        nonNull("fluctuation", fluctuation);
+        nonNull("attentionSpread", attentionSpread);
+        nonNull("interval", interval);
         if (interval == Interval.Kind.PAIRED_BOOTSTRAP) {
             throw new IllegalArgumentException("interval " + interval + " is for reductions; choose T or BOOTSTRAP");
         }
-        if (!(level > 0 && level < 1)) {
-            throw new IllegalArgumentException("level " + level + " out of range (0, 1)");
-        }
-        range("bootstrapResamples", bootstrapResamples, 100, 1_000_000);
-        Objects.requireNonNull(acObjective, "acObjective");
-        range("batchSize", batchSize, 1, 4096);
+        check("level", level, level > 0 && level < 1, "(0, 1)");
+        inRange("bootstrapResamples", bootstrapResamples, 100, 1_000_000);
+        nonNull("acObjective", acObjective);
+        inRange("batchSize", batchSize, 1, 4096);
     }
 
     private static void checkAc(String what, double a) {
-        if (!(a >= 0) || Double.isInfinite(a)) {
-            throw new IllegalArgumentException(what + " " + a + " out of range [0, +inf)");
-        }
-    }
-
-    private static void range(String what, int v, int min, int max) {
-        if (v < min || v > max) {
-            throw new IllegalArgumentException(what + " " + v + " out of range [" + min + ", " + max + "]");
-        }
+        check(what, a, a >= 0 && !Double.isInfinite(a), "[0, +inf)");
     }
 
     /** The METHOD's defaults. */
@@ -140,29 +137,13 @@ public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Lon
                 AttentionSpread.PER_DEMONSTRATION, Interval.Kind.T, 0.95, 2000, 0L, AcObjective.FLUCTUATION, 8);
     }
 
-    /** With a_c. */
-    public BiasOptions withAc(double v) {
-        return new BiasOptions(v, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
-    }
-
     /** With the a_c tuning grid. */
     public BiasOptions withAcGrid(double... v) {
         List<Double> g = new ArrayList<>();
         for (double x : v) {
             g.add(x);
         }
-        return new BiasOptions(ac, g, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
-    }
-
-    /** With k demonstrations per label. */
-    public BiasOptions withPerClass(int v) {
-        return new BiasOptions(ac, acGrid, v, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
+        return withAcGrid(g);
     }
 
     /** With these seeds. */
@@ -171,86 +152,17 @@ public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Lon
         for (long x : v) {
             s.add(x);
         }
-        return new BiasOptions(ac, acGrid, perClass, s, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
-    }
-
-    /** With this many seeded permutations in the recency study. */
-    public BiasOptions withPermutations(int v) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, v, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
-    }
-
-    /** With the recency fix at every query position ({@code true}) or the last only. */
-    public BiasOptions withRotaryAllPositions(boolean v) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, v, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
-    }
-
-    /** With these content-free inputs. */
-    public BiasOptions withContentFreeInputs(List<String> v) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, v,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
-    }
-
-    /** With this many domain-context inputs. */
-    public BiasOptions withDomainInputs(int v) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                v, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
-    }
-
-    /** With this domain corpus. */
-    public BiasOptions withDomainCorpus(DomainCorpus v) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, v, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
-    }
-
-    /** With this fluctuation averaging. */
-    public BiasOptions withFluctuation(Fluctuation v) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, v, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
-    }
-
-    /** With this attention spread. */
-    public BiasOptions withAttentionSpread(AttentionSpread v) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, v, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
+        return withSeeds(s);
     }
 
     /** With this interval kind and level. */
     public BiasOptions withInterval(Interval.Kind kind, double lvl) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, kind, lvl, bootstrapResamples,
-                bootstrapSeed, acObjective, batchSize);
+        return with(b -> b.interval(kind).level(lvl));
     }
 
     /** With this many bootstrap resamples and this bootstrap seed. */
     public BiasOptions withBootstrap(int resamples, long seed) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, resamples,
-                seed, acObjective, batchSize);
-    }
-
-    /** With this a_c tuning objective. */
-    public BiasOptions withAcObjective(AcObjective v) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, v, batchSize);
-    }
-
-    /** With this batch size. */
-    public BiasOptions withBatchSize(int v) {
-        return new BiasOptions(ac, acGrid, perClass, seeds, permutations, rotaryAllPositions, contentFreeInputs,
-                domainInputs, domainCorpus, fluctuation, attentionSpread, interval, level, bootstrapResamples,
-                bootstrapSeed, acObjective, v);
+        return with(b -> b.bootstrapResamples(resamples).bootstrapSeed(seed));
     }
 
     /** The seeds as an array. */

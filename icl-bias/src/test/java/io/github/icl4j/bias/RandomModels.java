@@ -78,10 +78,13 @@ final class RandomModels {
         try (Model parity = parityModel("llama")) {
             ModelConfig p = parity.config();
             int vocab = 50257;
-            ModelConfig c = new ModelConfig(p.modelType(), p.family(), vocab, p.dModel(), p.nLayers(), p.nHeads(),
-                    p.nKvHeads(), p.dHead(), p.dMlp(), 1024, p.norm(), p.normEps(), p.activation(), p.gatedMlp(),
-                    p.parallelResidual(), p.sharedNorm(), p.positions(), p.rotaryDim(), p.rotaryBase(),
-                    p.rotaryStyle(), p.qkvBias(), p.outBias(), p.mlpBias(), p.lmHeadBias(), true, 0, 50256, 50256);
+            ModelConfig c = ModelConfig.builder(p.modelType(), p.family()).vocabSize(vocab).dModel(p.dModel())
+                    .nLayers(p.nLayers()).nHeads(p.nHeads()).nKvHeads(p.nKvHeads()).dHead(p.dHead()).dMlp(p.dMlp())
+                    .maxPositions(1024).norm(p.norm(), p.normEps()).activation(p.activation()).gatedMlp(p.gatedMlp())
+                    .parallelResidual(p.parallelResidual()).sharedNorm(p.sharedNorm())
+                    .rotary(p.rotaryDim(), p.rotaryBase(), p.rotaryStyle())
+                    .biases(p.qkvBias(), p.outBias(), p.mlpBias()).lmHeadBias(p.lmHeadBias()).tiedEmbeddings(true)
+                    .tokenIds(50256, 50256).build();
             Random r = new Random(seed);
             float[] e = new float[vocab * p.dModel()];
             for (int i = 0; i < e.length; i++) {

@@ -21,13 +21,14 @@ public final class Chunk {
     private final Transformer transformer;
 
     /**
-     * What a forward pass captured: rows at the last positions, attention state, whole activations, and the
+     * What a forward pass captured: rows at the last positions, attention state, whole activations, the
      * post-attention norms' scales at the last positions (post-norm models; layers whose per-head quantities were
-     * read).
+     * read), and of a gradient pass the metric with each read layer's {@code hook_z} and its gradient.
      */
     record Captured(Tensor lastLogits, Map<Integer, Tensor> residuals, Map<Integer, Tensor> headOutputs,
             Map<Integer, Tensor> attentionRows, Map<Integer, Map<String, Tensor>> attentionState,
-            Map<String, Tensor> activations, Map<Integer, Tensor> postNormScales) {
+            Map<String, Tensor> activations, Map<Integer, Tensor> postNormScales, Tensor metric,
+            Map<Integer, Tensor> zs, Map<Integer, Tensor> zGradients) {
     }
 
     Chunk(int[] index, List<PromptTokens> prompts, int[] last, long past, Captured read, Transformer transformer) {
@@ -128,6 +129,24 @@ public final class Chunk {
         }
         Tensor scale = require(read.postNormScales().get(layer), "attentionRows(" + layer + ")"); // [b, 1]
         return transformer.throughAttentionPostNorm(layer, vectors, scale.select(0, i)); // [1] broadcast
+    }
+
+    /** The metric {@code [b]} fp32 of a gradient pass ({@link Reads#zGradients}), as the clean forward made it. */
+    public Tensor metric() {
+        return require(read.metric(), "zGradients(...)");
+    }
+
+    /** {@code hook_z} {@code [b, s, h, e]} of {@code layer} over the whole sequence, read by a gradient pass. */
+    public Tensor z(int layer) {
+        return require(read.zs().get(layer), "zGradients(..., " + layer + ")");
+    }
+
+    /**
+     * {@code ∂metric/∂hook_z} {@code [b, s, h, e]} of {@code layer} ({@link Reads#zGradients}): zero at padding and
+     * at positions the metric cannot see.
+     */
+    public Tensor zGradient(int layer) {
+        return require(read.zGradients().get(layer), "zGradients(..., " + layer + ")");
     }
 
     /** A whole activation read with {@link Reads#activations}. */

@@ -15,15 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import io.github.icl4j.runtime.Tensors;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.AutoGradMode;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * One forward pass over one batch, reading what {@link Reads} asks for: the single road from icl4j's analyses to
  * {@link Transformer}. The forward's own tensors die in an inner scope as soon as it ends; what was read (mostly
- * rows at the last positions) moves to the caller's {@code PointerScope}. Gradients are off; the pass holds a
+ * rows at the last positions) moves to the caller's {@code PointerScope}. Gradients are off, except in a gradient
+ * pass ({@link Reads#zGradients}), whose autograd graph lives and dies inside the forward; the pass holds a
  * {@link Model#acquire() lease} on the model. {@link Pass} runs it
  * over many prompts.
  */
@@ -144,19 +149,93 @@ public final class Forward {
                 return null;
             });
         }
+        GradientMetric metric = reads.gradientMetric();
+        Gradients grads = metric == null ? null : Gradients.install(hb, reads.zGradients(), c, local, keep);
         Tensor logits = null;
-        try (PointerScope forward = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+        Tensor metricValues = null;
+        try (PointerScope forward = new PointerScope();
+                Pointer g = metric == null ? new NoGradGuard() : new AutoGradMode(true)) {
             Hooks all = hb.build();
             Tensor hidden = fromLayer == 0 && residual == null
                     ? tf.hidden(batch.ids(), batch.mask(), null, all, cache)
                     : tf.forwardFrom(fromLayer, residual, batch.mask(), null, all); // [b, s, d]
-            if (reads.hasLastLogits()) {
+            if (reads.hasLastLogits() || metric != null) {
                 // unembed only the rows read: [b, d] -> [b, vocab]
-                logits = kept(keep, tf.unembed(HeadMath.lastRows(hidden, local)).to(ScalarType.Float));
+                Tensor l = tf.unembed(HeadMath.lastRows(hidden, local)).to(ScalarType.Float);
+                if (metric != null) {
+                    metricValues = kept(keep, grads.backward(metric.of(l, grads.finalResidual(), prompts)));
+                }
+                logits = reads.hasLastLogits() ? kept(keep, l.detach()) : null;
             }
         }
         return new Chunk(index, prompts, last.clone(), past,
-                new Chunk.Captured(logits, residuals, headOutputs, rows, state, activations, postNormScales), tf);
+                new Chunk.Captured(logits, residuals, headOutputs, rows, state, activations, postNormScales,
+                        metricValues, grads == null ? Map.of() : grads.zs, grads == null ? Map.of() : grads.grads),
+                tf);
+    }
+
+    /**
+     * The autograd side of a gradient pass: a zero leaf {@code δ} added at each read {@code hook_z} (so
+     * {@code ∂metric/∂δ = ∂metric/∂hook_z}, and every later activation carries the graph), the final residual at the
+     * last positions, and the post-attention norms' divisors detached (the frozen-scale rule). What the hooks keep
+     * moves to the caller's scope at once, so a pass that frees each block's temporaries keeps it too.
+     */
+    private static final class Gradients {
+        final Map<Integer, Tensor> zs = new HashMap<>();
+        final Map<Integer, Tensor> grads = new HashMap<>();
+        final Map<Integer, Tensor> deltas = new HashMap<>();
+        final PointerScope keep;
+        Tensor finalResidual;
+
+        private Gradients(PointerScope keep) {
+            this.keep = keep;
+        }
+
+        static Gradients install(Hooks.Builder hb, Set<Integer> layers, ModelConfig c, int[] local, PointerScope keep) {
+            Gradients g = new Gradients(keep);
+            int nL = c.nLayers();
+            for (int l : layers) {
+                checkLayer(l, nL);
+                hb.add(HookPoint.z(l), (z, ctx) -> {
+                    Tensor delta = kept(keep, torch.zeros_like(z).requires_grad_(true)); // [b, s, h, e] leaf
+                    g.zs.put(l, kept(keep, z.detach()));
+                    g.deltas.put(l, delta);
+                    return z.add(delta);
+                });
+            }
+            if (c.postNorms()) {
+                for (int l = 0; l < nL; l++) {
+                    hb.add(HookPoint.ln1PostScale(l), (scale, ctx) -> scale.detach());
+                }
+            }
+            hb.add(HookPoint.residPost(nL - 1), (x, ctx) -> {
+                g.finalResidual = kept(keep, HeadMath.lastRows(x, local)); // [b, d], graph kept
+                return null;
+            });
+            return g;
+        }
+
+        Tensor finalResidual() {
+            return finalResidual;
+        }
+
+        /** Backward of the rows' summed metric {@code [b]}; returns the values, detached, fp32. */
+        Tensor backward(Tensor metric) {
+            if (metric.dim() != 1 || metric.size(0) != finalResidual.size(0)) {
+                throw new IllegalArgumentException("a gradient metric must give one value per row, [" 
+                        + finalResidual.size(0) + "]; got " + Tensors.shapeString(metric));
+            }
+            if (!metric.requires_grad()) {
+                throw new IllegalArgumentException("the gradient metric's values do not depend on the pass's tensors "
+                        + "(no autograd graph): make them from the given logits or residual");
+            }
+            metric.sum().backward();
+            deltas.forEach((l, d) -> {
+                Tensor gr = d.grad();
+                grads.put(l, kept(keep, gr.defined() ? gr.detach() : torch.zeros_like(d)));
+            });
+            return metric.detach().to(ScalarType.Float);
+        }
     }
 
     /**

@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class Reads {
-    private static final Reads NONE = new Reads(false, Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
+    private static final Reads NONE = new Reads(false, Set.of(), Set.of(), Set.of(), Set.of(), Set.of(), null,
+            Set.of());
 
     private final boolean lastLogits;
     private final Set<Integer> residuals;
@@ -23,15 +24,20 @@ public final class Reads {
     private final Set<Integer> attentionRows;
     private final Set<Integer> attentionState;
     private final Set<String> activations;
+    private final GradientMetric gradientMetric;
+    private final Set<Integer> zGradients;
 
     private Reads(boolean lastLogits, Set<Integer> residuals, Set<Integer> headOutputs, Set<Integer> attentionRows,
-            Set<Integer> attentionState, Set<String> activations) {
+            Set<Integer> attentionState, Set<String> activations, GradientMetric gradientMetric,
+            Set<Integer> zGradients) {
         this.lastLogits = lastLogits;
         this.residuals = residuals;
         this.headOutputs = headOutputs;
         this.attentionRows = attentionRows;
         this.attentionState = attentionState;
         this.activations = activations;
+        this.gradientMetric = gradientMetric;
+        this.zGradients = zGradients;
     }
 
     /** Nothing read (the pass only runs, e.g. to apply interventions). */
@@ -41,7 +47,8 @@ public final class Reads {
 
     /** The logits {@code [b, vocab]} (fp32) at each prompt's last position; no other position is unembedded. */
     public Reads lastLogits() {
-        return new Reads(true, residuals, headOutputs, attentionRows, attentionState, activations);
+        return new Reads(true, residuals, headOutputs, attentionRows, attentionState, activations,
+                gradientMetric, zGradients);
     }
 
     /**
@@ -49,7 +56,8 @@ public final class Reads {
      * ({@code blocks.{l}.hook_resid_pre}); layer {@code nLayers} is the final residual, just before the final norm.
      */
     public Reads residuals(int... layers) {
-        return new Reads(lastLogits, plus(residuals, layers), headOutputs, attentionRows, attentionState, activations);
+        return new Reads(lastLogits, plus(residuals, layers), headOutputs, attentionRows, attentionState, activations,
+                gradientMetric, zGradients);
     }
 
     /**
@@ -57,12 +65,14 @@ public final class Reads {
      * then under a post-attention norm through it with the real scale: {@code hook_result}'s rows).
      */
     public Reads headOutputs(int... layers) {
-        return new Reads(lastLogits, residuals, plus(headOutputs, layers), attentionRows, attentionState, activations);
+        return new Reads(lastLogits, residuals, plus(headOutputs, layers), attentionRows, attentionState, activations,
+                gradientMetric, zGradients);
     }
 
     /** The attention pattern's row at each prompt's last position {@code [b, h, t]} (every key position). */
     public Reads attentionRows(int... layers) {
-        return new Reads(lastLogits, residuals, headOutputs, plus(attentionRows, layers), attentionState, activations);
+        return new Reads(lastLogits, residuals, headOutputs, plus(attentionRows, layers), attentionState, activations,
+                gradientMetric, zGradients);
     }
 
     /**
@@ -71,7 +81,8 @@ public final class Reads {
      * included).
      */
     public Reads attentionState(int... layers) {
-        return new Reads(lastLogits, residuals, headOutputs, attentionRows, plus(attentionState, layers), activations);
+        return new Reads(lastLogits, residuals, headOutputs, attentionRows, plus(attentionState, layers), activations,
+                gradientMetric, zGradients);
     }
 
     /** Whole activations at hook points ({@code blocks.2.ln1.hook_normalized}, ...), as the forward made them. */
@@ -79,7 +90,39 @@ public final class Reads {
         Set<String> s = new LinkedHashSet<>(activations);
         s.addAll(java.util.List.of(hookNames));
         return new Reads(lastLogits, residuals, headOutputs, attentionRows, attentionState,
-                Collections.unmodifiableSet(s));
+                Collections.unmodifiableSet(s), gradientMetric, zGradients);
+    }
+
+    /**
+     * A gradient pass: autograd on for this forward, {@code hook_z} of each of {@code layers} kept over the whole
+     * sequence with {@code ∂metric/∂hook_z} ({@link Chunk#z}, {@link Chunk#zGradient}, {@link Chunk#metric}), from
+     * one backward pass of the batch's summed metric. The gradient is the total derivative through every later
+     * layer. Under a post-attention norm (Gemma 2/3, OLMo-2) the norm's divisor is held at the real forward's value
+     * in the backward pass, the frozen-scale rule of {@code Transformer#throughAttentionPostNorm}: a head's output
+     * then reaches the residual linearly, as in head scores and {@code hook_result}. The autograd graph lives only
+     * inside the forward; the kept tensors have none. Whole-sequence, so no prefix reuse.
+     *
+     * @throws IllegalArgumentException for a null metric or no layers
+     */
+    public Reads zGradients(GradientMetric metric, int... layers) {
+        if (metric == null) {
+            throw new IllegalArgumentException("a gradient read needs a metric; got null");
+        }
+        if (layers.length == 0) {
+            throw new IllegalArgumentException("a gradient read needs at least one layer; got none");
+        }
+        return new Reads(lastLogits, residuals, headOutputs, attentionRows, attentionState, activations, metric,
+                plus(zGradients, layers));
+    }
+
+    /** The metric of a gradient pass, or null when the pass has none ({@link #zGradients}). */
+    public GradientMetric gradientMetric() {
+        return gradientMetric;
+    }
+
+    /** The layers whose {@code hook_z} gradient is read. */
+    public Set<Integer> zGradients() {
+        return zGradients;
     }
 
     public boolean hasLastLogits() {
@@ -108,7 +151,7 @@ public final class Reads {
 
     /** True when every read is at the last position (so a shared prefix may be computed once). */
     public boolean lastPositionOnly() {
-        return activations.isEmpty();
+        return activations.isEmpty() && gradientMetric == null;
     }
 
     private static Set<Integer> plus(Set<Integer> s, int... layers) {
@@ -123,6 +166,6 @@ public final class Reads {
     public String toString() {
         return "Reads[" + (lastLogits ? "lastLogits " : "") + "residuals " + residuals + ", headOutputs " + headOutputs
                 + ", attentionRows " + attentionRows + ", attentionState " + attentionState + ", activations "
-                + activations + "]";
+                + activations + (gradientMetric == null ? "" : ", zGradients " + zGradients) + "]";
     }
 }

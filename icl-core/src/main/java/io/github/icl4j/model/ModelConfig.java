@@ -149,22 +149,6 @@ public record ModelConfig(
         }
     }
 
-    /**
-     * The pre-1.0 positional constructor, kept for source compatibility; prefer {@link #builder}. Gives unscaled
-     * rotary, no q/k norm, pre-norms only, the {@code 1/sqrt(dHead)} attention scale, and the sliding window (if
-     * any) on every layer.
-     */
-    public ModelConfig(String modelType, Family family, int vocabSize, int dModel, int nLayers, int nHeads,
-            int nKvHeads, int dHead, int dMlp, int maxPositions, NormKind norm, double normEps, Activation activation,
-            boolean gatedMlp, boolean parallelResidual, boolean sharedNorm, PositionKind positions, int rotaryDim,
-            double rotaryBase, RotaryStyle rotaryStyle, boolean qkvBias, boolean outBias, boolean mlpBias,
-            boolean lmHeadBias, boolean tiedEmbeddings, int slidingWindow, long bosTokenId, long eosTokenId) {
-        this(modelType, family, vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, dMlp, maxPositions, norm, normEps,
-                activation, gatedMlp, parallelResidual, sharedNorm, positions, rotaryDim, rotaryBase, rotaryStyle,
-                qkvBias, outBias, mlpBias, lmHeadBias, tiedEmbeddings, slidingWindow, bosTokenId, eosTokenId,
-                RopeScaling.NONE, QkNorm.NONE, true, false, 0, false, List.of(), 0, 1.0, 0, 0, 0);
-    }
-
     public ModelConfig {
         positive("vocab_size", vocabSize);
         positive("hidden size", dModel);
@@ -234,19 +218,6 @@ public record ModelConfig(
     /** A builder holding every value of this config. */
     public Builder toBuilder() {
         return new Builder(this);
-    }
-
-    /** The config of blocks {@code from ..< nLayers} alone (a model that starts at block {@code from}). */
-    public ModelConfig tail(int from) {
-        if (from < 0 || from >= nLayers) {
-            throw new IllegalArgumentException("first block " + from + " out of range [0, " + nLayers + ")");
-        }
-        if (scaleAttnByInverseLayer && from > 0) {
-            throw new IllegalArgumentException("a model whose attention scale depends on the block index "
-                    + "(scale_attn_by_inverse_layer_idx) cannot be cut at block " + from);
-        }
-        return toBuilder().nLayers(nLayers - from)
-                .layerTypes(layerTypes.isEmpty() ? List.of() : layerTypes.subList(from, nLayers)).build();
     }
 
     /**

@@ -2,18 +2,15 @@ package io.github.icl4j.train;
 
 import io.github.icl4j.Encoding;
 import io.github.icl4j.Model;
-import io.github.icl4j.TokenBatch;
 import io.github.icl4j.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * A synthetic in-context classification task whose label mapping can only be learned from the context.
@@ -29,13 +26,13 @@ import java.util.Set;
  * The text is tokenised with the task's word-level {@link Tokenizer}, and label positions are found from the
  * tokens' character spans, as for real data.
  *
- * <p>The class pairs are split once (by {@link Options#splitSeed()}) into training pairs and held-out pairs;
+ * <p>The class pairs are split once (by {@link SyntheticTaskOptions#splitSeed()}) into training pairs and held-out pairs;
  * {@link Split#HELD_OUT} episodes use only pairs that {@link Split#TRAIN} episodes never contain, so accuracy on
  * them measures in-context learning, not memorised pairs.
  *
  * <p>Owns a native tokenizer: close it.
  * <pre>{@code
- * try (SyntheticIclTask task = SyntheticIclTask.create(SyntheticIclTask.Options.defaults())) {
+ * try (SyntheticIclTask task = SyntheticIclTask.create(SyntheticTaskOptions.defaults())) {
  *     SyntheticIclTask.Episode e = task.sample(SyntheticIclTask.Split.HELD_OUT, new Random(1));
  *     System.out.println(e.text());
  * }
@@ -48,25 +45,21 @@ public final class SyntheticIclTask implements AutoCloseable {
     public static final String BAR = " bar";
     /** The words of the prompt format, in vocabulary order after {@code <unk>}. */
     public static final List<String> FORMAT_WORDS = List.of("Sentence", "Label", ":", "foo", "bar");
-    /** The words of the prompt format with {@link Options#fusedTemplate()}: the template's words keep their colon. */
+    /** The words of the prompt format with {@link SyntheticTaskOptions#fusedTemplate()}: the template's words keep their colon. */
     public static final List<String> FUSED_FORMAT_WORDS = List.of("Sentence:", "Label:", "foo", "bar");
 
     /**
-     * File name of a task's options ({@link Options#toJson()}) beside a checkpoint trained on it, so that tools
+     * File name of a task's options ({@link SyntheticTaskOptions#toJson()}) beside a checkpoint trained on it, so that tools
      * can rebuild the task the model knows ({@link #forCheckpoint}).
      */
     public static final String OPTIONS_FILE = "synthetic_task.json";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** Most label words a training label vocabulary may have ({@link Options#labelWords()}). */
+    /** Most label words a training label vocabulary may have ({@link SyntheticTaskOptions#labelWords()}). */
     public static final int MAX_LABEL_WORDS = 64;
-    /** Most classes a training episode may have ({@link Options#classesPerEpisode()}). */
+    /** Most classes a training episode may have ({@link SyntheticTaskOptions#classesPerEpisode()}). */
     public static final int MAX_EPISODE_CLASSES = 8;
 
-    private static final String CONSONANTS = "bdfgklmnprstvz";
-    private static final String VOWELS = "aeiou";
-    private static final int EVAL_BATCH = 64;
 
     /** Which class pairs episodes may use. */
     public enum Split {
@@ -86,7 +79,7 @@ public final class SyntheticIclTask implements AutoCloseable {
          * The labels the context can answer: every demonstration label whose class appeared in an earlier
          * demonstration (the answer is that demonstration's label), and the query's answer. The first
          * demonstration of each class is left out: its label is a guess among the words not yet used, noise to the
-         * matching the task teaches (large with a label vocabulary, {@link Options#labelWords()} > 2).
+         * matching the task teaches (large with a label vocabulary, {@link SyntheticTaskOptions#labelWords()} > 2).
          */
         INFORMED_LABELS,
         /**
@@ -97,271 +90,6 @@ public final class SyntheticIclTask implements AutoCloseable {
         ALL_TOKENS
     }
 
-    /**
-     * The task's parameters.
-     *
-     * @param classes           number of latent classes, in [2, 4096]
-     * @param wordsPerClass     words per class, in [1, 4096] (classes × words ≤ 100,000)
-     * @param sentenceLength    words per sentence, in [1, 256]
-     * @param noise             probability that a word of a sentence comes from another class, in [0, 1)
-     * @param minShots          fewest demonstrations per label in a sampled episode, in [1, 64]
-     * @param maxShots          most demonstrations per label, in [minShots, 64]; each balanced episode draws k
-     *                          uniformly from [minShots, maxShots]
-     * @param imbalancedFraction fraction of sampled episodes whose two labels have different counts (each drawn
-     *                          from [1, maxShots]), in [0, 1]
-     * @param groupedFraction   fraction of sampled episodes whose demonstrations are grouped by label (all of one
-     *                          label, then all of the other) instead of shuffled, in [0, 1]
-     * @param classZipf         Zipf exponent of class frequencies: class {@code c} (0-based) is chosen with weight
-     *                          {@code 1/(c+1)^s}; 0 = uniform; in [0, 4]
-     * @param wordZipf          Zipf exponent of word frequencies within a class (bursty, skewed vocabularies);
-     *                          0 = uniform; in [0, 4]
-     * @param heldOutFraction   fraction of class pairs held out of training, in [0, 1)
-     * @param splitSeed         seed of the held-out split
-     * @param labelWords        size of the training label vocabulary, in [2, 64]: {@code " foo"}, {@code " bar"}
-     *                          and {@code labelWords − 2} made-up three-letter words. Each training episode
-     *                          writes its two labels with two of them drawn at random, so a model cannot answer
-     *                          by choosing between two fixed tokens: it has to find the demonstration that
-     *                          matches the query and copy its label. 2 = every episode uses foo and bar.
-     *                          Evaluation episodes ({@link #balancedEpisodes}, {@link #episode}) always use
-     *                          foo and bar.
-     * @param classesPerEpisode most classes in a training episode, in [2, 8]: each training episode has
-     *                          C ∈ [2, classesPerEpisode] classes, every pair of them a training pair. Class c is
-     *                          written with label word c mod W of a shuffled draw of the W = {@code labelWords}
-     *                          words, so with more classes than words a label covers several classes. Either way
-     *                          "the label of the demonstrations that do not match" stops being an answer: the model
-     *                          must find the demonstrations of the query's class and copy their label. Evaluation
-     *                          episodes always have two classes, one per label.
-     * @param queryCopyFraction fraction of training episodes whose query repeats one of its class's demonstration
-     *                          sentences word for word, in [0, 1]: exact matches are the easiest case of the
-     *                          similarity the task teaches. Evaluation queries are always fresh sentences.
-     * @param fusedTemplate     whether the task's tokenizer splits at whitespace only, so that {@code "Sentence:"}
-     *                          and {@code "Label:"} are one token each ({@link #FUSED_FORMAT_WORDS}); otherwise it
-     *                          splits words from punctuation ({@code "Label"}, {@code ":"}), like GPT-2. Fused, the
-     *                          prompt's last token directly follows the query sentence, as a demonstration's
-     *                          {@code "Label:"} directly follows its sentence, so a two-layer model can gather the
-     *                          query and each demonstration at the tokens the paper's heads compare.
-     */
-    public record Options(int classes, int wordsPerClass, int sentenceLength, double noise, int minShots,
-            int maxShots, double imbalancedFraction, double groupedFraction, double classZipf, double wordZipf,
-            double heldOutFraction, long splitSeed, int labelWords, int classesPerEpisode, double queryCopyFraction,
-            boolean fusedTemplate) {
-
-        public Options {
-            range("number of classes", classes, 2, 4096);
-            range("words per class", wordsPerClass, 1, 4096);
-            if ((long) classes * wordsPerClass > 100_000) {
-                throw new IllegalArgumentException("classes × words per class = " + (long) classes * wordsPerClass
-                        + " out of range [2, 100000]");
-            }
-            range("sentence length", sentenceLength, 1, 256);
-            fraction("noise", noise, false);
-            range("minimum shots", minShots, 1, 64);
-            range("maximum shots", maxShots, minShots, 64);
-            fraction("imbalanced fraction", imbalancedFraction, true);
-            fraction("grouped fraction", groupedFraction, true);
-            if (!(classZipf >= 0 && classZipf <= 4)) {
-                throw new IllegalArgumentException("class Zipf exponent " + classZipf + " out of range [0, 4]");
-            }
-            if (!(wordZipf >= 0 && wordZipf <= 4)) {
-                throw new IllegalArgumentException("word Zipf exponent " + wordZipf + " out of range [0, 4]");
-            }
-            fraction("held-out fraction", heldOutFraction, false);
-            range("label words", labelWords, 2, MAX_LABEL_WORDS);
-            range("classes per episode", classesPerEpisode, 2, MAX_EPISODE_CLASSES);
-            if (classesPerEpisode > classes) {
-                throw new IllegalArgumentException("classes per episode " + classesPerEpisode + " out of range [2, "
-                        + classes + "] (the number of classes)");
-            }
-            fraction("query copy fraction", queryCopyFraction, true);
-        }
-
-        private static void range(String what, int v, int lo, int hi) {
-            if (v < lo || v > hi) {
-                throw new IllegalArgumentException(what + " " + v + " out of range [" + lo + ", " + hi + "]");
-            }
-        }
-
-        private static void fraction(String what, double v, boolean closed) {
-            if (!(v >= 0 && (closed ? v <= 1 : v < 1))) {
-                throw new IllegalArgumentException(what + " " + v + " out of range [0, 1" + (closed ? "]" : ")"));
-            }
-        }
-
-        /**
-         * 32 classes × 8 words, sentences of 6 words with 10% noise, 1–4 shots per label, 25% imbalanced and
-         * 25% grouped episodes, uniform classes and words, 20% of the 496 class pairs held out, split seed 0,
-         * labels always foo and bar, two classes per episode, no copied queries, template split from punctuation.
-         */
-        public static Options defaults() {
-            return new Options(32, 8, 6, 0.1, 1, 4, 0.25, 0.25, 0.0, 0.0, 0.2, 0L, 2, 2, 0.0, false);
-        }
-
-        public Options withLabelWords(int v) {
-            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, v, classesPerEpisode,
-                    queryCopyFraction, fusedTemplate);
-        }
-
-        public Options withClassesPerEpisode(int v) {
-            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, v, queryCopyFraction,
-                    fusedTemplate);
-        }
-
-        public Options withQueryCopyFraction(double v) {
-            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode, v,
-                    fusedTemplate);
-        }
-
-        public Options withFusedTemplate(boolean v) {
-            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction, v);
-        }
-
-        public Options withClasses(int classes, int wordsPerClass) {
-            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction, fusedTemplate);
-        }
-
-        public Options withSentenceLength(int v) {
-            return new Options(classes, wordsPerClass, v, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction, fusedTemplate);
-        }
-
-        public Options withNoise(double v) {
-            return new Options(classes, wordsPerClass, sentenceLength, v, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction, fusedTemplate);
-        }
-
-        public Options withShots(int min, int max) {
-            return new Options(classes, wordsPerClass, sentenceLength, noise, min, max, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction, fusedTemplate);
-        }
-
-        public Options withImbalancedFraction(double v) {
-            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, v, groupedFraction,
-                    classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction, fusedTemplate);
-        }
-
-        public Options withGroupedFraction(double v) {
-            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    v, classZipf, wordZipf, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction, fusedTemplate);
-        }
-
-        public Options withZipf(double classExponent, double wordExponent) {
-            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classExponent, wordExponent, heldOutFraction, splitSeed, labelWords, classesPerEpisode,
-                    queryCopyFraction, fusedTemplate);
-        }
-
-        /**
-         * These options as a JSON object (one field per component), the text of {@link #OPTIONS_FILE}.
-         */
-        public String toJson() {
-            var node = JSON.createObjectNode();
-            node.put("classes", classes).put("wordsPerClass", wordsPerClass).put("sentenceLength", sentenceLength)
-                    .put("noise", noise).put("minShots", minShots).put("maxShots", maxShots)
-                    .put("imbalancedFraction", imbalancedFraction).put("groupedFraction", groupedFraction)
-                    .put("classZipf", classZipf).put("wordZipf", wordZipf).put("heldOutFraction", heldOutFraction)
-                    .put("splitSeed", splitSeed).put("labelWords", labelWords)
-                    .put("classesPerEpisode", classesPerEpisode).put("queryCopyFraction", queryCopyFraction)
-                    .put("fusedTemplate", fusedTemplate);
-            try {
-                return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        /**
-         * Options from {@link #toJson()}'s text. A missing field takes its {@link #defaults()} value.
-         *
-         * @throws IllegalArgumentException for text that is not a JSON object, a field of the wrong type, an unknown
-         *                                  field, or a value out of range (the message names it)
-         */
-        public static Options fromJson(String json) {
-            com.fasterxml.jackson.databind.JsonNode n;
-            try {
-                n = JSON.readTree(json);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalArgumentException("synthetic task options are not valid JSON: "
-                        + e.getOriginalMessage());
-            }
-            if (n == null || !n.isObject()) {
-                throw new IllegalArgumentException("synthetic task options must be a JSON object; got " + n);
-            }
-            Set<String> known = Set.of("classes", "wordsPerClass", "sentenceLength", "noise", "minShots", "maxShots",
-                    "imbalancedFraction", "groupedFraction", "classZipf", "wordZipf", "heldOutFraction", "splitSeed",
-                    "labelWords", "classesPerEpisode", "queryCopyFraction", "fusedTemplate");
-            n.fieldNames().forEachRemaining(f -> {
-                if (!known.contains(f)) {
-                    throw new IllegalArgumentException("unknown synthetic task option '" + f + "'; known: "
-                            + new java.util.TreeSet<>(known));
-                }
-            });
-            Options d = defaults();
-            return new Options(intField(n, "classes", d.classes), intField(n, "wordsPerClass", d.wordsPerClass),
-                    intField(n, "sentenceLength", d.sentenceLength), numField(n, "noise", d.noise),
-                    intField(n, "minShots", d.minShots), intField(n, "maxShots", d.maxShots),
-                    numField(n, "imbalancedFraction", d.imbalancedFraction),
-                    numField(n, "groupedFraction", d.groupedFraction), numField(n, "classZipf", d.classZipf),
-                    numField(n, "wordZipf", d.wordZipf), numField(n, "heldOutFraction", d.heldOutFraction),
-                    longField(n, "splitSeed", d.splitSeed), intField(n, "labelWords", 2),
-                    intField(n, "classesPerEpisode", 2), numField(n, "queryCopyFraction", 0.0),
-                    boolField(n, "fusedTemplate", false));
-        }
-
-        private static boolean boolField(com.fasterxml.jackson.databind.JsonNode n, String f, boolean dflt) {
-            var v = n.get(f);
-            if (v == null) {
-                return dflt;
-            }
-            if (!v.isBoolean()) {
-                throw new IllegalArgumentException("synthetic task option '" + f + "' must be true or false; got " + v);
-            }
-            return v.booleanValue();
-        }
-
-        private static int intField(com.fasterxml.jackson.databind.JsonNode n, String f, int dflt) {
-            return field(n, f, com.fasterxml.jackson.databind.JsonNode::isInt, "an integer", dflt).intValue();
-        }
-
-        private static long longField(com.fasterxml.jackson.databind.JsonNode n, String f, long dflt) {
-            return field(n, f, com.fasterxml.jackson.databind.JsonNode::isIntegralNumber, "an integer", dflt)
-                    .longValue();
-        }
-
-        private static double numField(com.fasterxml.jackson.databind.JsonNode n, String f, double dflt) {
-            return field(n, f, com.fasterxml.jackson.databind.JsonNode::isNumber, "a number", dflt).doubleValue();
-        }
-
-        /** Field {@code f} of {@code n} as a number, {@code dflt} when absent, an error naming it when mistyped. */
-        private static Number field(com.fasterxml.jackson.databind.JsonNode n, String f,
-                java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> typed, String what, Number dflt) {
-            var v = n.get(f);
-            if (v == null) {
-                return dflt;
-            }
-            if (!typed.test(v)) {
-                throw new IllegalArgumentException("synthetic task option '" + f + "' must be " + what + "; got " + v);
-            }
-            return v.numberValue();
-        }
-
-        public Options withHeldOut(double fraction, long seed) {
-            return new Options(classes, wordsPerClass, sentenceLength, noise, minShots, maxShots, imbalancedFraction,
-                    groupedFraction, classZipf, wordZipf, fraction, seed, labelWords, classesPerEpisode,
-                    queryCopyFraction, fusedTemplate);
-        }
-    }
 
     /**
      * One rendered and tokenised episode. Labels are 0 ({@code " foo"}) and 1 ({@code " bar"}).
@@ -454,7 +182,7 @@ public final class SyntheticIclTask implements AutoCloseable {
         }
     }
 
-    private final Options options;
+    private final SyntheticTaskOptions options;
     private final List<String> vocabulary;
     private final String[][] words;
     private final Map<String, Integer> classOfWord;
@@ -466,18 +194,15 @@ public final class SyntheticIclTask implements AutoCloseable {
     private final List<String> labelWords;
     /** Token id of each label word (looked up once: episodes are rendered on the training hot path). */
     private final Map<String, Long> labelIds = new HashMap<>();
-    private final int[][] trainPairs;
-    private final int[][] heldOutPairs;
-    private final double[] trainPairCdf;
-    private final double[] heldOutPairCdf;
+    /** The class pairs, split once into training and held-out pairs. */
+    private final ClassPairs pairs;
     private final double[] wordCdf;
-    private final Set<Long> heldOutKeys = new java.util.HashSet<>();
 
-    private SyntheticIclTask(Options options) {
+    private SyntheticIclTask(SyntheticTaskOptions options) {
         this.options = options;
         int nc = options.classes();
         int nw = options.wordsPerClass();
-        List<String> made = makeWords(nc * nw);
+        List<String> made = SyntheticWords.classWords(nc * nw);
         this.words = new String[nc][nw];
         this.classOfWord = new HashMap<>();
         List<String> vocab = new ArrayList<>(options.fusedTemplate() ? FUSED_FORMAT_WORDS : FORMAT_WORDS);
@@ -490,7 +215,7 @@ public final class SyntheticIclTask implements AutoCloseable {
             }
         }
         List<String> labels = new ArrayList<>(List.of(FOO, BAR));
-        for (String w : makeLabelWords(options.labelWords() - 2)) {
+        for (String w : SyntheticWords.labelWords(options.labelWords() - 2)) {
             labels.add(" " + w);
             vocab.add(w);
         }
@@ -505,39 +230,12 @@ public final class SyntheticIclTask implements AutoCloseable {
             labelIds.put(w, tokenizer.singleTokenId(w));
         }
 
-        List<int[]> pairs = new ArrayList<>();
-        for (int a = 0; a < nc; a++) {
-            for (int b = a + 1; b < nc; b++) {
-                pairs.add(new int[] {a, b});
-            }
-        }
-        Collections.shuffle(pairs, new Random(options.splitSeed()));
-        int nHeld = (int) Math.round(options.heldOutFraction() * pairs.size());
-        List<int[]> held = new ArrayList<>(pairs.subList(0, nHeld));
-        List<int[]> train = new ArrayList<>(pairs.subList(nHeld, pairs.size()));
-        java.util.Comparator<int[]> byClass = java.util.Comparator.<int[]>comparingInt(p -> p[0]).thenComparingInt(p -> p[1]);
-        held.sort(byClass);
-        train.sort(byClass);
-        if (train.isEmpty()) {
-            throw new IllegalArgumentException("held-out fraction " + options.heldOutFraction() + " leaves no "
-                    + "training pair of " + pairs.size());
-        }
-        this.trainPairs = train.toArray(int[][]::new);
-        this.heldOutPairs = held.toArray(int[][]::new);
-        for (int[] p : heldOutPairs) {
-            heldOutKeys.add(key(p[0], p[1]));
-        }
-        double[] classWeight = new double[nc];
-        for (int c = 0; c < nc; c++) {
-            classWeight[c] = Math.pow(c + 1, -options.classZipf());
-        }
-        this.trainPairCdf = pairCdf(trainPairs, classWeight);
-        this.heldOutPairCdf = pairCdf(heldOutPairs, classWeight);
+        this.pairs = new ClassPairs(nc, options.heldOutFraction(), options.splitSeed(), options.classZipf());
         double[] ww = new double[nw];
         for (int j = 0; j < nw; j++) {
             ww[j] = Math.pow(j + 1, -options.wordZipf());
         }
-        this.wordCdf = cdf(ww);
+        this.wordCdf = ClassPairs.cdf(ww);
     }
 
     /**
@@ -545,7 +243,7 @@ public final class SyntheticIclTask implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the held-out fraction leaves no training pair
      */
-    public static SyntheticIclTask create(Options options) {
+    public static SyntheticIclTask create(SyntheticTaskOptions options) {
         return new SyntheticIclTask(options);
     }
 
@@ -561,7 +259,7 @@ public final class SyntheticIclTask implements AutoCloseable {
             if (in == null) {
                 throw new IllegalStateException(res + " is not on the class path (it ships in the icl-core jar)");
             }
-            return create(Options.fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+            return create(SyntheticTaskOptions.fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + res, e);
         }
@@ -578,7 +276,7 @@ public final class SyntheticIclTask implements AutoCloseable {
             return java.util.Optional.empty();
         }
         try {
-            return java.util.Optional.of(create(Options.fromJson(java.nio.file.Files.readString(f))));
+            return java.util.Optional.of(create(SyntheticTaskOptions.fromJson(java.nio.file.Files.readString(f))));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot read " + f + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -586,90 +284,21 @@ public final class SyntheticIclTask implements AutoCloseable {
         }
     }
 
-    private static long key(int a, int b) {
-        return ((long) Math.min(a, b) << 32) | Math.max(a, b);
-    }
-
-    private static double[] pairCdf(int[][] pairs, double[] classWeight) {
-        double[] w = new double[pairs.length];
-        for (int i = 0; i < pairs.length; i++) {
-            w[i] = classWeight[pairs[i][0]] * classWeight[pairs[i][1]];
-        }
-        return cdf(w);
-    }
-
-    private static double[] cdf(double[] w) {
-        double[] c = new double[w.length];
-        double s = 0;
-        for (int i = 0; i < w.length; i++) {
-            s += w[i];
-            c[i] = s;
-        }
-        for (int i = 0; i < c.length; i++) {
-            c[i] /= s;
-        }
-        return c;
-    }
-
-    private static int draw(double[] cdf, Random rng) {
-        double u = rng.nextDouble();
-        int i = Arrays.binarySearch(cdf, u);
-        i = i >= 0 ? i + 1 : -i - 1;
-        return Math.min(i, cdf.length - 1);
-    }
-
-    /**
-     * {@code n} distinct pronounceable words (consonant-vowel pairs), the same list on every machine: four
-     * letters while that gives enough, six beyond.
-     */
-    static List<String> makeWords(int n) {
-        int pairs = n <= 2000 ? 2 : 3;
-        Random rng = new Random(0x1C14L);
-        Set<String> out = new LinkedHashSet<>();
-        Set<String> reserved = Set.of("foo", "bar", "sentence", "label");
-        StringBuilder sb = new StringBuilder();
-        while (out.size() < n) {
-            sb.setLength(0);
-            for (int i = 0; i < pairs; i++) {
-                sb.append(CONSONANTS.charAt(rng.nextInt(CONSONANTS.length())));
-                sb.append(VOWELS.charAt(rng.nextInt(VOWELS.length())));
-            }
-            String w = sb.toString();
-            if (!reserved.contains(w)) {
-                out.add(w);
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    /**
-     * {@code n} distinct made-up label words of three letters (consonant, vowel, consonant), the same list on
-     * every machine; three letters never collide with the four- or six-letter class words.
-     */
-    static List<String> makeLabelWords(int n) {
-        Random rng = new Random(0x1ABE1L);
-        Set<String> out = new LinkedHashSet<>();
-        Set<String> reserved = Set.of("foo", "bar");
-        while (out.size() < n) {
-            String w = "" + CONSONANTS.charAt(rng.nextInt(CONSONANTS.length()))
-                    + VOWELS.charAt(rng.nextInt(VOWELS.length())) + CONSONANTS.charAt(rng.nextInt(CONSONANTS.length()));
-            if (!reserved.contains(w)) {
-                out.add(w);
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    public Options options() {
+    public SyntheticTaskOptions options() {
         return options;
     }
 
     /**
      * The training label vocabulary, with leading spaces: {@code " foo"}, {@code " bar"}, then
-     * {@link Options#labelWords()} − 2 made-up words (see {@link Options#labelWords()}).
+     * {@link SyntheticTaskOptions#labelWords()} − 2 made-up words (see {@link SyntheticTaskOptions#labelWords()}).
      */
     public List<String> labelWords() {
         return labelWords;
+    }
+
+    /** Token id of a training label word (with its leading space). */
+    long labelId(String word) {
+        return labelIds.get(word);
     }
 
     /**
@@ -734,7 +363,7 @@ public final class SyntheticIclTask implements AutoCloseable {
     /** The class pairs {@code {a, b}} ({@code a < b}) of a split, sorted. */
     public List<int[]> pairs(Split split) {
         List<int[]> out = new ArrayList<>();
-        for (int[] p : split == Split.TRAIN ? trainPairs : heldOutPairs) {
+        for (int[] p : split == Split.TRAIN ? pairs.train() : pairs.heldOut()) {
             out.add(p.clone());
         }
         return out;
@@ -744,7 +373,7 @@ public final class SyntheticIclTask implements AutoCloseable {
     public boolean isHeldOut(int a, int b) {
         checkClass(a);
         checkClass(b);
-        return heldOutKeys.contains(key(a, b));
+        return pairs.isHeldOut(a, b);
     }
 
     private void checkClass(int c) {
@@ -767,7 +396,7 @@ public final class SyntheticIclTask implements AutoCloseable {
                 other = other >= c ? other + 1 : other;
                 sb.append(words[other][rng.nextInt(options.wordsPerClass())]);
             } else {
-                sb.append(words[c][draw(wordCdf, rng)]);
+                sb.append(words[c][ClassPairs.draw(wordCdf, rng)]);
             }
         }
         return sb.toString();
@@ -785,7 +414,7 @@ public final class SyntheticIclTask implements AutoCloseable {
     }
 
     /** As {@link #sample(Split, Random)} with at most {@code maxShots} demonstrations per label. */
-    private Episode sample(Split split, int maxShots, Random rng) {
+    Episode sample(Split split, int maxShots, Random rng) {
         int[] pair = drawPair(split, rng);
         boolean swap = rng.nextBoolean();
         int classFoo = swap ? pair[1] : pair[0];
@@ -806,15 +435,14 @@ public final class SyntheticIclTask implements AutoCloseable {
         return render(classFoo, classBar, demoLabels, rng.nextInt(2), rng);
     }
 
-    private int[] drawPair(Split split, Random rng) {
+    int[] drawPair(Split split, Random rng) {
         if (split == Split.HELD_OUT) {
-            if (heldOutPairs.length == 0) {
+            if (pairs.heldOut().length == 0) {
                 throw new IllegalArgumentException("no class pair is held out (held-out fraction "
                         + options.heldOutFraction() + ")");
             }
-            return heldOutPairs[draw(heldOutPairCdf, rng)];
         }
-        return trainPairs[draw(trainPairCdf, rng)];
+        return pairs.draw(split == Split.HELD_OUT, rng);
     }
 
     /** Demonstration labels: {@code nFoo} zeros and {@code nBar} ones in random order. */
@@ -876,7 +504,7 @@ public final class SyntheticIclTask implements AutoCloseable {
     }
 
     /** A rendered prompt: its text, its tokens and the token index of each demonstration's label word. */
-    private record Layout(String text, long[] ids, int[] labelPositions) {
+    record Layout(String text, long[] ids, int[] labelPositions) {
     }
 
     /**
@@ -884,7 +512,7 @@ public final class SyntheticIclTask implements AutoCloseable {
      * {@link #labelWords()}, with its leading space) and the query sentence, tokenised, with each label word's
      * position found from the character spans and checked by token id.
      */
-    private Layout layout(String[] sentences, String[] words, String query) {
+    Layout layout(String[] sentences, String[] words, String query) {
         StringBuilder sb = new StringBuilder();
         int[] labelStart = new int[sentences.length];
         for (int i = 0; i < sentences.length; i++) {
@@ -941,7 +569,7 @@ public final class SyntheticIclTask implements AutoCloseable {
     /**
      * Training batches of {@link Split#TRAIN} episodes: each sequence is the episode's tokens followed by the
      * gold answer, with the loss on the answer and, for {@link LossOn#ALL_LABELS}, on every demonstration label.
-     * With a label vocabulary ({@link Options#labelWords()} > 2) each episode's two labels are written with two
+     * With a label vocabulary ({@link SyntheticTaskOptions#labelWords()} > 2) each episode's two labels are written with two
      * words drawn from it.
      */
     public TrainingData trainingData(LossOn lossOn) {
@@ -951,159 +579,12 @@ public final class SyntheticIclTask implements AutoCloseable {
     /**
      * As {@link #trainingData(LossOn)} with a curriculum on the context length: over the first
      * {@code curriculumSteps} steps the most demonstrations per label grows linearly from
-     * {@link Options#minShots()} to {@link Options#maxShots()}; 0 = no curriculum.
+     * {@link SyntheticTaskOptions#minShots()} to {@link SyntheticTaskOptions#maxShots()}; 0 = no curriculum.
      *
      * @throws IllegalArgumentException for negative {@code curriculumSteps}
      */
     public TrainingData trainingData(LossOn lossOn, int curriculumSteps) {
-        if (curriculumSteps < 0) {
-            throw new IllegalArgumentException("curriculum steps " + curriculumSteps + " out of range [0, ...)");
-        }
-        int lo = options.minShots();
-        int hi = options.maxShots();
-        return (step, batchSize, rng) -> {
-            int cap = curriculumSteps == 0 || step >= curriculumSteps ? hi
-                    : Math.min(hi, lo + (int) ((long) (hi - lo + 1) * step / curriculumSteps));
-            long[][] seqs = new long[batchSize][];
-            int[][] targets = new int[batchSize][];
-            for (int i = 0; i < batchSize; i++) {
-                TrainingEpisode e = trainingEpisode(cap, rng);
-                long[] ids = Arrays.copyOf(e.ids(), e.ids().length + 1);
-                ids[e.ids().length] = e.goldId();
-                seqs[i] = ids;
-                int[] pos = e.labelPositions();
-                if (lossOn == LossOn.QUERY) {
-                    targets[i] = new int[] {e.ids().length};
-                } else if (lossOn == LossOn.ALL_TOKENS) {
-                    targets[i] = java.util.stream.IntStream.range(1, ids.length).toArray();
-                } else if (lossOn == LossOn.INFORMED_LABELS) {
-                    // every label but the first of its class, then the answer
-                    boolean[] seen = new boolean[e.classes()];
-                    int[] t = new int[pos.length + 1];
-                    int n = 0;
-                    for (int j = 0; j < pos.length; j++) {
-                        int c = e.demoLabels()[j];
-                        if (seen[c]) {
-                            t[n++] = pos[j];
-                        }
-                        seen[c] = true;
-                    }
-                    t[n++] = e.ids().length;
-                    targets[i] = Arrays.copyOf(t, n);
-                } else {
-                    int[] t = Arrays.copyOf(pos, pos.length + 1);
-                    t[t.length - 1] = e.ids().length;
-                    targets[i] = t;
-                }
-            }
-            return new TrainingBatch(seqs, targets);
-        };
-    }
-
-    /** A training episode of any number of classes: tokens, label positions and labels, the answer's token. */
-    private record TrainingEpisode(long[] ids, int[] labelPositions, int[] demoLabels, int classes, long goldId) {
-    }
-
-    /**
-     * One training episode as the options say. Two classes without copied queries take the path of
-     * {@link #sample(Split, Random)} (the same random numbers as before those options existed); otherwise C classes
-     * whose every pair is a training pair, C distinct label words, and perhaps a copied query.
-     */
-    private TrainingEpisode trainingEpisode(int cap, Random rng) {
-        if (options.classesPerEpisode() == 2 && options.labelWords() == 2 && options.queryCopyFraction() == 0) {
-            Episode e = sample(Split.TRAIN, cap, rng);
-            return new TrainingEpisode(e.ids, e.labelPositions, e.demoLabels, 2, e.goldId());
-        }
-        int nc = 2 + rng.nextInt(options.classesPerEpisode() - 1);
-        int[] cls = trainingClasses(nc, rng);
-        // a shuffled draw of the label words; with more classes than words a word labels several classes
-        List<String> pool = new ArrayList<>(labelWords);
-        Collections.shuffle(pool, rng);
-        String[] words = new String[nc];
-        for (int c = 0; c < nc; c++) {
-            words[c] = pool.get(c % pool.size());
-        }
-        int[] counts = new int[nc];
-        if (cap > 1 && rng.nextDouble() < options.imbalancedFraction()) {
-            for (int c = 0; c < nc; c++) {
-                counts[c] = 1 + rng.nextInt(cap);
-            }
-        } else {
-            Arrays.fill(counts, options.minShots() + rng.nextInt(cap - options.minShots() + 1));
-        }
-        int total = Arrays.stream(counts).sum();
-        int[] demoLabels = new int[total];
-        boolean grouped = rng.nextDouble() < options.groupedFraction();
-        List<Integer> blockOrder = new ArrayList<>();
-        for (int c = 0; c < nc; c++) {
-            blockOrder.add(c);
-        }
-        Collections.shuffle(blockOrder, rng);
-        int at = 0;
-        for (int c : blockOrder) {
-            for (int j = 0; j < counts[c]; j++) {
-                demoLabels[at++] = c;
-            }
-        }
-        if (!grouped) {
-            for (int i = total - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = demoLabels[i];
-                demoLabels[i] = demoLabels[j];
-                demoLabels[j] = t;
-            }
-        }
-        int query = rng.nextInt(nc);
-        String[] sentences = new String[total];
-        for (int i = 0; i < total; i++) {
-            sentences[i] = sentence(cls[demoLabels[i]], rng);
-        }
-        String querySentence;
-        if (rng.nextDouble() < options.queryCopyFraction()) {
-            List<String> own = new ArrayList<>();
-            for (int i = 0; i < total; i++) {
-                if (demoLabels[i] == query) {
-                    own.add(sentences[i]);
-                }
-            }
-            querySentence = own.get(rng.nextInt(own.size()));
-        } else {
-            querySentence = sentence(cls[query], rng);
-        }
-        String[] demoWords = new String[total];
-        for (int i = 0; i < total; i++) {
-            demoWords[i] = words[demoLabels[i]];
-        }
-        Layout l = layout(sentences, demoWords, querySentence);
-        return new TrainingEpisode(l.ids(), l.labelPositions(), demoLabels, nc, labelIds.get(words[query]));
-    }
-
-    /** {@code n} distinct classes whose every pair is a training pair (rejection sampling from a training pair). */
-    private int[] trainingClasses(int n, Random rng) {
-        for (int attempt = 0; attempt < 10_000; attempt++) {
-            int[] pair = drawPair(Split.TRAIN, rng);
-            List<Integer> chosen = new ArrayList<>(List.of(pair[0], pair[1]));
-            int tries = 0;
-            while (chosen.size() < n && tries++ < 1000) {
-                int c = rng.nextInt(options.classes());
-                if (chosen.contains(c)) {
-                    continue;
-                }
-                boolean ok = true;
-                for (int x : chosen) {
-                    ok &= !isHeldOut(x, c);
-                }
-                if (ok) {
-                    chosen.add(c);
-                }
-            }
-            if (chosen.size() == n) {
-                Collections.shuffle(chosen, rng);
-                return chosen.stream().mapToInt(Integer::intValue).toArray();
-            }
-        }
-        throw new IllegalStateException("cannot find " + n + " classes whose every pair is a training pair; lower "
-                + "classes per episode or the held-out fraction");
+        return SyntheticTrainingData.of(this, lossOn, curriculumSteps);
     }
 
     /**
@@ -1131,55 +612,12 @@ public final class SyntheticIclTask implements AutoCloseable {
 
     /** {@code logit(foo) − logit(bar)} at each episode's last position. */
     public double[] margins(Model model, List<Episode> episodes) {
-        double[] out = new double[episodes.size()];
-        forEachLastLogits(model, episodes, (i, logits) -> out[i] = logits[(int) fooId] - logits[(int) barId]);
-        return out;
+        return SyntheticEvaluation.margins(model, episodes, fooId, barId);
     }
 
     /** Accuracy and label preferences of {@code model} on {@code episodes}. */
     public Evaluation evaluate(Model model, List<Episode> episodes) {
-        if (episodes.isEmpty()) {
-            throw new IllegalArgumentException("no episodes to evaluate");
-        }
-        int[] correct = new int[1];
-        int[] fullCorrect = new int[1];
-        int[] foo = new int[1];
-        double[] margin = new double[1];
-        forEachLastLogits(model, episodes, (i, logits) -> {
-            Episode e = episodes.get(i);
-            double m = logits[(int) fooId] - logits[(int) barId];
-            int predicted = m > 0 ? 0 : 1;
-            correct[0] += predicted == e.queryLabel() ? 1 : 0;
-            foo[0] += predicted == 0 ? 1 : 0;
-            margin[0] += m;
-            int arg = 0;
-            for (int v = 1; v < logits.length; v++) {
-                if (logits[v] > logits[arg]) {
-                    arg = v;
-                }
-            }
-            fullCorrect[0] += arg == e.goldId() ? 1 : 0;
-        });
-        double n = episodes.size();
-        return new Evaluation(episodes.size(), correct[0] / n, fullCorrect[0] / n, foo[0] / n, margin[0] / n);
-    }
-
-    private interface LogitsConsumer {
-        void accept(int index, float[] logits);
-    }
-
-    private static void forEachLastLogits(Model model, List<Episode> episodes, LogitsConsumer consumer) {
-        for (int from = 0; from < episodes.size(); from += EVAL_BATCH) {
-            int to = Math.min(episodes.size(), from + EVAL_BATCH);
-            long[][] seqs = new long[to - from][];
-            for (int i = from; i < to; i++) {
-                seqs[i - from] = episodes.get(i).ids;
-            }
-            float[][] last = model.lastLogits(TokenBatch.of(seqs));
-            for (int i = from; i < to; i++) {
-                consumer.accept(i, last[i - from]);
-            }
-        }
+        return SyntheticEvaluation.evaluate(model, episodes, fooId, barId);
     }
 
     @Override
@@ -1189,7 +627,7 @@ public final class SyntheticIclTask implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "SyntheticIclTask[" + options + ", " + trainPairs.length + " training pairs, " + heldOutPairs.length
+        return "SyntheticIclTask[" + options + ", " + pairs.train().length + " training pairs, " + pairs.heldOut().length
                 + " held-out pairs]";
     }
 }

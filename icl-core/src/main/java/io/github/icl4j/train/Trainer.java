@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>Owns native memory (the weights and the optimizer state): close it.
  * <pre>{@code
  * ModelConfig cfg = ModelInit.llamaConfig(task.vocabulary().size() + 1, 64, 2, 4, 256, 256);
- * try (SyntheticIclTask task = SyntheticIclTask.create(SyntheticIclTask.Options.defaults());
+ * try (SyntheticIclTask task = SyntheticIclTask.create(SyntheticTaskOptions.defaults());
  *         Trainer trainer = Trainer.create(cfg, task.tokenizerJson(), TrainingConfig.defaults())) {
  *     TrainingResult r = trainer.train(task.trainingData(SyntheticIclTask.LossOn.ALL_LABELS),
  *             m -> task.evaluate(m, heldOut).accuracy(), System.out::println, Path.of("checkpoints"));

@@ -1,7 +1,13 @@
 package io.github.icl4j.train;
 
+import static io.github.icl4j.OptionChecks.check;
+import static io.github.icl4j.OptionChecks.inRange;
+
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /**
- * Hyper-parameters of a training run. Immutable; {@code with...} return copies.
+ * Hyper-parameters of a training run. Immutable; the generated {@code TrainingConfigBuilder} gives a builder
+ * ({@code TrainingConfigBuilder.builder()}) and a {@code with…} per component that returns a copy.
  *
  * <p>The learning rate rises linearly over {@code warmupSteps} to {@code learningRate}, then follows a
  * half cosine down to {@code minLearningRate} at the last step ({@link #learningRateAt(int)}).
@@ -26,40 +32,30 @@ package io.github.icl4j.train;
  *                        d ≈ 768; a small model learns faster from about 1/sqrt(d), since the attention scores of
  *                        q·k start as the product of two such matrices
  */
+@RecordBuilder
 public record TrainingConfig(int steps, int batchSize, double learningRate, int warmupSteps, double minLearningRate,
-        double weightDecay, double gradClipNorm, int evalInterval, long seed, int threads, double initStd) {
+        double weightDecay, double gradClipNorm, int evalInterval, long seed, int threads, double initStd)
+        implements TrainingConfigBuilder.With {
 
+    /**
+     * Checks every value against its range.
+     *
+     * @throws IllegalArgumentException naming the option, its value and the allowed range
+     */
     public TrainingConfig {
         inRange("steps", steps, 1, 10_000_000);
-        inRange("batch size", batchSize, 1, 65_536);
-        if (!(learningRate > 0 && learningRate <= 1)) {
-            throw new IllegalArgumentException("learning rate " + learningRate + " out of range (0, 1]");
-        }
-        inRange("warm-up steps", warmupSteps, 0, steps);
-        if (!(minLearningRate >= 0 && minLearningRate <= learningRate)) {
-            throw new IllegalArgumentException("minimum learning rate " + minLearningRate + " out of range [0, "
-                    + learningRate + "] (the peak learning rate)");
-        }
-        if (!(weightDecay >= 0 && weightDecay <= 1)) {
-            throw new IllegalArgumentException("weight decay " + weightDecay + " out of range [0, 1]");
-        }
-        if (!(gradClipNorm >= 0 && gradClipNorm <= 1e6)) {
-            throw new IllegalArgumentException("gradient clip norm " + gradClipNorm + " out of range [0, 1e6] "
-                    + "(0 = no clipping)");
-        }
-        inRange("eval interval", evalInterval, 0, steps);
+        inRange("batchSize", batchSize, 1, 65_536);
+        check("learningRate", learningRate, learningRate > 0 && learningRate <= 1, "(0, 1]");
+        inRange("warmupSteps", warmupSteps, 0, steps);
+        check("minLearningRate", minLearningRate, minLearningRate >= 0 && minLearningRate <= learningRate,
+                "[0, " + learningRate + "] (the peak learning rate)");
+        check("weightDecay", weightDecay, weightDecay >= 0 && weightDecay <= 1, "[0, 1]");
+        check("gradClipNorm", gradClipNorm, gradClipNorm >= 0 && gradClipNorm <= 1e6, "[0, 1e6] (0 = no clipping)");
+        inRange("evalInterval", evalInterval, 0, steps);
         if (threads != 0) {
             inRange("threads", threads, 1, 1024);
         }
-        if (!(initStd > 0 && initStd <= 1)) {
-            throw new IllegalArgumentException("initial weight standard deviation " + initStd + " out of range (0, 1]");
-        }
-    }
-
-    private static void inRange(String what, int v, int lo, int hi) {
-        if (v < lo || v > hi) {
-            throw new IllegalArgumentException(what + " " + v + " out of range [" + lo + ", " + hi + "]");
-        }
+        check("initStd", initStd, initStd > 0 && initStd <= 1, "(0, 1]");
     }
 
     /**
@@ -68,11 +64,6 @@ public record TrainingConfig(int steps, int batchSize, double learningRate, int 
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig(1000, 32, 1e-3, 100, 1e-4, 0.1, 1.0, 100, 0L, 0, ModelInit.STD);
-    }
-
-    public TrainingConfig withInitStd(double v) {
-        return new TrainingConfig(steps, batchSize, learningRate, warmupSteps, minLearningRate, weightDecay,
-                gradClipNorm, evalInterval, seed, threads, v);
     }
 
     /**
@@ -93,54 +84,17 @@ public record TrainingConfig(int steps, int batchSize, double learningRate, int 
         return minLearningRate + (learningRate - minLearningRate) * 0.5 * (1 + Math.cos(Math.PI * t));
     }
 
+    /** Sets the number of steps (warm-up and evaluation interval are lowered to it when above). */
+    @Override
     public TrainingConfig withSteps(int v) {
         return new TrainingConfig(v, batchSize, learningRate, Math.min(warmupSteps, v), minLearningRate, weightDecay,
                 gradClipNorm, Math.min(evalInterval, v), seed, threads, initStd);
     }
 
-    public TrainingConfig withBatchSize(int v) {
-        return new TrainingConfig(steps, v, learningRate, warmupSteps, minLearningRate, weightDecay, gradClipNorm,
-                evalInterval, seed, threads, initStd);
-    }
-
     /** Sets the peak learning rate (the floor is lowered to it when above). */
+    @Override
     public TrainingConfig withLearningRate(double v) {
         return new TrainingConfig(steps, batchSize, v, warmupSteps, Math.min(minLearningRate, v), weightDecay,
                 gradClipNorm, evalInterval, seed, threads, initStd);
-    }
-
-    public TrainingConfig withWarmupSteps(int v) {
-        return new TrainingConfig(steps, batchSize, learningRate, v, minLearningRate, weightDecay, gradClipNorm,
-                evalInterval, seed, threads, initStd);
-    }
-
-    public TrainingConfig withMinLearningRate(double v) {
-        return new TrainingConfig(steps, batchSize, learningRate, warmupSteps, v, weightDecay, gradClipNorm,
-                evalInterval, seed, threads, initStd);
-    }
-
-    public TrainingConfig withWeightDecay(double v) {
-        return new TrainingConfig(steps, batchSize, learningRate, warmupSteps, minLearningRate, v, gradClipNorm,
-                evalInterval, seed, threads, initStd);
-    }
-
-    public TrainingConfig withGradClipNorm(double v) {
-        return new TrainingConfig(steps, batchSize, learningRate, warmupSteps, minLearningRate, weightDecay, v,
-                evalInterval, seed, threads, initStd);
-    }
-
-    public TrainingConfig withEvalInterval(int v) {
-        return new TrainingConfig(steps, batchSize, learningRate, warmupSteps, minLearningRate, weightDecay,
-                gradClipNorm, v, seed, threads, initStd);
-    }
-
-    public TrainingConfig withSeed(long v) {
-        return new TrainingConfig(steps, batchSize, learningRate, warmupSteps, minLearningRate, weightDecay,
-                gradClipNorm, evalInterval, v, threads, initStd);
-    }
-
-    public TrainingConfig withThreads(int v) {
-        return new TrainingConfig(steps, batchSize, learningRate, warmupSteps, minLearningRate, weightDecay,
-                gradClipNorm, evalInterval, seed, v, initStd);
     }
 }

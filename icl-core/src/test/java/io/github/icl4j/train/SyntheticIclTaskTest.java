@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.icl4j.train.SyntheticIclTask.Episode;
 import io.github.icl4j.train.SyntheticIclTask.LabelledText;
-import io.github.icl4j.train.SyntheticIclTask.Options;
+import io.github.icl4j.train.SyntheticTaskOptions;
 import io.github.icl4j.train.SyntheticIclTask.Split;
 import java.util.HashSet;
 import java.util.List;
@@ -21,7 +21,7 @@ class SyntheticIclTaskTest {
 
     @BeforeAll
     static void setUp() {
-        task = SyntheticIclTask.create(Options.defaults());
+        task = SyntheticIclTask.create(SyntheticTaskOptions.defaults());
     }
 
     @AfterAll
@@ -53,7 +53,7 @@ class SyntheticIclTaskTest {
 
     @Test
     void aFusedTemplateMakesSentenceAndLabelOneTokenEachAndEndsThePromptRightAfterTheQuery() {
-        try (SyntheticIclTask fused = SyntheticIclTask.create(Options.defaults().withFusedTemplate(true))) {
+        try (SyntheticIclTask fused = SyntheticIclTask.create(SyntheticTaskOptions.defaults().withFusedTemplate(true))) {
             Episode e = fused.episode(3, 7, new int[] {0, 1}, 1, new Random(1));
             Episode plain = task.episode(3, 7, new int[] {0, 1}, 1, new Random(1));
             assertThat(e.text()).isEqualTo(plain.text());
@@ -88,7 +88,7 @@ class SyntheticIclTaskTest {
 
     @Test
     void samplingFollowsTheOptions() {
-        Options o = Options.defaults().withShots(2, 2).withImbalancedFraction(0).withGroupedFraction(1);
+        SyntheticTaskOptions o = SyntheticTaskOptions.defaults().withShots(2, 2).withImbalancedFraction(0).withGroupedFraction(1);
         try (SyntheticIclTask t = SyntheticIclTask.create(o)) {
             for (Episode e : t.episodes(Split.TRAIN, 50, 1)) {
                 int[] l = e.demoLabels();
@@ -97,12 +97,12 @@ class SyntheticIclTaskTest {
                 assertThat(l[2]).isEqualTo(l[3]).isNotEqualTo(l[0]);
             }
         }
-        try (SyntheticIclTask t = SyntheticIclTask.create(Options.defaults().withImbalancedFraction(1))) {
+        try (SyntheticIclTask t = SyntheticIclTask.create(SyntheticTaskOptions.defaults().withImbalancedFraction(1))) {
             for (Episode e : t.episodes(Split.TRAIN, 50, 1)) {
                 assertThat(e.count(0)).isNotEqualTo(e.count(1));
             }
         }
-        try (SyntheticIclTask t = SyntheticIclTask.create(Options.defaults().withZipf(1.5, 0))) {
+        try (SyntheticIclTask t = SyntheticIclTask.create(SyntheticTaskOptions.defaults().withZipf(1.5, 0))) {
             int[] seen = new int[32];
             for (Episode e : t.episodes(Split.TRAIN, 2000, 1)) {
                 seen[e.classFoo()]++;
@@ -138,11 +138,11 @@ class SyntheticIclTaskTest {
 
     @Test
     void badOptionsAndArgumentsAreNamed() {
-        assertThatThrownBy(() -> Options.defaults().withClasses(1, 8))
+        assertThatThrownBy(() -> SyntheticTaskOptions.defaults().withClasses(1, 8))
                 .hasMessage("number of classes 1 out of range [2, 4096]");
-        assertThatThrownBy(() -> Options.defaults().withNoise(1.0)).hasMessage("noise 1.0 out of range [0, 1)");
-        assertThatThrownBy(() -> Options.defaults().withShots(3, 2)).hasMessage("maximum shots 2 out of range [3, 64]");
-        assertThatThrownBy(() -> Options.defaults().withZipf(-1, 0))
+        assertThatThrownBy(() -> SyntheticTaskOptions.defaults().withNoise(1.0)).hasMessage("noise 1.0 out of range [0, 1)");
+        assertThatThrownBy(() -> SyntheticTaskOptions.defaults().withShots(3, 2)).hasMessage("maximum shots 2 out of range [3, 64]");
+        assertThatThrownBy(() -> SyntheticTaskOptions.defaults().withZipf(-1, 0))
                 .hasMessage("class Zipf exponent -1.0 out of range [0, 4]");
         assertThatThrownBy(() -> task.episode(2, 2, new int[] {0}, 0, new Random()))
                 .hasMessageContaining("two different classes; got 2 twice");
@@ -150,7 +150,7 @@ class SyntheticIclTaskTest {
                 .hasMessage("class 40 out of range [0, 32)");
         assertThatThrownBy(() -> task.episode(0, 1, new int[] {2}, 0, new Random()))
                 .hasMessage("label 2 out of range [0, 1] (0 = foo, 1 = bar)");
-        try (SyntheticIclTask none = SyntheticIclTask.create(Options.defaults().withHeldOut(0, 0))) {
+        try (SyntheticIclTask none = SyntheticIclTask.create(SyntheticTaskOptions.defaults().withHeldOut(0, 0))) {
             assertThatThrownBy(() -> none.sample(Split.HELD_OUT, new Random()))
                     .hasMessageContaining("no class pair is held out");
         }
@@ -190,7 +190,7 @@ class SyntheticIclTaskTest {
 
     @Test
     void aLabelVocabularyWritesTrainingLabelsWithOtherWordsButEvaluationWithFooAndBar() {
-        Options o = Options.defaults().withLabelWords(8);
+        SyntheticTaskOptions o = SyntheticTaskOptions.defaults().withLabelWords(8);
         try (SyntheticIclTask t = SyntheticIclTask.create(o)) {
             assertThat(t.labelWords()).hasSize(8).startsWith(" foo", " bar").doesNotHaveDuplicates();
             assertThat(t.labelWords().subList(2, 8)).allMatch(w -> w.matches(" [a-z]{3}"));
@@ -220,15 +220,15 @@ class SyntheticIclTaskTest {
                 assertThat(e.text()).doesNotContainPattern("Label: (?!foo|bar)[a-z]{3}\\n");
             }
         }
-        assertThatThrownBy(() -> Options.defaults().withLabelWords(1)).hasMessage("label words 1 out of range [2, 64]");
-        assertThatThrownBy(() -> Options.defaults().withLabelWords(65)).hasMessage("label words 65 out of range [2, 64]");
+        assertThatThrownBy(() -> SyntheticTaskOptions.defaults().withLabelWords(1)).hasMessage("label words 1 out of range [2, 64]");
+        assertThatThrownBy(() -> SyntheticTaskOptions.defaults().withLabelWords(65)).hasMessage("label words 65 out of range [2, 64]");
     }
 
     @Test
     void twoLabelWordsDrawTheSameTrainingDataAsBeforeTheOptionExisted() {
         // a 2-word vocabulary must not consume random numbers: the shipped recipe stays reproducible
         TrainingBatch a = task.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 8, new Random(11));
-        try (SyntheticIclTask t = SyntheticIclTask.create(Options.defaults().withLabelWords(2))) {
+        try (SyntheticIclTask t = SyntheticIclTask.create(SyntheticTaskOptions.defaults().withLabelWords(2))) {
             TrainingBatch b = t.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 8, new Random(11));
             assertThat(b.sequences()).isDeepEqualTo(a.sequences());
         }
@@ -262,20 +262,24 @@ class SyntheticIclTaskTest {
     @Test
     void optionsRoundTripThroughJsonAndBadFilesAreNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        Options o = Options.defaults().withClasses(16, 3).withNoise(0.05).withLabelWords(6).withShots(1, 3)
-                .withClassesPerEpisode(3).withQueryCopyFraction(0.25).withFusedTemplate(true);
-        assertThat(Options.fromJson(o.toJson())).isEqualTo(o);
-        assertThat(Options.fromJson("{}").fusedTemplate()).isFalse();
-        assertThatThrownBy(() -> Options.fromJson("{\"fusedTemplate\": 1}"))
+        SyntheticTaskOptions o = SyntheticTaskOptions.defaults().withClasses(16, 3).withNoise(0.05).withLabelWords(6)
+                .withShots(1, 3).withClassesPerEpisode(3).withQueryCopyFraction(0.25).withFusedTemplate(true);
+        assertThat(SyntheticTaskOptions.fromJson(o.toJson())).isEqualTo(o);
+        // the built-in checkpoint's file, written before Jackson wrote the record, reads and writes back byte for byte
+        String builtin = new String(SyntheticIclTask.class.getResourceAsStream("/io/github/icl4j/builtin/"
+                + SyntheticIclTask.OPTIONS_FILE).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(SyntheticTaskOptions.fromJson(builtin).toJson()).isEqualTo(builtin);
+        assertThat(SyntheticTaskOptions.fromJson("{}").fusedTemplate()).isFalse();
+        assertThatThrownBy(() -> SyntheticTaskOptions.fromJson("{\"fusedTemplate\": 1}"))
                 .hasMessage("synthetic task option 'fusedTemplate' must be true or false; got 1");
-        assertThat(Options.fromJson("{\"classes\": 16}")).isEqualTo(Options.defaults().withClasses(16, 8));
-        assertThatThrownBy(() -> Options.fromJson("{\"classes\": \"x\"}"))
+        assertThat(SyntheticTaskOptions.fromJson("{\"classes\": 16}")).isEqualTo(SyntheticTaskOptions.defaults().withClasses(16, 8));
+        assertThatThrownBy(() -> SyntheticTaskOptions.fromJson("{\"classes\": \"x\"}"))
                 .hasMessage("synthetic task option 'classes' must be an integer; got \"x\"");
-        assertThatThrownBy(() -> Options.fromJson("{\"clases\": 3}")).hasMessageContaining("unknown synthetic task "
+        assertThatThrownBy(() -> SyntheticTaskOptions.fromJson("{\"clases\": 3}")).hasMessageContaining("unknown synthetic task "
                 + "option 'clases'");
-        assertThatThrownBy(() -> Options.fromJson("[1]")).hasMessageContaining("must be a JSON object");
-        assertThatThrownBy(() -> Options.fromJson("{\"noise\": 2}")).hasMessage("noise 2.0 out of range [0, 1)");
-        assertThatThrownBy(() -> Options.fromJson("{")).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> SyntheticTaskOptions.fromJson("[1]")).hasMessageContaining("must be a JSON object");
+        assertThatThrownBy(() -> SyntheticTaskOptions.fromJson("{\"noise\": 2}")).hasMessage("noise 2.0 out of range [0, 1)");
+        assertThatThrownBy(() -> SyntheticTaskOptions.fromJson("{")).hasMessageContaining("not valid JSON");
 
         assertThat(SyntheticIclTask.forCheckpoint(dir)).isEmpty();
         java.nio.file.Files.writeString(dir.resolve(SyntheticIclTask.OPTIONS_FILE), o.toJson());
@@ -289,7 +293,7 @@ class SyntheticIclTaskTest {
 
     @Test
     void trainingEpisodesOfSeveralClassesGiveEachClassItsOwnLabelWordAndUseOnlyTrainingPairs() {
-        Options o = Options.defaults().withLabelWords(8).withClassesPerEpisode(4);
+        SyntheticTaskOptions o = SyntheticTaskOptions.defaults().withLabelWords(8).withClassesPerEpisode(4);
         try (SyntheticIclTask t = SyntheticIclTask.create(o)) {
             Set<Long> labelIds = new HashSet<>();
             t.labelWords().forEach(w -> labelIds.add(t.tokenizer().singleTokenId(w)));
@@ -335,15 +339,15 @@ class SyntheticIclTaskTest {
             assertThat(seenClasses[3]).isPositive();
             assertThat(seenClasses[4]).isPositive();
         }
-        assertThatThrownBy(() -> Options.defaults().withLabelWords(16).withClassesPerEpisode(9))
+        assertThatThrownBy(() -> SyntheticTaskOptions.defaults().withLabelWords(16).withClassesPerEpisode(9))
                 .hasMessage("classes per episode 9 out of range [2, 8]");
-        assertThatThrownBy(() -> Options.defaults().withClasses(3, 8).withClassesPerEpisode(4))
+        assertThatThrownBy(() -> SyntheticTaskOptions.defaults().withClasses(3, 8).withClassesPerEpisode(4))
                 .hasMessage("classes per episode 4 out of range [2, 3] (the number of classes)");
     }
 
     @Test
     void withMoreClassesThanLabelWordsALabelCoversSeveralClasses() {
-        Options o = Options.defaults().withClassesPerEpisode(4).withShots(1, 1).withImbalancedFraction(0);
+        SyntheticTaskOptions o = SyntheticTaskOptions.defaults().withClassesPerEpisode(4).withShots(1, 1).withImbalancedFraction(0);
         try (SyntheticIclTask t = SyntheticIclTask.create(o)) {
             TrainingBatch b = t.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 200, new Random(5));
             int four = 0;
@@ -369,7 +373,7 @@ class SyntheticIclTaskTest {
 
     @Test
     void copiedQueriesRepeatADemonstrationOfTheirClassWordForWord() {
-        Options o = Options.defaults().withQueryCopyFraction(1.0);
+        SyntheticTaskOptions o = SyntheticTaskOptions.defaults().withQueryCopyFraction(1.0);
         try (SyntheticIclTask t = SyntheticIclTask.create(o)) {
             TrainingBatch b = t.trainingData(SyntheticIclTask.LossOn.ALL_LABELS).batch(0, 50, new Random(9));
             for (int i = 0; i < 50; i++) {
@@ -389,7 +393,7 @@ class SyntheticIclTaskTest {
                 assertThat(found).as("episode %d: query '%s' repeats a demonstration of its label", i, query).isTrue();
             }
         }
-        assertThatThrownBy(() -> Options.defaults().withQueryCopyFraction(1.5))
+        assertThatThrownBy(() -> SyntheticTaskOptions.defaults().withQueryCopyFraction(1.5))
                 .hasMessage("query copy fraction 1.5 out of range [0, 1]");
     }
 }

@@ -27,7 +27,7 @@ class TrainerTest {
 
     @BeforeAll
     static void setUp() {
-        task = SyntheticIclTask.create(SyntheticIclTask.Options.defaults().withShots(1, 2));
+        task = SyntheticIclTask.create(SyntheticTaskOptions.defaults().withShots(1, 2));
         tiny = ModelInit.llamaConfig(task.vocabSize(), 32, 2, 2, 64, 128);
     }
 
@@ -149,7 +149,7 @@ class TrainerTest {
             assertThat(wide).isCloseTo(0.125f, org.assertj.core.data.Offset.offset(0.015f));
         }
         assertThatThrownBy(() -> shortRun(2).withInitStd(0))
-                .hasMessage("initial weight standard deviation 0.0 out of range (0, 1]");
+                .hasMessage("initStd 0.0 out of range (0, 1]");
     }
 
     @Test

@@ -12,15 +12,15 @@ class TrainingConfigTest {
     void badValuesAreNamedWithTheirRange() {
         TrainingConfig d = TrainingConfig.defaults();
         assertThatThrownBy(() -> d.withSteps(0)).hasMessage("steps 0 out of range [1, 10000000]");
-        assertThatThrownBy(() -> d.withBatchSize(-3)).hasMessage("batch size -3 out of range [1, 65536]");
-        assertThatThrownBy(() -> d.withLearningRate(0)).hasMessage("learning rate 0.0 out of range (0, 1]");
-        assertThatThrownBy(() -> d.withLearningRate(Double.NaN)).hasMessageContaining("learning rate NaN");
-        assertThatThrownBy(() -> d.withWarmupSteps(5000)).hasMessage("warm-up steps 5000 out of range [0, 1000]");
+        assertThatThrownBy(() -> d.withBatchSize(-3)).hasMessage("batchSize -3 out of range [1, 65536]");
+        assertThatThrownBy(() -> d.withLearningRate(0)).hasMessage("learningRate 0.0 out of range (0, 1]");
+        assertThatThrownBy(() -> d.withLearningRate(Double.NaN)).hasMessageContaining("learningRate NaN");
+        assertThatThrownBy(() -> d.withWarmupSteps(5000)).hasMessage("warmupSteps 5000 out of range [0, 1000]");
         assertThatThrownBy(() -> d.withMinLearningRate(0.5))
-                .hasMessage("minimum learning rate 0.5 out of range [0, 0.001] (the peak learning rate)");
-        assertThatThrownBy(() -> d.withWeightDecay(2)).hasMessage("weight decay 2.0 out of range [0, 1]");
-        assertThatThrownBy(() -> d.withGradClipNorm(-1)).hasMessageContaining("gradient clip norm -1.0 out of range");
-        assertThatThrownBy(() -> d.withEvalInterval(1001)).hasMessage("eval interval 1001 out of range [0, 1000]");
+                .hasMessage("minLearningRate 0.5 out of range [0, 0.001] (the peak learning rate)");
+        assertThatThrownBy(() -> d.withWeightDecay(2)).hasMessage("weightDecay 2.0 out of range [0, 1]");
+        assertThatThrownBy(() -> d.withGradClipNorm(-1)).hasMessageContaining("gradClipNorm -1.0 out of range");
+        assertThatThrownBy(() -> d.withEvalInterval(1001)).hasMessage("evalInterval 1001 out of range [0, 1000]");
         assertThatThrownBy(() -> d.withThreads(-2)).hasMessage("threads -2 out of range [1, 1024]");
         assertThatThrownBy(() -> d.withThreads(0).learningRateAt(1000))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("step 1000 out of range [0, 1000)");

@@ -12,7 +12,7 @@ class WordLevelTokenizerJsonTest {
 
     @Test
     void roundTripsEveryWordOfTheTaskWithRightSpans() {
-        try (SyntheticIclTask task = SyntheticIclTask.create(SyntheticIclTask.Options.defaults())) {
+        try (SyntheticIclTask task = SyntheticIclTask.create(SyntheticTaskOptions.defaults())) {
             Tokenizer tok = task.tokenizer();
             List<String> vocab = task.vocabulary();
             assertThat(tok.vocabSize()).isEqualTo(vocab.size() + 1).isEqualTo(task.vocabSize());

@@ -1,5 +1,7 @@
 package io.github.icl4j.examples;
 
+import io.github.icl4j.examples.builtin.BuiltinModel;
+import io.github.icl4j.examples.builtin.SyntheticPrompts;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;

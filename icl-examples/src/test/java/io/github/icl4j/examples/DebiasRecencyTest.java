@@ -1,5 +1,7 @@
 package io.github.icl4j.examples;
 
+import io.github.icl4j.examples.builtin.BuiltinModel;
+import io.github.icl4j.examples.builtin.TrainBuiltinModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -33,12 +33,14 @@ import java.util.Map;
  * @param readout                   the readout heads are ranked by
  * @param baselineReadout           the readout without ablation, combined over data sets
  * @param readoutValue              {@code [layer][head]} the readout with that head removed
+ * @param screen                    how the ablated heads were chosen: every head (exhaustive), or by attribution
+ *                                  patching; the accuracies, drops and readouts of heads not ablated are NaN
  */
 public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLayer, HeadOptions.Protocol protocol,
         HeadOptions.AblateAt ablateAt, HeadOptions.DatasetAveraging averaging, List<DatasetAblation> datasets,
         double baselineAccuracy, double baselineFullVocabAccuracy, double[][] accuracy, double[][] fullVocabAccuracy,
         double[][] drop, double[][] goldProbDrop, ReadoutMetric readout, double baselineReadout,
-        double[][] readoutValue) {
+        double[][] readoutValue, AblationScreen screen) {
 
     /**
      * One data set's ablation results.
@@ -100,6 +102,9 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
         drop = Arr.copy(drop);
         goldProbDrop = Arr.copy(goldProbDrop);
         readoutValue = Arr.copy(readoutValue);
+        if (screen == null) {
+            throw new IllegalArgumentException("screen must not be null (AblationScreen.exhaustive() for every head)");
+        }
     }
 
     /**
@@ -123,6 +128,15 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
      */
     public static AblationRanking combine(int nLayers, int nHeads, HeadOptions options,
             Map<String, PromptAblations> byDataset, ReadoutMetric readout) {
+        return combine(nLayers, nHeads, options, byDataset, readout, AblationScreen.exhaustive());
+    }
+
+    /**
+     * As {@link #combine(int, int, HeadOptions, Map, ReadoutMetric)}, for outcomes of the heads a {@code screen}
+     * chose (the others' outcomes are null in the {@link PromptAblations}, and their results NaN).
+     */
+    public static AblationRanking combine(int nLayers, int nHeads, HeadOptions options,
+            Map<String, PromptAblations> byDataset, ReadoutMetric readout, AblationScreen screen) {
         if (byDataset == null || byDataset.isEmpty()) {
             throw new IllegalArgumentException("combine needs at least one data set; got none");
         }
@@ -152,6 +166,9 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
             for (int l = from; l < to; l++) {
                 for (int h = 0; h < nHeads; h++) {
                     PromptAblations.Outcome[] rows = ablated[l - from][h];
+                    if (rows == null) {
+                        continue; // not ablated (a screen passed it over): NaN
+                    }
                     double[] a = accuracy(rows);
                     acc[l][h] = a[0];
                     fv[l][h] = a[1];
@@ -206,7 +223,7 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
             }
         }
         return new AblationRanking(nLayers, nHeads, from, to, options.protocol(), options.ablateAt(),
-                options.datasetAveraging(), per, baseA, baseB, acc, fv, drop, gp, readout, baseR, rv);
+                options.datasetAveraging(), per, baseA, baseB, acc, fv, drop, gp, readout, baseR, rv, screen);
     }
 
     /** {protocol (a), protocol (b)} accuracy of outcomes (all with gold labels). */
@@ -245,7 +262,11 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
         return Arr.copy(readoutValue);
     }
 
-    /** The scanned heads, largest drop first (ties: larger gold-probability drop first, then by head). */
+    /**
+     * The scanned heads, largest drop first (ties: larger gold-probability drop first, then by head). Under an AtP
+     * screen the truly ablated heads come first, by their drop, then the others by attribution patching's estimated
+     * drop of the metric ({@code −estimate}; with GradDrop, by its unsigned score).
+     */
     public List<HeadId> ranking() {
         List<HeadId> all = new ArrayList<>();
         for (int l = fromLayer; l < toLayer; l++) {
@@ -253,8 +274,13 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
                 all.add(HeadId.of(l, h));
             }
         }
-        all.sort(Comparator.<HeadId>comparingDouble(x -> -drop[x.layer()][x.head()])
-                .thenComparingDouble(x -> -goldProbDrop[x.layer()][x.head()]).thenComparing(x -> x));
+        AttributionEstimates e = screen.estimates();
+        boolean byScore = e != null && e.options().gradDrop();
+        all.sort(Comparator.<HeadId>comparingInt(x -> Double.isNaN(drop[x.layer()][x.head()]) ? 1 : 0)
+                .thenComparingDouble(x -> -drop[x.layer()][x.head()])
+                .thenComparingDouble(x -> -goldProbDrop[x.layer()][x.head()])
+                .thenComparingDouble(x -> e == null ? 0 : byScore ? -e.score(x) : e.estimate(x))
+                .thenComparing(x -> x));
         return List.copyOf(all);
     }
 
@@ -303,6 +329,9 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
         for (int i = 0; i < Math.min(5, r.size()); i++) {
             HeadId h = r.get(i);
             sb.append(' ').append(h).append(' ').append(Arr.s3(drop[h.layer()][h.head()]));
+        }
+        if (screen.strategy() != AblationScreen.Strategy.EXHAUSTIVE) {
+            sb.append(", ").append(screen);
         }
         return sb.append(']').toString();
     }

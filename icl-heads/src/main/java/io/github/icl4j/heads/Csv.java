@@ -98,8 +98,10 @@ final class Csv {
 
     static String of(AblationRanking a) {
         Csv c = new Csv("layer", "head", "accuracy", "full_vocab_accuracy", "drop", "gold_prob_drop", "rank", "readout",
-                "readout_value");
+                "readout_value", "screen", "atp_estimate", "atp_score", "verified", "true_effect");
         List<HeadId> rank = a.ranking();
+        AblationScreen sc = a.screen();
+        AttributionEstimates est = sc.estimates();
         double[][] rv = a.readoutValue();
         double[][] acc = a.accuracy();
         double[][] fv = a.fullVocabAccuracy();
@@ -107,8 +109,11 @@ final class Csv {
         double[][] gp = a.goldProbDrop();
         for (int l = a.fromLayer(); l < a.toLayer(); l++) {
             for (int h = 0; h < a.nHeads(); h++) {
-                c.row(l, h, acc[l][h], fv[l][h], drop[l][h], gp[l][h], rank.indexOf(HeadId.of(l, h)) + 1,
-                        a.readout().key(), rv[l][h]);
+                HeadId id = HeadId.of(l, h);
+                c.row(l, h, acc[l][h], fv[l][h], drop[l][h], gp[l][h], rank.indexOf(id) + 1, a.readout().key(),
+                        rv[l][h], sc.strategy().flag(), est == null ? null : est.estimate(id),
+                        est == null ? null : est.score(id), sc.strategy() == AblationScreen.Strategy.EXHAUSTIVE
+                                || sc.verified().contains(id), sc.trueEffect(id));
             }
         }
         return c.toString();

@@ -1,8 +1,15 @@
 package io.github.icl4j.heads;
 
+import static io.github.icl4j.OptionChecks.atLeast;
+import static io.github.icl4j.OptionChecks.nonNull;
+
+import io.soabase.recordbuilder.core.RecordBuilder;
+
 /**
  * Every choice of the in-context head method (METHOD.md §1–4) that the paper left open, as an explicit option
- * with the documented default. Immutable: each {@code with…} returns a new record.
+ * with the documented default. Immutable: the generated {@code HeadOptionsBuilder} gives a builder
+ * ({@code HeadOptionsBuilder.builder(HeadOptions.defaults())}) and a {@code with…} per component (e.g.
+ * {@code withMerge}, {@code withTopTokens}) that returns a copy; a few withers set options that belong together.
  *
  * <pre>{@code
  * HeadOptions o = HeadOptions.defaults()
@@ -42,7 +49,13 @@ package io.github.icl4j.heads;
  *                            (default 64)
  * @param scoreLayers         which layers' heads the foo and bar score rankings may put in their top lists
  *                            (default {@link ScoreLayers#ALL}; the scores of every head are kept either way)
+ * @param ablationScreen      which heads the ablation ranking truly ablates (default
+ *                            {@link AblationScreen.Strategy#EXHAUSTIVE}: every head of the scanned layers; or ranked
+ *                            by attribution patching, with or without verifying its top heads)
+ * @param attribution         attribution patching's choices, for {@link InContextHeads#attribution} and the AtP
+ *                            screens (default {@link AttributionOptions#defaults()})
  */
+@RecordBuilder
 public record HeadOptions(
         ScoreExamples scoreExamples,
         DatasetAveraging datasetAveraging,
@@ -64,7 +77,9 @@ public record HeadOptions(
         int examplePrompts,
         int batchSize,
         int maxBatchRows,
-        ScoreLayers scoreLayers) {
+        ScoreLayers scoreLayers,
+        AblationScreen.Strategy ablationScreen,
+        AttributionOptions attribution) implements HeadOptionsBuilder.With {
 
     /** Marks the ablation layer range as "the upper half of the model" (METHOD §3.2's choice). */
     public static final int UPPER_HALF = -1;
@@ -153,6 +168,8 @@ public record HeadOptions(
         nonNull("controlPool", controlPool);
         nonNull("attentionGroupBy", attentionGroupBy);
         nonNull("scoreLayers", scoreLayers);
+        nonNull("ablationScreen", ablationScreen);
+        nonNull("attribution", attribution);
         if ((ablationFrom == UPPER_HALF) != (ablationTo == UPPER_HALF)) {
             throw new IllegalArgumentException("ablation layers [" + ablationFrom + ", " + ablationTo + "): give both "
                     + "ends, or UPPER_HALF (-1) for both");
@@ -174,127 +191,32 @@ public record HeadOptions(
         atLeast("maxBatchRows", maxBatchRows, 1);
     }
 
-    private static void nonNull(String name, Object v) {
-        if (v == null) {
-            throw new IllegalArgumentException(name + " must not be null");
-        }
-    }
-
-    private static void atLeast(String name, long v, long min) {
-        if (v < min) {
-            throw new IllegalArgumentException(name + " " + v + " out of range [" + min + ", ∞)");
-        }
-    }
-
     /** The defaults of METHOD.md. */
     public static HeadOptions defaults() {
         return new HeadOptions(ScoreExamples.GOLD_ONLY, DatasetAveraging.MACRO, false, UPPER_HALF, UPPER_HALF,
                 AblateAt.ALL_POSITIONS, Protocol.LABEL_ARGMAX, 10, 10, 10, Merge.UNION, 5, 42L,
-                ControlPool.SAME_LAYER_COUNTS, GroupBy.PREDICTION, true, 10, 3, 8, 64, ScoreLayers.ALL);
-    }
-
-    /** Sets which examples a label word's score is averaged over. */
-    public HeadOptions withScoreExamples(ScoreExamples v) {
-        return new HeadOptions(v, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt, protocol, topFoo,
-                topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy, weightByAttention,
-                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
-    }
-
-    /** Sets how data sets are combined. */
-    public HeadOptions withDatasetAveraging(DatasetAveraging v) {
-        return new HeadOptions(scoreExamples, v, unembedBias, ablationFrom, ablationTo, ablateAt, protocol, topFoo,
-                topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy, weightByAttention,
-                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
-    }
-
-    /** Includes (or not) the unembedding bias in the fixed-scale projection. */
-    public HeadOptions withUnembedBias(boolean v) {
-        return new HeadOptions(scoreExamples, datasetAveraging, v, ablationFrom, ablationTo, ablateAt, protocol, topFoo,
-                topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy, weightByAttention,
-                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
+                ControlPool.SAME_LAYER_COUNTS, GroupBy.PREDICTION, true, 10, 3, 8, 64, ScoreLayers.ALL,
+                AblationScreen.Strategy.EXHAUSTIVE, AttributionOptions.defaults());
     }
 
     /** Scans layers {@code [from, to)} in the ablation ranking ({@link #UPPER_HALF} twice for the default). */
     public HeadOptions withAblationLayers(int from, int to) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, from, to, ablateAt, protocol, topFoo,
-                topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy, weightByAttention,
-                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
-    }
-
-    /** Sets where an ablation zeroes a head. */
-    public HeadOptions withScoreLayers(ScoreLayers v) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt, protocol,
-                topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, v);
-    }
-
-    public HeadOptions withAblateAt(AblateAt v) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, v, protocol,
-                topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
-    }
-
-    /** Sets the accuracy protocol ablation drops are ranked by. */
-    public HeadOptions withProtocol(Protocol v) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt, v,
-                topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
+        return with(b -> b.ablationFrom(from).ablationTo(to));
     }
 
     /** Sets the sizes of the foo-score, bar-score and ablation top lists. */
     public HeadOptions withTopHeads(int foo, int bar, int ablation) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
-                protocol, foo, bar, ablation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
-    }
-
-    /** Sets how the top lists are merged. */
-    public HeadOptions withMerge(Merge v) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
-                protocol, topFoo, topBar, topAblation, v, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
+        return with(b -> b.topFoo(foo).topBar(bar).topAblation(ablation));
     }
 
     /** Sets the number of control draws, their seed and their pool. */
     public HeadOptions withControl(int draws, long seed, ControlPool pool) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
-                protocol, topFoo, topBar, topAblation, merge, draws, seed, pool, attentionGroupBy, weightByAttention,
-                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
-    }
-
-    /** Sets how the attention analysis groups examples. */
-    public HeadOptions withAttentionGroupBy(GroupBy v) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
-                protocol, topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, v,
-                weightByAttention, topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
-    }
-
-    /** Weights value-output vectors by attention (or not). */
-    public HeadOptions withWeightByAttention(boolean v) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
-                protocol, topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy, v,
-                topTokens, examplePrompts, batchSize, maxBatchRows, scoreLayers);
-    }
-
-    /** Sets how many top tokens are listed per projected vector. */
-    public HeadOptions withTopTokens(int v) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
-                protocol, topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, v, examplePrompts, batchSize, maxBatchRows, scoreLayers);
-    }
-
-    /** Sets how many prompts keep per-position details. */
-    public HeadOptions withExamplePrompts(int v) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
-                protocol, topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, v, batchSize, maxBatchRows, scoreLayers);
+        return with(b -> b.controlDraws(draws).controlSeed(seed).controlPool(pool));
     }
 
     /** Sets prompts per forward pass and rows per replicated forward pass. */
     public HeadOptions withBatch(int prompts, int maxRows) {
-        return new HeadOptions(scoreExamples, datasetAveraging, unembedBias, ablationFrom, ablationTo, ablateAt,
-                protocol, topFoo, topBar, topAblation, merge, controlDraws, controlSeed, controlPool, attentionGroupBy,
-                weightByAttention, topTokens, examplePrompts, prompts, maxRows, scoreLayers);
+        return with(b -> b.batchSize(prompts).maxBatchRows(maxRows));
     }
 
     /**
@@ -324,6 +246,8 @@ public record HeadOptions(
                 + ", " + controlPool + "), attention grouped by " + attentionGroupBy + ", vo "
                 + (weightByAttention ? "weighted" : "unweighted") + ", top " + topTokens + " tokens, batch "
                 + batchSize + " prompts / " + maxBatchRows + " rows"
-                + (scoreLayers == ScoreLayers.ALL ? "" : ", score top lists from the ablation layers") + "]";
+                + (scoreLayers == ScoreLayers.ALL ? "" : ", score top lists from the ablation layers")
+                + (ablationScreen == AblationScreen.Strategy.EXHAUSTIVE ? ""
+                        : ", ablation screen " + ablationScreen.flag() + " by " + attribution) + "]";
     }
 }

@@ -165,14 +165,21 @@ public final class InContextHeads {
      * The accuracy drop when each head of the scanned layers ({@link HeadOptions#ablationLayers(int)}) is removed
      * (METHOD §3.2). Several ablations share each forward pass: the prompt batch is replicated once per head of a
      * layer and each copy loses a different head; each pass starts at the ablated layer from the clean residual.
+     * Under an AtP screen ({@link HeadOptions#ablationScreen()}) attribution patching estimates every head's effect
+     * first (with {@link HeadOptions#attribution()}, zero patch) and only the heads it picks are truly ablated
+     * ({@link AblationScreen}).
      *
-     * @throws IllegalArgumentException for bad prompts (see {@link #scores(Map)}; a gold label is required) or a
-     *                                  layer range outside the model
+     * @throws IllegalArgumentException for bad prompts (see {@link #scores(Map)}; a gold label is required), a
+     *                                  layer range outside the model, or an AtP screen with a patch other than zero
      */
     public AblationRanking ablationRanking(Map<String, ? extends List<? extends PromptTokens>> byDataset) {
         Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
         int[] range = checkedAblationLayers(options.ablationLayers(model.config().nLayers()));
         long[] ids = commonLabelIds(sets, "ablationRanking", true, false);
+        if (options.ablationScreen() != AblationScreen.Strategy.EXHAUSTIVE) {
+            return new ScreenedAblation(model, options).rank(sets, ids, range, options.ablationScreen(),
+                    options.attribution(), readout());
+        }
         Map<String, PromptAblations> per = new LinkedHashMap<>();
         for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
             long t0 = System.nanoTime();
@@ -235,6 +242,81 @@ public final class InContextHeads {
             out[i] = PromptAblations.Outcome.of(rows[i]);
         }
         return out;
+    }
+
+    // ------------------------------------------------------------------ attribution patching
+
+    /**
+     * {@link #attribution(Map, AttributionOptions)} of one data set named "prompts", with
+     * {@link HeadOptions#attribution()}.
+     */
+    public AttributionEstimates attribution(List<? extends PromptTokens> prompts) {
+        return attribution(Map.of("prompts", prompts), options.attribution());
+    }
+
+    /** {@link #attribution(Map, AttributionOptions)} of one data set named "prompts". */
+    public AttributionEstimates attribution(List<? extends PromptTokens> prompts, AttributionOptions o) {
+        return attribution(Map.of("prompts", prompts), o);
+    }
+
+    /**
+     * Attribution patching (AtP; AtP*'s GradDrop as an option): every head of the scanned layers
+     * ({@link HeadOptions#ablationLayers(int)}) gets the linear estimate of its patch's effect on the metric from one
+     * forward and one backward pass per prompt batch, at the positions {@link HeadOptions#ablateAt()} names, averaged
+     * over prompts and data sets like the ablation ranking. For the zero and mean patches; the corrupted-prompt patch
+     * takes {@link #attribution(List, List, AttributionOptions)}.
+     *
+     * @throws IllegalArgumentException for bad prompts (a gold label is required), a layer range outside the model,
+     *                                  or the {@code CORRUPTED} patch
+     */
+    public AttributionEstimates attribution(Map<String, ? extends List<? extends PromptTokens>> byDataset,
+            AttributionOptions o) {
+        if (o == null) {
+            throw new IllegalArgumentException("attribution options must not be null");
+        }
+        if (o.patch() == AttributionOptions.Patch.CORRUPTED) {
+            throw new IllegalArgumentException("the CORRUPTED patch needs the corrupted prompts: call "
+                    + "attribution(clean, corrupted, options)");
+        }
+        Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
+        int[] range = checkedAblationLayers(options.ablationLayers(model.config().nLayers()));
+        long[] ids = commonLabelIds(sets, "attribution", true, false);
+        return new ScreenedAblation(model, options).estimate(sets, null, ids, range, o);
+    }
+
+    /**
+     * Attribution patching of activation patching: each head's {@code hook_z} taken from the corrupted prompt of the
+     * same index (same token count when every position is patched), estimated from the clean prompts' gradients.
+     *
+     * @throws IllegalArgumentException for bad prompts, lists of different sizes, a pair of different lengths (all
+     *                                  positions patched), or a patch other than {@code CORRUPTED}
+     */
+    public AttributionEstimates attribution(List<? extends PromptTokens> clean, List<? extends PromptTokens> corrupted,
+            AttributionOptions o) {
+        if (o == null || o.patch() != AttributionOptions.Patch.CORRUPTED) {
+            throw new IllegalArgumentException("attribution(clean, corrupted, options) estimates the CORRUPTED patch; "
+                    + "got " + (o == null ? null : o.patch()));
+        }
+        long[] ids = PromptChecks.check(model, "attribution", clean, true, false);
+        PromptChecks.check(model, "attribution (corrupted)", corrupted, false, false);
+        if (corrupted.size() != clean.size()) {
+            throw new IllegalArgumentException("attribution: " + clean.size() + " clean prompts but "
+                    + corrupted.size() + " corrupted ones; give one corrupted prompt per clean prompt");
+        }
+        if (options.ablateAt() == HeadOptions.AblateAt.ALL_POSITIONS) {
+            for (int i = 0; i < clean.size(); i++) {
+                int a = clean.get(i).tokenIds().length;
+                int b = corrupted.get(i).tokenIds().length;
+                if (a != b) {
+                    throw new IllegalArgumentException("attribution: clean prompt " + i + " has " + a
+                            + " tokens but its corrupted prompt " + b + "; patching every position needs equal "
+                            + "lengths (or ablateAt LAST_POSITION)");
+                }
+            }
+        }
+        int[] range = checkedAblationLayers(options.ablationLayers(model.config().nLayers()));
+        return new ScreenedAblation(model, options).estimate(Map.of("prompts", List.copyOf(clean)),
+                Map.of("prompts", List.copyOf(corrupted)), ids, range, o);
     }
 
     // ------------------------------------------------------------------ §3.3 selection

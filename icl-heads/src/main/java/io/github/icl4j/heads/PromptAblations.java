@@ -13,7 +13,8 @@ import io.github.icl4j.LabelProbabilities;
  * @param fromLayer first ablated layer
  * @param toLayer   one past the last ablated layer
  * @param clean     {@code [prompt]} outcomes of the clean model
- * @param ablated   {@code [layer - fromLayer][head][prompt]} outcomes with that one head removed
+ * @param ablated   {@code [layer - fromLayer][head][prompt]} outcomes with that one head removed; a head's entry is
+ *                  null when it was not ablated (an attribution-patching screen passed it over)
  */
 public record PromptAblations(int nHeads, int fromLayer, int toLayer, Outcome[] clean, Outcome[][][] ablated) {
 
@@ -114,7 +115,7 @@ public record PromptAblations(int nHeads, int fromLayer, int toLayer, Outcome[] 
                 throw new IllegalArgumentException("outcomes for " + layer.length + " heads; expected " + nHeads);
             }
             for (Outcome[] head : layer) {
-                if (head.length != clean.length) {
+                if (head != null && head.length != clean.length) {
                     throw new IllegalArgumentException("outcomes for " + head.length + " prompts; expected "
                             + clean.length + " (as many as clean outcomes)");
                 }
@@ -143,7 +144,11 @@ public record PromptAblations(int nHeads, int fromLayer, int toLayer, Outcome[] 
             throw new IllegalArgumentException("head " + head + " outside the ablated layers [" + fromLayer + ", "
                     + toLayer + ")");
         }
-        return ablated[head.layer() - fromLayer][head.head()][i];
+        Outcome[] rows = ablated[head.layer() - fromLayer][head.head()];
+        if (rows == null) {
+            throw new IllegalArgumentException("head " + head + " was not ablated (a screen passed it over)");
+        }
+        return rows[i];
     }
 
     private static Outcome[][][] copy(Outcome[][][] a) {
@@ -151,7 +156,7 @@ public record PromptAblations(int nHeads, int fromLayer, int toLayer, Outcome[] 
         for (int l = 0; l < a.length; l++) {
             out[l] = new Outcome[a[l].length][];
             for (int h = 0; h < a[l].length; h++) {
-                out[l][h] = a[l][h].clone();
+                out[l][h] = a[l][h] == null ? null : a[l][h].clone();
             }
         }
         return out;

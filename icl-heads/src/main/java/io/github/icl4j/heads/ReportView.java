@@ -39,6 +39,18 @@ final class ReportView {
             am.put("protocol", a.protocol().toString());
             am.put("readout", a.readout().key());
             am.put("baselineReadout", a.baselineReadout());
+            AblationScreen sc = a.screen();
+            if (sc.estimates() != null) {
+                // the AtP screen: estimates of every scanned head, (estimate, true effect) of the verified ones
+                Map<String, Object> sm = new LinkedHashMap<>();
+                sm.put("strategy", sc.strategy().flag());
+                sm.put("metric", sc.estimates().options().metric().toString());
+                sm.put("estimate", sc.estimates().estimate());
+                sm.put("spearman", sc.spearman());
+                sm.put("points", sc.verified().stream().map(h -> List.<Object>of(h.toString(),
+                        sc.estimates().estimate(h), sc.trueEffect(h))).toList());
+                am.put("screen", sm);
+            }
             m.put("ablation", am);
         }
         List<Map<String, Object>> heads = new ArrayList<>();

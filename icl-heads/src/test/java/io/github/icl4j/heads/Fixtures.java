@@ -143,18 +143,20 @@ public final class Fixtures {
      */
     public static Model randomLlama(int vocab, int d, int layers, int heads, int kvHeads, int maxPositions, long seed,
             String tokenizerJson) {
-        ModelConfig cfg = new ModelConfig("llama", Family.LLAMA, vocab, d, layers, heads, kvHeads, d / heads, 2 * d,
-                maxPositions, NormKind.RMS_NORM, 1e-5, Activation.SILU, true, false, false, PositionKind.ROTARY,
-                d / heads, 10000.0, RotaryStyle.HALF, false, false, false, false, false, 0, -1, -1);
+        ModelConfig cfg = ModelConfig.builder("llama", Family.LLAMA).vocabSize(vocab).dModel(d).nLayers(layers)
+                .nHeads(heads).nKvHeads(kvHeads).dHead(d / heads).dMlp(2 * d).maxPositions(maxPositions)
+                .norm(NormKind.RMS_NORM, 1e-5).activation(Activation.SILU).gatedMlp(true)
+                .rotary(d / heads, 10000.0, RotaryStyle.HALF).build();
         return build(cfg, seed, tokenizerJson);
     }
 
     /** A random GPT-2 model in memory (LayerNorm with biases, learned positions, tied embeddings). */
     public static Model randomGpt2(int vocab, int d, int layers, int heads, int maxPositions, long seed,
             String tokenizerJson) {
-        ModelConfig cfg = new ModelConfig("gpt2", Family.GPT2, vocab, d, layers, heads, heads, d / heads, 4 * d,
-                maxPositions, NormKind.LAYER_NORM, 1e-5, Activation.GELU_TANH, false, false, false,
-                PositionKind.ABSOLUTE, 0, 0, RotaryStyle.NONE, true, true, true, false, true, 0, -1, -1);
+        ModelConfig cfg = ModelConfig.builder("gpt2", Family.GPT2).vocabSize(vocab).dModel(d).nLayers(layers)
+                .nHeads(heads).nKvHeads(heads).dHead(d / heads).dMlp(4 * d).maxPositions(maxPositions)
+                .norm(NormKind.LAYER_NORM, 1e-5).activation(Activation.GELU_TANH).absolutePositions()
+                .biases(true, true, true).tiedEmbeddings(true).build();
         return build(cfg, seed, tokenizerJson);
     }
 

@@ -70,9 +70,9 @@ class ReportTest {
         assertThat(scores[1]).startsWith("0,0,");
         String[] abl = report.set().ablation().toCsv().split("\n");
         assertThat(abl[0]).isEqualTo("layer,head,accuracy,full_vocab_accuracy,drop,gold_prob_drop,rank,readout,"
-                + "readout_value");
+                + "readout_value,screen,atp_estimate,atp_score,verified,true_effect");
         assertThat(abl).hasSize(1 + 8);
-        assertThat(abl[1]).contains(",argmax,");
+        assertThat(abl[1]).contains(",argmax,").endsWith(",exhaustive,,,true,");
         String[] heads = report.set().toCsv().split("\n");
         assertThat(heads).hasSize(1 + report.set().size());
         assertThat(heads[1]).matches("L\\dH\\d,\\d,(foo|bar),.*");
@@ -85,10 +85,37 @@ class ReportTest {
     }
 
     @Test
+    void anAtpScreenedRankingCarriesItsEstimatesIntoJsonCsvAndHtml(@TempDir Path dir) throws Exception {
+        InContextHeads ich = InContextHeads.of(model).options(HeadOptions.defaults().withTopHeads(2, 2, 2)
+                .withControl(3, 1L, HeadOptions.ControlPool.SAME_LAYERS_POOLED).withExamplePrompts(1)
+                .withAblationScreen(AblationScreen.Strategy.ATP_VERIFIED)
+                .withAttribution(AttributionOptions.defaults().withVerifyTop(4)));
+        HeadsReport r = ich.report(ich.find(prompts), prompts);
+        AblationRanking a = r.set().ablation();
+        assertThat(a.screen().verified()).hasSize(4);
+        String json = HeadsJson.write(a);
+        assertThat(HeadsJson.write(HeadsJson.read(json, AblationRanking.class))).isEqualTo(json);
+        String[] abl = a.toCsv().split("\n");
+        assertThat(abl).hasSize(1 + 8);
+        long verified = java.util.Arrays.stream(abl).skip(1).filter(row -> row.contains(",atp-verified,")
+                && row.matches(".*,true,[-0-9.e]+$")).count();
+        assertThat(verified).isEqualTo(4);
+        assertThat(java.util.Arrays.stream(abl).skip(1).filter(row -> row.endsWith(",false,"))).hasSize(4);
+        String html = r.html();
+        assertThat(html).contains("\"screen\"", "atp-scatter", "\"points\"");
+        String chromium = chromium();
+        if (chromium != null) {
+            Path page = r.write(dir);
+            String dom = runChromium(chromium, dir, "--dump-dom", page.toUri().toString());
+            assertThat(dom).contains("id=\"heatmap-atp\"", "id=\"atp-scatter\"");
+        }
+    }
+
+    @Test
     void tokenTextsKeepTheTextBetweenTokensSoTheyJoinBackIntoThePrompt() {
         // a word-level tokenizer (the synthetic task's), whose single-token decoding drops the spaces
         try (io.github.icl4j.train.SyntheticIclTask task = io.github.icl4j.train.SyntheticIclTask.create(
-                io.github.icl4j.train.SyntheticIclTask.Options.defaults());
+                io.github.icl4j.train.SyntheticTaskOptions.defaults());
                 Model m = Fixtures.randomLlama(task.vocabSize(), 16, 1, 2, 2, 256, 1L, task.tokenizerJson())) {
             List<io.github.icl4j.Example> xs = task.sentences(3, 5, 3, 1).stream()
                     .map(t -> io.github.icl4j.Example.of(t.text(), t.label())).toList();

@@ -4,9 +4,10 @@ import io.github.icl4j.HeadId;
 import io.github.icl4j.LoadOptions;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
-import io.github.icl4j.examples.BuiltinModel;
-import io.github.icl4j.examples.JobOptions;
-import io.github.icl4j.examples.Workload;
+import io.github.icl4j.examples.builtin.BuiltinModel;
+import io.github.icl4j.examples.cli.JobOptions;
+import io.github.icl4j.examples.cli.JobOptionsBuilder;
+import io.github.icl4j.examples.cli.Workload;
 import io.github.icl4j.heads.AblationRanking;
 import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.HeadScores;
@@ -44,13 +45,13 @@ final class IclBackend {
      * ({@code Workload.find()}), tokenised by the model's tokenizer.
      */
     static List<PromptTokens> prompts(Model model, ModelSpec m, PromptSpec p) {
-        JobOptions d = JobOptions.defaults();
         // a fixed a_c: the workload then draws no tuning queries, only the prompts
-        JobOptions o = new JobOptions(m.isBuiltin() ? null : Path.of(m.path()), p.synthetic() ? null : p.data(),
-                p.dataDir() == null ? null : Path.of(p.dataDir()), p.classA(), p.classB(), m.device(), m.dtype(),
-                p.seed(), p.prompts(), p.shots(), d.heads(), d.ablationFrom(), d.ablationTo(), d.ablation(),
-                d.useHeads(), d.controlDraws(), d.biasSeeds(), d.biasTasks(), d.biasQueries(), d.permutations(), 0.03,
-                d.batch(), d.threads(), d.out(), p.labels()).resolve(model.config());
+        JobOptions o = JobOptionsBuilder.builder(JobOptions.defaults())
+                .model(m.isBuiltin() ? null : Path.of(m.path())).data(p.synthetic() ? null : p.data())
+                .dataDir(p.dataDir() == null ? null : Path.of(p.dataDir())).classA(p.classA()).classB(p.classB())
+                .device(m.device()).dtype(m.dtype()).seed(p.seed()).prompts(p.prompts()).shots(p.shots())
+                .labels(p.labels()).build()
+                .withAc(0.03).resolve(model.config());
         return List.copyOf(Workload.of(model, o).find());
     }
 

@@ -3,10 +3,11 @@ package io.github.icl4j.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.icl4j.examples.builtin.SyntheticPrompts;
 import io.github.icl4j.LoadOptions;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
-import io.github.icl4j.examples.BuiltinModel;
+import io.github.icl4j.examples.builtin.BuiltinModel;
 import io.github.icl4j.heads.AblationRanking;
 import io.github.icl4j.heads.HeadScores;
 import io.github.icl4j.model.ModelConfig;
@@ -231,7 +232,7 @@ class SparkHeadsTest {
     /** Seven prompts of the synthetic task made with the executor's model (a source that captures only an int). */
     private static List<? extends PromptTokens> ownPrompts(Model m, int shots) {
         try (SyntheticIclTask task = BuiltinModel.task()) {
-            return io.github.icl4j.examples.SyntheticPrompts.prompts(
+            return io.github.icl4j.examples.builtin.SyntheticPrompts.prompts(
                     io.github.icl4j.IclPrompt.builder(m.tokenizer()), task, 7, shots, 99);
         }
     }

@@ -1,4 +1,4 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,10 +1,11 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.builtin;
 
 import io.github.icl4j.Model;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.runtime.AtomicFiles;
 import io.github.icl4j.train.ModelInit;
 import io.github.icl4j.train.SyntheticIclTask;
+import io.github.icl4j.train.SyntheticTaskOptions;
 import io.github.icl4j.train.SyntheticIclTask.Episode;
 import io.github.icl4j.train.SyntheticIclTask.Evaluation;
 import io.github.icl4j.train.Trainer;
@@ -30,7 +31,7 @@ import java.util.Map;
  * {@code icl-core/src/main/resources/io/github/icl4j/builtin/} (shipped in the icl-core jar).
  * <pre>
  * mvn -q -B install -DskipTests
- * mvn -q -B -pl icl-examples exec:java -Dexec.mainClass=io.github.icl4j.examples.TrainBuiltinModel \
+ * mvn -q -B -pl icl-examples exec:java -Dexec.mainClass=io.github.icl4j.examples.builtin.TrainBuiltinModel \
  *     -Dexec.classpathScope=compile
  * </pre>
  * The recipe ({@link BuiltinModel#RECIPE}) is a list of {@link Stage}s: the first trains fresh weights, each later
@@ -46,7 +47,7 @@ import java.util.Map;
  * {@code shots} (e.g. {@code 1-4}). For the whole run: {@code stages} (how many of the recipe's stages to run),
  * model {@code d}, {@code layers}, {@code heads}, {@code mlp}; vocabulary {@code classes}, {@code words},
  * {@code length}, {@code fused} ({@code true}: {@code "Sentence:"} and {@code "Label:"} are one token each,
- * {@link SyntheticIclTask.Options#fusedTemplate()}); {@code from} (a checkpoint folder the first stage continues from instead of fresh weights),
+ * {@link SyntheticTaskOptions#fusedTemplate()}); {@code from} (a checkpoint folder the first stage continues from instead of fresh weights),
  * {@code out} (folder to write to, e.g. {@code out=/tmp/try1}) and {@code card=false} (skip the behaviour
  * checks). Overriding the model or the task makes a model that {@link BuiltinModel#load()}'s callers would
  * misread: only do it with {@code out}. The same recipe and seeds on the same machine and thread count reproduce
@@ -72,7 +73,7 @@ public final class TrainBuiltinModel {
      * @param lossOn   which tokens the loss is taken on
      * @param training the optimizer schedule (its seed drives the initial weights of a first stage and the data)
      */
-    public record Stage(String name, SyntheticIclTask.Options task, SyntheticIclTask.LossOn lossOn,
+    public record Stage(String name, SyntheticTaskOptions task, SyntheticIclTask.LossOn lossOn,
             TrainingConfig training) {
     }
 
@@ -179,8 +180,8 @@ public final class TrainBuiltinModel {
     }
 
     /** {@code base} with the run's vocabulary overrides and one stage's data overrides (prefix {@code p}). */
-    static SyntheticIclTask.Options taskOptions(SyntheticIclTask.Options base, Map<String, String> a, String p) {
-        SyntheticIclTask.Options o = base;
+    static SyntheticTaskOptions taskOptions(SyntheticTaskOptions base, Map<String, String> a, String p) {
+        SyntheticTaskOptions o = base;
         o = o.withClasses(Integer.parseInt(a.getOrDefault("classes", String.valueOf(o.classes()))),
                 Integer.parseInt(a.getOrDefault("words", String.valueOf(o.wordsPerClass()))));
         o = o.withSentenceLength(Integer.parseInt(a.getOrDefault("length", String.valueOf(o.sentenceLength()))));

@@ -1,4 +1,4 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.icl4j.Model;
 import io.github.icl4j.train.SyntheticIclTask;
+import io.github.icl4j.train.SyntheticTaskOptions;
 import io.github.icl4j.train.SyntheticIclTask.Evaluation;
 import io.github.icl4j.train.SyntheticIclTask.Split;
 import io.github.icl4j.train.TrainingConfig;
@@ -47,7 +48,7 @@ class BuiltinModelTest {
         try (var in = BuiltinModel.class.getResourceAsStream(BuiltinModel.RESOURCE_DIR + SyntheticIclTask.OPTIONS_FILE)) {
             assertThat(in).as("synthetic_task.json in the jar").isNotNull();
             String json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(SyntheticIclTask.Options.fromJson(json)).isEqualTo(BuiltinModel.TASK_OPTIONS);
+            assertThat(SyntheticTaskOptions.fromJson(json)).isEqualTo(BuiltinModel.TASK_OPTIONS);
         }
     }
 

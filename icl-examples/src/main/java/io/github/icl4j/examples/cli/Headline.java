@@ -1,4 +1,4 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.HeadId;
 import io.github.icl4j.bias.BiasComparison;

@@ -1,4 +1,4 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,11 +1,12 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.builtin;
 
 import io.github.icl4j.LoadOptions;
 import io.github.icl4j.Model;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.train.ModelInit;
 import io.github.icl4j.train.SyntheticIclTask;
-import io.github.icl4j.train.TrainingConfig;
+import io.github.icl4j.train.SyntheticTaskOptions;
+import io.github.icl4j.train.TrainingConfigBuilder;
 import java.util.List;
 
 /**
@@ -37,7 +38,7 @@ public final class BuiltinModel {
      * ({@code Sentence:} and {@code Label:} one token each). Its held-out pairs were never seen in training, and
      * evaluation episodes have two classes written foo and bar.
      */
-    public static final SyntheticIclTask.Options TASK_OPTIONS = SyntheticIclTask.Options.defaults()
+    public static final SyntheticTaskOptions TASK_OPTIONS = SyntheticTaskOptions.defaults()
             .withClasses(32, 4).withNoise(0.05).withLabelWords(8).withClassesPerEpisode(4).withQueryCopyFraction(0.5)
             .withFusedTemplate(true);
 
@@ -63,7 +64,9 @@ public final class BuiltinModel {
     public static final List<TrainBuiltinModel.Stage> RECIPE = List.of(
             new TrainBuiltinModel.Stage("two to four classes, eight label words, every token", TASK_OPTIONS,
                     SyntheticIclTask.LossOn.ALL_TOKENS,
-                    new TrainingConfig(6000, 32, 3e-3, 100, 1e-4, 0.1, 1.0, 100, 1L, 1, 0.02)));
+                    TrainingConfigBuilder.builder().steps(6000).batchSize(32).learningRate(3e-3).warmupSteps(100)
+                            .minLearningRate(1e-4).weightDecay(0.1).gradClipNorm(1.0).evalInterval(100).seed(1L)
+                            .threads(1).initStd(0.02).build()));
 
     /** Held-out accuracy recorded in MODEL_CARD.md (k = 2, {@link #TEST_SEED}); the tests check the jar against it. */
     public static final double HELD_OUT_ACCURACY = 0.937;

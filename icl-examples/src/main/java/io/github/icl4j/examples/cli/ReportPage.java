@@ -1,7 +1,10 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.bias.BiasComparison;
 import io.github.icl4j.bias.Correction;
+import io.github.icl4j.heads.AblationScreen;
+import io.github.icl4j.heads.AttributionOptions;
+import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.HeadsReport;
 import java.util.List;
 import java.util.Locale;
@@ -90,16 +93,17 @@ final class ReportPage {
         kv(sb, "data", data);
         kv(sb, "prompts", o.prompts() + " to find the heads, " + o.prompts() + " others to test them; k = " + o.shots()
                 + " demonstrations per label");
-        kv(sb, "selection", !o.ablation() ? "top " + o.heads() + " of the foo-score and bar-score rankings, merged "
+        kv(sb, "selection", !o.ablation() ? "top " + o.topHeads() + " of the foo-score and bar-score rankings, merged "
                 + "(no ablation ranking)"
-                : "top " + o.heads() + " of each ranking (foo score, bar score, ablation drop), merged; ablation scans "
-                + (o.ablationFrom() < 0 ? "the upper half of the layers"
-                : "layers [" + o.ablationFrom() + ", " + o.ablationTo() + ")")
+                : "top " + o.topHeads() + " of each ranking (foo score, bar score, ablation drop), merged; ablation scans "
+                + (o.heads().ablationFrom() == HeadOptions.UPPER_HALF ? "the upper half of the layers"
+                : "layers [" + o.heads().ablationFrom() + ", " + o.heads().ablationTo() + ")")
+                + screen(o)
                 + (o.useHeads().isEmpty() ? "" : "; heads given: " + o.useHeads()));
         kv(sb, "bias study", o.biasTasks() + (o.biasTasks() == 1 ? " task" : " tasks") + " × " + o.biasSeeds()
-                + " demonstration draws × " + o.biasQueries() + " queries per class; " + (2 + o.permutations())
+                + " demonstration draws × " + o.biasQueries() + " queries per class; " + (2 + o.bias().permutations())
                 + " orders; a_c " + (o.tuneAc() ? "tuned on separate tasks" : "given"));
-        kv(sb, "run", o.device() + ", " + o.dtype() + ", seed " + o.seed() + ", batch " + o.batch() + ", "
+        kv(sb, "run", o.device() + ", " + o.dtype() + ", seed " + o.seed() + ", batch " + o.batchSize() + ", "
                 + o.threads() + (o.threads() == 1 ? " thread" : " threads"));
         kv(sb, "command", command(o));
         sb.append("      </dl>\n    </details>\n  </section>\n");
@@ -117,14 +121,34 @@ final class ReportPage {
         }
         if (!o.ablation()) {
             c.append(" --no-ablation");
+        } else if (o.heads().ablationScreen() != AblationScreen.Strategy.EXHAUSTIVE) {
+            c.append(" --ablation-screen ").append(o.heads().ablationScreen().flag());
+            if (o.heads().ablationScreen() == AblationScreen.Strategy.ATP_VERIFIED) {
+                c.append(" --atp-verify ").append(o.heads().attribution().verifyTop());
+            }
+            if (o.heads().attribution().gradDrop()) {
+                c.append(" --atp-graddrop");
+            }
         }
         c.append(" --seed ").append(o.seed()).append(" --prompts ").append(o.prompts()).append(" --shots ")
-                .append(o.shots()).append(" --heads ").append(o.heads()).append(" --bias-seeds ").append(o.biasSeeds())
+                .append(o.shots()).append(" --heads ").append(o.topHeads()).append(" --bias-seeds ").append(o.biasSeeds())
                 .append(" --bias-tasks ").append(o.biasTasks()).append(" --bias-queries ").append(o.biasQueries());
         if (!o.tuneAc()) {
-            c.append(" --ac ").append(o.ac());
+            c.append(" --ac ").append(o.bias().ac());
         }
         return c.toString();
+    }
+
+    /** How the ablation ranking chose the heads it removed, for the settings. */
+    private static String screen(JobOptions o) {
+        AttributionOptions a = o.heads().attribution();
+        return switch (o.heads().ablationScreen()) {
+            case EXHAUSTIVE -> "";
+            case ATP -> "; heads ranked by attribution patching's estimate" + (a.gradDrop() ? " (GradDrop)" : "")
+                    + ", none removed";
+            case ATP_VERIFIED -> "; attribution patching" + (a.gradDrop() ? " (GradDrop)" : "") + " picked the "
+                    + a.verifyTop() + " heads truly removed";
+        };
     }
 
     private static String tone(double before, double after) {

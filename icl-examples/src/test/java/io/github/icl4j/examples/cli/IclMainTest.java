@@ -1,5 +1,7 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.cli;
 
+import io.github.icl4j.examples.builtin.BuiltinModel;
+import io.github.icl4j.examples.builtin.TrainBuiltinModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -61,6 +63,9 @@ class IclMainTest {
             {new String[] {"discover", "--classes", "1,1"}, "--class-a and --class-b are both 1"},
             {new String[] {"discover", "--labels", "yes"}, "--labels yes must be two different"},
             {new String[] {"discover", "--labels", "a,a"}, "--labels a,a must be two different"},
+            {new String[] {"discover", "--ablation-screen", "fast"}, "ablation screen 'fast' is not one of exhaustive, "
+                + "atp, atp-verified"},
+            {new String[] {"discover", "--atp-verify", "-1"}, "--atp-verify -1 out of range"},
             {new String[] {"frobnicate"}, "Unmatched argument"},
         };
         for (Object[] c : cases) {
@@ -93,5 +98,13 @@ class IclMainTest {
         assertThat(r.err()).contains("[1/5] loading the model", "[5/5] intervention (heads zeroed)");
         assertThat(r.out()).contains("InContextHeadSet[", "clean model", "in-context removed", "random control",
                 "control: 5 draws");
+    }
+
+    @Test
+    void discoverWithTheVerifiedAtpScreenPrintsTheScreen() {
+        Run r = run("discover", "--prompts", "40", "--progress", "none", "--ablation-screen", "atp-verified",
+                "--atp-verify", "3");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("InContextHeadSet[", "AblationScreen[atp-verified: 3 heads verified");
     }
 }

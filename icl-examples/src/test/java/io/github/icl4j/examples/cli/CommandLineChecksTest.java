@@ -1,8 +1,8 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.icl4j.examples.IclMainTest.Run;
+import io.github.icl4j.examples.cli.IclMainTest.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class CommandLineChecksTest {
         for (String[] c : cases) {
             Run r = IclMainTest.run(c);
             assertThat(r.code()).as(String.join(" ", c) + "\n" + r.err()).isEqualTo(2);
-            assertThat(r.err()).contains(c[1] + " " + c[2] + " out of range [1, ...)", "leave it out for the default")
+            assertThat(r.err()).contains(c[1] + " " + c[2] + " out of range [1, +inf)", "leave it out for the default")
                     .doesNotContain("\tat ");
         }
     }

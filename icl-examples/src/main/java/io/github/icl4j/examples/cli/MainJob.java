@@ -1,5 +1,6 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.cli;
 
+import io.github.icl4j.examples.builtin.BuiltinModel;
 import io.github.icl4j.AttentionMap;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
@@ -115,18 +116,15 @@ public final class MainJob implements AutoCloseable {
         this.model = model;
         this.workload = workload;
         this.progress = progress;
-        HeadOptions ho = HeadOptions.defaults()
-                .withTopHeads(options.heads(), options.heads(), options.ablation() ? options.heads() : 0)
+        int top = options.topHeads();
+        HeadOptions ho = options.heads()
+                .withTopHeads(top, top, options.ablation() ? top : 0)
                 .withMerge(options.ablation() ? HeadOptions.Merge.UNION : HeadOptions.Merge.SCORES_ONLY)
-                .withControl(options.controlDraws(), options.seed(), HeadOptions.ControlPool.SAME_LAYER_COUNTS)
-                .withBatch(options.batch(), 64)
+                .withControlSeed(options.seed())
                 // the score lists pick from the ablation ranking's layers: a layer-0 head cannot compare the query
                 // with the demonstrations, yet heads there that copy every label word present top the score
                 // rankings of small models (the built-in one)
                 .withScoreLayers(HeadOptions.ScoreLayers.ABLATION_LAYERS);
-        if (options.ablationFrom() >= 0) {
-            ho = ho.withAblationLayers(options.ablationFrom(), options.ablationTo());
-        }
         this.heads = InContextHeads.of(model).options(ho);
     }
 
@@ -229,8 +227,8 @@ public final class MainJob implements AutoCloseable {
         List<HeadId> hs = new ArrayList<>(new java.util.TreeSet<>(given));
         List<HeadId> foo = hs.stream().filter(h -> scores.score(0, h) >= scores.score(1, h)).toList();
         List<HeadId> bar = hs.stream().filter(h -> scores.score(0, h) < scores.score(1, h)).toList();
-        return new InContextHeadSet(model.toString(), hs, foo, bar, scores.top(0, Math.min(options.heads(),
-                model.config().totalHeads())), scores.top(1, Math.min(options.heads(), model.config().totalHeads())),
+        return new InContextHeadSet(model.toString(), hs, foo, bar, scores.top(0, Math.min(options.topHeads(),
+                model.config().totalHeads())), scores.top(1, Math.min(options.topHeads(), model.config().totalHeads())),
                 List.of(), scores, null, heads.options());
     }
 
@@ -281,7 +279,7 @@ public final class MainJob implements AutoCloseable {
 
     /** No more draws than there are distinct random sets: drawing the only set five times adds nothing. */
     private int draws(long distinct) {
-        return (int) Math.min(options.controlDraws(), distinct);
+        return (int) Math.min(options.heads().controlDraws(), distinct);
     }
 
     private static double choose(int n, int k) {
@@ -431,8 +429,7 @@ public final class MainJob implements AutoCloseable {
      */
     public BiasComparison debias(List<HeadId> inContextHeads) {
         long[] seeds = seeds(options.seed(), options.biasSeeds());
-        BiasOptions bo = BiasOptions.defaults().withSeeds(seeds).withPermutations(options.permutations())
-                .withPerClass(Math.max(2, options.shots())).withBatchSize(options.batch());
+        BiasOptions bo = options.bias().withSeeds(seeds).withPerClass(Math.max(2, options.shots()));
         BiasStudy study = BiasStudy.of(model).heads(inContextHeads).options(bo).prompts(Workload.promptBuilder(model, options));
         AcTuning tuning = null;
         try (Progress.Step s = step(progress, "tuning a_c (majority-label fix)")) {
@@ -441,8 +438,8 @@ public final class MainJob implements AutoCloseable {
                 study = study.options(bo.withAc(tuning.best()));
                 s.note("a_c = " + tuning.best() + " on " + workload.biasTune().size() + " tuning tasks");
             } else {
-                study = study.options(bo.withAc(options.ac()));
-                s.note("skipped: a_c = " + options.ac() + " given");
+                study = study.options(bo);
+                s.note("skipped: a_c = " + bo.ac() + " given");
             }
         }
         MajorityResult majority;

@@ -1,4 +1,4 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.builtin;
 
 import io.github.icl4j.Model;
 import io.github.icl4j.train.SyntheticIclTask;

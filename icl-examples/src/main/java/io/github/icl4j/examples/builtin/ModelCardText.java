@@ -1,7 +1,8 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.builtin;
 
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.train.SyntheticIclTask;
+import io.github.icl4j.train.SyntheticTaskOptions;
 import io.github.icl4j.train.TrainingConfig;
 import java.util.Locale;
 
@@ -16,7 +17,7 @@ final class ModelCardText {
     /** The card of a finished run; {@code task} is the last stage's task (its vocabulary and split). */
     static String card(SyntheticIclTask task, TrainBuiltinModel.Result r) {
         ModelConfig cfg = r.model();
-        SyntheticIclTask.Options o = task.options();
+        SyntheticTaskOptions o = task.options();
         StringBuilder sb = new StringBuilder();
         sb.append("# icl4j built-in model\n\n");
         sb.append("A small Llama-family transformer trained from scratch by `TrainBuiltinModel` on icl4j's synthetic "
@@ -57,7 +58,7 @@ final class ModelCardText {
             stage(sb, i + 1, r.stages().get(i));
         }
         sb.append("Command:\n\n```\nmvn -q -B install -DskipTests\nmvn -q -B -pl icl-examples exec:java "
-                + "-Dexec.mainClass=io.github.icl4j.examples.TrainBuiltinModel -Dexec.classpathScope=compile\n```\n\n");
+                + "-Dexec.mainClass=io.github.icl4j.examples.builtin.TrainBuiltinModel -Dexec.classpathScope=compile\n```\n\n");
         sb.append("## Result\n\n");
         sb.append(String.format(Locale.ROOT, "Held-out accuracy (fresh episodes, seed %d, %d episodes, k = 2 per label, "
                 + "balanced, random order): **%.3f** (foo vs bar), %.3f (argmax over the whole vocabulary).%n%n",
@@ -92,7 +93,7 @@ final class ModelCardText {
 
     private static void stage(StringBuilder sb, int n, TrainBuiltinModel.StageResult sr) {
         TrainBuiltinModel.Stage s = sr.stage();
-        SyntheticIclTask.Options o = s.task();
+        SyntheticTaskOptions o = s.task();
         TrainingConfig tc = s.training();
         sb.append("### Stage ").append(n).append(": ").append(s.name()).append("\n\n| field | value |\n|---|---|\n");
         row(sb, "classes per training episode", o.classesPerEpisode() == 2 ? "2, one per label"

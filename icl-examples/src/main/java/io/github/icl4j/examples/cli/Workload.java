@@ -1,5 +1,7 @@
-package io.github.icl4j.examples;
+package io.github.icl4j.examples.cli;
 
+import io.github.icl4j.examples.builtin.BuiltinModel;
+import io.github.icl4j.examples.builtin.SyntheticPrompts;
 import io.github.icl4j.Dataset;
 import io.github.icl4j.Datasets;
 import io.github.icl4j.Example;

@@ -1,0 +1,29 @@
+package io.github.icl4j.examples.cli;
+
+import io.github.icl4j.heads.InContextHeadSet;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+
+/** {@code analyse}. */
+@Command(name = "analyse", aliases = "analyze", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Find the in-context heads and show what they write (value outputs), where they look "
+                + "(attention by prediction) and how query · key tracks sentence similarity (two towers).")
+final class AnalyseCommand extends JobCommand {
+    @Override
+    int steps() {
+        return MainJob.DISCOVER_STEPS + MainJob.ANALYSE_STEPS;
+    }
+
+    @Override
+    double cost() {
+        return MainJob.DISCOVER_COST + MainJob.ANALYSE_COST;
+    }
+
+    @Override
+    void body(MainJob job, PrintWriter out) {
+        InContextHeadSet set = job.discover();
+        MainJob.Analysis a = job.analyse(set);
+        out.println(set);
+        out.print(a.describe());
+    }
+}

@@ -1,0 +1,31 @@
+package io.github.icl4j.examples.cli;
+
+import io.github.icl4j.heads.InContextHeadSet;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+
+/** {@code discover}. */
+@Command(name = "discover", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Score every head, rank the upper layers' heads by ablation and merge the top lists into "
+                + "the in-context heads.")
+final class DiscoverCommand extends JobCommand {
+    @Override
+    int steps() {
+        return MainJob.DISCOVER_STEPS;
+    }
+
+    @Override
+    double cost() {
+        return MainJob.DISCOVER_COST;
+    }
+
+    @Override
+    void body(MainJob job, PrintWriter out) {
+        InContextHeadSet set = job.discover();
+        out.print(set.describe());
+        if (set.ablation() != null) {
+            out.println(set.ablation());
+        }
+        out.println(set.scores());
+    }
+}

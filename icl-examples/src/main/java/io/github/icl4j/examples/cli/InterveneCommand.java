@@ -1,0 +1,31 @@
+package io.github.icl4j.examples.cli;
+
+import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.InterventionResult;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+
+/** {@code intervene}. */
+@Command(name = "intervene", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Find the in-context heads, zero them on other prompts and compare with zeroing as many "
+                + "random heads of the same layers.")
+final class InterveneCommand extends JobCommand {
+    @Override
+    int steps() {
+        return MainJob.DISCOVER_STEPS + 1;
+    }
+
+    @Override
+    double cost() {
+        return MainJob.DISCOVER_COST + MainJob.INTERVENE_COST;
+    }
+
+    @Override
+    void body(MainJob job, PrintWriter out) {
+        InContextHeadSet set = job.discover();
+        InterventionResult r = job.intervene(set);
+        out.println(set);
+        out.print(r.describe());
+        out.println("  control: " + job.control(set));
+    }
+}

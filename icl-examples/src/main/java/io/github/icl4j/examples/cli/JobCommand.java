@@ -1,0 +1,50 @@
+package io.github.icl4j.examples.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The shared body of the commands: options, progress, the job. */
+abstract class JobCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintStream errStream() {
+        return new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
+    }
+
+    abstract int steps();
+
+    /** The expected cost of the steps after opening (the progress bar's ETA weighs steps by it). */
+    abstract double cost();
+
+    abstract void body(MainJob job, PrintWriter out);
+
+    @Override
+    public Integer call() {
+        JobOptions o = common.options(null);
+        java.io.StringWriter result = new java.io.StringWriter();
+        try (Progress p = common.progress(errStream())) {
+            p.start("icl4j " + spec.name(), MainJob.OPEN_STEPS + steps(), MainJob.OPEN_COST + cost());
+            try (MainJob job = MainJob.open(o, p)) {
+                body(job, new PrintWriter(result));
+            }
+        }
+        // after the progress output, so the two never interleave
+        out().print(result);
+        out().flush();
+        return CommandLine.ExitCode.OK;
+    }
+}
