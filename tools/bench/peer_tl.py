@@ -147,15 +147,15 @@ line("setup", model=model.cfg.model_name, layers=model.cfg.n_layers, heads=model
 lo = int(sys.argv[5]) if len(sys.argv) > 5 else model.cfg.n_layers - 2
 hi = int(sys.argv[6]) if len(sys.argv) > 6 else model.cfg.n_layers
 scoring(model, prompts[:BATCH])  # warm-up
-t0 = time.perf_counter()
+c0, t0 = time.thread_time(), time.perf_counter()
 scoring(model, prompts[:n_score])
-line("scoring", prompts=n_score, heads=model.cfg.n_layers * model.cfg.n_heads, seconds=time.perf_counter() - t0)
-t0 = time.perf_counter()
+line("scoring", prompts=n_score, heads=model.cfg.n_layers * model.cfg.n_heads, seconds=time.perf_counter() - t0, cpuSeconds=time.thread_time() - c0)
+c0, t0 = time.thread_time(), time.perf_counter()
 base, acc = ablation(model, prompts[:n_abl], lo, hi)
 line("ablation", prompts=n_abl, fromLayer=lo, toLayer=hi, heads=(hi - lo) * model.cfg.n_heads,
-     seconds=time.perf_counter() - t0, baselineAccuracy=base)
+     seconds=time.perf_counter() - t0, cpuSeconds=time.thread_time() - c0, baselineAccuracy=base)
 attribution(model, prompts[:BATCH])  # warm-up
-t0 = time.perf_counter()
+c0, t0 = time.thread_time(), time.perf_counter()
 est = attribution(model, prompts[:n_abl])
-line("attribution", prompts=n_abl, heads=model.cfg.n_layers * model.cfg.n_heads, seconds=time.perf_counter() - t0,
+line("attribution", prompts=n_abl, heads=model.cfg.n_layers * model.cfg.n_heads, seconds=time.perf_counter() - t0, cpuSeconds=time.thread_time() - c0,
      top10=[[int(i) // model.cfg.n_heads, int(i) % model.cfg.n_heads] for i in est.flatten().abs().argsort(descending=True)[:10]])

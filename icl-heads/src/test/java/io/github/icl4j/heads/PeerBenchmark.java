@@ -3,10 +3,10 @@ package io.github.icl4j.heads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
 import io.github.icl4j.runtime.Natives;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -45,35 +45,74 @@ public final class PeerBenchmark {
             List<IclPrompt> scoring = prompts.subList(0, nScore);
             List<IclPrompt> ablation = prompts.subList(0, nAbl);
             ich.scores(scoring.subList(0, Math.min(8, nScore))); // warm-up
+            long c0 = CPU.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             HeadScores s = ich.scores(scoring);
-            line("scoring", "prompts", nScore, "heads", s.nLayers() * s.nHeads(), "seconds", secs(t0));
+            line("scoring", "prompts", nScore, "heads", s.nLayers() * s.nHeads(), "seconds", secs(t0),
+                    "cpuSeconds", cpuSecs(c0));
+            c0 = CPU.getCurrentThreadCpuTime();
             t0 = System.nanoTime();
             AblationRanking abl = ich.ablationLayers(from, to).ablationRanking(ablation);
             line("ablation", "prompts", nAbl, "fromLayer", from, "toLayer", to, "heads",
-                    (to - from) * model.config().nHeads(), "seconds", secs(t0), "baselineAccuracy",
+                    (to - from) * model.config().nHeads(), "seconds", secs(t0),
+                    "cpuSeconds", cpuSecs(c0), "baselineAccuracy",
                     abl.baselineAccuracy());
-            attribution(ich.ablationLayers(0, model.config().nLayers()), ablation, model.config().nLayers()
-                    * model.config().nHeads());
+            attribution(ich, ablation, from, to);
         }
     }
 
-    /** Attribution patching through icl-heads' API when it exists in this build (issue 18 item 1). */
-    private static void attribution(InContextHeads ich, List<IclPrompt> prompts, int heads) throws Exception {
-        Method m;
-        Object options;
-        try {
-            Class<?> opts = Class.forName("io.github.icl4j.heads.AttributionOptions");
-            options = opts.getMethod("defaults").invoke(null);
-            m = InContextHeads.class.getMethod("attribution", List.class, opts);
-        } catch (ReflectiveOperationException e) {
-            line("attribution", "skipped", "no InContextHeads.attribution(List, AttributionOptions) in this build");
-            return;
-        }
-        m.invoke(ich, prompts.subList(0, Math.min(8, prompts.size())), options); // warm-up
+    /**
+     * Attribution patching over every head, then the AtP row of the layers [from, to): the ablation ranking with the
+     * {@code atp} and {@code atp-verified} (top 10) screens, and with every head of the range verified, whose true
+     * effects on the metric give Spearman's correlation with the estimates and the recall of the true top 10 (largest
+     * |true effect|) in AtP's top 10 and top 20 (largest score).
+     */
+    private static void attribution(InContextHeads ich, List<IclPrompt> prompts, int from, int to) {
+        int nLayers = ich.model().config().nLayers();
+        int nHeads = ich.model().config().nHeads();
+        InContextHeads all = ich.ablationLayers(0, nLayers);
+        all.attribution(prompts.subList(0, Math.min(8, prompts.size())), AttributionOptions.defaults()); // warm-up
+        long c0 = CPU.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
-        m.invoke(ich, prompts, options);
-        line("attribution", "prompts", prompts.size(), "heads", heads, "seconds", secs(t0));
+        AttributionEstimates est = all.attribution(prompts, AttributionOptions.defaults());
+        line("attribution", "prompts", prompts.size(), "heads", nLayers * nHeads, "seconds", secs(t0),
+                "cpuSeconds", cpuSecs(c0),
+                "options", AttributionOptions.defaults().toString());
+        HeadOptions base = ich.options();
+        int heads = (to - from) * nHeads;
+        c0 = CPU.getCurrentThreadCpuTime();
+        t0 = System.nanoTime();
+        ich.options(base.withAblationScreen(AblationScreen.Strategy.ATP)).ablationLayers(from, to)
+                .ablationRanking(prompts);
+        line("screen-atp", "prompts", prompts.size(), "heads", heads, "seconds", secs(t0), "cpuSeconds", cpuSecs(c0));
+        c0 = CPU.getCurrentThreadCpuTime();
+        t0 = System.nanoTime();
+        ich.options(base.withAblationScreen(AblationScreen.Strategy.ATP_VERIFIED)
+                .withAttribution(base.attribution().withVerifyTop(Math.min(10, heads)))).ablationLayers(from, to)
+                .ablationRanking(prompts);
+        line("screen-atp-verified", "prompts", prompts.size(), "heads", heads, "verified", Math.min(10, heads),
+                "seconds", secs(t0), "cpuSeconds", cpuSecs(c0));
+        c0 = CPU.getCurrentThreadCpuTime();
+        t0 = System.nanoTime();
+        AblationScreen screen = ich.options(base.withAblationScreen(AblationScreen.Strategy.ATP_VERIFIED)
+                .withAttribution(base.attribution().withVerifyTop(heads))).ablationLayers(from, to)
+                .ablationRanking(prompts).screen();
+        double allSeconds = secs(t0);
+        double allCpu = cpuSecs(c0);
+        List<HeadId> byTrue = screen.verified().stream()
+                .sorted(java.util.Comparator.comparingDouble((HeadId h) -> -Math.abs(screen.trueEffect(h)))).toList();
+        List<HeadId> true10 = byTrue.subList(0, Math.min(10, byTrue.size()));
+        List<HeadId> atpTop = screen.estimates().ranking();
+        line("screen-all-verified", "prompts", prompts.size(), "heads", heads, "seconds", allSeconds, "cpuSeconds",
+                allCpu, "spearman",
+                screen.spearman(), "recallTop10in10", recall(true10, atpTop, 10), "recallTop10in20",
+                recall(true10, atpTop, 20));
+    }
+
+    /** The fraction of {@code truth} found in the first {@code k} of {@code ranking}. */
+    private static double recall(List<HeadId> truth, List<HeadId> ranking, int k) {
+        java.util.Set<HeadId> top = new java.util.HashSet<>(ranking.subList(0, Math.min(k, ranking.size())));
+        return truth.stream().filter(top::contains).count() / (double) truth.size();
     }
 
     private static void write(List<IclPrompt> prompts, Path file) throws java.io.IOException {
@@ -93,6 +132,14 @@ public final class PeerBenchmark {
             }
         }
         json.writeValue(file.toFile(), arr);
+    }
+
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** CPU seconds of this thread since {@code c0}: on one thread, the work itself whatever the machine's load. */
+    private static double cpuSecs(long c0) {
+        return (CPU.getCurrentThreadCpuTime() - c0) / 1e9;
     }
 
     private static double secs(long t0) {
