@@ -8,8 +8,9 @@ Java side wrote: token ids, last position, gold label, label token ids), 1 threa
   ablation    per layer, the residual entering it once per batch (stop_at_layer), then per head one
               run_with_hooks(resid, start_at_layer=layer) with that head's hook_z zeroed; accuracy over the two labels;
   attribution the attribution-patching demo's method: one forward with forward hooks caching every hook_z and backward
-              hooks caching its gradient, metric = the gold label's log-probability at the last position, summed
-              over the batch; estimate of zero-ablating a head = sum over positions of (0 - z) . grad.
+              hooks caching its gradient, metric = gold label logit - other label logit at the last position (icl4j's
+              default LOGIT_DIFF); estimate of zero-ablating a head = mean over prompts of the sum over positions of
+              (0 - z) . grad.
 Prompts are right-padded (causal attention: padding after the last position changes nothing before it).
 Usage: python peer_tl.py <hf model dir> <prompts.json> [scorePrompts] [ablationPrompts] [fromLayer] [toLayer]"""
 import json
@@ -131,14 +132,18 @@ def attribution(m, ps):
         m.add_hook(is_z, bwd, "bwd")
         logits = m(toks)
         gold_ids = labels[r, gold]
-        metric = logits[r, last].log_softmax(-1)[r, gold_ids].sum()
+        other_ids = labels[r, 1 - gold]
+        last_logits = logits[r, last]
+        # icl4j's default AtP metric (LOGIT_DIFF): gold label logit minus the other's at the last position, summed
+        # over the batch (the estimates are divided by the prompt count below: the mean over prompts)
+        metric = (last_logits[r, gold_ids] - last_logits[r, other_ids]).sum()
         metric.backward()
         m.reset_hooks()
         m.zero_grad(set_to_none=True)
         for l in range(m.cfg.n_layers):
             name = f"blocks.{l}.attn.hook_z"
             est[l] += torch.einsum("bshe,bs->h", -acts[name] * grads[name], real)
-    return est
+    return est / len(ps)
 
 
 model = build()

@@ -76,8 +76,9 @@ public final class PeerBenchmark {
         long t0 = System.nanoTime();
         AttributionEstimates est = all.attribution(prompts, AttributionOptions.defaults());
         line("attribution", "prompts", prompts.size(), "heads", nLayers * nHeads, "seconds", secs(t0),
-                "cpuSeconds", cpuSecs(c0),
-                "options", AttributionOptions.defaults().toString());
+                "cpuSeconds", cpuSecs(c0), "options", AttributionOptions.defaults().toString(), "top10",
+                est.ranking().subList(0, 10).stream().map(h -> "[" + h.layer() + "," + h.head() + "]").toList()
+                        .toString());
         HeadOptions base = ich.options();
         int heads = (to - from) * nHeads;
         c0 = CPU.getCurrentThreadCpuTime();
