@@ -1,5 +1,7 @@
 package io.github.icl4j.bias;
 
+import io.github.icl4j.report.CsvTable;
+import io.github.icl4j.report.Numbers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -123,11 +125,11 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
     }
 
     private static String num(double v) {
-        return Double.isNaN(v) ? "" : Double.toString(v);
+        return Numbers.exact(v);
     }
 
     private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return CsvTable.quote(s);
     }
 
     /** Writes {@link #toCsv()} atomically (a temporary file in the same folder, then a move). */
@@ -179,6 +181,14 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
                 .append(" seeds with ").append(Interval.percent(o.level())).append("% ")
                 .append(o.interval() == Interval.Kind.T ? "Student-t" : "percentile-bootstrap")
                 .append(" intervals; relative reductions against <i>none</i> with paired-bootstrap intervals.</p>\n");
+        if (o.readout() != io.github.icl4j.ReadoutMetric.ARGMAX) {
+            h.append("<p class=\"meta\">Readout <b>").append(o.readout().key()).append("</b>: every accuracy below")
+                    .append(" (and the fluctuation and spread of it) is ")
+                    .append(o.readout() == io.github.icl4j.ReadoutMetric.AUROC
+                            ? "the AUROC of the label logit difference (chance 0.5)"
+                            : "accuracy after batch calibration over the context's queries")
+                    .append(", not argmax accuracy (METHOD §8).</p>\n");
+        }
         if (tuning != null) {
             h.append("<p class=\"meta\">a<sub>c</sub> = ").append(tuning.best()).append(" tuned on ")
                     .append(esc(tuning.on())).append(" by ").append(tuning.objective().name().toLowerCase(Locale.ROOT))

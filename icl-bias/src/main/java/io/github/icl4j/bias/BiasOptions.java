@@ -4,6 +4,7 @@ import static io.github.icl4j.OptionChecks.check;
 import static io.github.icl4j.OptionChecks.inRange;
 import static io.github.icl4j.OptionChecks.nonNull;
 
+import io.github.icl4j.ReadoutMetric;
 import io.soabase.recordbuilder.core.RecordBuilder;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,12 +45,15 @@ import java.util.List;
  * @param bootstrapSeed        seed of the bootstrap resampling (default 0)
  * @param acObjective          what {@link BiasStudy#tuneAc} optimises (default the fluctuation)
  * @param batchSize            prompts per forward pass (default 8, range [1, 4096])
+ * @param readout              how every accuracy of the study is read (METHOD §8, default
+ *                             {@link ReadoutMetric#ARGMAX}); with {@code calibrated} or {@code auroc} the study's
+ *                             accuracies, fluctuations, spreads across orders and the a_c tuning are in that readout
  */
 @RecordBuilder
 public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Long> seeds, int permutations,
         boolean rotaryAllPositions, List<String> contentFreeInputs, int domainInputs, DomainCorpus domainCorpus,
         Fluctuation fluctuation, AttentionSpread attentionSpread, Interval.Kind interval, double level,
-        int bootstrapResamples, long bootstrapSeed, AcObjective acObjective, int batchSize)
+        int bootstrapResamples, long bootstrapSeed, AcObjective acObjective, int batchSize, ReadoutMetric readout)
         implements BiasOptionsBuilder.With {
 
     /** How the majority-label fluctuation averages the change of accuracy (METHOD §5 "choice"). */
@@ -124,6 +128,7 @@ public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Lon
         inRange("bootstrapResamples", bootstrapResamples, 100, 1_000_000);
         nonNull("acObjective", acObjective);
         inRange("batchSize", batchSize, 1, 4096);
+        nonNull("readout", readout);
     }
 
     private static void checkAc(String what, double a) {
@@ -134,7 +139,8 @@ public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Lon
     public static BiasOptions defaults() {
         return new BiasOptions(0.03, List.of(0.0, 0.01, 0.03, 0.1, 0.3, 1.0), 2, List.of(0L, 1L, 2L, 3L, 4L), 4,
                 false, Calibration.CONTENT_FREE, 20, DomainCorpus.POOL, Fluctuation.ABSOLUTE,
-                AttentionSpread.PER_DEMONSTRATION, Interval.Kind.T, 0.95, 2000, 0L, AcObjective.FLUCTUATION, 8);
+                AttentionSpread.PER_DEMONSTRATION, Interval.Kind.T, 0.95, 2000, 0L, AcObjective.FLUCTUATION, 8,
+                ReadoutMetric.ARGMAX);
     }
 
     /** With the a_c tuning grid. */

@@ -109,7 +109,8 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
 
     /**
      * Accuracies and drops from per-prompt outcomes, combined over data sets as {@link HeadOptions#datasetAveraging()}
-     * says and ranked in {@link HeadOptions#protocol()}: what {@link InContextHeads#ablationRanking} returns for the
+     * says and ranked in {@link HeadOptions#readout()} (with {@code argmax}, in {@link HeadOptions#protocol()}): what
+     * {@link InContextHeads#ablationRanking} returns for the
      * same prompts, however the outcomes were computed (in one call, or in shards on several machines).
      *
      * @param byDataset each data set's outcomes (all over the same layers), in the order they are combined
@@ -117,7 +118,7 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
      */
     public static AblationRanking combine(int nLayers, int nHeads, HeadOptions options,
             Map<String, PromptAblations> byDataset) {
-        return combine(nLayers, nHeads, options, byDataset, ReadoutMetric.ARGMAX);
+        return combine(nLayers, nHeads, options, byDataset, options.readout());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.icl4j.heads;
 import static io.github.icl4j.OptionChecks.atLeast;
 import static io.github.icl4j.OptionChecks.nonNull;
 
+import io.github.icl4j.ReadoutMetric;
 import io.soabase.recordbuilder.core.RecordBuilder;
 
 /**
@@ -54,6 +55,9 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  *                            by attribution patching, with or without verifying its top heads)
  * @param attribution         attribution patching's choices, for {@link InContextHeads#attribution} and the AtP
  *                            screens (default {@link AttributionOptions#defaults()})
+ * @param readout             the readout ablation drops and the intervention are measured in (METHOD §8, default
+ *                            {@link ReadoutMetric#ARGMAX}: accuracy in {@link #protocol()}; {@code calibrated} and
+ *                            {@code auroc} see past a label prior)
  */
 @RecordBuilder
 public record HeadOptions(
@@ -79,7 +83,8 @@ public record HeadOptions(
         int maxBatchRows,
         ScoreLayers scoreLayers,
         AblationScreen.Strategy ablationScreen,
-        AttributionOptions attribution) implements HeadOptionsBuilder.With {
+        AttributionOptions attribution,
+        ReadoutMetric readout) implements HeadOptionsBuilder.With {
 
     /** Marks the ablation layer range as "the upper half of the model" (METHOD §3.2's choice). */
     public static final int UPPER_HALF = -1;
@@ -170,6 +175,7 @@ public record HeadOptions(
         nonNull("scoreLayers", scoreLayers);
         nonNull("ablationScreen", ablationScreen);
         nonNull("attribution", attribution);
+        nonNull("readout", readout);
         if ((ablationFrom == UPPER_HALF) != (ablationTo == UPPER_HALF)) {
             throw new IllegalArgumentException("ablation layers [" + ablationFrom + ", " + ablationTo + "): give both "
                     + "ends, or UPPER_HALF (-1) for both");
@@ -196,7 +202,7 @@ public record HeadOptions(
         return new HeadOptions(ScoreExamples.GOLD_ONLY, DatasetAveraging.MACRO, false, UPPER_HALF, UPPER_HALF,
                 AblateAt.ALL_POSITIONS, Protocol.LABEL_ARGMAX, 10, 10, 10, Merge.UNION, 5, 42L,
                 ControlPool.SAME_LAYER_COUNTS, GroupBy.PREDICTION, true, 10, 3, 8, 64, ScoreLayers.ALL,
-                AblationScreen.Strategy.EXHAUSTIVE, AttributionOptions.defaults());
+                AblationScreen.Strategy.EXHAUSTIVE, AttributionOptions.defaults(), ReadoutMetric.ARGMAX);
     }
 
     /** Scans layers {@code [from, to)} in the ablation ranking ({@link #UPPER_HALF} twice for the default). */
@@ -248,6 +254,7 @@ public record HeadOptions(
                 + batchSize + " prompts / " + maxBatchRows + " rows"
                 + (scoreLayers == ScoreLayers.ALL ? "" : ", score top lists from the ablation layers")
                 + (ablationScreen == AblationScreen.Strategy.EXHAUSTIVE ? ""
-                        : ", ablation screen " + ablationScreen.flag() + " by " + attribution) + "]";
+                        : ", ablation screen " + ablationScreen.flag() + " by " + attribution)
+                + (readout == ReadoutMetric.ARGMAX ? "" : ", readout " + readout) + "]";
     }
 }

@@ -1,6 +1,7 @@
 package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.HeadId;
+import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.OptionChecks;
 import io.github.icl4j.bias.BiasOptions;
 import io.github.icl4j.heads.AblationScreen;
@@ -79,6 +80,14 @@ final class CommonOptions {
             description = "Select the heads by the two score rankings alone, without the ablation ranking (a "
                     + "pass per head of the upper layers: slow on a large model).")
     boolean noAblation;
+
+    @Option(names = "--readout", paramLabel = "MODE", defaultValue = "argmax",
+            description = "How predictions are read into a number, in the ablation ranking, the intervention and "
+                    + "the bias study: argmax (accuracy of the argmax over the label words), calibrated (accuracy "
+                    + "after batch calibration: each label's log-probability centred over the evaluated prompts) "
+                    + "or auroc (AUROC of the label logit difference, class B positive) (default: "
+                    + "${DEFAULT-VALUE}).")
+    String readout;
 
     @Option(names = "--ablation-screen", paramLabel = "MODE", defaultValue = "exhaustive",
             description = "How the ablation ranking picks the heads it removes: exhaustive (every head of the "
@@ -204,7 +213,9 @@ final class CommonOptions {
             HeadOptions ho = d.heads().withAblationLayers(from, to).withControlDraws(controlDraws)
                     .withBatchSize(batch).withAblationScreen(AblationScreen.Strategy.parse(ablationScreen))
                     .withAttribution(d.heads().attribution().withVerifyTop(atpVerify).withGradDrop(atpGradDrop));
-            BiasOptions bo = d.bias().withPermutations(permutations).withBatchSize(batch);
+            ReadoutMetric rm = ReadoutMetric.parse(readout);
+            ho = ho.withReadout(rm);
+            BiasOptions bo = d.bias().withPermutations(permutations).withBatchSize(batch).withReadout(rm);
             if (ac != null) {
                 bo = bo.withAc(ac);
             }

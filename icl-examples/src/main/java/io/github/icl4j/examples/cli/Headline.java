@@ -8,10 +8,12 @@ import io.github.icl4j.bias.MajorityResult;
 import io.github.icl4j.bias.RecencyResult;
 import io.github.icl4j.heads.AttentionAnalysis;
 import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.InterventionControl;
 import io.github.icl4j.heads.InterventionResult;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ReadingAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
+import io.github.icl4j.ReadoutMetric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,12 +51,19 @@ import java.util.Locale;
  * @param labelWords        the label words of class 0 and class 1 (" foo" and " bar", or natural words: the
  *                          notes still call their heads and positions foo and bar, as the paper does)
  * @param reading           where each in-context head's attention from the last position goes
+ * @param readout           the readout of the intervention's and the bias study's numbers (METHOD §8); with
+ *                          {@code calibrated} or {@code auroc} the bias rows' accuracy is that readout
+ * @param baselineReadout   the readout of the clean model (equals {@code baseline} with {@code argmax})
+ * @param ablatedReadout    the readout with the in-context heads zeroed
+ * @param controlReadoutMean the mean readout with as many random heads zeroed
+ * @param controlReadoutStd its standard deviation over draws
  */
 public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<HeadId> barHeads, int prompts,
         double baseline, double ablated, double controlMean, double controlStd, int controlDraws, long controlDistinct,
         List<ValueOutputM> valueOutputs, List<AttentionShift> attention, double twoTowerR, double twoTowerPooledR,
         double swapBefore, double swapAfter, List<BiasRow> bias, double ac, boolean acTuned, List<String> labelWords,
-        List<ReadingAnalysis.HeadReading> reading) {
+        List<ReadingAnalysis.HeadReading> reading, ReadoutMetric readout, double baselineReadout,
+        double ablatedReadout, double controlReadoutMean, double controlReadoutStd) {
 
     /**
      * One mean logit-minus.
@@ -104,10 +113,11 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         valueOutputs = List.copyOf(valueOutputs);
         attention = List.copyOf(attention);
         bias = List.copyOf(bias);
+        readout = readout == null ? ReadoutMetric.ARGMAX : readout;
     }
 
     /** Gathers the headline numbers from the job's results. */
-    public static Headline of(InContextHeadSet set, MainJob.Control control, InterventionResult iv,
+    public static Headline of(InContextHeadSet set, InterventionControl control, InterventionResult iv,
             MainJob.Analysis a, BiasComparison bias) {
         List<ValueOutputM> vo = new ArrayList<>();
         for (ValueOutputAnalysis.GroupMean g : a.valueOutputs().groups()) {
@@ -156,7 +166,8 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                 set.barHeads(), iv.prompts(), iv.baseline().accuracy(), iv.ablated().accuracy(), iv.controlMean(),
                 iv.controlStd(), control.draws(), control.distinct(), vo, att, within, pooled, t.baseAgreement(),
                 t.swapAgreement(), rows, m == null ? Double.NaN : m.options().ac(), bias.tuning() != null,
-                a.valueOutputs().labelWords(), a.reading().heads());
+                a.valueOutputs().labelWords(), a.reading().heads(), iv.readout(), iv.baseline().readout(),
+                iv.ablated().readout(), iv.controlReadoutMean(), iv.controlReadoutStd());
     }
 
     private static double mean(Interval i) {
@@ -197,6 +208,13 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                                 + "gives %s", f3(controlMean))
                         : String.format(Locale.ROOT, "; zeroing as many random heads of the same layers gives %s ± %s"
                                 + " (%d random sets)", f3(controlMean), f3(controlStd), controlDraws)));
+        if (readout != ReadoutMetric.ARGMAX) {
+            out.add(String.format(Locale.ROOT, "Read %s (%s, chance 0.5), the clean model gives %s, the in-context "
+                    + "heads zeroed %s, as many random heads zeroed %s; the bias tables below are in this readout "
+                    + "too.", readout == ReadoutMetric.AUROC ? "as an AUROC" : "after batch calibration",
+                    readoutName(), f3(baselineReadout), f3(ablatedReadout), controlDraws == 0 ? "–"
+                            : f3(controlReadoutMean) + (controlDistinct == 1 ? "" : " ± " + f3(controlReadoutStd))));
+        }
         double ff = meanM("foo heads", "foo positions");
         double fb = meanM("foo heads", "bar positions");
         double bb = meanM("bar heads", "bar positions");
@@ -333,6 +351,15 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                         + (blind.size() == 1 ? "es" : "") + "."));
     }
 
+    /** {@code calibrated accuracy} or {@code AUROC} (label logit difference). */
+    private String readoutName() {
+        return switch (readout) {
+            case ARGMAX -> "accuracy";
+            case CALIBRATED -> "calibrated accuracy";
+            case AUROC -> "AUROC (label logit difference)";
+        };
+    }
+
     /** True when the label words are foo and bar themselves. */
     private boolean naturalNames() {
         return labelWords.size() == 2 && labelWords.get(0).strip().equals("foo")
@@ -353,6 +380,13 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                 : controlDistinct == 1 ? f3(controlMean) + " (the only such set of heads)"
                 : f3(controlMean) + " ± " + f3(controlStd) + " (" + controlDraws + " draws of " + controlDistinct
                         + " possible sets)");
+        if (readout != ReadoutMetric.ARGMAX) {
+            row(sb, readoutName() + ", clean model", f3(baselineReadout));
+            row(sb, readoutName() + ", in-context heads zeroed", f3(ablatedReadout));
+            row(sb, readoutName() + ", as many random heads zeroed", controlDraws == 0 ? "no control possible"
+                    : controlDistinct == 1 ? f3(controlReadoutMean)
+                    : f3(controlReadoutMean) + " ± " + f3(controlReadoutStd));
+        }
         for (ValueOutputM v : valueOutputs) {
             row(sb, "value-output M, " + v.heads() + " at " + v.positions(), s3(v.meanM()) + " (n = " + v.n() + ")");
         }
@@ -364,7 +398,8 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                 + s3(twoTowerPooledR));
         row(sb, "swap test: prediction = copied demonstration's label", f3(swapBefore) + " → " + f3(swapAfter));
         if (!bias.isEmpty()) {
-            sb.append("\n| bias | correction | accuracy | bias metric | reduction | attention std | reduction |\n");
+            sb.append("\n| bias | correction | ").append(readout == ReadoutMetric.ARGMAX ? "accuracy" : readoutName())
+                    .append(" | bias metric | reduction | attention std | reduction |\n");
             sb.append("|---|---|---|---|---|---|---|\n");
             for (BiasRow r : bias) {
                 sb.append("| ").append(r.bias()).append(" | ").append(r.correction()).append(" | ")

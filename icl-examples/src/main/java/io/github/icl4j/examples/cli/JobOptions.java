@@ -4,6 +4,7 @@ import static io.github.icl4j.OptionChecks.atLeast;
 import static io.github.icl4j.OptionChecks.inRange;
 
 import io.github.icl4j.HeadId;
+import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.bias.BiasOptions;
 import io.github.icl4j.heads.AblationScreen;
 import io.github.icl4j.heads.HeadOptions;
@@ -175,6 +176,19 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
         return Double.isNaN(v) ? withTuneAc(true) : with(b -> b.tuneAc(false).bias(bias.withAc(v)));
     }
 
+    /**
+     * With this readout (METHOD §8) in the head method (ablation drops, intervention and its control) and in the bias
+     * study (every accuracy, fluctuation and spread).
+     */
+    public JobOptions withReadout(ReadoutMetric v) {
+        return with(b -> b.heads(heads.withReadout(v)).bias(bias.withReadout(v)));
+    }
+
+    /** The readout of the head method ({@link HeadOptions#readout()}; {@link #withReadout} sets the bias study's too). */
+    public ReadoutMetric readout() {
+        return heads.readout();
+    }
+
     /** With this many prompts per forward pass in the head method and in the bias study. */
     public JobOptions withBatchSize(int v) {
         return with(b -> b.heads(heads.withBatchSize(v)).bias(bias.withBatchSize(v)));
@@ -198,7 +212,7 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
     public String describe() {
         return String.format(Locale.ROOT, "model %s; data %s; %s %s; seed %d; %s + %s prompts (find / test), k = %d "
                 + "per label; top lists of %s; ablation scan %s; %d control draws; bias study: %s × %s seeds × %s "
-                + "queries per class, %d orders, a_c %s; batch %d; %s threads",
+                + "queries per class, %d orders, a_c %s; readout %s; batch %d; %s threads",
                 builtinModel() ? "built-in" : model.toString(),
                 (syntheticData() ? "synthetic task (held-out class pairs)" : data + " (classes " + classA + " → "
                         + labelWords().word(0).strip() + ", " + classB + " → " + labelWords().word(1).strip() + ")")
@@ -211,6 +225,8 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
                         : ", screened by " + heads.ablationScreen().flag()), heads.controlDraws(),
                 biasTasks == null ? "auto" : biasTasks + (biasTasks == 1 ? " task" : " tasks"), auto(biasSeeds),
                 auto(biasQueries), 2 + bias.permutations(), tuneAc ? "tuned" : String.valueOf(bias.ac()),
+                heads.readout() == bias.readout() ? heads.readout().key()
+                        : heads.readout().key() + " (heads) / " + bias.readout().key() + " (bias study)",
                 batchSize(), auto(threads));
     }
 

@@ -130,6 +130,9 @@ final class ReportPage {
                 c.append(" --atp-graddrop");
             }
         }
+        if (o.readout() != io.github.icl4j.ReadoutMetric.ARGMAX) {
+            c.append(" --readout ").append(o.readout().key());
+        }
         c.append(" --seed ").append(o.seed()).append(" --prompts ").append(o.prompts()).append(" --shots ")
                 .append(o.shots()).append(" --heads ").append(o.topHeads()).append(" --bias-seeds ").append(o.biasSeeds())
                 .append(" --bias-tasks ").append(o.biasTasks()).append(" --bias-queries ").append(o.biasQueries());

@@ -66,6 +66,7 @@ class IclMainTest {
             {new String[] {"discover", "--ablation-screen", "fast"}, "ablation screen 'fast' is not one of exhaustive, "
                 + "atp, atp-verified"},
             {new String[] {"discover", "--atp-verify", "-1"}, "--atp-verify -1 out of range"},
+            {new String[] {"discover", "--readout", "f1"}, "readout 'f1' is not one of argmax, calibrated, auroc"},
             {new String[] {"frobnicate"}, "Unmatched argument"},
         };
         for (Object[] c : cases) {
@@ -98,6 +99,13 @@ class IclMainTest {
         assertThat(r.err()).contains("[1/5] loading the model", "[5/5] intervention (heads zeroed)");
         assertThat(r.out()).contains("InContextHeadSet[", "clean model", "in-context removed", "random control",
                 "control: 5 draws");
+    }
+
+    @Test
+    void interveneWithTheCalibratedReadoutPrintsItBesideTheAccuracy() {
+        Run r = run("intervene", "--prompts", "40", "--progress", "none", "--readout", "Calibrated");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("readout calibrated: clean ", "in-context removed", "random control");
     }
 
     @Test
