@@ -1,15 +1,6 @@
 package io.github.icl4j;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,10 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * Readers for the sentence-classification sets in the shared data directory (see its {@code README.md}), by
@@ -42,9 +30,6 @@ public final class Datasets {
     /** Environment variable naming the shared data directory when the property is unset. */
     public static final String DATA_DIR_ENV = "ICL_DATA_DIR";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
-    private static final int SHOWN_CHARS = 80;
 
     private static final List<String> POLARITY = List.of("negative", "positive");
     private static final List<String> SST5 = List.of("very negative", "negative", "neutral", "positive",
@@ -219,10 +204,10 @@ public final class Datasets {
      *                                  a label that is not an integer in {@code [0, classNames.size())}
      */
     public static Dataset readLabelLines(Path file, String name, List<String> classNames) {
-        String[] lines = readText(file).split("\n", -1);
+        String[] lines = DataFiles.readText(file).split("\n", -1);
         List<Example> out = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
-            String line = stripCr(lines[i]);
+            String line = DataFiles.stripCr(lines[i]);
             if (line.isBlank()) {
                 continue;
             }
@@ -230,7 +215,7 @@ public final class Datasets {
             String text = sp < 0 ? "" : line.substring(sp + 1).strip();
             Integer label = sp < 0 ? null : parseLabel(line.substring(0, sp), 0, classNames.size());
             if (label == null) {
-                throw malformed(file, i + 1, "\"LABEL sentence\" with LABEL an integer in [0, "
+                throw DataFiles.malformed(file, i + 1, "\"LABEL sentence\" with LABEL an integer in [0, "
                         + classNames.size() + ") " + classNames, line);
             }
             out.add(new Example(text, label));
@@ -252,33 +237,21 @@ public final class Datasets {
             throw new IllegalArgumentException(labelValues.size() + " label values " + labelValues + " for "
                     + classNames.size() + " classes " + classNames + "; need one per class");
         }
-        String[] lines = readText(file).split("\n", -1);
         List<Example> out = new ArrayList<>();
-        for (int i = 0; i < lines.length; i++) {
-            String line = stripCr(lines[i]);
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw malformed(file, i + 1, "a JSON object {\"sentence\": ..., \"label\": ...} ("
-                        + e.getOriginalMessage() + ")", line);
-            }
+        DataFiles.forEachJsonLine(file, "a JSON object {\"sentence\": ..., \"label\": ...}", (node, i, line) -> {
             JsonNode sentence = node == null ? null : node.get("sentence");
             JsonNode label = node == null ? null : node.get("label");
             if (sentence == null || !sentence.isTextual() || label == null || !label.isValueNode()
                     || label.isNull()) {
-                throw malformed(file, i + 1, "a JSON object with a text \"sentence\" and a \"label\"", line);
+                throw DataFiles.malformed(file, i, "a JSON object with a text \"sentence\" and a \"label\"", line);
             }
             int cls = labelValues.indexOf(label.asText());
             if (cls < 0) {
-                throw malformed(file, i + 1, "a label in " + labelValues + " (classes " + classNames + ")",
+                throw DataFiles.malformed(file, i, "a label in " + labelValues + " (classes " + classNames + ")",
                         line);
             }
             out.add(new Example(sentence.asText(), cls));
-        }
+        });
         return Dataset.of(name, classNames, out);
     }
 
@@ -294,13 +267,13 @@ public final class Datasets {
     public static Dataset readCsv(Path file, String name, List<String> classNames, int firstLabel,
             boolean hasHeader) {
         List<Example> out = new ArrayList<>();
-        forEachRecord(file, CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get(), (row, line) -> {
+        DataFiles.forEachRecord(file, CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get(), (row, line) -> {
             if (hasHeader && row.getRecordNumber() == 1) {
                 return;
             }
             Integer label = row.size() < 2 ? null : parseLabel(row.get(0).strip(), firstLabel, classNames.size());
             if (label == null) {
-                throw malformed(file, line, "\"LABEL,text...\" with LABEL an integer in [" + firstLabel + ", "
+                throw DataFiles.malformed(file, line, "\"LABEL,text...\" with LABEL an integer in [" + firstLabel + ", "
                         + (firstLabel + classNames.size()) + ") " + classNames, String.join(",", row.values()));
             }
             List<String> cells = row.toList();
@@ -377,142 +350,7 @@ public final class Datasets {
      *                                  {@link Columns#labels()}, naming file and line
      */
     public static Dataset fromFile(Path file, Columns columns) {
-        String fileName = file.getFileName().toString();
-        String ext = fileName.contains(".") ? fileName.substring(fileName.lastIndexOf('.') + 1)
-                .toLowerCase(java.util.Locale.ROOT) : "";
-        List<String[]> rows = switch (ext) {
-            case "csv" -> tableRows(file, CSVFormat.RFC4180, columns);
-            case "tsv", "tab" -> tableRows(file, CSVFormat.TDF, columns);
-            case "jsonl", "ndjson" -> jsonRows(file, columns);
-            default -> throw new IllegalArgumentException(file + ": unknown data file extension '." + ext
-                    + "'; expected .csv, .tsv, .tab, .jsonl or .ndjson");
-        };
-        // rows: {line, text, label}
-        List<String> classes = columns.labels().isEmpty() ? sortedValues(rows) : columns.labels();
-        List<Example> out = new ArrayList<>(rows.size());
-        for (String[] r : rows) {
-            int cls = classes.indexOf(r[2]);
-            if (cls < 0) {
-                throw new IllegalArgumentException(file + ":" + r[0] + ": expected a " + columns.label()
-                        + " in " + classes + ", found \"" + r[2] + "\"");
-            }
-            out.add(new Example(r[1], cls));
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no examples (only a header or blank lines)");
-        }
-        return Dataset.of(fileName, classes, out);
-    }
-
-    private static List<String> sortedValues(List<String[]> rows) {
-        java.util.TreeSet<String> values = new java.util.TreeSet<>();
-        rows.forEach(r -> values.add(r[2]));
-        boolean numeric = values.stream().allMatch(v -> v.matches("-?\\d{1,9}"));
-        List<String> sorted = new ArrayList<>(values);
-        if (numeric) {
-            sorted.sort(java.util.Comparator.comparingInt(Integer::parseInt));
-        }
-        return sorted;
-    }
-
-    private static List<String[]> tableRows(Path file, CSVFormat format, Columns columns) {
-        List<String[]> rows = new ArrayList<>();
-        List<String> header = new ArrayList<>();
-        forEachRecord(file, format.builder().setIgnoreEmptyLines(true).get(), (row, line) -> {
-            if (row.getRecordNumber() == 1) {
-                row.forEach(h -> header.add(h.strip()));
-                List<String> missing = new ArrayList<>(columns.text());
-                missing.add(columns.label());
-                missing.removeAll(header);
-                if (!missing.isEmpty()) {
-                    throw new IllegalArgumentException(file + ": no column " + missing + " in the header row; "
-                            + "its columns are " + header);
-                }
-                return;
-            }
-            if (row.size() != header.size()) {
-                throw malformed(file, line, header.size() + " fields " + header + ", one per header column",
-                        String.join(format.getDelimiterString(), row.values()));
-            }
-            List<String> text = new ArrayList<>();
-            for (String c : columns.text()) {
-                text.add(row.get(header.indexOf(c)));
-            }
-            rows.add(new String[] {String.valueOf(line), String.join(" ", text).strip(),
-                row.get(header.indexOf(columns.label())).strip()});
-        });
-        return rows;
-    }
-
-    private static List<String[]> jsonRows(Path file, Columns columns) {
-        String[] lines = readText(file).split("\n", -1);
-        List<String[]> rows = new ArrayList<>();
-        for (int i = 0; i < lines.length; i++) {
-            String line = stripCr(lines[i]);
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                throw malformed(file, i + 1, "a JSON object (" + e.getOriginalMessage() + ")", line);
-            }
-            List<String> text = new ArrayList<>();
-            for (String c : columns.text()) {
-                JsonNode t = node == null ? null : node.get(c);
-                if (t == null || !t.isTextual()) {
-                    throw malformed(file, i + 1, "a JSON object with a text \"" + c + "\"", line);
-                }
-                text.add(t.asText());
-            }
-            JsonNode label = node.get(columns.label());
-            if (label == null || !label.isValueNode() || label.isNull()) {
-                throw malformed(file, i + 1, "a JSON object with a \"" + columns.label() + "\" value", line);
-            }
-            rows.add(new String[] {String.valueOf(i + 1), String.join(" ", text).strip(), label.asText().strip()});
-        }
-        return rows;
-    }
-
-    /** What to do with each record of a delimited file and the line it ends on. */
-    private interface RecordReader {
-        void accept(CSVRecord record, long line);
-    }
-
-    /** Parses a delimited file with Commons CSV, turning its parse errors into messages with file and line. */
-    private static void forEachRecord(Path file, CSVFormat format, RecordReader reader) {
-        String text = readText(file);
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
-        try (CSVParser parser = CSVParser.parse(text, format)) {
-            java.util.Iterator<CSVRecord> it = parser.iterator();
-            while (true) {
-                long before = parser.getCurrentLineNumber() + 1;
-                CSVRecord row;
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    row = it.next();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    throw malformed(file, before, "a closing quote '\"' for a quoted field (" + rootMessage(e) + ")",
-                            text.lines().skip(before - 1).findFirst().orElse(""));
-                }
-                reader.accept(row, before);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot parse " + file, e);
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
+        return UserDataFiles.read(file, columns);
     }
 
     /** The label as a class index, or null when it is not an integer in {@code [first, first + n)}. */
@@ -522,35 +360,6 @@ public final class Datasets {
             return v >= first && v < first + n ? v - first : null;
         } catch (NumberFormatException e) {
             return null;
-        }
-    }
-
-    private static String stripCr(String line) {
-        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-    }
-
-    private static IllegalArgumentException malformed(Path file, long line, String expected, String found) {
-        String shown = found.length() <= SHOWN_CHARS ? found : found.substring(0, SHOWN_CHARS) + "…";
-        return new IllegalArgumentException(file + ":" + line + ": expected " + expected + ", found \"" + shown
-                + "\"");
-    }
-
-    /** UTF-8 when valid, else windows-1252 (a superset of Latin-1's printable characters). */
-    private static String readText(Path file) {
-        Objects.requireNonNull(file, "file");
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IllegalArgumentException("data file " + file + " does not exist", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return new String(bytes, WINDOWS_1252);
         }
     }
 }

@@ -492,12 +492,13 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
             for (int i = 0; i < n; i++) {
                 int cls = ex.get(i).label();
                 demoLabels[i] = cls;
-                labelPositions[i] = labelToken(enc, i, cls, r.labelStart()[i], r.labelEnd()[i], labelIds[cls])
+                labelPositions[i] = PromptTokenSpans.labelToken(enc, tokenizer, labelWords.word(cls), i,
+                        r.labelStart()[i], r.labelEnd()[i], labelIds[cls])
                         + shift;
-                demoSpans.add(tokensOf(enc, r.textStart()[i], r.textEnd()[i]).shift(shift));
+                demoSpans.add(PromptTokenSpans.tokensOf(enc, r.textStart()[i], r.textEnd()[i]).shift(shift));
             }
-            Span querySpan = tokensOf(enc, r.queryTextStart(), r.queryTextEnd()).shift(shift);
-            int prefix = prefixTokens(enc, r.text().substring(0, r.prefixEnd()), prefixes);
+            Span querySpan = PromptTokenSpans.tokensOf(enc, r.queryTextStart(), r.queryTextEnd()).shift(shift);
+            int prefix = PromptTokenSpans.prefixTokens(enc, tokenizer, r.text().substring(0, r.prefixEnd()), prefixes);
             long[] ids = new long[enc.length() + shift];
             if (bos != null) {
                 ids[0] = bos;
@@ -505,86 +506,6 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
             System.arraycopy(enc.ids(), 0, ids, shift, enc.length());
             return new IclPrompt(r.text(), ids, labelPositions, demoLabels, demoSpans, querySpan, ids.length - 1,
                     query.label(), labelIds, labelWords.words(), prefix < 0 ? 0 : prefix + shift);
-        }
-
-        /**
-         * The token that is exactly the label word written at characters {@code [from, to)}. Its span must equal
-         * the word's, or the word's without surrounding whitespace (tokenizers that leave spaces out of offsets),
-         * no other token may overlap the word, and its id must be the word's single-token id.
-         */
-        private int labelToken(Encoding enc, int demo, int cls, int from, int to, long wordId) {
-            String word = labelWords.word(cls);
-            int first = enc.firstTokenIn(from, to);
-            int last = enc.lastTokenIn(from, to);
-            int lead = word.length() - word.stripLeading().length();
-            int trail = word.length() - word.stripTrailing().length();
-            boolean alone = first >= 0 && first == last
-                    && ((enc.startOf(first) == from && enc.endOf(first) == to)
-                    || (enc.startOf(first) == from + lead && enc.endOf(first) == to - trail));
-            if (!alone) {
-                int a = first < 0 ? enc.firstTokenIn(Math.max(0, from - 1), to + 1) : first;
-                int b = last < 0 ? a : last;
-                throw new IllegalArgumentException("label word '" + word + "' of demonstration " + demo
-                        + " (characters [" + from + ", " + to + ")) is not a token of its own: it merged with its"
-                        + " neighbours into " + pieces(enc, a, b) + "; change the template so that the label word"
-                        + " stands alone");
-            }
-            if (enc.id(first) != wordId) {
-                throw new IllegalArgumentException("label word '" + word + "' of demonstration " + demo
-                        + " became token " + enc.id(first) + " '" + tokenizer.decode(enc.id(first))
-                        + "' in the prompt, not its single-token id " + wordId);
-            }
-            return first;
-        }
-
-        private String pieces(Encoding enc, int a, int b) {
-            if (a < 0) {
-                return "no token";
-            }
-            List<String> out = new ArrayList<>();
-            for (int t = a; t <= b; t++) {
-                out.add("'" + PromptTemplate.escape(enc.text().substring(enc.startOf(t), enc.endOf(t))) + "'");
-            }
-            return "tokens " + a + ".." + b + " " + out;
-        }
-
-        /** Tokens overlapping characters {@code [from, to)}; an empty text gives an empty span where it sits. */
-        private static Span tokensOf(Encoding enc, int from, int to) {
-            int first = enc.firstTokenIn(from, to);
-            if (first < 0) {
-                int k = 0;
-                while (k < enc.length() && enc.startOf(k) < to) {
-                    k++;
-                }
-                return new Span(k, k);
-            }
-            return new Span(first, enc.lastTokenIn(from, to) + 1);
-        }
-
-        /**
-         * Number of tokens of the demonstrations part, or -1 when tokenising it alone does not give exactly the
-         * prompt's first tokens, ending where the part ends.
-         */
-        private int prefixTokens(Encoding enc, String prefixText, Map<String, long[]> cache) {
-            if (prefixText.isEmpty()) {
-                return 0;
-            }
-            long[] alone = cache.computeIfAbsent(prefixText, t -> tokenizer.encode(t).ids());
-            int k = alone.length;
-            if (k == 0) {
-                return enc.startOf(0) >= prefixText.length() ? 0 : -1;
-            }
-            // no token may straddle the boundary, and the tokens before it must be the part's own tokens
-            if (k > enc.length() || enc.endOf(k - 1) > prefixText.length()
-                    || (k < enc.length() && enc.startOf(k) < prefixText.length())) {
-                return -1;
-            }
-            for (int t = 0; t < k; t++) {
-                if (enc.id(t) != alone[t]) {
-                    return -1;
-                }
-            }
-            return k;
         }
 
         /** {@code IclPrompt.Builder[Tokenizer[...], PromptTemplate[...], LabelWords[...], no BOS]}. */

@@ -1,5 +1,7 @@
 package io.github.icl4j.bias;
 
+import io.github.icl4j.report.CsvTable;
+import io.github.icl4j.report.Numbers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -123,11 +125,11 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
     }
 
     private static String num(double v) {
-        return Double.isNaN(v) ? "" : Double.toString(v);
+        return Numbers.exact(v);
     }
 
     private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return CsvTable.quote(s);
     }
 
     /** Writes {@link #toCsv()} atomically (a temporary file in the same folder, then a move). */

@@ -188,19 +188,19 @@ public final class BiasStudy {
                 int k = task.numClasses();
                 List<String> domain = domainInputs(task, ti, seeds[si]);
                 Demonstrations d = draw(task, ti, seeds[si], domain);
-                Evaluated balanced = majorityContext(fix, task, d, domain);
-                Evaluated[] less = new Evaluated[k];
+                ContextOutcomes.Evaluated balanced = majorityContext(fix, task, d, domain);
+                ContextOutcomes.Evaluated[] less = new ContextOutcomes.Evaluated[k];
                 for (int c = 0; c < k; c++) {
                     less[c] = majorityContext(fix, task, d.withoutOne(c), domain);
                 }
                 for (Correction m : cs) {
-                    Outcome b = balanced.outcome(m, k, options.readout());
+                    ContextOutcomes.Outcome b = balanced.outcome(m, k, options.readout());
                     ms.add(measurement("majority", seeds[si], task, "balanced", m, b));
                     double[] lessAcc = new double[k];
                     double sumFv = 0;
                     double sumF1 = 0;
                     for (int c = 0; c < k; c++) {
-                        Outcome o = less[c].outcome(m, k, options.readout());
+                        ContextOutcomes.Outcome o = less[c].outcome(m, k, options.readout());
                         ms.add(measurement("majority", seeds[si], task, "without one of class " + c, m, o));
                         lessAcc[c] = o.accuracy();
                         sumFv += o.fullVocabAccuracy();
@@ -225,10 +225,10 @@ public final class BiasStudy {
         return new MajorityResult(describe(model), heads, names(tasks), options, rows, ms);
     }
 
-    private Evaluated majorityContext(MajorityLabelFix fix, BiasTask task, Demonstrations d, List<String> domain) {
+    private ContextOutcomes.Evaluated majorityContext(MajorityLabelFix fix, BiasTask task, Demonstrations d, List<String> domain) {
         Context ctx = context(task, d, domain);
         List<MajorityLabelFix.State> states = fix.states(ctx.all());
-        return new Evaluated(ctx.split(fix.apply(states, 0)), ctx.split(fix.apply(states, options.ac())));
+        return new ContextOutcomes.Evaluated(ctx.split(fix.apply(states, 0)), ctx.split(fix.apply(states, options.ac())));
     }
 
     // ------------------------------------------------------------------ recency bias
@@ -275,7 +275,7 @@ public final class BiasStudy {
                     LabelProbabilities plain = Probe.on(model).prompts(ctx.all()).batchSize(options.batchSize())
                             .labelProbabilities();
                     LabelProbabilities fixed = fix.labelProbabilities(ctx.all());
-                    Evaluated ev = new Evaluated(ctx.split(plain), ctx.split(fixed));
+                    ContextOutcomes.Evaluated ev = new ContextOutcomes.Evaluated(ctx.split(plain), ctx.split(fixed));
                     List<IclPrompt> qs = ctx.all().subList(0, task.queries().size());
                     int[] toSampled = sampledIndex(d.asSampled(), order);
                     att[0][o] = attentionItems(Probe.on(model).prompts(qs).batchSize(options.batchSize())
@@ -283,7 +283,7 @@ public final class BiasStudy {
                     att[1][o] = attentionItems(fix.attentionAtLabels(qs), qs, heads, toSampled, k,
                             options.attentionSpread());
                     for (Correction m : cs) {
-                        Outcome out = ev.outcome(m, k, options.readout());
+                        ContextOutcomes.Outcome out = ev.outcome(m, k, options.readout());
                         ms.add(measurement("recency", seeds[si], task, order.order(), m, out));
                         int mi = m.ordinal();
                         orderAcc[mi][o] = out.accuracy();
@@ -450,104 +450,15 @@ public final class BiasStudy {
     }
 
     private record Context(List<IclPrompt> all, int nQueries, int nContentFree) {
-        Rows split(LabelProbabilities lp) {
+        ContextOutcomes.Rows split(LabelProbabilities lp) {
             List<LabelProbabilities.Row> r = lp.rows();
-            return new Rows(r.subList(0, nQueries), r.subList(nQueries, nQueries + nContentFree),
+            return new ContextOutcomes.Rows(r.subList(0, nQueries), r.subList(nQueries, nQueries + nContentFree),
                     r.subList(nQueries + nContentFree, r.size()));
         }
     }
 
-    /** Label-probability rows of one context: the queries, the content-free and the domain inputs. */
-    record Rows(List<LabelProbabilities.Row> queries, List<LabelProbabilities.Row> contentFree,
-            List<LabelProbabilities.Row> domain) {
-    }
-
-    /** One context without and with the fix. */
-    record Evaluated(Rows plain, Rows fixed) {
-        Outcome outcome(Correction m, int k, ReadoutMetric readout) {
-            return BiasStudy.outcome(m.usesFix() ? fixed : plain, m.calibration(), k, readout);
-        }
-    }
-
-    /**
-     * The readout of one correction on one context (accuracy with {@code argmax}), full-vocabulary accuracy and the
-     * macro-F1 of the readout's predictions.
-     */
-    record Outcome(double accuracy, double fullVocabAccuracy, double macroF1) {
-    }
-
-    /** {@link #outcome(Rows, Calibration.Kind, int, ReadoutMetric)} with the argmax readout. */
-    static Outcome outcome(Rows rows, Calibration.Kind kind, int k) {
-        return outcome(rows, kind, k, ReadoutMetric.ARGMAX);
-    }
-
-    /**
-     * One correction on one context, read by {@code readout}: the calibrated and AUROC readouts read the corrected
-     * scores (log of the label probabilities, divided by the prior for contextual and domain-context calibration;
-     * the batch-centred probabilities for batch calibration), so a calibrated readout on top of a calibration centres
-     * the corrected scores over the context's queries once more.
-     */
-    static Outcome outcome(Rows rows, Calibration.Kind kind, int k, ReadoutMetric readout) {
-        if (readout != ReadoutMetric.ARGMAX) {
-            return readOut(rows, kind, k, readout);
-        }
-        double[][] p = probs(rows.queries());
-        int[] gold = rows.queries().stream().mapToInt(LabelProbabilities.Row::gold).toArray();
-        double[][] prior = switch (kind) {
-            case CONTEXTUAL -> probs(rows.contentFree());
-            case DOMAIN -> probs(rows.domain());
-            default -> null;
-        };
-        int[] pred = Calibration.predict(kind, p, prior);
-        double fullVocab = Double.NaN;
-        if (kind == Calibration.Kind.NONE) {
-            long ok = rows.queries().stream().filter(LabelProbabilities.Row::fullVocabCorrect).count();
-            fullVocab = (double) ok / rows.queries().size();
-        }
-        return new Outcome(BiasMetrics.accuracy(gold, pred), fullVocab, BiasMetrics.macroF1(gold, pred, k));
-    }
-
-    private static Outcome readOut(Rows rows, Calibration.Kind kind, int k, ReadoutMetric readout) {
-        double[][] p = probs(rows.queries());
-        int[] gold = rows.queries().stream().mapToInt(LabelProbabilities.Row::gold).toArray();
-        double[][] scores = switch (kind) {
-            case NONE -> logs(p);
-            case CONTEXTUAL -> logs(Calibration.divide(p, Calibration.prior(probs(rows.contentFree()))));
-            case DOMAIN -> logs(Calibration.divide(p, Calibration.prior(probs(rows.domain()))));
-            case BATCH -> Calibration.subtractBatchMean(p);
-        };
-        int[] pred = readout.predictions(scores);
-        double fullVocab = Double.NaN;
-        if (kind == Calibration.Kind.NONE) {
-            long ok = rows.queries().stream().filter(LabelProbabilities.Row::fullVocabCorrect).count();
-            fullVocab = (double) ok / rows.queries().size();
-        }
-        return new Outcome(readout.of(gold, scores), fullVocab, BiasMetrics.macroF1(gold, pred, k));
-    }
-
-    /** {@code log p}, floored at the log of the smallest positive double (a readout centres these). */
-    private static double[][] logs(double[][] p) {
-        double floor = Math.log(Double.MIN_VALUE);
-        double[][] out = new double[p.length][];
-        for (int i = 0; i < p.length; i++) {
-            out[i] = new double[p[i].length];
-            for (int c = 0; c < p[i].length; c++) {
-                out[i][c] = Math.max(floor, Math.log(p[i][c]));
-            }
-        }
-        return out;
-    }
-
-    private static double[][] probs(List<LabelProbabilities.Row> rows) {
-        double[][] p = new double[rows.size()][];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = rows.get(i).probs();
-        }
-        return p;
-    }
-
     private static Measurement measurement(String bias, long seed, BiasTask task, String condition, Correction m,
-            Outcome o) {
+            ContextOutcomes.Outcome o) {
         return new Measurement(bias, seed, task.name(), condition, m, o.accuracy(), o.fullVocabAccuracy(),
                 o.macroF1());
     }

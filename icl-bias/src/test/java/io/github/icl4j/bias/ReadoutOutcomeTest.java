@@ -22,23 +22,23 @@ class ReadoutOutcomeTest {
     }
 
     /** Class 0 wins every argmax; d = [-0.5, -2.2, -2.3, -2.4] still ranks the two gold-1 queries first. */
-    private static BiasStudy.Rows biased() {
+    private static ContextOutcomes.Rows biased() {
         double[][] q = {{-0.2, -0.7}, {-0.1, -2.3}, {-0.1, -2.4}, {-0.1, -2.5}};
         // content-free inputs carry the same prior, a little stronger than the queries' mean
         double[][] cf = {{0, -2.0}, {0, -2.0}};
-        return new BiasStudy.Rows(rows(q, new int[] {1, 1, 0, 0}), rows(cf, new int[] {-1, -1}),
+        return new ContextOutcomes.Rows(rows(q, new int[] {1, 1, 0, 0}), rows(cf, new int[] {-1, -1}),
                 rows(cf, new int[] {-1, -1}));
     }
 
     @Test
     void eachReadoutOfTheUncorrectedContext() {
-        BiasStudy.Outcome argmax = BiasStudy.outcome(biased(), Calibration.Kind.NONE, 2, ReadoutMetric.ARGMAX);
-        BiasStudy.Outcome cal = BiasStudy.outcome(biased(), Calibration.Kind.NONE, 2, ReadoutMetric.CALIBRATED);
-        BiasStudy.Outcome auc = BiasStudy.outcome(biased(), Calibration.Kind.NONE, 2, ReadoutMetric.AUROC);
+        ContextOutcomes.Outcome argmax = ContextOutcomes.outcome(biased(), Calibration.Kind.NONE, 2, ReadoutMetric.ARGMAX);
+        ContextOutcomes.Outcome cal = ContextOutcomes.outcome(biased(), Calibration.Kind.NONE, 2, ReadoutMetric.CALIBRATED);
+        ContextOutcomes.Outcome auc = ContextOutcomes.outcome(biased(), Calibration.Kind.NONE, 2, ReadoutMetric.AUROC);
         assertThat(argmax.accuracy()).isEqualTo(0.5);
         assertThat(cal.accuracy()).isEqualTo(0.75);
         assertThat(auc.accuracy()).isEqualTo(1.0);
-        assertThat(argmax).isEqualTo(BiasStudy.outcome(biased(), Calibration.Kind.NONE, 2));
+        assertThat(argmax).isEqualTo(ContextOutcomes.outcome(biased(), Calibration.Kind.NONE, 2));
         // macro-F1 of the calibrated predictions [1, 0, 0, 0]: class 0 F1 0.8, class 1 F1 2/3
         assertThat(cal.macroF1()).isCloseTo((0.8 + 2.0 / 3) / 2, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(argmax.fullVocabAccuracy()).isEqualTo(cal.fullVocabAccuracy());
@@ -47,7 +47,7 @@ class ReadoutOutcomeTest {
     @Test
     void aurocIgnoresEveryCalibrationOfTwoClasses() {
         for (Calibration.Kind kind : Calibration.Kind.values()) {
-            assertThat(BiasStudy.outcome(biased(), kind, 2, ReadoutMetric.AUROC).accuracy()).as(kind.name())
+            assertThat(ContextOutcomes.outcome(biased(), kind, 2, ReadoutMetric.AUROC).accuracy()).as(kind.name())
                     .isEqualTo(1.0);
         }
     }
@@ -55,10 +55,10 @@ class ReadoutOutcomeTest {
     @Test
     void aCalibratedReadoutOfContextualCalibrationEqualsTheUncorrectedOne() {
         // dividing by a prior adds one constant per class to the log-scores, which the batch centring removes
-        assertThat(BiasStudy.outcome(biased(), Calibration.Kind.CONTEXTUAL, 2, ReadoutMetric.CALIBRATED).accuracy())
-                .isEqualTo(BiasStudy.outcome(biased(), Calibration.Kind.NONE, 2, ReadoutMetric.CALIBRATED).accuracy());
+        assertThat(ContextOutcomes.outcome(biased(), Calibration.Kind.CONTEXTUAL, 2, ReadoutMetric.CALIBRATED).accuracy())
+                .isEqualTo(ContextOutcomes.outcome(biased(), Calibration.Kind.NONE, 2, ReadoutMetric.CALIBRATED).accuracy());
         // with argmax the prior (d = -2) moves the threshold to -2: queries 1..3 read class 0, query 0 class 1
-        assertThat(BiasStudy.outcome(biased(), Calibration.Kind.CONTEXTUAL, 2, ReadoutMetric.ARGMAX).accuracy())
+        assertThat(ContextOutcomes.outcome(biased(), Calibration.Kind.CONTEXTUAL, 2, ReadoutMetric.ARGMAX).accuracy())
                 .isEqualTo(0.75);
     }
 }

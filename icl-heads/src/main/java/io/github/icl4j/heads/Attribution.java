@@ -1,6 +1,7 @@
 package io.github.icl4j.heads;
 
 import io.github.icl4j.HookPoint;
+import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.engine.Chunk;
@@ -46,8 +47,10 @@ final class Attribution {
      *                   gradient dropped, for the layers below it only (dropping a head's own layer would cut it
      *                   off, dropping a layer below it changes nothing)
      * @param metric     {@code [prompt]} the clean metric
+     * @param clean      {@code [prompt]} the clean label outcomes, read from the same forward passes
      */
-    record Result(double[][][] estimate, int[] dropLayers, double[][][][] dropped, double[] metric) {
+    record Result(double[][][] estimate, int[] dropLayers, double[][][][] dropped, double[] metric,
+            LabelProbabilities.Row[] clean) {
     }
 
     /**
@@ -68,20 +71,21 @@ final class Attribution {
         int n = prompts.size();
         float[][] mean = patch == AttributionOptions.Patch.MEAN ? meanZ(prompts, from, to, batchSize) : null;
         double[] values = new double[n];
-        double[][][] est = pass(prompts, corrupted, metric, from, to, -1, mean, patch, at, batchSize, values);
+        LabelProbabilities.Row[] clean = new LabelProbabilities.Row[n];
+        double[][][] est = pass(prompts, corrupted, metric, from, to, -1, mean, patch, at, batchSize, values, clean);
         int[] drops = gradDrop ? IntStream.range(from + 1, cfg.nLayers()).toArray() : new int[0];
         double[][][][] dropped = new double[drops.length][][][];
         for (int k = 0; k < drops.length; k++) {
             dropped[k] = pass(prompts, corrupted, metric, from, Math.min(to, drops[k]), drops[k], mean, patch, at,
-                    batchSize, null);
+                    batchSize, null, null);
         }
-        return new Result(est, drops, dropped, values);
+        return new Result(est, drops, dropped, values, clean);
     }
 
     /** One gradient pass over every prompt; {@code drop} ≥ 0 cuts the gradient through that layer's outputs. */
     private double[][][] pass(List<? extends PromptTokens> prompts, List<? extends PromptTokens> corrupted,
             GradientMetric metric, int from, int to, int drop, float[][] mean, AttributionOptions.Patch patch,
-            HeadOptions.AblateAt at, int batchSize, double[] values) {
+            HeadOptions.AblateAt at, int batchSize, double[] values, LabelProbabilities.Row[] clean) {
         int nH = cfg.nHeads();
         double[][][] out = new double[prompts.size()][to - from][nH];
         for (double[][] p : out) {
@@ -97,13 +101,15 @@ final class Attribution {
         }
         boolean lastOnly = at == HeadOptions.AblateAt.LAST_POSITION;
         Pass.over(model, prompts).batchSize(batchSize).sortByLength(true).reusePrefix(false).intervene(cut)
-                .reads(Reads.none().zGradients(metric, layers)).forEach(chunk -> {
+                .reads(Reads.none().lastLogits().zGradients(metric, layers)).forEach(chunk -> {
             int b = chunk.size();
             int[] index = chunk.index();
             if (values != null) {
                 float[] m = Tensors.toFloats(chunk.metric());
+                LabelProbabilities.Row[] rows = chunk.outcomes();
                 for (int i = 0; i < b; i++) {
                     values[index[i]] = m[i];
+                    clean[index[i]] = rows[i];
                 }
             }
             List<Tensor> source = corrupted == null ? null : corruptedZ(chunk, corrupted, layers, lastOnly);

@@ -1,53 +1,18 @@
 package io.github.icl4j.heads;
 
 import io.github.icl4j.HeadId;
+import io.github.icl4j.report.CsvTable;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** CSV (RFC 4180: comma-separated, fields with commas, quotes or line breaks quoted) for every result. */
+/** The CSV form of every result of icl-heads, written through core's {@link CsvTable} (six significant digits). */
 final class Csv {
-    private final StringBuilder sb = new StringBuilder();
-
-    private Csv(String... header) {
-        row((Object[]) header);
-    }
-
-    Csv row(Object... fields) {
-        for (int i = 0; i < fields.length; i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(field(fields[i]));
-        }
-        sb.append('\n');
-        return this;
-    }
-
-    static String field(Object v) {
-        String s;
-        if (v == null) {
-            s = "";
-        } else if (v instanceof Double d) {
-            s = Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.6g", d);
-        } else if (v instanceof Float f) {
-            s = Float.isNaN(f) ? "" : String.format(Locale.ROOT, "%.6g", f);
-        } else {
-            s = v.toString();
-        }
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            s = "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
-    }
-
-    @Override
-    public String toString() {
-        return sb.toString();
+    private Csv() {
     }
 
     static String of(ReadingAnalysis r) {
-        Csv c = new Csv("head", "group", "label_positions", "matching_labels", "matching_sentences",
+        CsvTable c = CsvTable.sig6("head", "group", "label_positions", "matching_labels", "matching_sentences",
                 "other_sentences", "query", "after_labels", "rest", "matching_label_share", "matching_share");
         for (ReadingAnalysis.HeadReading h : r.heads()) {
             c.row(h.head(), h.group(), h.labelPositions(), h.matchingLabels(), h.matchingSentences(),
@@ -61,7 +26,7 @@ final class Csv {
     }
 
     static String of(HeadScores s) {
-        Csv c = new Csv(header(s));
+        CsvTable c = CsvTable.sig6(header(s));
         double[][][] all = s.scores();
         List<double[][][]> per = s.datasets().stream().map(HeadScores.DatasetScores::scores).toList();
         for (int l = 0; l < s.nLayers(); l++) {
@@ -97,7 +62,7 @@ final class Csv {
     }
 
     static String of(AblationRanking a) {
-        Csv c = new Csv("layer", "head", "accuracy", "full_vocab_accuracy", "drop", "gold_prob_drop", "rank", "readout",
+        CsvTable c = CsvTable.sig6("layer", "head", "accuracy", "full_vocab_accuracy", "drop", "gold_prob_drop", "rank", "readout",
                 "readout_value", "screen", "atp_estimate", "atp_score", "verified", "true_effect");
         List<HeadId> rank = a.ranking();
         AblationScreen sc = a.screen();
@@ -120,7 +85,7 @@ final class Csv {
     }
 
     static String of(InContextHeadSet s) {
-        Csv c = new Csv("head", "layer", "group", "score_foo", "score_bar", "drop", "in_foo_top", "in_bar_top",
+        CsvTable c = CsvTable.sig6("head", "layer", "group", "score_foo", "score_bar", "drop", "in_foo_top", "in_bar_top",
                 "in_ablation_top");
         for (HeadId h : s.heads()) {
             c.row(h, h.layer(), s.groupOf(h) == 0 ? "foo" : "bar", s.scores().score(0, h), s.scores().score(1, h),
@@ -131,7 +96,7 @@ final class Csv {
     }
 
     static String of(InterventionResult r) {
-        Csv c = new Csv("condition", "gold", "heads", "n", "accuracy", "full_vocab_accuracy", "readout",
+        CsvTable c = CsvTable.sig6("condition", "gold", "heads", "n", "accuracy", "full_vocab_accuracy", "readout",
                 "readout_value");
         String k = r.readout().key();
         c.row("clean", "all", "", r.baseline().n(), r.baseline().accuracy(), r.baseline().fullVocabAccuracy(), k,
@@ -160,7 +125,7 @@ final class Csv {
     }
 
     static String of(ValueOutputAnalysis v) {
-        Csv c = new Csv("head", "group", "positions", "n", "mean_m", "std_m", "mean_m_foo_predicted",
+        CsvTable c = CsvTable.sig6("head", "group", "positions", "n", "mean_m", "std_m", "mean_m_foo_predicted",
                 "mean_m_bar_predicted", "mean_attention", "top_tokens");
         for (ValueOutputAnalysis.HeadValueOutputs h : v.heads()) {
             for (int k = 0; k < 2; k++) {
@@ -173,7 +138,7 @@ final class Csv {
     }
 
     static String examples(ValueOutputAnalysis v) {
-        Csv c = new Csv("prompt", "head", "position", "label", "attention", "m", "top_tokens");
+        CsvTable c = CsvTable.sig6("prompt", "head", "position", "label", "attention", "m", "top_tokens");
         for (ValueOutputAnalysis.PositionDetail d : v.examples()) {
             c.row(d.prompt(), d.head(), d.position(), d.label(), d.attention(), d.m(), tokens(d.topTokens()));
         }
@@ -181,7 +146,7 @@ final class Csv {
     }
 
     static String of(AttentionAnalysis a) {
-        Csv c = new Csv("layer", "head", "group_by", "foo_positions_foo_group", "foo_positions_bar_group",
+        CsvTable c = CsvTable.sig6("layer", "head", "group_by", "foo_positions_foo_group", "foo_positions_bar_group",
                 "bar_positions_foo_group", "bar_positions_bar_group", "in_context_group");
         double[][][] f = a.toFoo();
         double[][][] b = a.toBar();
@@ -197,7 +162,7 @@ final class Csv {
     }
 
     static String of(TwoTowersAnalysis t) {
-        Csv c = new Csv("prompt", "head", "demo", "position", "label", "score", "content", "positional", "attention",
+        CsvTable c = CsvTable.sig6("prompt", "head", "demo", "position", "label", "score", "content", "positional", "attention",
                 "cosine", "jaccard");
         for (TwoTowersAnalysis.TowerRow r : t.rows()) {
             c.row(r.prompt(), r.head(), r.demo(), r.position(), r.label(), r.score(), r.content(), r.positional(),
@@ -207,7 +172,7 @@ final class Csv {
     }
 
     static String summary(TwoTowersAnalysis t) {
-        Csv c = new Csv("head", "group", "mean_score", "mean_content", "mean_positional", "score_cosine_pearson",
+        CsvTable c = CsvTable.sig6("head", "group", "mean_score", "mean_content", "mean_positional", "score_cosine_pearson",
                 "score_cosine_spearman", "score_cosine_within_pearson", "score_jaccard_pearson",
                 "score_jaccard_spearman", "content_cosine_pearson", "content_jaccard_pearson", "swap_n",
                 "swap_attention_before", "swap_attention_after", "swap_argmax_before", "swap_argmax_after");

@@ -339,6 +339,24 @@ public final class InContextHeads {
     }
 
     /**
+     * The in-context head set of heads chosen by hand instead of found: each is a foo head when its foo score is at
+     * least its bar score (the score top lists are kept for the report; no ablation ranking).
+     *
+     * @param scores the heads' scores
+     * @param given  the heads (duplicates dropped, sorted)
+     * @return the set
+     */
+    public InContextHeadSet given(HeadScores scores, List<HeadId> given) {
+        List<HeadId> hs = new ArrayList<>(new TreeSet<>(given));
+        hs.forEach(h -> h.checkIn(model.config().nLayers(), model.config().nHeads()));
+        List<HeadId> foo = hs.stream().filter(h -> scores.score(0, h) >= scores.score(1, h)).toList();
+        List<HeadId> bar = hs.stream().filter(h -> scores.score(0, h) < scores.score(1, h)).toList();
+        int total = model.config().totalHeads();
+        return new InContextHeadSet(model.toString(), hs, foo, bar, scores.top(0, Math.min(options.topFoo(), total)),
+                scores.top(1, Math.min(options.topBar(), total)), List.of(), scores, null, options);
+    }
+
+    /**
      * Merges the top lists of the rankings into the in-context head set (METHOD §3.3, sizes and merge rule from
      * the options).
      *
@@ -404,133 +422,7 @@ public final class InContextHeads {
     public InterventionResult intervene(InContextHeadSet set, List<? extends PromptTokens> prompts) {
         checkSet(set);
         long[] ids = PromptChecks.check(model, "intervene", prompts, true, false);
-        List<List<HeadId>> draws = controlDraws(set.heads(), model.config().nHeads(), options.controlDraws(),
-                options.controlSeed(), options.controlPool());
-        List<List<HeadId>> conditions = new ArrayList<>();
-        conditions.add(List.of());
-        conditions.add(set.heads());
-        conditions.add(set.fooHeads());
-        conditions.add(set.barHeads());
-        conditions.addAll(draws);
-        long t0 = System.nanoTime();
-        ReadoutMetric readout = options.readout();
-        LabelProbabilities.Row[][] rows = new Ablations(model).run(prompts, conditions, ids, options.ablateAt(),
-                options.batchSize(), options.maxBatchRows());
-        LOG.info("intervention: {} conditions on {} prompts in {} ms", conditions.size(), prompts.size(),
-                (System.nanoTime() - t0) / 1_000_000);
-        List<InterventionResult.ControlDraw> controls = new ArrayList<>();
-        double[] ca = new double[draws.size()];
-        double[] cb = new double[draws.size()];
-        double[] cr = new double[draws.size()];
-        for (int d = 0; d < draws.size(); d++) {
-            InterventionResult.Accuracy a = acc(rows[4 + d], -1, readout);
-            controls.add(new InterventionResult.ControlDraw(d, draws.get(d), a));
-            ca[d] = a.accuracy();
-            cb[d] = a.fullVocabAccuracy();
-            cr[d] = a.readout();
-        }
-        List<InterventionResult.LabelSpecific> specific = new ArrayList<>();
-        String[] names = {"foo heads", "bar heads"};
-        List<List<HeadId>> groups = List.of(set.fooHeads(), set.barHeads());
-        for (int g = 0; g < 2; g++) {
-            if (groups.get(g).isEmpty()) {
-                continue;
-            }
-            for (int gold = 0; gold < 2; gold++) {
-                InterventionResult.Accuracy base = acc(rows[0], gold, readout);
-                if (base.n() == 0) {
-                    continue;
-                }
-                specific.add(new InterventionResult.LabelSpecific(names[g], groups.get(g), gold, base,
-                        acc(rows[2 + g], gold, readout)));
-            }
-        }
-        return new InterventionResult(set.heads(), prompts.size(), acc(rows[0], -1, readout), acc(rows[1], -1, readout),
-                controls, Stats.nanMean(ca), Stats.nanStd(ca), Stats.nanMean(cb), Stats.nanStd(cb), specific,
-                options.controlPool(), options.controlSeed(), readout, Stats.nanMean(cr), Stats.nanStd(cr));
-    }
-
-    /**
-     * Accuracy over rows whose gold is {@code gold} (-1: all), and the readout: a calibrated readout centres over all
-     * of the condition's rows (its batch), then counts on the selected ones.
-     */
-    private static InterventionResult.Accuracy acc(LabelProbabilities.Row[] rows, int gold, ReadoutMetric readout) {
-        int n = 0;
-        int a = 0;
-        int b = 0;
-        int[] g = new int[rows.length];
-        double[][] s = new double[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            LabelProbabilities.Row r = rows[i];
-            s[i] = r.logProbs();
-            g[i] = gold >= 0 && r.gold() != gold ? -1 : r.gold(); // -1: in the batch, not counted
-            if (g[i] < 0) {
-                continue;
-            }
-            n++;
-            a += r.correct() ? 1 : 0;
-            b += r.fullVocabCorrect() ? 1 : 0;
-        }
-        double value = n == 0 ? Double.NaN : readout.of(g, s);
-        return new InterventionResult.Accuracy(n, n == 0 ? Double.NaN : (double) a / n,
-                n == 0 ? Double.NaN : (double) b / n, value);
-    }
-
-    /**
-     * Random head sets for the control: each as many heads as {@code heads}, from the same layers, never one of
-     * {@code heads}; draw {@code d} is reproducible from {@code seed}.
-     *
-     * @throws IllegalArgumentException when a layer has too few other heads to draw from
-     */
-    static List<List<HeadId>> controlDraws(List<HeadId> heads, int nHeads, int draws, long seed,
-            HeadOptions.ControlPool pool) {
-        Map<Integer, Integer> perLayer = new TreeMap<>();
-        heads.forEach(h -> perLayer.merge(h.layer(), 1, Integer::sum));
-        Set<HeadId> taken = new TreeSet<>(heads);
-        Map<Integer, List<HeadId>> others = new TreeMap<>();
-        for (int l : perLayer.keySet()) {
-            List<HeadId> o = new ArrayList<>();
-            for (int h = 0; h < nHeads; h++) {
-                if (!taken.contains(HeadId.of(l, h))) {
-                    o.add(HeadId.of(l, h));
-                }
-            }
-            others.put(l, o);
-        }
-        if (pool == HeadOptions.ControlPool.SAME_LAYER_COUNTS) {
-            perLayer.forEach((l, n) -> {
-                if (others.get(l).size() < n) {
-                    throw new IllegalArgumentException("control: layer " + l + " has " + n + " selected heads but only "
-                            + others.get(l).size() + " other heads of " + nHeads + " to draw from; use "
-                            + "ControlPool.SAME_LAYERS_POOLED or fewer heads");
-                }
-            });
-        } else {
-            int avail = others.values().stream().mapToInt(List::size).sum();
-            if (avail < heads.size()) {
-                throw new IllegalArgumentException("control: the layers " + perLayer.keySet() + " have " + avail
-                        + " heads besides the " + heads.size() + " selected; a control needs " + heads.size());
-            }
-        }
-        Random rng = new Random(seed);
-        List<List<HeadId>> out = new ArrayList<>();
-        for (int d = 0; d < draws; d++) {
-            Set<HeadId> drawn = new TreeSet<>();
-            if (pool == HeadOptions.ControlPool.SAME_LAYER_COUNTS) {
-                for (Map.Entry<Integer, Integer> e : perLayer.entrySet()) {
-                    List<HeadId> o = new ArrayList<>(others.get(e.getKey()));
-                    Collections.shuffle(o, rng);
-                    drawn.addAll(o.subList(0, e.getValue()));
-                }
-            } else {
-                List<HeadId> o = new ArrayList<>();
-                others.values().forEach(o::addAll);
-                Collections.shuffle(o, rng);
-                drawn.addAll(o.subList(0, heads.size()));
-            }
-            out.add(List.copyOf(drawn));
-        }
-        return out;
+        return Intervention.run(model, options, set, prompts, ids);
     }
 
     // ------------------------------------------------------------------ §4 what the heads do
@@ -573,50 +465,7 @@ public final class InContextHeads {
         checkSet(set);
         boolean byGold = options.attentionGroupBy() == HeadOptions.GroupBy.GOLD;
         long[] ids = PromptChecks.check(model, "attention", prompts, byGold, true);
-        ModelConfig c = model.config();
-        int nL = c.nLayers();
-        int nH = c.nHeads();
-        boolean[] all = new boolean[nL];
-        java.util.Arrays.fill(all, true);
-        int[][] positions = new int[prompts.size()][];
-        for (int i = 0; i < positions.length; i++) {
-            positions[i] = prompts.get(i).labelPositions();
-        }
-        LastRowAttention.Result r = LastRowAttention.run(model, prompts, all, positions, ids, options.batchSize());
-        double[][][] foo = new double[2][nL][nH];
-        double[][][] bar = new double[2][nL][nH];
-        int[] n = new int[2];
-        for (int i = 0; i < prompts.size(); i++) {
-            int g = byGold ? prompts.get(i).queryLabel() : r.outcomes()[i].predicted();
-            n[g]++;
-            int[] labels = prompts.get(i).demoLabels();
-            for (int l = 0; l < nL; l++) {
-                for (int h = 0; h < nH; h++) {
-                    float[] w = r.weights()[i][l][h];
-                    for (int j = 0; j < w.length; j++) {
-                        (labels[j] == 0 ? foo : bar)[g][l][h] += w[j];
-                    }
-                }
-            }
-        }
-        for (int g = 0; g < 2; g++) {
-            for (int l = 0; l < nL; l++) {
-                for (int h = 0; h < nH; h++) {
-                    foo[g][l][h] = n[g] == 0 ? Double.NaN : foo[g][l][h] / n[g];
-                    bar[g][l][h] = n[g] == 0 ? Double.NaN : bar[g][l][h] / n[g];
-                }
-            }
-        }
-        List<AttentionAnalysis.HeadAttention> heads = new ArrayList<>();
-        for (HeadId h : set.heads()) {
-            double f0 = foo[0][h.layer()][h.head()];
-            double f1 = foo[1][h.layer()][h.head()];
-            double b0 = bar[0][h.layer()][h.head()];
-            double b1 = bar[1][h.layer()][h.head()];
-            heads.add(new AttentionAnalysis.HeadAttention(h, set.groupOf(h) == 0 ? "foo" : "bar", f0, f1,
-                    (f1 - f0) / f0, b0, b1, (b1 - b0) / b0));
-        }
-        return new AttentionAnalysis(options.attentionGroupBy(), nL, nH, n, foo, bar, heads);
+        return AttentionByGroup.run(model, options, set, prompts, byGold, ids);
     }
 
     /**
@@ -630,67 +479,7 @@ public final class InContextHeads {
     public ReadingAnalysis reading(InContextHeadSet set, List<IclPrompt> prompts) {
         checkSet(set);
         long[] ids = PromptChecks.check(model, "reading", prompts, true, true);
-        int nL = model.config().nLayers();
-        boolean[] layers = new boolean[nL];
-        set.heads().forEach(h -> layers[h.layer()] = true);
-        int[][] all = new int[prompts.size()][];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = java.util.stream.IntStream.rangeClosed(0, prompts.get(i).lastPosition()).toArray();
-        }
-        LastRowAttention.Result r = LastRowAttention.run(model, prompts, layers, all, ids, options.batchSize());
-        // each token's role, per prompt (the same for every head): label, matching sentences, other sentences,
-        // query, after labels, rest
-        int[][] roles = new int[prompts.size()][];
-        for (int i = 0; i < roles.length; i++) {
-            roles[i] = readingRoles(prompts.get(i));
-        }
-        List<ReadingAnalysis.HeadReading> out = new ArrayList<>();
-        for (HeadId h : set.heads()) {
-            double[] sum = new double[7]; // the six roles, then the label words of the query's label
-            for (int i = 0; i < prompts.size(); i++) {
-                float[] w = r.weights()[i][h.layer()][h.head()];
-                for (int t = 0; t < w.length; t++) {
-                    sum[roles[i][t]] += w[t];
-                }
-                IclPrompt p = prompts.get(i);
-                for (int pos : p.positionsOfLabel(p.queryLabel())) {
-                    sum[6] += w[pos];
-                }
-            }
-            int n = prompts.size();
-            out.add(new ReadingAnalysis.HeadReading(h, set.groupOf(h) == 0 ? "foo" : "bar", sum[0] / n, sum[6] / n,
-                    sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n, sum[5] / n));
-        }
-        return new ReadingAnalysis(prompts.size(), out);
-    }
-
-    /**
-     * The role of each token {@code 0..last} of a prompt for {@link #reading}: 0 label word, 1 sentence of a
-     * demonstration with the query's gold label, 2 another demonstration's sentence, 3 the query, 4 the token right
-     * after a label word, 5 the rest.
-     */
-    private static int[] readingRoles(IclPrompt p) {
-        int[] role = new int[p.lastPosition() + 1];
-        java.util.Arrays.fill(role, 5);
-        for (int pos : p.labelPositions()) {
-            if (pos + 1 < role.length) {
-                role[pos + 1] = 4;
-            }
-        }
-        for (int j = 0; j < p.numDemos(); j++) {
-            IclPrompt.Span sp = p.demoSpans().get(j);
-            int kind = p.demoLabels()[j] == p.queryLabel() ? 1 : 2;
-            for (int t = sp.start(); t < sp.end(); t++) {
-                role[t] = kind;
-            }
-        }
-        for (int t = p.querySpan().start(); t < p.querySpan().end(); t++) {
-            role[t] = 3;
-        }
-        for (int pos : p.labelPositions()) {
-            role[pos] = 0;
-        }
-        return role;
+        return Reading.run(model, options, set, prompts, ids);
     }
 
     /**
@@ -743,27 +532,7 @@ public final class InContextHeads {
                 ? attention(set, prompts) : null;
         TwoTowersAnalysis towers = twoTowers(set, prompts);
         ReadingAnalysis reads = gold ? reading(set, prompts) : null;
-        List<IclPrompt> shown = prompts.subList(0, Math.min(prompts.size(), options.examplePrompts()));
-        List<HeadsReport.ExamplePrompt> examples = new ArrayList<>();
-        if (!shown.isEmpty()) {
-            boolean[] layers = new boolean[model.config().nLayers()];
-            set.heads().forEach(h -> layers[h.layer()] = true);
-            int[][] all = new int[shown.size()][];
-            for (int i = 0; i < all.length; i++) {
-                all[i] = java.util.stream.IntStream.rangeClosed(0, shown.get(i).lastPosition()).toArray();
-            }
-            LastRowAttention.Result r = LastRowAttention.run(model, shown, layers, all, ids, options.batchSize());
-            for (int i = 0; i < shown.size(); i++) {
-                IclPrompt p = shown.get(i);
-                List<String> toks = PromptChecks.tokenTexts(model, p, p.lastPosition());
-                List<HeadsReport.HeadRow> rows = new ArrayList<>();
-                for (HeadId h : set.heads()) {
-                    rows.add(new HeadsReport.HeadRow(h, r.weights()[i][h.layer()][h.head()]));
-                }
-                examples.add(new HeadsReport.ExamplePrompt(i, toks, p.labelPositions(), p.demoLabels(), p.queryLabel(),
-                        r.outcomes()[i].predicted(), rows));
-            }
-        }
+        List<HeadsReport.ExamplePrompt> examples = ExamplePrompts.of(model, options, set, prompts, ids);
         return new HeadsReport("In-context heads of " + model.config().modelType() + " (" + model.config().nLayers()
                 + " × " + model.config().nHeads() + " heads)", set, iv, vo, att, towers, reads, examples);
     }

@@ -33,8 +33,14 @@ final class ScreenedAblation {
     /** Estimates of every set (already checked), combined as the options say. */
     AttributionEstimates estimate(Map<String, List<PromptTokens>> sets, Map<String, List<PromptTokens>> corrupted,
             long[] ids, int[] range, AttributionOptions o) {
+        return estimate(sets, corrupted, ids, range, o, new LinkedHashMap<>());
+    }
+
+    /** As above, leaving each set's per-prompt results in {@code per}. */
+    private AttributionEstimates estimate(Map<String, List<PromptTokens>> sets,
+            Map<String, List<PromptTokens>> corrupted, long[] ids, int[] range, AttributionOptions o,
+            Map<String, Attribution.Result> per) {
         long t0 = System.nanoTime();
-        Map<String, Attribution.Result> per = new LinkedHashMap<>();
         Attribution atp = new Attribution(model);
         for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
             per.put(e.getKey(), atp.run(e.getValue(), corrupted == null ? null : corrupted.get(e.getKey()), ids,
@@ -55,7 +61,8 @@ final class ScreenedAblation {
                     + "ranking's own ablation: its patch must be ZERO; got " + o.patch());
         }
         long t0 = System.nanoTime();
-        AttributionEstimates est = estimate(sets, null, ids, range, o);
+        Map<String, Attribution.Result> results = new LinkedHashMap<>();
+        AttributionEstimates est = estimate(sets, null, ids, range, o, results);
         int scanned = (range[1] - range[0]) * model.config().nHeads();
         List<HeadId> verified = s == AblationScreen.Strategy.ATP_VERIFIED ? est.top(Math.min(o.verifyTop(), scanned))
                 : List.of();
@@ -71,8 +78,11 @@ final class ScreenedAblation {
         int total = sets.values().stream().mapToInt(List::size).sum();
         for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
             List<PromptTokens> prompts = e.getValue();
-            LabelProbabilities.Row[][] rows = new Ablations(model).run(prompts, conditions, ids, options.ablateAt(),
-                    options.batchSize(), options.maxBatchRows());
+            // no head to remove: the clean outcomes come from the gradient passes' own forward
+            LabelProbabilities.Row[][] rows = verified.isEmpty()
+                    ? new LabelProbabilities.Row[][] {results.get(e.getKey()).clean()}
+                    : new Ablations(model).run(prompts, conditions, ids, options.ablateAt(), options.batchSize(),
+                            options.maxBatchRows());
             PromptAblations.Outcome[][][] ablated = new PromptAblations.Outcome[range[1] - range[0]][nH][];
             double w = options.datasetAveraging() == HeadOptions.DatasetAveraging.POOLED
                     ? 1.0 / total : 1.0 / (sets.size() * prompts.size());

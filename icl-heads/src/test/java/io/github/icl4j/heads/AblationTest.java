@@ -73,21 +73,21 @@ class AblationTest {
     @Test
     void controlDrawsComeFromTheSameLayersAndRepeatWithTheSeed() {
         List<HeadId> set = List.of(HeadId.of(1, 0), HeadId.of(2, 1), HeadId.of(2, 3), HeadId.of(5, 7));
-        List<List<HeadId>> a = InContextHeads.controlDraws(set, 8, 6, 7L, HeadOptions.ControlPool.SAME_LAYER_COUNTS);
-        List<List<HeadId>> b = InContextHeads.controlDraws(set, 8, 6, 7L, HeadOptions.ControlPool.SAME_LAYER_COUNTS);
-        List<List<HeadId>> c = InContextHeads.controlDraws(set, 8, 6, 8L, HeadOptions.ControlPool.SAME_LAYER_COUNTS);
+        List<List<HeadId>> a = Intervention.controlDraws(set, 8, 6, 7L, HeadOptions.ControlPool.SAME_LAYER_COUNTS);
+        List<List<HeadId>> b = Intervention.controlDraws(set, 8, 6, 7L, HeadOptions.ControlPool.SAME_LAYER_COUNTS);
+        List<List<HeadId>> c = Intervention.controlDraws(set, 8, 6, 8L, HeadOptions.ControlPool.SAME_LAYER_COUNTS);
         assertThat(a).isEqualTo(b).isNotEqualTo(c).hasSize(6);
         for (List<HeadId> draw : a) {
             assertThat(draw).hasSize(4).doesNotContainAnyElementsOf(set);
             assertThat(perLayer(draw)).isEqualTo(perLayer(set));
         }
-        List<List<HeadId>> pooled = InContextHeads.controlDraws(set, 8, 20, 3L,
+        List<List<HeadId>> pooled = Intervention.controlDraws(set, 8, 20, 3L,
                 HeadOptions.ControlPool.SAME_LAYERS_POOLED);
         for (List<HeadId> draw : pooled) {
             assertThat(draw).hasSize(4).doesNotContainAnyElementsOf(set)
                     .allSatisfy(h -> assertThat(h.layer()).isIn(1, 2, 5));
         }
-        assertThatThrownBy(() -> InContextHeads.controlDraws(List.of(HeadId.of(0, 0), HeadId.of(0, 1),
+        assertThatThrownBy(() -> Intervention.controlDraws(List.of(HeadId.of(0, 0), HeadId.of(0, 1),
                 HeadId.of(0, 2)), 4, 1, 1L, HeadOptions.ControlPool.SAME_LAYER_COUNTS))
                 .hasMessageContaining("layer 0 has 3 selected heads but only 1 other heads");
     }

@@ -36,11 +36,7 @@ class AttributionTest {
 
     /** {@code u · final residual}: every head of the last layer of a parallel-residual model enters it linearly. */
     private static GradientMetric linear(int d, long seed) {
-        Random rng = new Random(seed);
-        float[] u = new float[d];
-        for (int i = 0; i < d; i++) {
-            u[i] = (float) rng.nextGaussian();
-        }
+        float[] u = uOf(d, seed);
         return (logits, residual, prompts) -> residual.to(ScalarType.Float)
                 .matmul(Tensors.fromFloats(u, d).to(residual.device(), ScalarType.Float)); // [b, d] x [d] -> [b]
     }
@@ -212,6 +208,60 @@ class AttributionTest {
             }
             assertThat(changed).as("dropping a layer's gradient changes some lower head's score").isGreaterThan(1e-6);
         }
+    }
+
+    @Test
+    void gradDropWithTheLayerAboveDroppedLeavesExactlyTheDirectEffect() {
+        // GPT-J, a metric linear in the final residual: with layer 2's gradient dropped, a layer-1 head reaches the
+        // metric only through its own output at the last position (its MLP reads the block's input), so the
+        // estimate is −u · (its output there); GradDrop's score averages |AtP| (dropping layer 0 changes nothing)
+        // and that
+        try (Model model = Fixtures.parityModel("gptj")) {
+            List<IclPrompt> ps = Fixtures.toys(4, 2, 3, 6);
+            int d = model.config().dModel();
+            GradientMetric m = linear(d, 8);
+            Attribution.Result r = new Attribution(model).run(ps, null, m, 1, 2, AttributionOptions.Patch.ZERO, true,
+                    HeadOptions.AblateAt.ALL_POSITIONS, 3);
+            assertThat(r.dropLayers()).containsExactly(2);
+            double[][] direct = new double[ps.size()][];
+            Pass.over(model, ps).batchSize(1).reads(Reads.none().headOutputs(1)).forEach(c -> {
+                Tensor u = Tensors.fromFloats(uOf(d, 8), d);
+                float[] f = Tensors.toFloats(c.headOutputs(1).select(0, 0).to(ScalarType.Float).matmul(u)); // [h]
+                direct[c.index(0)] = new double[f.length];
+                for (int h = 0; h < f.length; h++) {
+                    direct[c.index(0)][h] = -f[h];
+                }
+            });
+            double gap = 0;
+            for (int i = 0; i < ps.size(); i++) {
+                for (int h = 0; h < 4; h++) {
+                    assertThat(r.dropped()[0][i][0][h]).as("prompt %d head %d", i, h)
+                            .isCloseTo(direct[i][h], within(1e-4 + 1e-4 * Math.abs(direct[i][h])));
+                    gap += Math.abs(r.dropped()[0][i][0][h] - r.estimate()[i][0][h]);
+                }
+            }
+            assertThat(gap).as("the indirect path through layer 2 is not empty").isGreaterThan(1e-3);
+            AttributionEstimates e = AttributionEstimates.combine(3, 4, 1, 2, AttributionOptions.defaults()
+                    .withGradDrop(true), HeadOptions.AblateAt.ALL_POSITIONS, HeadOptions.DatasetAveraging.MACRO,
+                    Map.of("p", r), 0);
+            for (int h = 0; h < 4; h++) {
+                double meanDirect = 0;
+                for (double[] row : direct) {
+                    meanDirect += row[h] / ps.size();
+                }
+                assertThat(e.score(HeadId.of(1, h))).isCloseTo((Math.abs(e.estimate(HeadId.of(1, h)))
+                        + Math.abs(meanDirect)) / 2, within(1e-4));
+            }
+        }
+    }
+
+    private static float[] uOf(int d, long seed) {
+        Random rng = new Random(seed);
+        float[] u = new float[d];
+        for (int i = 0; i < d; i++) {
+            u[i] = (float) rng.nextGaussian();
+        }
+        return u;
     }
 
     @Test

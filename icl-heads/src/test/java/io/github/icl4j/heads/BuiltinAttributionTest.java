@@ -74,7 +74,10 @@ class BuiltinAttributionTest {
         System.out.printf("built-in: Spearman(AtP, true Δlogit-diff) %.3f, Spearman(−AtP, gold-prob drop) %.3f%n", rho,
                 rhoDrop);
         System.out.println(sc + "\n" + all + "\n" + exhaustive + "\n" + sc.estimates());
-        // measured 0.52 (n = 24 heads, 120 prompts); a random ranking has a standard deviation of 1/sqrt(23) = 0.21
+        // measured 0.52 here (n = 24 heads, 120 prompts, seed 7) and 0.52, 0.60, 0.63 with prompt seeds 8, 9, 10
+        // (AttributionBenchmark); a random ranking's ρ has a standard deviation of about 1/sqrt(23) = 0.21, so 0.35
+        // fails a screen no better than chance at ~1.7 standard deviations while leaving 0.17 below the lowest
+        // measurement
         assertThat(rho).isGreaterThan(0.35);
     }
 
@@ -85,7 +88,14 @@ class BuiltinAttributionTest {
         System.out.println("exhaustive top " + exhaustive.ranking().subList(0, 5) + ", AtP top "
                 + atp.ranking().subList(0, 5) + ", AtP by |estimate| " + atp.screen().estimates().top(5));
         assertThat(top).isEqualTo(HeadId.of(1, 1));
-        assertThat(atp.screen().estimates().top(3)).contains(top);
+        // the atp screen reads the clean outcomes off its gradient passes: the same baseline as the exhaustive ranking
+        assertThat(atp.baselineAccuracy()).isEqualTo(exhaustive.baselineAccuracy());
+        assertThat(atp.baselineFullVocabAccuracy()).isEqualTo(exhaustive.baselineFullVocabAccuracy());
+        assertThat(atp.drop(top)).isNaN();
+        // the exhaustive ranking's top head among AtP's 5 largest of 24, and the model card's in-context head L2H2
+        // (top of both score rankings) in AtP's top list (the ablation top list's default size, 10)
+        assertThat(atp.screen().estimates().top(5)).contains(top);
+        assertThat(atp.screen().estimates().top(10)).contains(HeadId.of(2, 2));
     }
 
     @Test

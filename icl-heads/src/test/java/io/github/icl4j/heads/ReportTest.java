@@ -3,6 +3,7 @@ package io.github.icl4j.heads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.icl4j.report.CsvTable;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
 import java.io.File;
@@ -81,7 +82,7 @@ class ReportTest {
         assertThat(report.twoTowers().toCsv().split("\n")).hasSize(1 + 8 * 4 * report.set().size());
         assertThat(report.valueOutputs().toCsv().split("\n")).hasSize(1 + 2 * report.set().size());
         assertThat(report.attention().toCsv().split("\n")).hasSize(1 + 12);
-        assertThat(Csv.field("a, \"b\"")).isEqualTo("\"a, \"\"b\"\"\"");
+        assertThat(CsvTable.sig6().field("a, \"b\"")).isEqualTo("\"a, \"\"b\"\"\"");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.github.icl4j.bias.MajorityResult;
 import io.github.icl4j.bias.RecencyResult;
 import io.github.icl4j.heads.AttentionAnalysis;
 import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.InterventionControl;
 import io.github.icl4j.heads.InterventionResult;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ReadingAnalysis;
@@ -116,7 +117,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
     }
 
     /** Gathers the headline numbers from the job's results. */
-    public static Headline of(InContextHeadSet set, MainJob.Control control, InterventionResult iv,
+    public static Headline of(InContextHeadSet set, InterventionControl control, InterventionResult iv,
             MainJob.Analysis a, BiasComparison bias) {
         List<ValueOutputM> vo = new ArrayList<>();
         for (ValueOutputAnalysis.GroupMean g : a.valueOutputs().groups()) {

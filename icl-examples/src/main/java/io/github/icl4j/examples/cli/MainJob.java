@@ -23,6 +23,7 @@ import io.github.icl4j.heads.ReadingAnalysis;
 import io.github.icl4j.heads.HeadsReport;
 import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InContextHeads;
+import io.github.icl4j.heads.InterventionControl;
 import io.github.icl4j.heads.InterventionResult;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
@@ -34,7 +35,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -211,7 +211,7 @@ public final class MainJob implements AutoCloseable {
                 s.note((a == null ? "skipped; " : "") + set.size() + " in-context heads: foo " + set.fooHeads()
                         + ", bar " + set.barHeads());
             } else {
-                set = given(scores, options.useHeads());
+                set = heads.given(scores, options.useHeads());
                 s.note("skipped: heads given " + set.heads());
             }
         }
@@ -222,76 +222,11 @@ public final class MainJob implements AutoCloseable {
         return options.syntheticData() ? "synthetic" : options.data();
     }
 
-    /** A set of given heads, each a foo head when its foo score is at least its bar score. */
-    private InContextHeadSet given(HeadScores scores, List<HeadId> given) {
-        List<HeadId> hs = new ArrayList<>(new java.util.TreeSet<>(given));
-        List<HeadId> foo = hs.stream().filter(h -> scores.score(0, h) >= scores.score(1, h)).toList();
-        List<HeadId> bar = hs.stream().filter(h -> scores.score(0, h) < scores.score(1, h)).toList();
-        return new InContextHeadSet(model.toString(), hs, foo, bar, scores.top(0, Math.min(options.topHeads(),
-                model.config().totalHeads())), scores.top(1, Math.min(options.topHeads(), model.config().totalHeads())),
-                List.of(), scores, null, heads.options());
-    }
-
     // ---------------------------------------------------------------- intervene
 
-    /**
-     * How the intervention's control draws random heads for a set: as many per layer when each layer has enough
-     * other heads, else as many in total from those layers, else no control (0 draws); never more draws than there
-     * are distinct random sets.
-     *
-     * @param pool     the pool, or null when no control is possible
-     * @param draws    draws made
-     * @param distinct how many different random head sets the pool holds (capped at {@link Long#MAX_VALUE})
-     */
-    public record Control(HeadOptions.ControlPool pool, int draws, long distinct) {
-        /** {@code 5 draws from the same layers (1 distinct set)}. */
-        @Override
-        public String toString() {
-            if (pool == null || draws == 0) {
-                return "no control (too few other heads in the set's layers)";
-            }
-            return draws + (draws == 1 ? " draw, " : " draws, ") + (pool == HeadOptions.ControlPool.SAME_LAYER_COUNTS ? "as many per layer"
-                    : "as many from the same layers") + " (" + distinct + " distinct "
-                    + (distinct == 1 ? "set" : "sets") + " possible)";
-        }
-    }
-
-    /** The control the job uses for {@code set}. */
-    public Control control(InContextHeadSet set) {
-        int nH = model.config().nHeads();
-        Map<Integer, Integer> perLayer = new TreeMap<>();
-        set.heads().forEach(h -> perLayer.merge(h.layer(), 1, Integer::sum));
-        boolean sameCounts = perLayer.values().stream().allMatch(n -> nH - n >= n);
-        if (sameCounts) {
-            double d = 1;
-            for (int n : perLayer.values()) {
-                d *= choose(nH - n, n);
-            }
-            return new Control(HeadOptions.ControlPool.SAME_LAYER_COUNTS, draws(cap(d)), cap(d));
-        }
-        int others = perLayer.values().stream().mapToInt(n -> nH - n).sum();
-        if (others >= set.size()) {
-            long distinct = cap(choose(others, set.size()));
-            return new Control(HeadOptions.ControlPool.SAME_LAYERS_POOLED, draws(distinct), distinct);
-        }
-        return new Control(null, 0, 0);
-    }
-
-    /** No more draws than there are distinct random sets: drawing the only set five times adds nothing. */
-    private int draws(long distinct) {
-        return (int) Math.min(options.heads().controlDraws(), distinct);
-    }
-
-    private static double choose(int n, int k) {
-        double r = 1;
-        for (int i = 1; i <= k; i++) {
-            r = r * (n - k + i) / i;
-        }
-        return Math.round(r);
-    }
-
-    private static long cap(double d) {
-        return d >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) d;
+    /** The control the job uses for {@code set} (the library's rule, {@link InterventionControl#of}). */
+    public InterventionControl control(InContextHeadSet set) {
+        return InterventionControl.of(set, model.config().nHeads(), options.heads().controlDraws());
     }
 
     /**
@@ -300,9 +235,9 @@ public final class MainJob implements AutoCloseable {
      */
     public InterventionResult intervene(InContextHeadSet set) {
         try (Progress.Step s = step(progress, "intervention (heads zeroed)")) {
-            Control c = control(set);
+            InterventionControl c = control(set);
             InContextHeads ich = heads.options(heads.options().withControl(c.draws(), options.seed(),
-                    c.pool() == null ? HeadOptions.ControlPool.SAME_LAYERS_POOLED : c.pool()));
+                    c.poolOrPooled()));
             InterventionResult r = ich.intervene(set, workload.test());
             s.note(String.format(java.util.Locale.ROOT, "accuracy %.3f → %.3f, control %s", r.baseline().accuracy(),
                     r.ablated().accuracy(), c.draws() == 0 ? "none" : Headline.f3(r.controlMean())
@@ -485,7 +420,7 @@ public final class MainJob implements AutoCloseable {
      * @param files        every file written (the page included)
      * @param seconds      wall time of the whole job
      */
-    public record Report(JobOptions options, String model, String data, InContextHeadSet set, Control control,
+    public record Report(JobOptions options, String model, String data, InContextHeadSet set, InterventionControl control,
             InterventionResult intervention, Analysis analysis, BiasComparison bias, Headline headline, Path html,
             List<Path> files, double seconds) {
         /** Copies the list. */
@@ -515,7 +450,7 @@ public final class MainJob implements AutoCloseable {
         progress.start("icl4j report", REPORT_STEPS, COST.values().stream().mapToDouble(Double::doubleValue).sum());
         try (MainJob job = open(options, progress)) {
             InContextHeadSet set = job.discover();
-            Control control = job.control(set);
+            InterventionControl control = job.control(set);
             InterventionResult iv = job.intervene(set);
             Analysis a = job.analyse(set);
             List<HeadsReport.ExamplePrompt> examples = job.examples(set);
