@@ -172,7 +172,7 @@ public final class Datasets {
      */
     public static Dataset builtin(int perClass, long seed) {
         if (perClass < 1) {
-            throw new IllegalArgumentException("perClass " + perClass + " out of range [1, ...)");
+            throw new IllegalArgumentException("perClass " + perClass + " out of range [1, +inf)");
         }
         try (io.github.icl4j.train.SyntheticIclTask task = io.github.icl4j.train.SyntheticIclTask.builtin()) {
             int[] pair = task.pairs(io.github.icl4j.train.SyntheticIclTask.Split.HELD_OUT).get(0);

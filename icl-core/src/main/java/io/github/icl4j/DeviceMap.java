@@ -85,7 +85,8 @@ public record DeviceMap(List<Range> ranges) implements DevicePlacement {
      */
     public static DeviceMap parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("device map '" + text + "' is empty; expected e.g. cuda:0@0-15,cpu@16-31");
+            throw new IllegalArgumentException("device map '" + text
+                    + "' is empty; expected e.g. cuda:0@0-15,cpu@16-31");
         }
         List<Range> out = new ArrayList<>();
         for (String entry : text.split(",", -1)) {

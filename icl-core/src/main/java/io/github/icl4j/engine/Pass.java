@@ -70,7 +70,7 @@ public final class Pass {
      */
     public Pass batchSize(int n) {
         if (n < 1) {
-            throw new IllegalArgumentException("batch size " + n + " out of range [1, ...)");
+            throw new IllegalArgumentException("batch size " + n + " out of range [1, +inf)");
         }
         return new Pass(model, prompts, n, sortByLength, reusePrefix, releaseEachBlock, interventions, reads);
     }

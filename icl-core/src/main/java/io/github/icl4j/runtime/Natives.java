@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class Natives {
     private static final Logger LOG = LoggerFactory.getLogger(Natives.class);
     private static volatile boolean done;
+    /** The bytedeco OpenBLAS loader's choice of library: {@code mkl_rt} for MKL, {@code openblas} for OpenBLAS. */
+    public static final String BLAS_PROPERTY = "org.bytedeco.openblas.load";
 
     private Natives() {
     }
@@ -35,6 +37,10 @@ public final class Natives {
             }
             if (System.getProperty("OPT_OUT_TRACKING") == null) {
                 System.setProperty("OPT_OUT_TRACKING", "true");
+            }
+            // before LibTorch loads: the OpenBLAS loader then hands LibTorch's sgemm_ to MKL (faster here, issue 18)
+            if (System.getProperty(BLAS_PROPERTY) == null && mklNativesPresent()) {
+                System.setProperty(BLAS_PROPERTY, "mkl_rt");
             }
             String threads = System.getProperty("icl4j.threads", System.getenv("ICL4J_THREADS"));
             if (threads != null && !threads.isBlank()) {
@@ -53,8 +59,8 @@ public final class Natives {
                 // oversubscribe the cores (STACK.md), so it gets one thread unless icl4j.threads says otherwise.
                 setBlasThreads(1);
             }
-            LOG.debug("LibTorch ready: {} intra-op threads, CUDA available: {}", torch.get_num_threads(),
-                    torch.cuda_is_available());
+            LOG.debug("LibTorch ready: {} intra-op threads, BLAS {}, CUDA available: {}", torch.get_num_threads(),
+                    System.getProperty(BLAS_PROPERTY, "openblas"), torch.cuda_is_available());
             done = true;
         }
     }
@@ -84,6 +90,26 @@ public final class Natives {
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             LOG.debug("OpenBLAS thread count not set: {}", e.toString());
         }
+    }
+
+    /**
+     * The BLAS library LibTorch's matmuls use: {@code mkl_rt} (Intel MKL, the default when {@code org.bytedeco:mkl}'s
+     * {@code linux-x86_64-redist} natives are on the class path, as in this project's cpu build) or {@code openblas}
+     * (the bundled OpenBLAS). {@code -Dorg.bytedeco.openblas.load=openblas} keeps OpenBLAS; the property must be set
+     * before LibTorch loads.
+     */
+    public static String blas() {
+        init();
+        String v = System.getProperty(BLAS_PROPERTY, "openblas");
+        return v.startsWith("mkl") ? "mkl_rt" : v;
+    }
+
+    /** MKL's runtime library for this platform is on the class path (the mkl preset's redist natives). */
+    private static boolean mklNativesPresent() {
+        String platform = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")
+                && System.getProperty("os.arch", "").equals("amd64") ? "linux-x86_64" : null;
+        return platform != null && Natives.class.getResource("/org/bytedeco/mkl/" + platform + "/libmkl_rt.so.2") != null
+                && Natives.class.getResource("/org/bytedeco/mkl/global/mkl_rt.class") != null;
     }
 
     /** True when LibTorch sees a usable CUDA device (always false with the CPU natives). */

@@ -598,7 +598,7 @@ public final class SyntheticIclTask implements AutoCloseable {
             throw new IllegalArgumentException("need two different classes; got " + classA + " twice");
         }
         if (perClass < 1) {
-            throw new IllegalArgumentException("sentences per class " + perClass + " out of range [1, ...)");
+            throw new IllegalArgumentException("sentences per class " + perClass + " out of range [1, +inf)");
         }
         Random rng = new Random(seed);
         List<LabelledText> out = new ArrayList<>();

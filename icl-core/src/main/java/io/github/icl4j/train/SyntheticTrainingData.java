@@ -24,7 +24,7 @@ final class SyntheticTrainingData {
 
     private TrainingData batches(SyntheticIclTask.LossOn lossOn, int curriculumSteps) {
         if (curriculumSteps < 0) {
-            throw new IllegalArgumentException("curriculum steps " + curriculumSteps + " out of range [0, ...)");
+            throw new IllegalArgumentException("curriculum steps " + curriculumSteps + " out of range [0, +inf)");
         }
         int lo = task.options().minShots();
         int hi = task.options().maxShots();

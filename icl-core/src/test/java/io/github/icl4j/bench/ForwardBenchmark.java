@@ -18,9 +18,14 @@ import org.bytedeco.pytorch.global.torch;
  * analysis takes), with no hooks and with every hook cached (all positions unembedded), for each (batch, tokens).
  * Prints one JSON object per configuration, and LibTorch load / first-forward latency.
  *
- * <p>Usage: {@code ForwardBenchmark <checkpoint dir> [threads] [repeats] [configs e.g. 1x128,8x512]}.
+ * <p>Usage: {@code ForwardBenchmark <checkpoint dir> [threads] [repeats] [configs e.g. 1x128,8x512]
+ * [modes, default last-only,no-hooks,full-cache]}. {@code cpu_ms} is the calling thread's CPU time (one thread: the
+ * pass's work, whatever the machine's load).
  */
 public final class ForwardBenchmark {
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
     private ForwardBenchmark() {
     }
 
@@ -30,6 +35,7 @@ public final class ForwardBenchmark {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String configs = args.length > 3 ? args[3] : "1x128,8x128,1x512,8x512";
+        List<String> modes = List.of((args.length > 4 ? args[4] : "last-only,no-hooks,full-cache").split(","));
         io.github.icl4j.runtime.Natives.setThreads(threads);
         long tLib = System.nanoTime();
         try (Model model = Model.load(dir)) {
@@ -52,15 +58,21 @@ public final class ForwardBenchmark {
                             (System.nanoTime() - f0) / 1e6);
                     first = false;
                 }
-                for (String mode : List.of("last-only", "no-hooks", "full-cache")) {
+                for (String mode : modes) {
                     time(model, batch, mode); // warm-up
                     double[] ms = new double[repeats];
+                    double[] cpu = new double[repeats];
                     for (int i = 0; i < repeats; i++) {
+                        long c0 = THREADS.getCurrentThreadCpuTime();
                         ms[i] = time(model, batch, mode);
+                        cpu[i] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
                     }
                     Arrays.sort(ms);
+                    Arrays.sort(cpu);
+                    // cpu_ms: the calling thread's CPU time, the pass's work on one thread whatever the machine's load
                     System.out.printf("{\"impl\": \"icl4j-%s\", \"batch\": %d, \"tokens\": %d, \"threads\": %d, "
-                            + "\"median_ms\": %.1f}%n", mode, b, s, threads, ms[repeats / 2]);
+                            + "\"median_ms\": %.1f, \"cpu_ms\": %.1f, \"blas\": \"%s\"}%n", mode, b, s, threads,
+                            ms[repeats / 2], cpu[repeats / 2], io.github.icl4j.runtime.Natives.blas());
                 }
             }
         }

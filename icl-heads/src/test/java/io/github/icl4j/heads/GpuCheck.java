@@ -15,7 +15,6 @@ import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.TransformerWeights;
 import io.github.icl4j.runtime.Natives;
 import io.github.icl4j.runtime.Tensors;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +35,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * fixtures on the device against the CPU in fp32 and bf16, then a Llama-2-7B-shaped model (32 layers × 32 heads,
  * d 4096, MLP 11008, vocabulary 32000) with random bf16 weights generated on the device (nothing downloaded):
  * weight generation, a forward of 8 × 512 tokens, head scoring of {@code prompts} prompts, attribution patching over
- * all 1,024 heads when icl-heads has it, and the exhaustive ablation of one layer (layer 0: each of its passes runs
+ * all 1,024 heads, and the exhaustive ablation of one layer (layer 0: each of its passes runs
  * the whole model). One JSON object per line on standard output; peak device memory is sampled by the script.
  * <pre>
  * java ... io.github.icl4j.heads.GpuCheck [device=cuda:0] [shape=7b|tiny] [prompts=200] [ablationPrompts=64]
@@ -47,7 +46,7 @@ public final class GpuCheck {
     private GpuCheck() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         DeviceSpec device = DeviceSpec.parse(args.length > 0 ? args[0] : "cuda:0");
         boolean tiny = args.length > 1 && args[1].equals("tiny");
         int nPrompts = args.length > 2 ? Integer.parseInt(args[2]) : 200;
@@ -123,23 +122,13 @@ public final class GpuCheck {
         line("forward", "batch", b, "tokens", s, "medianSeconds", t[1], "tflops", flops / t[1] / 1e12);
     }
 
-    /** Attribution patching over every head, through icl-heads' API when it is there (issue 18 item 1). */
-    private static void attribution(InContextHeads ich, List<IclPrompt> prompts, ModelConfig cfg) throws Exception {
-        Method m;
-        Object options;
-        try {
-            Class<?> opts = Class.forName("io.github.icl4j.heads.AttributionOptions");
-            options = opts.getMethod("defaults").invoke(null);
-            m = InContextHeads.class.getMethod("attribution", List.class, opts);
-        } catch (ReflectiveOperationException e) {
-            line("attribution", "skipped", "icl-heads has no InContextHeads.attribution(List, AttributionOptions) "
-                    + "in this build: " + e);
-            return;
-        }
+    /** Attribution patching over every head (one forward and one backward per batch). */
+    private static void attribution(InContextHeads ich, List<IclPrompt> prompts, ModelConfig cfg) {
         long t0 = System.nanoTime();
-        Object est = m.invoke(ich.ablationLayers(0, cfg.nLayers()), prompts, options);
+        AttributionEstimates est = ich.ablationLayers(0, cfg.nLayers()).attribution(prompts,
+                AttributionOptions.defaults());
         line("attribution", "heads", cfg.nLayers() * cfg.nHeads(), "prompts", prompts.size(), "seconds", secs(t0),
-                "result", String.valueOf(est).lines().findFirst().orElse(""));
+                "top", est.top(3).toString());
     }
 
     private static ModelConfig shape(int vocab, int d, int layers, int heads, int dMlp) {

@@ -43,7 +43,7 @@ public final class SyntheticPrompts {
     public static List<IclPrompt> prompts(IclPrompt.Builder builder, SyntheticIclTask task, int n, int shots,
             long seed) {
         if (n < 1) {
-            throw new IllegalArgumentException("prompts " + n + " out of range [1, ...)");
+            throw new IllegalArgumentException("prompts " + n + " out of range [1, +inf)");
         }
         if (shots < 1) {
             throw new IllegalArgumentException("shots per label " + shots + " out of range [1, 64]");

@@ -9,14 +9,8 @@ import picocli.CommandLine.Command;
         description = "Find the in-context heads and show what they write (value outputs), where they look "
                 + "(attention by prediction) and how query · key tracks sentence similarity (two towers).")
 final class AnalyseCommand extends JobCommand {
-    @Override
-    int steps() {
-        return MainJob.DISCOVER_STEPS + MainJob.ANALYSE_STEPS;
-    }
-
-    @Override
-    double cost() {
-        return MainJob.DISCOVER_COST + MainJob.ANALYSE_COST;
+    AnalyseCommand() {
+        super(MainJob.DISCOVER_STEPS + MainJob.ANALYSE_STEPS, MainJob.DISCOVER_COST + MainJob.ANALYSE_COST);
     }
 
     @Override

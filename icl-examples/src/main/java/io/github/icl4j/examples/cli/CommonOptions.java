@@ -179,7 +179,7 @@ final class CommonOptions {
         }
         if (classes[0] < 0 || classes[1] < 0) {
             throw new ParameterException(cl, "--classes " + classes[0] + "," + classes[1] + ": class indices "
-                    + "out of range [0, ...)");
+                    + "out of range [0, +inf)");
         }
         int from = HeadOptions.UPPER_HALF;
         int to = HeadOptions.UPPER_HALF;

@@ -10,14 +10,8 @@ import picocli.CommandLine.Command;
         description = "Find the in-context heads, then measure majority-label and recency bias with no "
                 + "correction, the calibration baselines, the in-context-head fixes and fix + calibration.")
 final class DebiasCommand extends JobCommand {
-    @Override
-    int steps() {
-        return MainJob.DISCOVER_STEPS + MainJob.DEBIAS_STEPS;
-    }
-
-    @Override
-    double cost() {
-        return MainJob.DISCOVER_COST + MainJob.DEBIAS_COST;
+    DebiasCommand() {
+        super(MainJob.DISCOVER_STEPS + MainJob.DEBIAS_STEPS, MainJob.DISCOVER_COST + MainJob.DEBIAS_COST);
     }
 
     @Override

@@ -9,14 +9,8 @@ import picocli.CommandLine.Command;
         description = "Score every head, rank the upper layers' heads by ablation and merge the top lists into "
                 + "the in-context heads.")
 final class DiscoverCommand extends JobCommand {
-    @Override
-    int steps() {
-        return MainJob.DISCOVER_STEPS;
-    }
-
-    @Override
-    double cost() {
-        return MainJob.DISCOVER_COST;
+    DiscoverCommand() {
+        super(MainJob.DISCOVER_STEPS, MainJob.DISCOVER_COST);
     }
 
     @Override

@@ -10,14 +10,8 @@ import picocli.CommandLine.Command;
         description = "Find the in-context heads, zero them on other prompts and compare with zeroing as many "
                 + "random heads of the same layers.")
 final class InterveneCommand extends JobCommand {
-    @Override
-    int steps() {
-        return MainJob.DISCOVER_STEPS + 1;
-    }
-
-    @Override
-    double cost() {
-        return MainJob.DISCOVER_COST + MainJob.INTERVENE_COST;
+    InterveneCommand() {
+        super(MainJob.DISCOVER_STEPS + 1, MainJob.DISCOVER_COST + MainJob.INTERVENE_COST);
     }
 
     @Override

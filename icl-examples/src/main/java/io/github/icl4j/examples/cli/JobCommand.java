@@ -25,10 +25,17 @@ abstract class JobCommand implements Callable<Integer> {
         return new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
     }
 
-    abstract int steps();
+    private final int steps;
+    private final double cost;
 
-    /** The expected cost of the steps after opening (the progress bar's ETA weighs steps by it). */
-    abstract double cost();
+    /**
+     * A command of {@code steps} progress steps after opening, of expected cost {@code cost} (the progress bar's ETA
+     * weighs steps by it).
+     */
+    JobCommand(int steps, double cost) {
+        this.steps = steps;
+        this.cost = cost;
+    }
 
     abstract void body(MainJob job, PrintWriter out);
 
@@ -37,7 +44,7 @@ abstract class JobCommand implements Callable<Integer> {
         JobOptions o = common.options(null);
         java.io.StringWriter result = new java.io.StringWriter();
         try (Progress p = common.progress(errStream())) {
-            p.start("icl4j " + spec.name(), MainJob.OPEN_STEPS + steps(), MainJob.OPEN_COST + cost());
+            p.start("icl4j " + spec.name(), MainJob.OPEN_STEPS + steps, MainJob.OPEN_COST + cost);
             try (MainJob job = MainJob.open(o, p)) {
                 body(job, new PrintWriter(result));
             }

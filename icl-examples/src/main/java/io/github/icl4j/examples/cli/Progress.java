@@ -90,7 +90,7 @@ public final class Progress implements AutoCloseable {
      */
     public void start(String taskName, int steps, double totalWeight) {
         if (steps < 1) {
-            throw new IllegalArgumentException("steps " + steps + " out of range [1, ...)");
+            throw new IllegalArgumentException("steps " + steps + " out of range [1, +inf)");
         }
         if (!(totalWeight > 0) || Double.isInfinite(totalWeight)) {
             throw new IllegalArgumentException("totalWeight " + totalWeight + " out of range (0, +inf)");
