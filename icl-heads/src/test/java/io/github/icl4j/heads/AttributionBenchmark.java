@@ -105,6 +105,10 @@ public final class AttributionBenchmark {
                     + "top 20 %d/10; of the top 10 by |true effect|: in AtP's top 10 %d/10, top 20 %d/10%n",
                     overlap(exTop, est.top(Math.min(10, scanned))), overlap(exTop, est.top(Math.min(20, scanned))),
                     overlap(byTrue.subList(0, 10), est.top(10)), overlap(byTrue.subList(0, 10), est.top(20)));
+            // the atp ranking's own order: estimated drop (−estimate), only heads whose removal is estimated to hurt
+            System.out.printf(Locale.ROOT, "recall of the exhaustive top 10 in the atp ranking's (signed) top 10 %d/10, "
+                    + "top 20 %d/10%n", overlap(exTop, atp.top(Math.min(10, scanned))),
+                    overlap(exTop, atp.top(Math.min(20, scanned))));
             System.out.printf(Locale.ROOT, "verified N=10: top 10 equal to the exhaustive top 10 in %d/10 heads; "
                     + "N=20: %d/10%n", overlap(exTop, v10.top(10)), overlap(exTop, v20.top(10)));
             System.out.println("exhaustive top 10 " + exTop + "\nAtP top 10 " + est.top(10) + "\nby |true| top 10 "
