@@ -1,5 +1,7 @@
 package io.github.icl4j.bias;
 
+import io.github.icl4j.ReadoutMetric;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -102,35 +104,14 @@ public final class Calibration {
         if (probs.length == 0) {
             throw new IllegalArgumentException("batch calibration needs at least one query; got none");
         }
-        int k = width(probs);
-        double[] mean = new double[k];
-        for (double[] row : probs) {
-            for (int c = 0; c < k; c++) {
-                mean[c] += row[c] / probs.length;
-            }
-        }
-        double[][] out = new double[probs.length][k];
-        for (int i = 0; i < probs.length; i++) {
-            for (int c = 0; c < k; c++) {
-                out[i][c] = probs[i][c] - mean[c];
-            }
-        }
-        return out;
+        width(probs);
+        // The same centring as the calibrated readout's, here on probabilities (METHOD §6).
+        return ReadoutMetric.centred(probs);
     }
 
     /** The index of each row's largest entry (the first on ties, as the Probe's prediction). */
     public static int[] argmax(double[][] scores) {
-        int[] out = new int[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            int best = 0;
-            for (int c = 1; c < scores[i].length; c++) {
-                if (scores[i][c] > scores[i][best]) {
-                    best = c;
-                }
-            }
-            out[i] = best;
-        }
-        return out;
+        return ReadoutMetric.argmax(scores);
     }
 
     /**
