@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.icl4j.Demonstrations;
-import io.github.icl4j.Example;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
 import io.github.icl4j.stats.Stats;
+import io.github.icl4j.train.HeldOutPrompts;
 import io.github.icl4j.train.SyntheticIclTask;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,31 +114,8 @@ class BuiltinAttributionTest {
         assertThat(v.drop(unverified)).isNaN();
     }
 
-    /** Prompts on the task's held-out class pairs (as icl-examples' SyntheticPrompts makes them). */
+    /** Prompts on the task's held-out class pairs (the recipe of icl-examples' SyntheticPrompts). */
     static List<IclPrompt> prompts(IclPrompt.Builder builder, SyntheticIclTask task, int n, int shots, long seed) {
-        List<int[]> pairs = task.pairs(SyntheticIclTask.Split.HELD_OUT);
-        Random rng = new Random(seed);
-        List<IclPrompt> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int[] pair = pairs.get(rng.nextInt(pairs.size()));
-            int[] cls = rng.nextBoolean() ? new int[] {pair[1], pair[0]} : pair;
-            List<Example> demos = new ArrayList<>();
-            Set<String> texts = new HashSet<>();
-            for (int c = 0; c < 2; c++) {
-                for (int j = 0; j < shots; j++) {
-                    String s = task.sentence(cls[c], rng);
-                    texts.add(s);
-                    demos.add(Example.of(s, c));
-                }
-            }
-            Collections.shuffle(demos, rng);
-            int label = i % 2;
-            String query;
-            do {
-                query = task.sentence(cls[label], rng);
-            } while (texts.contains(query));
-            out.add(builder.build(Demonstrations.of(2, demos), Example.of(query, label)));
-        }
-        return out;
+        return HeldOutPrompts.of(builder, task, n, shots, seed);
     }
 }

@@ -5,6 +5,7 @@ import io.github.icl4j.Demonstrations;
 import io.github.icl4j.Example;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.bias.BiasTask;
+import io.github.icl4j.train.HeldOutPrompts;
 import io.github.icl4j.train.SyntheticIclTask;
 import io.github.icl4j.train.SyntheticIclTask.LabelledText;
 import io.github.icl4j.train.SyntheticIclTask.Split;
@@ -42,37 +43,7 @@ public final class SyntheticPrompts {
      */
     public static List<IclPrompt> prompts(IclPrompt.Builder builder, SyntheticIclTask task, int n, int shots,
             long seed) {
-        if (n < 1) {
-            throw new IllegalArgumentException("prompts " + n + " out of range [1, +inf)");
-        }
-        if (shots < 1) {
-            throw new IllegalArgumentException("shots per label " + shots + " out of range [1, 64]");
-        }
-        List<int[]> pairs = task.pairs(Split.HELD_OUT);
-        Random rng = new Random(seed);
-        List<IclPrompt> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int[] pair = pairs.get(rng.nextInt(pairs.size()));
-            boolean swap = rng.nextBoolean();
-            int[] cls = swap ? new int[] {pair[1], pair[0]} : pair;
-            List<Example> demos = new ArrayList<>();
-            Set<String> texts = new HashSet<>();
-            for (int c = 0; c < 2; c++) {
-                for (int j = 0; j < shots; j++) {
-                    String s = task.sentence(cls[c], rng);
-                    texts.add(s);
-                    demos.add(Example.of(s, c));
-                }
-            }
-            Collections.shuffle(demos, rng);
-            int label = i % 2;
-            String query;
-            do {
-                query = task.sentence(cls[label], rng);
-            } while (texts.contains(query));
-            out.add(builder.build(Demonstrations.of(2, demos), Example.of(query, label)));
-        }
-        return out;
+        return HeldOutPrompts.of(builder, task, n, shots, seed);
     }
 
     /**
