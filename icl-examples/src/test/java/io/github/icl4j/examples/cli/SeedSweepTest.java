@@ -80,6 +80,9 @@ class SeedSweepTest {
         checks.put("recency, in-context-head fix: accuracy", h -> h.biasRow("recency", "in-context-head fix")
                 .accuracy());
         checks.put("a_c of the majority-label fix", Headline::ac);
+        checks.put("accuracy, random heads zeroed minus in-context heads zeroed", h -> h.controlMean() - h.ablated());
+        checks.put("where the heads read: share on the query", h -> h.reading().stream()
+                .mapToDouble(io.github.icl4j.heads.ReadingAnalysis.HeadReading::query).average().orElseThrow());
         checks.forEach((name, f) -> {
             SeedSummary.Quantity q = s.quantity(name);
             double a = f.applyAsDouble(written.get(0));
