@@ -195,13 +195,13 @@ public final class BiasStudy {
                 }
                 for (Correction m : cs) {
                     ContextOutcomes.Outcome b = balanced.outcome(m, k, options.readout());
-                    ms.add(measurement("majority", seeds[si], task, "balanced", m, b));
+                    ms.add(measurement(BiasKind.MAJORITY, seeds[si], task, "balanced", m, b));
                     double[] lessAcc = new double[k];
                     double sumFv = 0;
                     double sumF1 = 0;
                     for (int c = 0; c < k; c++) {
                         ContextOutcomes.Outcome o = less[c].outcome(m, k, options.readout());
-                        ms.add(measurement("majority", seeds[si], task, "without one of class " + c, m, o));
+                        ms.add(measurement(BiasKind.MAJORITY, seeds[si], task, "without one of class " + c, m, o));
                         lessAcc[c] = o.accuracy();
                         sumFv += o.fullVocabAccuracy();
                         sumF1 += o.macroF1();
@@ -284,7 +284,7 @@ public final class BiasStudy {
                             options.attentionSpread());
                     for (Correction m : cs) {
                         ContextOutcomes.Outcome out = ev.outcome(m, k, options.readout());
-                        ms.add(measurement("recency", seeds[si], task, order.order(), m, out));
+                        ms.add(measurement(BiasKind.RECENCY, seeds[si], task, order.order(), m, out));
                         int mi = m.ordinal();
                         orderAcc[mi][o] = out.accuracy();
                         acc[mi][si] += out.accuracy() / nO / nT;
@@ -457,7 +457,7 @@ public final class BiasStudy {
         }
     }
 
-    private static Measurement measurement(String bias, long seed, BiasTask task, String condition, Correction m,
+    private static Measurement measurement(BiasKind bias, long seed, BiasTask task, String condition, Correction m,
             ContextOutcomes.Outcome o) {
         return new Measurement(bias, seed, task.name(), condition, m, o.accuracy(), o.fullVocabAccuracy(),
                 o.macroF1());

@@ -6,7 +6,7 @@ import java.util.Locale;
  * One raw measurement behind a bias study's summary: one correction on one demonstration set (one seed, one
  * task, one condition) over that task's queries.
  *
- * @param bias              {@code majority} or {@code recency}
+ * @param bias              the bias studied
  * @param seed              the study seed the demonstrations were drawn with
  * @param task              the task's name
  * @param condition         the demonstration set: {@code balanced} or {@code without one of class c} (majority),
@@ -17,7 +17,7 @@ import java.util.Locale;
  *                          which acts on label probabilities only)
  * @param macroF1           macro-F1 over the classes
  */
-public record Measurement(String bias, long seed, String task, String condition, Correction correction,
+public record Measurement(BiasKind bias, long seed, String task, String condition, Correction correction,
         double accuracy, double fullVocabAccuracy, double macroF1) {
 
     /** {@code Measurement[majority seed 0 sst2 "balanced" none: accuracy 0.700, full-vocabulary 0.650, macro-F1 0.690]}. */

@@ -37,7 +37,7 @@ public final class BiasCsv {
         for (BiasComparison.Line l : c.lines()) {
             Interval v = l.value();
             Interval r = l.reduction();
-            t.row(l.bias(), l.correction().key(), l.quantity(), v.mean(), v.lower(), v.upper(), v.level(),
+            t.row(l.bias().key(), l.correction().key(), l.quantity(), v.mean(), v.lower(), v.upper(), v.level(),
                     v.kind().name().toLowerCase(Locale.ROOT), v.n(), r == null ? null : r.mean(),
                     r == null ? null : r.lower(), r == null ? null : r.upper());
         }
@@ -62,7 +62,7 @@ public final class BiasCsv {
             all.addAll(c.recency().measurements());
         }
         for (Measurement m : all) {
-            t.row(m.bias(), m.seed(), m.task(), m.condition(), m.correction().key(), m.accuracy(),
+            t.row(m.bias().key(), m.seed(), m.task(), m.condition(), m.correction().key(), m.accuracy(),
                     m.fullVocabAccuracy(), m.macroF1());
         }
         return t.toString();
