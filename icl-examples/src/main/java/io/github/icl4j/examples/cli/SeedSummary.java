@@ -195,7 +195,8 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
                 c.add(name + ": reduction of the " + (majority ? "fluctuation" : "accuracy std"), -INF, 1,
                         h -> row(h, k).metricReduction());
             }
-            if (!majority) {
+            // a calibration changes no attention: its attention rows would repeat those of no correction
+            if (!majority && (none || usesFix(k.get(1)))) {
                 c.add(name + ": attention std across orders", 0, INF, h -> row(h, k).attentionStd());
                 if (!none) {
                     c.add(name + ": reduction of the attention std", -INF, 1, h -> row(h, k).attentionReduction());
@@ -206,6 +207,12 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
             c.add("a_c of the majority-label fix", 0, INF, Headline::ac);
         }
         return c.out;
+    }
+
+    /** True when the correction of this label changes the model (the in-context-head fix, alone or with more). */
+    private static boolean usesFix(String label) {
+        return java.util.Arrays.stream(io.github.icl4j.bias.Correction.values())
+                .anyMatch(c -> c.label().equals(label) && c.usesFix());
     }
 
     /** The mean of one reading share over a seed's heads (NaN without any). */
