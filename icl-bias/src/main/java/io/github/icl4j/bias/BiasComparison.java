@@ -52,8 +52,21 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
      *                   {@code attention_std}
      * @param value      mean over seeds with interval
      * @param reduction  relative reduction against none (null for quantities that are not bias metrics)
+     * @param variant    the recency fix variant of a row that is not the study's first fix
+     *                   ({@link RecencyResult#label(RecencyResult.Row)}); null otherwise
      */
-    public record Line(String bias, Correction correction, String quantity, Interval value, Interval reduction) {
+    public record Line(String bias, Correction correction, String quantity, Interval value, Interval reduction,
+            RecencyFixVariant variant) {
+
+        /** A line of the majority study, a correction without the fix or the first fix. */
+        public Line(String bias, Correction correction, String quantity, Interval value, Interval reduction) {
+            this(bias, correction, quantity, value, reduction, null);
+        }
+
+        /** The correction's key in CSV files, e.g. {@code fix_batch} or {@code fix_batch:label-keys}. */
+        public String key() {
+            return correction.key() + (variant == null ? "" : ":" + variant.key());
+        }
     }
 
     /** Every quantity of every correction, majority study first. */
@@ -72,11 +85,12 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         if (recency != null) {
             for (RecencyResult.Row r : recency.rows()) {
                 Correction c = r.correction();
-                out.add(new Line("recency", c, "accuracy", r.accuracy(), null));
-                out.add(new Line("recency", c, "full_vocab_accuracy", r.fullVocabAccuracy(), null));
-                out.add(new Line("recency", c, "macro_f1", r.macroF1(), null));
-                out.add(new Line("recency", c, "accuracy_std", r.accuracyStd(), r.accuracyStdReduction()));
-                out.add(new Line("recency", c, "attention_std", r.attentionStd(), r.attentionStdReduction()));
+                RecencyFixVariant v = recency.extraVariant(r) ? r.variant() : null;
+                out.add(new Line("recency", c, "accuracy", r.accuracy(), null, v));
+                out.add(new Line("recency", c, "full_vocab_accuracy", r.fullVocabAccuracy(), null, v));
+                out.add(new Line("recency", c, "macro_f1", r.macroF1(), null, v));
+                out.add(new Line("recency", c, "accuracy_std", r.accuracyStd(), r.accuracyStdReduction(), v));
+                out.add(new Line("recency", c, "attention_std", r.attentionStd(), r.attentionStdReduction(), v));
             }
         }
         return List.copyOf(out);
@@ -92,7 +106,7 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         for (Line l : lines()) {
             Interval v = l.value();
             Interval r = l.reduction();
-            sb.append(l.bias()).append(',').append(l.correction().key()).append(',').append(l.quantity()).append(',')
+            sb.append(l.bias()).append(',').append(l.key()).append(',').append(l.quantity()).append(',')
                     .append(num(v.mean())).append(',').append(num(v.lower())).append(',').append(num(v.upper()))
                     .append(',').append(num(v.level())).append(',').append(v.kind().name().toLowerCase(Locale.ROOT))
                     .append(',').append(v.n()).append(',')
@@ -115,9 +129,12 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         if (recency != null) {
             all.addAll(recency.measurements());
         }
+        RecencyFixVariant first = recency == null ? null : recency.variants().get(0);
         for (Measurement m : all) {
+            boolean extra = m.variant() != null && m.variant() != first;
             sb.append(m.bias()).append(',').append(m.seed()).append(',').append(csv(m.task())).append(',')
-                    .append(csv(m.condition())).append(',').append(m.correction().key()).append(',')
+                    .append(csv(m.condition())).append(',').append(m.correction().key())
+                    .append(extra ? ":" + m.variant().key() : "").append(',')
                     .append(num(m.accuracy())).append(',').append(num(m.fullVocabAccuracy())).append(',')
                     .append(num(m.macroF1())).append('\n');
         }
@@ -221,20 +238,19 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
                     .append(" heads' attention at label positions (")
                     .append(o.attentionSpread() == BiasOptions.AttentionSpread.PER_DEMONSTRATION ? "per demonstration"
                             : "per class")
-                    .append("). Fix: rotary-free attention scores in the in-context heads at ")
-                    .append(recency.options().rotaryAllPositions() ? "every position" : "the last position")
-                    .append(".</p>\n<table>\n<tr><th>correction</th><th>accuracy</th><th>macro-F1</th>")
+                    .append("). Fix: rotary-free attention scores in the in-context heads ")
+                    .append(esc(RecencyResult.fixes(recency.options()))).append(".</p>\n<table>\n<tr><th>correction</th><th>accuracy</th><th>macro-F1</th>")
                     .append("<th>accuracy std</th><th>reduction</th><th>attention std</th><th>reduction</th></tr>\n");
             for (RecencyResult.Row r : recency.rows()) {
                 boolean fell = fellBy(recency.rows().get(0).accuracy(), r.accuracy());
-                h.append("<tr><td>").append(esc(r.correction().label())).append("</td>").append(td(r.accuracy()))
+                h.append("<tr><td>").append(esc(recency.label(r))).append("</td>").append(td(r.accuracy()))
                         .append(td(r.macroF1())).append(td(r.accuracyStd()))
                         .append(reductionTd(r.correction(), r.accuracyStdReduction(), fell))
                         .append(td(r.attentionStd()))
                         .append(reductionTd(r.correction(), r.attentionStdReduction(), fell)).append("</tr>\n");
             }
             h.append("</table>\n");
-            List<String> labels = recency.rows().stream().map(r -> r.correction().label()).toList();
+            List<String> labels = recency.rows().stream().map(recency::label).toList();
             h.append(bars("std of accuracy across orders", labels,
                     recency.rows().stream().map(RecencyResult.Row::accuracyStd).toList()));
             h.append(bars("std of attention across orders", labels,
