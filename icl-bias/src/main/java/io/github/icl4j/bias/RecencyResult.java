@@ -119,7 +119,7 @@ public record RecencyResult(String model, List<HeadId> heads, List<String> tasks
                 Tables.cell(r.attentionStd()), none ? "" : Tables.percent(r.attentionStdReduction())});
         }
         return "RecencyResult[" + model + ", heads " + heads + ", tasks " + tasks + ", " + orders + " orders, k "
-                + options.perClass() + ", " + options.seeds().size() + " seeds, fix " + fixes(options)
+                + options.perClass() + ", " + options.seeds().size() + " seeds, fix " + fixes()
                 + ", attention "
                 + options.attentionSpread() + ", " + Interval.percent(options.level()) + "% " + options.interval()
                 + " intervals]\n" + Tables.render(t);
@@ -130,7 +130,8 @@ public record RecencyResult(String model, List<HeadId> heads, List<String> tasks
      * with several, the first and then the others, e.g. {@code at the last position; variants: label keys,
      * relative term λ = 0.5}.
      */
-    static String fixes(BiasOptions o) {
+    public String fixes() {
+        BiasOptions o = options;
         List<RecencyFixVariant> vs = o.recencyFixes();
         String first = "at " + where(vs.get(0), o);
         if (vs.size() == 1) {

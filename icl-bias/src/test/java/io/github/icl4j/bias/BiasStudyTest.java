@@ -8,6 +8,8 @@ import io.github.icl4j.Datasets;
 import io.github.icl4j.Example;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.Model;
+import io.github.icl4j.bias.report.BiasCsv;
+import io.github.icl4j.bias.report.BiasHtml;
 import io.github.icl4j.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,11 +163,11 @@ class BiasStudyTest {
         // 1 seed × 1 task × 3 orders × (8 + 2 × 4) rows
         assertThat(r.measurements()).hasSize(3 * 16);
         BiasComparison c = new BiasComparison(null, r, null);
-        assertThat(c.toCsv()).contains("recency,fix,accuracy,", "recency,fix:label-keys,accuracy_std,",
+        assertThat(BiasCsv.comparison(c)).contains("recency,fix,accuracy,", "recency,fix:label-keys,accuracy_std,",
                 "recency,fix_batch:relative-term,attention_std,");
-        assertThat(c.toCsv().lines()).hasSize(1 + 16 * 5);
-        assertThat(c.measurementsCsv()).contains(",fix_domain:label-keys,").doesNotContain(":last-row");
-        assertThat(c.toHtml()).contains("fix + contextual calibration [label keys]",
+        assertThat(BiasCsv.comparison(c).lines()).hasSize(1 + 16 * 5);
+        assertThat(BiasCsv.measurements(c)).contains(",fix_domain:label-keys,").doesNotContain(":last-row");
+        assertThat(BiasHtml.fragment(c)).contains("fix + contextual calibration [label keys]",
                 "at the last position; variants: label keys, relative term λ = 0.25");
         assertThat(r.toString()).contains("fix at the last position; variants: label keys, relative term λ = 0.25",
                 "fix + domain-context calibration [relative term]");
@@ -175,18 +177,18 @@ class BiasStudyTest {
     @Test
     void comparisonRendersAsCsvAndSelfContainedHtml(@TempDir Path dir) throws Exception {
         BiasComparison c = new BiasComparison(majority(), recency(), null);
-        String csv = c.toCsv();
+        String csv = BiasCsv.comparison(c);
         assertThat(csv.lines()).hasSize(1 + 2 * 8 * 5);
         assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo(
                 "bias,correction,quantity,mean,lower,upper,level,interval,n,reduction,reduction_lower,reduction_upper");
         assertThat(csv).contains("majority,fix,fluctuation,", "recency,fix_contextual,attention_std,");
-        assertThat(c.measurementsCsv().lines()).hasSize(1 + 48 + 48);
-        String html = c.toHtml();
+        assertThat(BiasCsv.measurements(c).lines()).hasSize(1 + 48 + 48);
+        String html = BiasHtml.fragment(c);
         assertThat(html).startsWith("<section class=\"icl-bias\">").contains("<svg", "Majority-label bias",
                 "Recency bias", "fix + contextual calibration");
         assertThat(html).doesNotContain("<script", "src=", "href=", "url(", "@import");
-        c.writeCsv(dir.resolve("out/bias.csv"));
-        c.writeHtml(dir.resolve("out/bias.html"));
+        BiasCsv.writeComparison(c, dir.resolve("out/bias.csv"));
+        BiasHtml.write(c, dir.resolve("out/bias.html"));
         assertThat(Files.readString(dir.resolve("out/bias.csv"))).isEqualTo(csv);
         assertThat(Files.readString(dir.resolve("out/bias.html"))).isEqualTo(html);
         try (Stream<Path> files = Files.list(dir.resolve("out"))) {

@@ -71,20 +71,6 @@ public record AttentionAnalysis(HeadOptions.GroupBy groupBy, int nLayers, int nH
         return Arr.copy(toBar);
     }
 
-    /** Every head's attention to foo and bar positions per group as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** A readable summary over several lines. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder("Attention at label positions, grouped by ").append(groupBy)
-                .append(" (foo group n=").append(examplesPerGroup[0]).append(", bar group n=")
-                .append(examplesPerGroup[1]).append(")\n");
-        heads.forEach(h -> sb.append("  ").append(h).append('\n'));
-        return sb.toString();
-    }
-
     /** {@code AttentionAnalysis[by PREDICTION, 12 heads, groups 40/60]}. */
     @Override
     public String toString() {

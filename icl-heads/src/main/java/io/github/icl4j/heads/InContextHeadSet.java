@@ -48,23 +48,6 @@ public record InContextHeadSet(String model, List<HeadId> heads, List<HeadId> fo
         return fooHeads.contains(head) ? 0 : barHeads.contains(head) ? 1 : -1;
     }
 
-    /** The selected heads with group, scores, drop and top-list membership as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** A readable summary over several lines: the heads with their scores and drops. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder(toString()).append('\n');
-        sb.append(String.format("  %-8s %-5s %10s %10s %10s%n", "head", "group", "foo score", "bar score", "drop"));
-        for (HeadId h : heads) {
-            sb.append(String.format("  %-8s %-5s %10s %10s %10s%n", h, groupOf(h) == 0 ? "foo" : "bar",
-                    Arr.s3(scores.score(0, h)), Arr.s3(scores.score(1, h)),
-                    ablation == null ? "–" : Arr.s3(ablation.drop(h))));
-        }
-        return sb.toString();
-    }
-
     /** {@code InContextHeadSet[12 of 1024 heads (UNION): foo [L14H3, ...], bar [...]; baseline accuracy 0.876]}. */
     @Override
     public String toString() {

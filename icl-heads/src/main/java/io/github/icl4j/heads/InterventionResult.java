@@ -121,36 +121,6 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
                 : Arr.f3(controlMean) + " ± " + Arr.f3(controlStd);
     }
 
-    /** Every condition's accuracy (clean, removed, each control draw, label-specific) as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** A readable summary over several lines. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("Intervention on ").append(heads.size()).append(" heads ").append(heads).append(", ")
-                .append(prompts).append(" prompts (accuracy label-argmax / full-vocabulary)\n");
-        sb.append("  clean model        ").append(baseline).append('\n');
-        sb.append("  in-context removed ").append(ablated).append('\n');
-        sb.append("  random control     ").append(controlText()).append(" / ").append(Arr.f3(controlFullVocabMean));
-        if (distinctControls() > 1) {
-            sb.append(" ± ").append(Arr.f3(controlFullVocabStd));
-        }
-        sb.append(" (").append(controls.size()).append(" draws of ").append(distinctControls())
-                .append(" distinct sets, ").append(controlPool).append(", seed ").append(controlSeed).append(")\n");
-        if (readout != ReadoutMetric.ARGMAX) {
-            sb.append("  readout ").append(readout).append(": clean ").append(Arr.f3(baseline.readout()))
-                    .append(", in-context removed ").append(Arr.f3(ablated.readout())).append(", random control ")
-                    .append(controls.isEmpty() ? "–" : distinctControls() == 1 ? Arr.f3(controlReadoutMean)
-                            : Arr.f3(controlReadoutMean) + " ± " + Arr.f3(controlReadoutStd)).append('\n');
-        }
-        for (LabelSpecific l : labelSpecific) {
-            sb.append("  ").append(l).append('\n');
-        }
-        return sb.toString();
-    }
-
     /** {@code InterventionResult[12 heads, 40 prompts: 0.875 → 0.250, control 0.850 ± 0.020]}. */
     @Override
     public String toString() {

@@ -71,19 +71,6 @@ public record ReadingAnalysis(int prompts, List<HeadReading> heads) {
         heads = List.copyOf(heads);
     }
 
-    /** One row per head as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** A readable summary over several lines. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder("Where the heads read: attention from the last position by token role ("
-                + prompts + " prompts)\n");
-        heads.forEach(h -> sb.append("  ").append(h).append('\n'));
-        return sb.toString();
-    }
-
     /** {@code ReadingAnalysis[2 heads, 200 prompts]}. */
     @Override
     public String toString() {

@@ -127,27 +127,6 @@ public record TwoTowersAnalysis(boolean rotary, int prompts, List<HeadTowers> he
         return rows.stream().filter(r -> r.head().equals(head)).toList();
     }
 
-    /** Every (prompt, head, demonstration) measurement as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** One row per head: means, correlations and the swap test, as CSV. */
-    public String summaryCsv() {
-        return Csv.summary(this);
-    }
-
-    /** A readable summary over several lines. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder("Two towers: query at the last position · key at each label position (")
-                .append(prompts).append(" prompts, ").append(rotary ? "rotary" : "absolute positions: no positional part")
-                .append(")\n");
-        heads.forEach(h -> sb.append("  ").append(h).append('\n'));
-        sb.append("  swap test on ").append(swapPrompts).append(" prompts: prediction = swapped demonstration's label ")
-                .append(Arr.f3(baseAgreement)).append(" → ").append(Arr.f3(swapAgreement)).append('\n');
-        return sb.toString();
-    }
-
     /** {@code TwoTowersAnalysis[12 heads, 40 prompts, rotary, swap agreement 0.500 → 0.850]}. */
     @Override
     public String toString() {

@@ -116,26 +116,6 @@ public record ValueOutputAnalysis(List<String> labelWords, boolean weighted, int
         examples = List.copyOf(examples);
     }
 
-    /** Per head and position type: M statistics and top tokens (tokens joined by |) as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** The per-position details of the example prompts as CSV. */
-    public String examplesCsv() {
-        return Csv.examples(this);
-    }
-
-    /** A readable summary over several lines. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder("Value-output vectors at label positions (")
-                .append(weighted ? "weighted by attention" : "unweighted").append(", ").append(prompts)
-                .append(" prompts)\n");
-        groups.forEach(g -> sb.append("  ").append(g).append('\n'));
-        heads.forEach(h -> sb.append("  ").append(h).append('\n'));
-        return sb.toString();
-    }
-
     /** {@code ValueOutputAnalysis[12 heads, 40 prompts, foo heads at foo positions M +0.290, ...]}. */
     @Override
     public String toString() {

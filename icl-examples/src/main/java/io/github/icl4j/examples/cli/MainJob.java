@@ -1,5 +1,6 @@
 package io.github.icl4j.examples.cli;
 
+import io.github.icl4j.bias.report.BiasCsv;
 import io.github.icl4j.examples.builtin.BuiltinModel;
 import io.github.icl4j.AttentionMap;
 import io.github.icl4j.HeadId;
@@ -27,6 +28,7 @@ import io.github.icl4j.heads.InterventionControl;
 import io.github.icl4j.heads.InterventionResult;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
+import io.github.icl4j.heads.report.HeadsReportFiles;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.runtime.AtomicFiles;
 import io.github.icl4j.runtime.Natives;
@@ -258,10 +260,6 @@ public final class MainJob implements AutoCloseable {
      */
     public record Analysis(ValueOutputAnalysis valueOutputs, AttentionAnalysis attention,
             TwoTowersAnalysis twoTowers, ReadingAnalysis reading) {
-        /** The four analyses, each in its readable form. */
-        public String describe() {
-            return valueOutputs.describe() + attention.describe() + twoTowers.describe() + reading.describe();
-        }
     }
 
     /** Steps of {@link #analyse}. */
@@ -466,14 +464,14 @@ public final class MainJob implements AutoCloseable {
                 double secs = (System.nanoTime() - t0) / 1e9;
                 List<Path> files = new ArrayList<>();
                 Path out = o.out();
-                hr.write(out);
+                HeadsReportFiles.write(hr, out);
                 try (var list = Files.list(out)) {
                     list.filter(p -> !p.getFileName().toString().startsWith(".")).forEach(files::add);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException("cannot list " + out, e);
                 }
-                bias.writeCsv(out.resolve("bias.csv"));
-                bias.writeMeasurementsCsv(out.resolve("bias_measurements.csv"));
+                BiasCsv.writeComparison(bias, out.resolve("bias.csv"));
+                BiasCsv.writeMeasurements(bias, out.resolve("bias_measurements.csv"));
                 AtomicFiles.writeString(out.resolve("headline.json"), HeadsJson.write(h));
                 AtomicFiles.writeString(out.resolve("summary.md"), h.markdown(o, job.workload().description(),
                         job.model().toString()));

@@ -31,7 +31,7 @@ final class ReportCommand implements Callable<Integer> {
             description = "Where the report goes (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seeds", paramLabel = "S1,S2,...", split = ",",
+    @Option(names = "--seeds", paramLabel = "SEED", split = ",",
             description = "Run the job once per seed into --out/seed-S, then write every headline number's per-seed "
                     + "values, mean and 95%% t interval over the seeds (seeds.md, seeds.csv, seeds.json, "
                     + "seeds.html) and how often each head was selected (seed_heads.csv). A seed folder that already "

@@ -3,6 +3,7 @@ package io.github.icl4j.examples.cli;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.bias.Interval;
+import io.github.icl4j.heads.ReadingAnalysis;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,6 +144,9 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
         c.add("accuracy, in-context heads zeroed", 0, 1, Headline::ablated);
         c.add("accuracy, as many random heads zeroed", 0, 1, h -> h.controlDraws() == 0 ? Double.NaN
                 : h.controlMean());
+        // paired per seed: how much more zeroing the in-context heads costs than zeroing as many random heads
+        c.add("accuracy, random heads zeroed minus in-context heads zeroed", -1, 1, h -> h.controlDraws() == 0
+                ? Double.NaN : h.controlMean() - h.ablated());
         ReadoutMetric r = hs.get(0).readout();
         if (r != ReadoutMetric.ARGMAX) {
             String name = r.key() + " readout";
@@ -150,6 +154,8 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
             c.add(name + ", in-context heads zeroed", 0, 1, Headline::ablatedReadout);
             c.add(name + ", as many random heads zeroed", 0, 1, h -> h.controlDraws() == 0 ? Double.NaN
                     : h.controlReadoutMean());
+            c.add(name + ", random heads zeroed minus in-context heads zeroed", -1, 1, h -> h.controlDraws() == 0
+                    ? Double.NaN : h.controlReadoutMean() - h.ablatedReadout());
         }
         Map<String, List<String>> groups = new LinkedHashMap<>();
         hs.forEach(h -> h.valueOutputs().forEach(v -> groups.putIfAbsent(v.heads() + " at " + v.positions(),
@@ -167,6 +173,14 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
         c.add("q·k vs sentence similarity, Pearson r pooled", -1, 1, Headline::twoTowerPooledR);
         c.add("swap test, before", 0, 1, Headline::swapBefore);
         c.add("swap test, after", 0, 1, Headline::swapAfter);
+        // where the heads read, averaged over each seed's heads (the heads differ between seeds)
+        c.add("where the heads read: share of attention on the label words", 0, 1,
+                h -> reading(h, ReadingAnalysis.HeadReading::labelPositions));
+        c.add("where the heads read: share on the tokens right after the label words", 0, 1,
+                h -> reading(h, ReadingAnalysis.HeadReading::afterLabels));
+        c.add("where the heads read: share on the query", 0, 1, h -> reading(h, ReadingAnalysis.HeadReading::query));
+        c.add("where the heads read: share on the demonstrations' sentences", 0, 1,
+                h -> reading(h, x -> x.matchingSentences() + x.otherSentences()));
         Map<String, List<String>> rows = new LinkedHashMap<>();
         hs.forEach(h -> h.bias().forEach(b -> rows.putIfAbsent(b.bias() + ", " + b.correction(),
                 List.of(b.bias(), b.correction()))));
@@ -192,6 +206,11 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
             c.add("a_c of the majority-label fix", 0, INF, Headline::ac);
         }
         return c.out;
+    }
+
+    /** The mean of one reading share over a seed's heads (NaN without any). */
+    private static double reading(Headline h, ToDoubleFunction<ReadingAnalysis.HeadReading> f) {
+        return h.reading().stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
     /** A seed's bias row, or a row of NaN when the seed has none. */

@@ -80,6 +80,9 @@ class SeedSweepTest {
         checks.put("recency, in-context-head fix: accuracy", h -> h.biasRow("recency", "in-context-head fix")
                 .accuracy());
         checks.put("a_c of the majority-label fix", Headline::ac);
+        checks.put("accuracy, random heads zeroed minus in-context heads zeroed", h -> h.controlMean() - h.ablated());
+        checks.put("where the heads read: share on the query", h -> h.reading().stream()
+                .mapToDouble(io.github.icl4j.heads.ReadingAnalysis.HeadReading::query).average().orElseThrow());
         checks.forEach((name, f) -> {
             SeedSummary.Quantity q = s.quantity(name);
             double a = f.applyAsDouble(written.get(0));
@@ -164,6 +167,27 @@ class SeedSweepTest {
         IclMainTest.Run r = IclMainTest.run("report", "--seed", "1", "--seeds", "2,3", "--out", out.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--seed 1 and --seeds 2,3 both given");
+    }
+
+    @Test
+    void theCommandLineRunsEachSeedOnceAndReadsThemBackOnTheSecondCall(@TempDir Path dir) {
+        String[] args = {"report", "--seeds", "5,6", "--prompts", "12", "--bias-seeds", "1", "--bias-tasks", "1",
+            "--bias-queries", "3", "--permutations", "1", "--control-draws", "1", "--progress", "plain", "--out",
+            dir.toString()};
+        IclMainTest.Run r = IclMainTest.run(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("seed 5 (1 of 2) into", "seed 6 (2 of 2) into", "[14/14] writing the report");
+        assertThat(r.out()).contains("# icl4j report over 2 seeds", "| accuracy, clean model | 2 |",
+                "(2 seeds, 2 run, 0 read back");
+        IclMainTest.Run again = IclMainTest.run(args);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).contains("seed 5 (1 of 2): read back from").doesNotContain("writing the report");
+        assertThat(again.out()).contains("(2 seeds, 0 run, 2 read back");
+        args[4] = "16";
+        IclMainTest.Run other = IclMainTest.run(args);
+        assertThat(other.code()).isEqualTo(1);
+        assertThat(other.err()).contains("icl4j: error: " + dir.resolve("seed-5") + " holds a report made with other "
+                + "options (prompts was 12, now 16)");
     }
 
     /** Modification times of every file of every seed folder. */

@@ -1,12 +1,19 @@
-package io.github.icl4j.heads;
+package io.github.icl4j.heads.report;
 
 import io.github.icl4j.HeadId;
+import io.github.icl4j.heads.AblationRanking;
+import io.github.icl4j.heads.AblationScreen;
+import io.github.icl4j.heads.HeadScores;
+import io.github.icl4j.heads.HeadsReport;
+import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.InterventionResult;
+import io.github.icl4j.heads.TwoTowersAnalysis;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The compact data the HTML report's script draws from. */
+/** The compact data the HTML page's script draws from ({@link HeadsHtml}). */
 final class ReportView {
     /** Scatter points per head kept for the two-tower plots. */
     static final int MAX_POINTS = 400;
