@@ -3,6 +3,7 @@ package io.github.icl4j.examples.cli;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.bias.Interval;
+import io.github.icl4j.heads.LabelGroup;
 import io.github.icl4j.heads.ReadingAnalysis;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -157,16 +158,16 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
             c.add(name + ", random heads zeroed minus in-context heads zeroed", -1, 1, h -> h.controlDraws() == 0
                     ? Double.NaN : h.controlReadoutMean() - h.ablatedReadout());
         }
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        hs.forEach(h -> h.valueOutputs().forEach(v -> groups.putIfAbsent(v.heads() + " at " + v.positions(),
-                List.of(v.heads(), v.positions()))));
+        Map<String, List<LabelGroup>> groups = new LinkedHashMap<>();
+        hs.forEach(h -> h.valueOutputs().forEach(v -> groups.putIfAbsent(v.heads().heads() + " at "
+                + v.positions().positions(), List.of(v.heads(), v.positions()))));
         groups.forEach((name, g) -> c.add("value-output M, " + name, -INF, INF, h -> h.meanM(g.get(0), g.get(1))));
-        List<String> shifts = new ArrayList<>();
+        List<LabelGroup> shifts = new ArrayList<>();
         hs.forEach(h -> h.attention().stream().map(Headline.AttentionShift::group).filter(g -> !shifts.contains(g))
                 .forEach(shifts::add));
-        for (String g : shifts) {
-            c.add("attention of " + g + " on their label's positions, relative change predicted foo → bar", -1, INF,
-                    h -> h.attention().stream().filter(a -> a.group().equals(g))
+        for (LabelGroup g : shifts) {
+            c.add("attention of " + g.heads() + " on their label's positions, relative change predicted foo → bar",
+                    -1, INF, h -> h.attention().stream().filter(a -> a.group() == g)
                             .mapToDouble(Headline.AttentionShift::change).findFirst().orElse(Double.NaN));
         }
         c.add("q·k vs sentence similarity, Pearson r within prompts", -1, 1, Headline::twoTowerR);
@@ -195,7 +196,8 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
                 c.add(name + ": reduction of the " + (majority ? "fluctuation" : "accuracy std"), -INF, 1,
                         h -> row(h, k).metricReduction());
             }
-            if (!majority) {
+            // a calibration changes no attention: its attention rows would repeat those of no correction
+            if (!majority && (none || usesFix(k.get(1)))) {
                 c.add(name + ": attention std across orders", 0, INF, h -> row(h, k).attentionStd());
                 if (!none) {
                     c.add(name + ": reduction of the attention std", -INF, 1, h -> row(h, k).attentionReduction());
@@ -206,6 +208,12 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
             c.add("a_c of the majority-label fix", 0, INF, Headline::ac);
         }
         return c.out;
+    }
+
+    /** True when the correction of this label changes the model (the in-context-head fix, alone or with more). */
+    private static boolean usesFix(String label) {
+        return java.util.Arrays.stream(io.github.icl4j.bias.Correction.values())
+                .anyMatch(c -> c.label().equals(label) && c.usesFix());
     }
 
     /** The mean of one reading share over a seed's heads (NaN without any). */

@@ -91,6 +91,12 @@ class SeedSweepTest {
             assertThat(q.interval().mean()).as(name).isCloseTo((a + b) / 2, within(1e-12));
             assertThat(q.interval().n()).as(name).isEqualTo(2);
         });
+        // attention rows for no correction and the fixes; a calibration changes no attention
+        assertThat(s.quantities()).extracting(SeedSummary.Quantity::name).contains(
+                "recency, none: attention std across orders", "recency, in-context-head fix: attention std across "
+                        + "orders", "recency, in-context-head fix: reduction of the attention std")
+                .doesNotContain("recency, batch calibration: attention std across orders",
+                        "majority, none: attention std across orders");
         // the CSV holds the same mean
         String csv = SeedSummaryReport.csv(s);
         assertThat(csv).startsWith("quantity,n,mean,lower,upper,level,seed_42,seed_43\n")
