@@ -43,9 +43,21 @@ public record InContextHeadSet(String model, List<HeadId> heads, List<HeadId> fo
         return heads.contains(head);
     }
 
-    /** 0 for a foo head, 1 for a bar head, -1 for a head not in the set. */
-    public int groupOf(HeadId head) {
-        return fooHeads.contains(head) ? 0 : barHeads.contains(head) ? 1 : -1;
+    /**
+     * The group of a selected head.
+     *
+     * @param head a head of the set
+     * @return {@link LabelGroup#FOO} for a foo head, {@link LabelGroup#BAR} for a bar head
+     * @throws IllegalArgumentException for a head not in the set
+     */
+    public LabelGroup groupOf(HeadId head) {
+        if (fooHeads.contains(head)) {
+            return LabelGroup.FOO;
+        }
+        if (barHeads.contains(head)) {
+            return LabelGroup.BAR;
+        }
+        throw new IllegalArgumentException("head " + head + " is not in the set " + heads);
     }
 
     /** {@code InContextHeadSet[12 of 1024 heads (UNION): foo [L14H3, ...], bar [...]; baseline accuracy 0.876]}. */

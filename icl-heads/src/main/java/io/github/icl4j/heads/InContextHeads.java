@@ -486,15 +486,15 @@ public final class InContextHeads {
      */
     public TwoTowersAnalysis twoTowers(InContextHeadSet set, List<IclPrompt> prompts) {
         checkSet(set);
-        return twoTowers(set.heads(), h -> set.groupOf(h) == 0 ? "foo" : "bar", prompts);
+        return twoTowers(set.heads(), set::groupOf, prompts);
     }
 
     /** {@link #twoTowers(InContextHeadSet, List)} for any heads. */
     public TwoTowersAnalysis twoTowers(List<HeadId> heads, List<IclPrompt> prompts) {
-        return twoTowers(heads, h -> "", prompts);
+        return twoTowers(heads, h -> null, prompts);
     }
 
-    private TwoTowersAnalysis twoTowers(List<HeadId> heads, java.util.function.Function<HeadId, String> groupOf,
+    private TwoTowersAnalysis twoTowers(List<HeadId> heads, java.util.function.Function<HeadId, LabelGroup> groupOf,
             List<IclPrompt> prompts) {
         if (heads == null || heads.isEmpty()) {
             throw new IllegalArgumentException("twoTowers needs at least one head; got none");

@@ -1,5 +1,7 @@
 package io.github.icl4j.heads;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.ReadoutMetric;
 import java.util.List;
@@ -72,13 +74,15 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
     /**
      * One group of heads removed, measured on the examples of one gold label.
      *
-     * @param group     "foo heads" or "bar heads"
+     * @param group     the group of heads removed (in JSON {@code "foo heads"} or {@code "bar heads"})
      * @param heads     the heads removed
      * @param goldLabel the gold label of the examples (0 foo, 1 bar)
      * @param baseline  the clean model on those examples
      * @param ablated   with the group removed
      */
-    public record LabelSpecific(String group, List<HeadId> heads, int goldLabel, Accuracy baseline, Accuracy ablated) {
+    public record LabelSpecific(
+            @JsonSerialize(using = HeadsJson.GroupAsHeads.class)
+            @JsonDeserialize(using = HeadsJson.GroupAsHeadsReader.class) LabelGroup group, List<HeadId> heads, int goldLabel, Accuracy baseline, Accuracy ablated) {
         /** Copies the list. */
         public LabelSpecific {
             heads = List.copyOf(heads);
@@ -92,7 +96,7 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
         /** {@code foo heads on gold 0: 0.900 → 0.300}. */
         @Override
         public String toString() {
-            return group + " on gold " + goldLabel + ": " + Arr.f3(baseline.accuracy()) + " → "
+            return group.heads() + " on gold " + goldLabel + ": " + Arr.f3(baseline.accuracy()) + " → "
                     + Arr.f3(ablated.accuracy()) + " (n=" + baseline.n() + ")";
         }
     }

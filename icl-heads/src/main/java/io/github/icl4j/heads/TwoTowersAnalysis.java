@@ -1,5 +1,7 @@
 package io.github.icl4j.heads;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.github.icl4j.HeadId;
 import java.util.List;
 
@@ -93,7 +95,8 @@ public record TwoTowersAnalysis(boolean rotary, int prompts, List<HeadTowers> he
      * One head's summary.
      *
      * @param head             the head
-     * @param group            "foo", "bar", or "" for a head outside an in-context head set
+     * @param group            its group in the set, or null for a head outside an in-context head set (in JSON
+     *                         {@code ""})
      * @param meanScore        mean {@code s_p}
      * @param meanContent      mean content part
      * @param meanPositional   mean positional part
@@ -103,13 +106,15 @@ public record TwoTowersAnalysis(boolean rotary, int prompts, List<HeadTowers> he
      * @param contentVsJaccard correlation of the content part with the token overlap
      * @param swap             the swap test
      */
-    public record HeadTowers(HeadId head, String group, double meanScore, double meanContent, double meanPositional,
+    public record HeadTowers(HeadId head,
+            @JsonSerialize(using = HeadsJson.GroupOrEmpty.class, nullsUsing = HeadsJson.GroupOrEmpty.class)
+            @JsonDeserialize(using = HeadsJson.GroupOrEmptyReader.class) LabelGroup group, double meanScore, double meanContent, double meanPositional,
             Correlation scoreVsCosine, Correlation scoreVsJaccard, Correlation contentVsCosine,
             Correlation contentVsJaccard, Swap swap) {
         /** One line. */
         @Override
         public String toString() {
-            return head + (group.isEmpty() ? "" : " (" + group + ")") + ": score " + Arr.s3(meanScore) + " = content "
+            return head + (group == null ? "" : " (" + group.key() + ")") + ": score " + Arr.s3(meanScore) + " = content "
                     + Arr.s3(meanContent) + " + positional " + Arr.s3(meanPositional) + "; score~cosine "
                     + scoreVsCosine + "; score~jaccard " + scoreVsJaccard + "; swap: attention " + Arr.f3(swap.before())
                     + " → " + Arr.f3(swap.after());

@@ -3,6 +3,7 @@ package io.github.icl4j.examples.cli;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.bias.Interval;
+import io.github.icl4j.heads.LabelGroup;
 import io.github.icl4j.heads.ReadingAnalysis;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -157,16 +158,16 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
             c.add(name + ", random heads zeroed minus in-context heads zeroed", -1, 1, h -> h.controlDraws() == 0
                     ? Double.NaN : h.controlReadoutMean() - h.ablatedReadout());
         }
-        Map<String, List<String>> groups = new LinkedHashMap<>();
-        hs.forEach(h -> h.valueOutputs().forEach(v -> groups.putIfAbsent(v.heads() + " at " + v.positions(),
-                List.of(v.heads(), v.positions()))));
+        Map<String, List<LabelGroup>> groups = new LinkedHashMap<>();
+        hs.forEach(h -> h.valueOutputs().forEach(v -> groups.putIfAbsent(v.heads().heads() + " at "
+                + v.positions().positions(), List.of(v.heads(), v.positions()))));
         groups.forEach((name, g) -> c.add("value-output M, " + name, -INF, INF, h -> h.meanM(g.get(0), g.get(1))));
-        List<String> shifts = new ArrayList<>();
+        List<LabelGroup> shifts = new ArrayList<>();
         hs.forEach(h -> h.attention().stream().map(Headline.AttentionShift::group).filter(g -> !shifts.contains(g))
                 .forEach(shifts::add));
-        for (String g : shifts) {
-            c.add("attention of " + g + " on their label's positions, relative change predicted foo → bar", -1, INF,
-                    h -> h.attention().stream().filter(a -> a.group().equals(g))
+        for (LabelGroup g : shifts) {
+            c.add("attention of " + g.heads() + " on their label's positions, relative change predicted foo → bar",
+                    -1, INF, h -> h.attention().stream().filter(a -> a.group() == g)
                             .mapToDouble(Headline.AttentionShift::change).findFirst().orElse(Double.NaN));
         }
         c.add("q·k vs sentence similarity, Pearson r within prompts", -1, 1, Headline::twoTowerR);

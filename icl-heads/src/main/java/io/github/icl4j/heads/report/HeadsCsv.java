@@ -8,6 +8,7 @@ import io.github.icl4j.heads.AttributionEstimates;
 import io.github.icl4j.heads.HeadScores;
 import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InterventionResult;
+import io.github.icl4j.heads.LabelGroup;
 import io.github.icl4j.heads.ReadingAnalysis;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
@@ -38,7 +39,7 @@ public final class HeadsCsv {
         CsvTable c = CsvTable.sig6("head", "group", "label_positions", "matching_labels", "matching_sentences",
                 "other_sentences", "query", "after_labels", "rest", "matching_label_share", "matching_share");
         for (ReadingAnalysis.HeadReading h : r.heads()) {
-            c.row(h.head(), h.group(), h.labelPositions(), h.matchingLabels(), h.matchingSentences(),
+            c.row(h.head(), h.group().key(), h.labelPositions(), h.matchingLabels(), h.matchingSentences(),
                     h.otherSentences(), h.query(), h.afterLabels(), h.rest(), h.matchingLabelShare(), h.matchingShare());
         }
         return c.toString();
@@ -129,7 +130,7 @@ public final class HeadsCsv {
         CsvTable c = CsvTable.sig6("head", "layer", "group", "score_foo", "score_bar", "drop", "in_foo_top", "in_bar_top",
                 "in_ablation_top");
         for (HeadId h : s.heads()) {
-            c.row(h, h.layer(), s.groupOf(h) == 0 ? "foo" : "bar", s.scores().score(0, h), s.scores().score(1, h),
+            c.row(h, h.layer(), s.groupOf(h).key(), s.scores().score(0, h), s.scores().score(1, h),
                     s.ablation() == null ? null : s.ablation().drop(h), s.fooTop().contains(h), s.barTop().contains(h),
                     s.ablationTop().contains(h));
         }
@@ -162,7 +163,7 @@ public final class HeadsCsv {
         for (InterventionResult.LabelSpecific l : r.labelSpecific()) {
             c.row("clean", l.goldLabel(), "", l.baseline().n(), l.baseline().accuracy(),
                     l.baseline().fullVocabAccuracy(), k, l.baseline().readout());
-            c.row(l.group() + " removed", l.goldLabel(), headList(l.heads()), l.ablated().n(), l.ablated().accuracy(),
+            c.row(l.group().heads() + " removed", l.goldLabel(), headList(l.heads()), l.ablated().n(), l.ablated().accuracy(),
                     l.ablated().fullVocabAccuracy(), k, l.ablated().readout());
         }
         return c.toString();
@@ -184,7 +185,7 @@ public final class HeadsCsv {
         for (ValueOutputAnalysis.HeadValueOutputs h : v.heads()) {
             for (int k = 0; k < 2; k++) {
                 ValueOutputAnalysis.PositionStats s = k == 0 ? h.atFoo() : h.atBar();
-                c.row(h.head(), h.group(), k == 0 ? "foo" : "bar", s.n(), s.meanM(), s.stdM(), s.meanMFooPredicted(),
+                c.row(h.head(), h.group().key(), LabelGroup.ofLabel(k).key(), s.n(), s.meanM(), s.stdM(), s.meanMFooPredicted(),
                         s.meanMBarPredicted(), s.meanAttention(), tokens(s.topTokens()));
             }
         }
@@ -219,7 +220,7 @@ public final class HeadsCsv {
         for (int l = 0; l < a.nLayers(); l++) {
             for (int h = 0; h < a.nHeads(); h++) {
                 HeadId id = HeadId.of(l, h);
-                String g = a.heads().stream().filter(x -> x.head().equals(id)).map(AttentionAnalysis.HeadAttention::group)
+                String g = a.heads().stream().filter(x -> x.head().equals(id)).map(x -> x.group().key())
                         .findFirst().orElse("");
                 c.row(l, h, a.groupBy(), f[0][l][h], f[1][l][h], b[0][l][h], b[1][l][h], g);
             }
@@ -256,7 +257,7 @@ public final class HeadsCsv {
                 "score_jaccard_spearman", "content_cosine_pearson", "content_jaccard_pearson", "swap_n",
                 "swap_attention_before", "swap_attention_after", "swap_argmax_before", "swap_argmax_after");
         for (TwoTowersAnalysis.HeadTowers h : t.heads()) {
-            c.row(h.head(), h.group(), h.meanScore(), h.meanContent(), h.meanPositional(), h.scoreVsCosine().pearson(),
+            c.row(h.head(), h.group() == null ? "" : h.group().key(), h.meanScore(), h.meanContent(), h.meanPositional(), h.scoreVsCosine().pearson(),
                     h.scoreVsCosine().spearman(), h.scoreVsCosine().withinPromptPearson(), h.scoreVsJaccard().pearson(),
                     h.scoreVsJaccard().spearman(), h.contentVsCosine().pearson(), h.contentVsJaccard().pearson(),
                     h.swap().n(), h.swap().before(), h.swap().after(), h.swap().argmaxBefore(), h.swap().argmaxAfter());

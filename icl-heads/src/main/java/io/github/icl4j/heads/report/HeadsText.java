@@ -35,7 +35,7 @@ public final class HeadsText {
         StringBuilder sb = new StringBuilder(set.toString()).append('\n');
         sb.append(String.format("  %-8s %-5s %10s %10s %10s%n", "head", "group", "foo score", "bar score", "drop"));
         for (HeadId h : set.heads()) {
-            sb.append(String.format("  %-8s %-5s %10s %10s %10s%n", h, set.groupOf(h) == 0 ? "foo" : "bar",
+            sb.append(String.format("  %-8s %-5s %10s %10s %10s%n", h, set.groupOf(h).key(),
                     s3(set.scores().score(0, h)), s3(set.scores().score(1, h)),
                     set.ablation() == null ? "–" : s3(set.ablation().drop(h))));
         }
