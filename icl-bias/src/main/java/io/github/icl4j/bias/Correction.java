@@ -1,13 +1,5 @@
 package io.github.icl4j.bias;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import java.io.IOException;
-
 /**
  * What is done against a bias, one row of a comparison: nothing, a calibration baseline (METHOD §6), the
  * in-context-head fix of the bias studied (METHOD §5: the value-output boost for majority-label bias, rotary-free
@@ -59,56 +51,5 @@ public enum Correction {
     /** The name in CSV files: lower case, e.g. {@code fix_batch}. */
     public String key() {
         return name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /**
-     * The correction of a readable name.
-     *
-     * @param label a {@link #label()}, e.g. {@code fix + batch calibration}
-     * @return the correction
-     * @throws IllegalArgumentException naming the label and the known ones
-     */
-    public static Correction ofLabel(String label) {
-        for (Correction c : values()) {
-            if (c.label.equals(label)) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException("no correction '" + label + "'; corrections: "
-                + java.util.Arrays.stream(values()).map(Correction::label).toList());
-    }
-
-    /**
-     * Writes a correction in JSON as its {@link #label()} (where a result names it for readers):
-     * {@code @JsonSerialize(using = Correction.AsLabel.class) @JsonDeserialize(using = Correction.AsLabelReader.class)}.
-     */
-    public static final class AsLabel extends StdSerializer<Correction> {
-        /** The serializer. */
-        public AsLabel() {
-            super(Correction.class);
-        }
-
-        @Override
-        public void serialize(Correction c, JsonGenerator g, SerializerProvider p) throws IOException {
-            g.writeString(c.label());
-        }
-    }
-
-    /** Reads what {@link AsLabel} writes. */
-    public static final class AsLabelReader extends StdDeserializer<Correction> {
-        /** The deserializer. */
-        public AsLabelReader() {
-            super(Correction.class);
-        }
-
-        @Override
-        public Correction deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-            String s = p.getValueAsString();
-            try {
-                return ofLabel(s);
-            } catch (IllegalArgumentException e) {
-                return (Correction) ctx.handleWeirdStringValue(Correction.class, s, e.getMessage());
-            }
-        }
     }
 }

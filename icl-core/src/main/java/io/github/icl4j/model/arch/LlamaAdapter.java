@@ -10,6 +10,7 @@ import io.github.icl4j.model.Activation;
 import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
 import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.model.ModelConfigBuilder;
 import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.QkNorm;
@@ -108,7 +109,7 @@ public final class LlamaAdapter implements ArchitectureAdapter {
         boolean olmo2 = type.equals("olmo2");
         boolean attnBias = !type.equals("mistral") && !qwen2 && c.optBool(false, "attention_bias");
         boolean mlpBias = type.equals("llama") && c.optBool(false, "mlp_bias");
-        ModelConfig.Builder b = ModelConfig.builder(type, Family.LLAMA).vocabSize(c.reqPositive("vocab_size"))
+        ModelConfigBuilder b = ModelConfig.builder(type, Family.LLAMA).vocabSize(c.reqPositive("vocab_size"))
                 .dModel(d).nLayers(c.reqPositive("num_hidden_layers")).nHeads(heads.nHeads()).nKvHeads(heads.nKv())
                 .dHead(dHead)
                 .dMlp(c.reqPositive("intermediate_size")).maxPositions(maxPos)
@@ -128,7 +129,7 @@ public final class LlamaAdapter implements ArchitectureAdapter {
     }
 
     /** Mistral: one window on every layer; Qwen2/Qwen3: {@code use_sliding_window} from {@code max_window_layers} on. */
-    private static void slidingWindow(ConfigJson c, String type, ModelConfig.Builder b, int layers) {
+    private static void slidingWindow(ConfigJson c, String type, ModelConfigBuilder b, int layers) {
         switch (type) {
             case "mistral" -> b.slidingWindow(c.has("sliding_window") ? c.optPositive(1, "sliding_window") : 0);
             case "qwen2", "qwen3" -> {

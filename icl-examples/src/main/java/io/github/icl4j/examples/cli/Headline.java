@@ -106,7 +106,8 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
      * One correction of one bias.
      *
      * @param bias               the bias
-     * @param correction         the correction (in JSON its {@link Correction#label()})
+     * @param correction         the row's name: the correction's label, with the recency fix variant for a variant
+     *                           other than the study's first ({@code RecencyResult.label(row)})
      * @param accuracy           accuracy (majority: with one demonstration fewer; recency: mean over orders)
      * @param metric             the bias metric: fluctuation of accuracy (majority) or its std across orders
      *                           (recency)
@@ -114,9 +115,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
      * @param attentionStd       recency only: std across orders of the heads' attention at label positions
      * @param attentionReduction its relative reduction against no correction
      */
-    public record BiasRow(BiasKind bias,
-            @JsonSerialize(using = Correction.AsLabel.class)
-            @JsonDeserialize(using = Correction.AsLabelReader.class) Correction correction, double accuracy, double metric, double metricReduction,
+    public record BiasRow(BiasKind bias, String correction, double accuracy, double metric, double metricReduction,
             double attentionStd, double attentionReduction) {
     }
 
@@ -164,7 +163,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         MajorityResult m = bias.majority();
         if (m != null) {
             for (MajorityResult.Row r : m.rows()) {
-                rows.add(new BiasRow(BiasKind.MAJORITY, r.correction(), mean(r.accuracy()), mean(r.fluctuation()),
+                rows.add(new BiasRow(BiasKind.MAJORITY, r.correction().label(), mean(r.accuracy()), mean(r.fluctuation()),
                         r.correction() == Correction.NONE ? Double.NaN : mean(r.fluctuationReduction()), Double.NaN,
                         Double.NaN));
             }
@@ -173,7 +172,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         if (rc != null) {
             for (RecencyResult.Row r : rc.rows()) {
                 boolean none = r.correction() == Correction.NONE;
-                rows.add(new BiasRow(BiasKind.RECENCY, r.correction(), mean(r.accuracy()), mean(r.accuracyStd()),
+                rows.add(new BiasRow(BiasKind.RECENCY, rc.label(r), mean(r.accuracy()), mean(r.accuracyStd()),
                         none ? Double.NaN : mean(r.accuracyStdReduction()), mean(r.attentionStd()),
                         none ? Double.NaN : mean(r.attentionStdReduction())));
             }
@@ -190,11 +189,14 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         return i == null ? Double.NaN : i.mean();
     }
 
-    /** The row of one bias and correction, e.g. {@code (RECENCY, FIX)}. */
+    /**
+     * The row of one bias and correction, e.g. {@code (RECENCY, FIX)} (with several recency fix variants, the first
+     * variant's row, which carries the plain name).
+     */
     public BiasRow biasRow(BiasKind which, Correction correction) {
-        return bias.stream().filter(r -> r.bias() == which && r.correction() == correction).findFirst()
+        return bias.stream().filter(r -> r.bias() == which && r.correction().equals(correction.label())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no bias row " + which + " / " + correction.label()
-                        + "; rows: " + bias.stream().map(r -> r.bias() + " / " + r.correction().label()).toList()));
+                        + "; rows: " + bias.stream().map(r -> r.bias() + " / " + r.correction()).toList()));
     }
 
     /** The mean M of one head group at one position type (NaN when absent). */
@@ -419,7 +421,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                     .append(" | bias metric | reduction | attention std | reduction |\n");
             sb.append("|---|---|---|---|---|---|---|\n");
             for (BiasRow r : bias) {
-                sb.append("| ").append(r.bias().key()).append(" | ").append(r.correction().label()).append(" | ")
+                sb.append("| ").append(r.bias().key()).append(" | ").append(r.correction()).append(" | ")
                         .append(f3(r.accuracy())).append(" | ").append(f3(r.metric()))
                         .append(r.bias() == BiasKind.MAJORITY ? " (fluctuation)" : " (accuracy std)").append(" | ")
                         .append(pct(r.metricReduction())).append(" | ").append(f3(r.attentionStd())).append(" | ")
