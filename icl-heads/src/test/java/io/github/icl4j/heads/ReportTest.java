@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.icl4j.report.CsvTable;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
+import io.github.icl4j.TokenTexts;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -122,16 +123,54 @@ class ReportTest {
                     .map(t -> io.github.icl4j.Example.of(t.text(), t.label())).toList();
             IclPrompt p = IclPrompt.builder(m.tokenizer()).build(io.github.icl4j.Demonstrations.of(2, xs.subList(0, 4)),
                     xs.get(4));
-            List<String> toks = PromptChecks.tokenTexts(m, p, p.lastPosition());
+            List<String> toks = TokenTexts.of(m, p, p.lastPosition(), TokenTexts.Spacing.LEADING);
             assertThat(String.join("", toks)).isEqualTo(p.text());
             assertThat(toks).hasSize(p.length());
             assertThat(toks.get(p.labelPositions()[0])).isIn(" foo", " bar");
             assertThat(toks.get(1)).isEqualTo(":");
             assertThat(toks.get(2)).startsWith(" ");
+            // the main job's token view puts the whitespace after each token instead: the same words, moved spaces
+            List<String> after = TokenTexts.of(m, p, p.lastPosition(), TokenTexts.Spacing.TRAILING);
+            assertThat(String.join("", after)).isEqualTo(p.text());
+            assertThat(after).hasSize(p.length());
+            assertThat(after.get(1)).isEqualTo(": ");
+            assertThat(after.get(p.labelPositions()[0])).isIn("foo\n", "bar\n");
+            for (int j = 0; j < after.size(); j++) {
+                assertThat(after.get(j).strip()).as("token %d", j).isEqualTo(toks.get(j).strip());
+            }
+            assertThat(TokenTexts.of(m, p, 2, TokenTexts.Spacing.TRAILING))
+                    .containsExactlyElementsOf(after.subList(0, 3));
         }
         // prompts whose text does not re-encode to their tokens fall back to one token at a time
         IclPrompt toy = prompts.get(0);
-        assertThat(PromptChecks.tokenTexts(model, toy, 3)).hasSize(4);
+        assertThat(TokenTexts.of(model, toy, 3, TokenTexts.Spacing.LEADING)).hasSize(4);
+    }
+
+    @Test
+    void examplePromptsAreTheProbesAttentionToTheLastBitAndTheReportsTokenView() {
+        InContextHeads ich = InContextHeads.of(model).options(HeadOptions.defaults().withExamplePrompts(2));
+        List<HeadsReport.ExamplePrompt> ex = ich.examplePrompts(report.set(), prompts, TokenTexts.Spacing.LEADING);
+        assertThat(ex).hasSize(2);
+        for (int i = 0; i < ex.size(); i++) {
+            IclPrompt p = prompts.get(i);
+            HeadsReport.ExamplePrompt e = ex.get(i);
+            assertThat(e.tokens()).isEqualTo(report.examples().get(i).tokens()).hasSize(p.length());
+            assertThat(e.predicted()).isEqualTo(report.examples().get(i).predicted());
+            io.github.icl4j.AttentionMap m = io.github.icl4j.Probe.on(model).prompt(p)
+                    .attentionAt(java.util.stream.IntStream.rangeClosed(0, p.lastPosition()).toArray());
+            assertThat(e.heads()).hasSize(report.set().size());
+            for (HeadsReport.HeadRow row : e.heads()) {
+                assertThat(row.attention()).as("prompt %d head %s", i, row.head()).containsExactly(m.of(0, row.head()));
+            }
+        }
+        assertThat(ich.examplePrompts(report.set(), prompts, TokenTexts.Spacing.TRAILING).get(0).tokens())
+                .hasSize(prompts.get(0).length());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ich.examplePrompts(report.set(), prompts, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spacing");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TokenTexts.of(model, prompts.get(0),
+                prompts.get(0).length(), TokenTexts.Spacing.LEADING)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("upTo " + prompts.get(0).length() + " out of range [0, "
+                        + prompts.get(0).length() + ")");
     }
 
     @Test
