@@ -33,7 +33,8 @@ public final class TokenTexts {
     }
 
     /**
-     * The texts of tokens {@code 0..upTo} of {@code prompt}; without a tokenizer, {@code #id} per token.
+     * The texts of tokens {@code 0..upTo} of {@code prompt}, written by the model's tokenizer; without a tokenizer,
+     * {@code #id} per token.
      *
      * @param model   the model whose tokenizer wrote the prompt
      * @param prompt  the prompt
@@ -42,9 +43,25 @@ public final class TokenTexts {
      * @throws IllegalArgumentException for {@code upTo} out of range or a null argument
      */
     public static List<String> of(Model model, IclPrompt prompt, int upTo, Spacing spacing) {
-        if (model == null || prompt == null || spacing == null) {
-            throw new IllegalArgumentException("model, prompt and spacing must not be null; got " + model + ", "
-                    + prompt + ", " + spacing);
+        if (model == null) {
+            throw new IllegalArgumentException("model must not be null");
+        }
+        return of(model.hasTokenizer() ? model.tokenizer() : null, prompt, upTo, spacing);
+    }
+
+    /**
+     * The texts of tokens {@code 0..upTo} of {@code prompt}, written by {@code tokenizer}; with a null tokenizer,
+     * {@code #id} per token.
+     *
+     * @param tokenizer the tokenizer that wrote the prompt, or null
+     * @param prompt    the prompt
+     * @param upTo      the last token (inclusive), in {@code [0, prompt.length())}
+     * @param spacing   where the characters between tokens go
+     * @throws IllegalArgumentException for {@code upTo} out of range or a null prompt or spacing
+     */
+    public static List<String> of(Tokenizer tokenizer, IclPrompt prompt, int upTo, Spacing spacing) {
+        if (prompt == null || spacing == null) {
+            throw new IllegalArgumentException("prompt and spacing must not be null; got " + prompt + ", " + spacing);
         }
         long[] ids = prompt.ids();
         if (upTo < 0 || upTo >= ids.length) {
@@ -52,14 +69,14 @@ public final class TokenTexts {
                     + " tokens)");
         }
         String text = prompt.text();
-        Encoding enc = model.hasTokenizer() ? model.tokenizer().encode(text, false) : null;
+        Encoding enc = tokenizer != null ? tokenizer.encode(text, false) : null;
         int shift = enc == null ? -1 : ids.length - enc.length(); // 1 with a BOS token in front
         List<String> out = new ArrayList<>(upTo + 1);
         boolean aligned = enc != null && matches(enc, ids, shift);
         for (int j = 0; j <= upTo; j++) {
             int e = j - shift;
             if (!aligned || e < 0) {
-                out.add(decode(model, ids[j]));
+                out.add(decode(tokenizer, ids[j]));
             } else if (spacing == Spacing.LEADING) {
                 int from = e == 0 ? 0 : enc.endOf(e - 1);
                 out.add(text.substring(Math.min(from, enc.endOf(e)), enc.endOf(e)));
@@ -72,9 +89,13 @@ public final class TokenTexts {
         return out;
     }
 
-    /** A token as the tokenizer decodes it alone, or {@code #id} for a model without a tokenizer. */
+    /** A token as the model's tokenizer decodes it alone, or {@code #id} for a model without a tokenizer. */
     public static String decode(Model model, long id) {
-        return model.hasTokenizer() ? model.tokenizer().decode(id) : "#" + id;
+        return decode(model.hasTokenizer() ? model.tokenizer() : null, id);
+    }
+
+    private static String decode(Tokenizer tokenizer, long id) {
+        return tokenizer != null ? tokenizer.decode(id) : "#" + id;
     }
 
     /** The encoding's ids are the prompt's last ones and its spans are ordered: their texts can be cut out. */

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *         .options(BiasOptions.defaults().withSeeds(0, 1, 2));
  * BiasComparison c = study.run(test, validation);   // a_c tuned on validation, then every correction on test
  * System.out.println(c);
- * c.writeHtml(Path.of("target/bias.html"));
+ * BiasHtml.write(c, Path.of("target/bias.html"));         // bias.report.BiasHtml
  * }</pre>
  *
  * <p><b>Protocol.</b> For each seed and task one demonstration set of k examples per label is drawn from the task's

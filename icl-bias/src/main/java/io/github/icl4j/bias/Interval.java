@@ -201,8 +201,7 @@ public record Interval(double mean, double lower, double upper, double level, Ki
     }
 
     static String percent(double level) {
-        String p = String.format(Locale.ROOT, "%.1f", level * 100);
-        return p.endsWith(".0") ? p.substring(0, p.length() - 2) : p;
+        return io.github.icl4j.report.Numbers.percent(level);
     }
 
     static String fmt(double v) {

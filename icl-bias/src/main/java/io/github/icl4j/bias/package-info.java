@@ -14,8 +14,10 @@
  *   <li>{@link io.github.icl4j.bias.BiasMetrics} and {@link io.github.icl4j.bias.Interval} — fluctuation,
  *       spreads across orders, relative reductions, t and bootstrap intervals over seeds.</li>
  *   <li>Results: {@link io.github.icl4j.bias.MajorityResult}, {@link io.github.icl4j.bias.RecencyResult},
- *       {@link io.github.icl4j.bias.BiasComparison} (text, CSV, self-contained HTML),
- *       {@link io.github.icl4j.bias.AcTuning}, {@link io.github.icl4j.bias.Measurement}.</li>
+ *       {@link io.github.icl4j.bias.BiasComparison}, {@link io.github.icl4j.bias.AcTuning},
+ *       {@link io.github.icl4j.bias.Measurement}: plain records with readable {@code toString}.</li>
+ *   <li>{@link io.github.icl4j.bias.report} — their CSV ({@link io.github.icl4j.bias.report.BiasCsv}) and
+ *       self-contained HTML ({@link io.github.icl4j.bias.report.BiasHtml}).</li>
  * </ul>
  * Every unknown detail of the paper's protocol is an option of {@link io.github.icl4j.bias.BiasOptions} with the
  * METHOD's default.

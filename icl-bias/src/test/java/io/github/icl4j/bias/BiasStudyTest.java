@@ -8,6 +8,8 @@ import io.github.icl4j.Datasets;
 import io.github.icl4j.Example;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.Model;
+import io.github.icl4j.bias.report.BiasCsv;
+import io.github.icl4j.bias.report.BiasHtml;
 import io.github.icl4j.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,18 +133,18 @@ class BiasStudyTest {
     @Test
     void comparisonRendersAsCsvAndSelfContainedHtml(@TempDir Path dir) throws Exception {
         BiasComparison c = new BiasComparison(majority(), recency(), null);
-        String csv = c.toCsv();
+        String csv = BiasCsv.comparison(c);
         assertThat(csv.lines()).hasSize(1 + 2 * 8 * 5);
         assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo(
                 "bias,correction,quantity,mean,lower,upper,level,interval,n,reduction,reduction_lower,reduction_upper");
         assertThat(csv).contains("majority,fix,fluctuation,", "recency,fix_contextual,attention_std,");
-        assertThat(c.measurementsCsv().lines()).hasSize(1 + 48 + 48);
-        String html = c.toHtml();
+        assertThat(BiasCsv.measurements(c).lines()).hasSize(1 + 48 + 48);
+        String html = BiasHtml.fragment(c);
         assertThat(html).startsWith("<section class=\"icl-bias\">").contains("<svg", "Majority-label bias",
                 "Recency bias", "fix + contextual calibration");
         assertThat(html).doesNotContain("<script", "src=", "href=", "url(", "@import");
-        c.writeCsv(dir.resolve("out/bias.csv"));
-        c.writeHtml(dir.resolve("out/bias.html"));
+        BiasCsv.writeComparison(c, dir.resolve("out/bias.csv"));
+        BiasHtml.write(c, dir.resolve("out/bias.html"));
         assertThat(Files.readString(dir.resolve("out/bias.csv"))).isEqualTo(csv);
         assertThat(Files.readString(dir.resolve("out/bias.html"))).isEqualTo(html);
         try (Stream<Path> files = Files.list(dir.resolve("out"))) {

@@ -8,25 +8,15 @@ import io.github.icl4j.runtime.Tensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.IntStream;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * A GGUF file (llama.cpp's checkpoint format, versions 2 and 3), validated on open and read by memory map.
@@ -60,44 +50,24 @@ public final class GgufFile implements AutoCloseable {
     public static final int DEFAULT_ALIGNMENT = 32;
     /** ggml's {@code GGML_MAX_DIMS}. */
     public static final int MAX_DIMS = 4;
-    /** The format's limit on key length. */
-    static final int MAX_KEY_BYTES = 65535;
-    /** Deepest nesting of arrays accepted. */
-    static final int MAX_ARRAY_DEPTH = 8;
-    /** Minimum bytes of one tensor info: name length, dimension count, type, offset. */
-    static final int MIN_TENSOR_INFO_BYTES = 8 + 4 + 4 + 8;
-    /** Minimum bytes of one key/value pair: key length, value type, one-byte value. */
-    static final int MIN_KV_BYTES = 8 + 4 + 1;
-    /** Largest Java array the reader allocates for metadata. */
-    static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 16;
-    private static final int MAGIC = 0x46554747; // "GGUF" read little-endian
-    /** Elements dequantised per task (tests lower it to exercise chunking). */
-    static int chunkElements = 1 << 16;
-    /** Largest byte range mapped at once (tests lower it to exercise several mappings per tensor). */
-    static long maxMapping = 1L << 30;
 
     private final Path path;
     private final FileChannel channel;
-    private final long fileSize;
-    private final int version;
-    private final int alignment;
-    private final long dataStart;
+    private final GgufHeader header;
     private final Map<String, Object> metadata;
     private final Map<String, GgufValueType> types;
     private final Map<String, GgufTensorInfo> tensors;
+    private final GgufTensorData data;
     private volatile boolean closed;
 
-    private GgufFile(Path path, FileChannel channel, long fileSize, int version, int alignment, long dataStart,
-            Map<String, Object> metadata, Map<String, GgufValueType> types, Map<String, GgufTensorInfo> tensors) {
+    private GgufFile(Path path, FileChannel channel, GgufHeader header) {
         this.path = path;
         this.channel = channel;
-        this.fileSize = fileSize;
-        this.version = version;
-        this.alignment = alignment;
-        this.dataStart = dataStart;
-        this.metadata = metadata;
-        this.types = types;
-        this.tensors = tensors;
+        this.header = header;
+        this.metadata = header.metadata();
+        this.types = header.types();
+        this.tensors = header.tensors();
+        this.data = new GgufTensorData(path, channel, header.fileSize(), header.dataStart());
     }
 
     /**
@@ -116,310 +86,11 @@ public final class GgufFile implements AutoCloseable {
             throw new UncheckedIOException("cannot open " + path, e);
         }
         try {
-            return parse(path, ch);
+            return new GgufFile(path, ch, GgufHeader.read(path, ch));
         } catch (RuntimeException e) {
             closeQuietly(ch);
             throw e;
         }
-    }
-
-    private static GgufFile parse(Path path, FileChannel ch) {
-        long size;
-        try {
-            size = ch.size();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path, e);
-        }
-        HeaderReader r = new HeaderReader(path, ch, size);
-        if (size < 4) {
-            throw new InvalidCheckpointException(path + ": truncated: " + size + " bytes, not a GGUF file (a GGUF file "
-                    + "starts with the 4-byte magic 'GGUF')");
-        }
-        int magic = r.i32("magic");
-        if (magic != MAGIC) {
-            throw new InvalidCheckpointException(path + ": not a GGUF file: magic " + describeMagic(magic)
-                    + ", expected 'GGUF' (0x47 0x47 0x55 0x46)");
-        }
-        long version = r.u32("version");
-        if (version != 2 && version != 3) {
-            long swapped = Integer.reverseBytes((int) version) & 0xFFFFFFFFL;
-            if (swapped == 2 || swapped == 3) {
-                throw new InvalidCheckpointException(path + ": big-endian GGUF (version " + swapped
-                        + " stored byte-swapped) is not supported; expected a little-endian file");
-            }
-            throw new InvalidCheckpointException(path + ": GGUF version " + version + " is not supported; expected 2 "
-                    + "or 3" + (version == 1 ? " (version 1 files predate 64-bit counts: re-convert the model)" : ""));
-        }
-        long tensorCount = r.i64("tensor count");
-        long kvCount = r.i64("metadata key/value count");
-        long left = r.remaining();
-        if (tensorCount < 0 || tensorCount > left / MIN_TENSOR_INFO_BYTES) {
-            throw new InvalidCheckpointException(path + ": tensor count " + Long.toUnsignedString(tensorCount)
-                    + " is impossible: the " + left + " bytes after the header hold at most "
-                    + left / MIN_TENSOR_INFO_BYTES + " tensor infos of at least " + MIN_TENSOR_INFO_BYTES + " bytes");
-        }
-        if (kvCount < 0 || kvCount > (left - tensorCount * MIN_TENSOR_INFO_BYTES) / MIN_KV_BYTES) {
-            throw new InvalidCheckpointException(path + ": metadata key/value count " + Long.toUnsignedString(kvCount)
-                    + " is impossible: the " + left + " bytes after the header hold at most "
-                    + (left - tensorCount * MIN_TENSOR_INFO_BYTES) / MIN_KV_BYTES + " pairs of at least "
-                    + MIN_KV_BYTES + " bytes besides " + tensorCount + " tensor infos");
-        }
-
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        Map<String, GgufValueType> types = new LinkedHashMap<>();
-        for (long i = 0; i < kvCount; i++) {
-            long at = r.position();
-            String key = r.string("key of metadata pair " + i, MAX_KEY_BYTES);
-            long typeId = r.u32("value type of key '" + key + "'");
-            GgufValueType type = GgufValueType.byId(typeId).orElseThrow(() -> new InvalidCheckpointException(
-                    path + ": metadata key '" + key + "' has unknown value type " + typeId + "; expected 0..12"));
-            Object value = readValue(path, r, type, key, 0);
-            if (metadata.containsKey(key)) {
-                throw new InvalidCheckpointException(path + ": metadata key '" + key + "' appears twice (second at "
-                        + "offset " + at + ")");
-            }
-            metadata.put(key, value);
-            types.put(key, type);
-        }
-
-        int alignment = DEFAULT_ALIGNMENT;
-        if (metadata.containsKey("general.alignment")) {
-            Object a = metadata.get("general.alignment");
-            long av = a instanceof Integer v ? v : a instanceof Long v ? v : -1;
-            if (!types.get("general.alignment").isInteger() || av <= 0 || av > (1 << 30) || Long.bitCount(av) != 1) {
-                throw new InvalidCheckpointException(path + ": general.alignment is " + types.get("general.alignment")
-                        + " " + a + "; expected a power of two (uint32) no larger than 2^30");
-            }
-            alignment = (int) av;
-        }
-
-        List<GgufTensorInfo> infos = new ArrayList<>();
-        Map<String, GgufTensorInfo> byName = new LinkedHashMap<>();
-        for (long i = 0; i < tensorCount; i++) {
-            String name = r.string("name of tensor " + i, MAX_KEY_BYTES);
-            String where = path + ": tensor '" + name + "'";
-            long nDims = r.u32("dimension count of tensor '" + name + "'");
-            if (nDims > MAX_DIMS) {
-                throw new InvalidCheckpointException(where + " has " + nDims + " dimensions; at most " + MAX_DIMS
-                        + " are allowed");
-            }
-            long[] dims = new long[(int) nDims];
-            for (int d = 0; d < nDims; d++) {
-                dims[d] = r.i64("dimension " + d + " of tensor '" + name + "'");
-                if (dims[d] < 0) {
-                    throw new InvalidCheckpointException(where + ": dimension " + d + " is "
-                            + Long.toUnsignedString(dims[d]) + ", out of range");
-                }
-            }
-            long typeId = r.u32("ggml type of tensor '" + name + "'");
-            GgmlType type = GgmlType.byId(typeId).orElseThrow(() -> new InvalidCheckpointException(
-                    where + " has unknown ggml type " + typeId + "; known types: " + knownTypes()));
-            long offset = r.i64("data offset of tensor '" + name + "'");
-            long numel = 1;
-            long bytes;
-            try {
-                for (long d : dims) {
-                    numel = Math.multiplyExact(numel, d);
-                }
-                long rowLen = dims.length == 0 ? 1 : dims[0];
-                if (rowLen % type.blockSize() != 0) {
-                    throw new InvalidCheckpointException(where + ": row length (dimension 0) " + rowLen + " is not a "
-                            + "multiple of the " + type + " block size " + type.blockSize());
-                }
-                bytes = type.bytesFor(numel);
-            } catch (ArithmeticException e) {
-                throw new InvalidCheckpointException(where + ": dimensions " + java.util.Arrays.toString(dims)
-                        + " overflow 64 bits", e);
-            }
-            if (offset < 0 || offset % alignment != 0) {
-                throw new InvalidCheckpointException(where + ": data offset " + Long.toUnsignedString(offset)
-                        + " is not a non-negative multiple of the alignment " + alignment);
-            }
-            GgufTensorInfo info = new GgufTensorInfo(name, type, dims, offset, bytes);
-            if (byName.put(name, info) != null) {
-                throw new InvalidCheckpointException(path + ": tensor name '" + name + "' appears twice");
-            }
-            infos.add(info);
-        }
-
-        long dataStart = alignUp(r.position(), alignment);
-        long dataLen = Math.max(0, size - dataStart);
-        if (dataStart > size && !infos.isEmpty()) {
-            throw new InvalidCheckpointException(path + ": truncated: the data section would start at offset "
-                    + dataStart + " but the file ends at " + size);
-        }
-        for (GgufTensorInfo t : infos) {
-            if (t.offset() > dataLen || t.byteSize() > dataLen - t.offset()) {
-                throw new InvalidCheckpointException(path + ": tensor '" + t.name() + "' data [" + t.offset() + ", "
-                        + (t.offset() + t.byteSize()) + ") of the data section runs past the end of the file (the data "
-                        + "section holds " + dataLen + " bytes from offset " + dataStart + "; " + t.type() + " "
-                        + java.util.Arrays.toString(t.dims()) + " needs " + t.byteSize() + " bytes)");
-            }
-        }
-        checkOverlaps(path, infos);
-        return new GgufFile(path, ch, size, (int) version, alignment, dataStart,
-                Collections.unmodifiableMap(metadata), Collections.unmodifiableMap(types),
-                Collections.unmodifiableMap(byName));
-    }
-
-    private static String describeMagic(int magic) {
-        StringBuilder hex = new StringBuilder();
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 4; i++) {
-            int b = (magic >>> (8 * i)) & 0xFF;
-            hex.append(i > 0 ? " " : "").append(String.format("0x%02X", b));
-            text.append(b >= 32 && b < 127 ? (char) b : '.');
-        }
-        return "'" + text + "' (" + hex + ")";
-    }
-
-    private static String knownTypes() {
-        StringBuilder sb = new StringBuilder();
-        for (GgmlType t : GgmlType.values()) {
-            sb.append(sb.length() > 0 ? ", " : "").append(t).append('=').append(t.id());
-        }
-        return sb.toString();
-    }
-
-    private static Object readValue(Path path, HeaderReader r, GgufValueType type, String key, int depth) {
-        String what = "value of key '" + key + "'";
-        switch (type) {
-            case UINT8:
-                return r.u8(what);
-            case INT8:
-                return r.i8(what);
-            case UINT16:
-                return r.u16(what);
-            case INT16:
-                return r.i16(what);
-            case UINT32:
-                return r.u32(what);
-            case INT32:
-                return r.i32(what);
-            case FLOAT32:
-                return r.f32(what);
-            case FLOAT64:
-                return r.f64(what);
-            case UINT64:
-            case INT64:
-                return r.i64(what);
-            case BOOL: {
-                int b = r.u8(what);
-                if (b > 1) {
-                    throw new InvalidCheckpointException(path + ": metadata key '" + key + "' is BOOL but holds byte "
-                            + b + "; expected 0 or 1");
-                }
-                return b == 1;
-            }
-            case STRING:
-                return r.string(what, Long.MAX_VALUE);
-            case ARRAY:
-                return readArray(path, r, key, depth);
-            default:
-                throw new IllegalStateException("unreachable: " + type);
-        }
-    }
-
-    private static GgufArray readArray(Path path, HeaderReader r, String key, int depth) {
-        if (depth >= MAX_ARRAY_DEPTH) {
-            throw new InvalidCheckpointException(path + ": metadata key '" + key + "' nests arrays more than "
-                    + MAX_ARRAY_DEPTH + " deep");
-        }
-        long typeId = r.u32("array element type of key '" + key + "'");
-        GgufValueType et = GgufValueType.byId(typeId).orElseThrow(() -> new InvalidCheckpointException(
-                path + ": metadata key '" + key + "' is an array of unknown value type " + typeId + "; expected 0..12"));
-        long count = r.i64("array length of key '" + key + "'");
-        long left = r.remaining();
-        if (count < 0 || count > left / et.minBytes() || count > MAX_ARRAY_LENGTH) {
-            throw new InvalidCheckpointException(path + ": metadata key '" + key + "' is an array of "
-                    + Long.toUnsignedString(count) + " " + et + " elements, impossible: " + left
-                    + " bytes are left in the file and each element takes at least " + et.minBytes());
-        }
-        int n = (int) count;
-        String what = "element of array '" + key + "'";
-        switch (et) {
-            case UINT8, INT8, UINT16, INT16, INT32: {
-                int[] a = new int[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = switch (et) {
-                        case UINT8 -> r.u8(what);
-                        case INT8 -> r.i8(what);
-                        case UINT16 -> r.u16(what);
-                        case INT16 -> r.i16(what);
-                        default -> r.i32(what);
-                    };
-                }
-                return new GgufArray(et, a, n);
-            }
-            case UINT32, UINT64, INT64: {
-                long[] a = new long[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = et == GgufValueType.UINT32 ? r.u32(what) : r.i64(what);
-                }
-                return new GgufArray(et, a, n);
-            }
-            case FLOAT32: {
-                float[] a = new float[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = r.f32(what);
-                }
-                return new GgufArray(et, a, n);
-            }
-            case FLOAT64: {
-                double[] a = new double[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = r.f64(what);
-                }
-                return new GgufArray(et, a, n);
-            }
-            case BOOL: {
-                boolean[] a = new boolean[n];
-                for (int i = 0; i < n; i++) {
-                    int b = r.u8(what);
-                    if (b > 1) {
-                        throw new InvalidCheckpointException(path + ": element " + i + " of BOOL array '" + key
-                                + "' holds byte " + b + "; expected 0 or 1");
-                    }
-                    a[i] = b == 1;
-                }
-                return new GgufArray(et, a, n);
-            }
-            case STRING: {
-                String[] a = new String[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = r.string("string " + i + " of array '" + key + "'", Long.MAX_VALUE);
-                }
-                return new GgufArray(et, a, n);
-            }
-            case ARRAY: {
-                GgufArray[] a = new GgufArray[n];
-                for (int i = 0; i < n; i++) {
-                    a[i] = readArray(path, r, key + "[" + i + "]", depth + 1);
-                }
-                return new GgufArray(et, a, n);
-            }
-            default:
-                throw new IllegalStateException("unreachable: " + et);
-        }
-    }
-
-    private static void checkOverlaps(Path path, List<GgufTensorInfo> infos) {
-        List<GgufTensorInfo> sorted = new ArrayList<>(infos);
-        sorted.removeIf(t -> t.byteSize() == 0);
-        sorted.sort(Comparator.comparingLong(GgufTensorInfo::offset));
-        for (int i = 1; i < sorted.size(); i++) {
-            GgufTensorInfo a = sorted.get(i - 1);
-            GgufTensorInfo b = sorted.get(i);
-            if (b.offset() < a.offset() + a.byteSize()) {
-                throw new InvalidCheckpointException(path + ": tensors '" + a.name() + "' [" + a.offset() + ", "
-                        + (a.offset() + a.byteSize()) + ") and '" + b.name() + "' [" + b.offset() + ", "
-                        + (b.offset() + b.byteSize()) + ") overlap in the data section");
-            }
-        }
-    }
-
-    static long alignUp(long x, long alignment) {
-        return (x + alignment - 1) / alignment * alignment;
     }
 
     private static void closeQuietly(FileChannel ch) {
@@ -439,22 +110,22 @@ public final class GgufFile implements AutoCloseable {
 
     /** The format version: 2 or 3. */
     public int version() {
-        return version;
+        return header.version();
     }
 
     /** Alignment of the data section and of tensor offsets. */
     public int alignment() {
-        return alignment;
+        return header.alignment();
     }
 
     /** File offset where the data section starts. */
     public long dataOffset() {
-        return dataStart;
+        return header.dataStart();
     }
 
     /** File size in bytes. */
     public long fileSize() {
-        return fileSize;
+        return header.fileSize();
     }
 
     /** {@code general.architecture}, e.g. {@code llama}. */
@@ -735,20 +406,7 @@ public final class GgufFile implements AutoCloseable {
      * @throws InvalidCheckpointException when the tensor is missing or larger than 2 GiB (use {@link #load})
      */
     public ByteBuffer tensorData(String name) {
-        GgufTensorInfo t = tensor(name);
-        if (t.byteSize() > Integer.MAX_VALUE) {
-            throw new InvalidCheckpointException(path + ": tensor '" + name + "' holds " + t.byteSize()
-                    + " bytes, more than one buffer can map; use load()");
-        }
-        return map(dataStart + t.offset(), t.byteSize()).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private ByteBuffer map(long at, long len) {
-        try {
-            return channel.map(FileChannel.MapMode.READ_ONLY, at, len).order(ByteOrder.LITTLE_ENDIAN);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot map " + len + " bytes at offset " + at + " of " + path, e);
-        }
+        return data.bytes(tensor(name));
     }
 
     /**
@@ -758,14 +416,7 @@ public final class GgufFile implements AutoCloseable {
      *                                    elements than a Java array holds
      */
     public float[] dequantize(String name) {
-        GgufTensorInfo t = tensor(name);
-        if (t.numel() > MAX_ARRAY_LENGTH) {
-            throw new InvalidCheckpointException(path + ": tensor '" + name + "' has " + t.numel()
-                    + " elements, more than a Java array holds; use load()");
-        }
-        float[] out = new float[(int) t.numel()];
-        decode(t, (at, values, n) -> System.arraycopy(values, 0, out, (int) at, n));
-        return out;
+        return data.dequantize(tensor(name));
     }
 
     /**
@@ -785,98 +436,9 @@ public final class GgufFile implements AutoCloseable {
 
     /** Dequantises one tensor into a new float32 CPU tensor (PyTorch-order shape). */
     Tensor loadFloat(String name) {
-        GgufTensorInfo t = tensor(name);
-        checkDequantizable(t);
-        Tensor out = torch.empty(t.shape(), new TensorOptions(ScalarType.Float), null);
-        if (t.numel() == 0) {
-            return out;
-        }
-        FloatPointer base = new FloatPointer(out.data_ptr_float()).capacity(t.numel());
-        decode(t, (at, values, n) -> base.getPointer(at).put(values, 0, n));
-        return out;
+        return data.loadFloat(tensor(name));
     }
 
-    private void checkDequantizable(GgufTensorInfo t) {
-        if (!t.type().canDequantize()) {
-            throw new InvalidCheckpointException(path + ": tensor '" + t.name() + "' is stored as ggml type "
-                    + t.type() + ", which cannot be dequantised yet; supported: " + GgmlType.dequantizable());
-        }
-    }
-
-    /** Receives dequantised floats: {@code n} values for elements {@code at, at + 1, ...}. */
-    @FunctionalInterface
-    private interface Sink {
-        void accept(long at, float[] values, int n);
-    }
-
-    private static final class Scratch {
-        byte[] bytes = new byte[0];
-        float[] floats = new float[0];
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /**
-     * Dequantises a tensor chunk by chunk (in parallel on the common pool), mapping at most 1 GiB at a time.
-     * Chunks write disjoint element ranges, so the sink needs no locking.
-     */
-    private void decode(GgufTensorInfo t, Sink sink) {
-        checkDequantizable(t);
-        checkStillThere(t);
-        try {
-            decodeMapped(t, sink);
-        } catch (InternalError e) {
-            // a read from a map of a file truncated meanwhile: Java reports the SIGBUS as an InternalError
-            throw new InvalidCheckpointException(path + ": tensor '" + t.name() + "' could not be read: the file "
-                    + "changed (was truncated?) while being loaded", e);
-        }
-    }
-
-    /** Refuses to map a tensor past the current end of the file (a map of a truncated file faults when read). */
-    private void checkStillThere(GgufTensorInfo t) {
-        long now;
-        try {
-            now = channel.size();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path, e);
-        }
-        if (now != fileSize) {
-            throw new InvalidCheckpointException(path + ": changed while being loaded (" + fileSize
-                    + " bytes when opened, "
-                    + now + " now); load it again once it is written");
-        }
-    }
-
-    private void decodeMapped(GgufTensorInfo t, Sink sink) {
-        GgmlType type = t.type();
-        long totalBlocks = t.byteSize() / type.typeSize();
-        int blocksPerChunk = Math.max(1, chunkElements / type.blockSize());
-        long chunkBytes = (long) blocksPerChunk * type.typeSize();
-        long chunksPerMap = Math.max(1, maxMapping / chunkBytes);
-        long totalChunks = (totalBlocks + blocksPerChunk - 1) / blocksPerChunk;
-        for (long firstChunk = 0; firstChunk < totalChunks; firstChunk += chunksPerMap) {
-            long firstBlock = firstChunk * blocksPerChunk;
-            long blocks = Math.min(totalBlocks - firstBlock, chunksPerMap * blocksPerChunk);
-            ByteBuffer mapped = map(dataStart + t.offset() + firstBlock * type.typeSize(), blocks * type.typeSize());
-            int chunks = (int) ((blocks + blocksPerChunk - 1) / blocksPerChunk);
-            IntStream range = IntStream.range(0, chunks);
-            (chunks > 1 ? range.parallel() : range).forEach(c -> {
-                int nBlocks = (int) Math.min(blocksPerChunk, blocks - (long) c * blocksPerChunk);
-                int nBytes = nBlocks * type.typeSize();
-                int nFloats = nBlocks * type.blockSize();
-                Scratch s = SCRATCH.get();
-                if (s.bytes.length < nBytes) {
-                    s.bytes = new byte[nBytes];
-                }
-                if (s.floats.length < nFloats) {
-                    s.floats = new float[nFloats];
-                }
-                mapped.get((int) ((long) c * chunkBytes), s.bytes, 0, nBytes);
-                Dequant.run(type, s.bytes, 0, s.floats, 0, nBlocks);
-                sink.accept((firstBlock + (long) c * blocksPerChunk) * type.blockSize(), s.floats, nFloats);
-            });
-        }
-    }
 
     // ------------------------------------------------------------------ Hugging Face view
 
@@ -914,7 +476,7 @@ public final class GgufFile implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "GgufFile[" + path + ", v" + version + ", " + metadata.size() + " keys, " + tensors.size()
+        return "GgufFile[" + path + ", v" + header.version() + ", " + metadata.size() + " keys, " + tensors.size()
                 + " tensors]";
     }
 }

@@ -11,9 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,71 +54,6 @@ public final class GgufTokenizerJson {
     static final int USER_DEFINED = 4;
     static final int UNUSED = 5;
     static final int BYTE = 6;
-
-    private static final String GPT2_SPLIT =
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)";
-    private static final String LLAMA3_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+"
-            + "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    private static final String QWEN2_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+"
-            + "|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    private static final String TEKKEN_SPLIT = "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*"
-            + "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+"
-            + "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    private static final String GPT4O_SPLIT = "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*"
-            + "[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?"
-            + "[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"
-            + "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    private static final String BLOOM_SPLIT = " ?[^(\\s|.,!?…。，、।۔،)]+";
-    private static final List<String> DEFAULT_SPLITS = List.of("[\\p{P}\\$\\+<=>\\^~\\|]+", GPT2_SPLIT,
-            "\\p{N}+", "[0-9][0-9][0-9]");
-
-    /** A pre-tokenizer family: llama.cpp's regular expressions, applied in order. */
-    private record Pre(List<String> splits, boolean ignoreMerges, boolean addBos) {
-    }
-
-    /** llama.cpp's {@code tokenizer.ggml.pre} values (llama-vocab.cpp) and their expressions. */
-    private static final Map<String, Pre> PRE = new HashMap<>();
-
-    static {
-        Pre gpt2 = new Pre(List.of(GPT2_SPLIT), false, false);
-        for (String p : List.of("gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v2-es", "jina-v2-de",
-                "a.x-4.0", "mellum", "jina-v1-en", "jina-v2-code", "roberta-bpe", "mpt", "olmo", "jais", "trillion",
-                "granite-docling", "exaone4")) {
-            PRE.put(p, gpt2);
-        }
-        Pre llama3 = new Pre(List.of(LLAMA3_SPLIT), true, true);
-        for (String p : List.of("llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0",
-                "lfm2")) {
-            PRE.put(p, llama3);
-        }
-        Pre llama3Regex = new Pre(List.of(LLAMA3_SPLIT), false, false);
-        for (String p : List.of("dbrx", "smaug-bpe", "glm4", "chatglm-bpe")) {
-            PRE.put(p, llama3Regex);
-        }
-        Pre starcoder = new Pre(List.of("\\p{N}", GPT2_SPLIT), false, false);
-        for (String p : List.of("starcoder", "refact", "command-r", "smollm", "codeshell", "exaone", "minerva-7b")) {
-            PRE.put(p, starcoder);
-        }
-        Pre qwen2 = new Pre(List.of(QWEN2_SPLIT), false, false);
-        for (String p : List.of("qwen2", "deepseek-r1-qwen", "kormo", "megrez", "stablelm2", "hunyuan")) {
-            PRE.put(p, qwen2);
-        }
-        PRE.put("falcon", new Pre(List.of("[\\p{P}\\$\\+<=>\\^~\\|`]+", GPT2_SPLIT, "[0-9][0-9][0-9]"), false,
-                false));
-        PRE.put("deepseek-coder", new Pre(List.of("[\\r\\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", "[一-龥ࠀ-一가-퟿]+",
-                "\\p{N}"), false, false));
-        PRE.put("tekken", new Pre(List.of(TEKKEN_SPLIT), true, true));
-        Pre gpt4o = new Pre(List.of(GPT4O_SPLIT), false, false);
-        for (String p : List.of("gpt-4o", "llama4", "minimax-m2")) {
-            PRE.put(p, gpt4o);
-        }
-        Pre bloom = new Pre(List.of(BLOOM_SPLIT), false, false);
-        for (String p : List.of("poro-chat", "bloom", "gpt3-finnish")) {
-            PRE.put(p, bloom);
-        }
-        PRE.put("viking", new Pre(List.of(BLOOM_SPLIT, "\\p{N}"), false, false));
-        PRE.put("default", new Pre(DEFAULT_SPLITS, false, false));
-    }
 
     private GgufTokenizerJson() {
     }
@@ -234,11 +166,11 @@ public final class GgufTokenizerJson {
 
     private static ObjectNode byteLevel(GgufFile file, Vocab v) {
         String preName = file.getString("tokenizer.ggml.pre", "default");
-        Pre pre = PRE.get(preName);
+        PreTokenizer pre = PreTokenizer.of(preName);
         if (pre == null) {
             LOG.warn("{}: tokenizer.ggml.pre '{}' is not known; using llama.cpp's default pre-tokenizer",
                     file.path(), preName);
-            pre = PRE.get("default");
+            pre = PreTokenizer.of("default");
         }
         char[] alphabet = byteAlphabet();
         Set<Character> inAlphabet = new HashSet<>();
@@ -288,7 +220,7 @@ public final class GgufTokenizerJson {
         }
 
         ArrayNode steps = JSON.createArrayNode();
-        for (String regex : pre.splits) {
+        for (String regex : pre.splits()) {
             ObjectNode split = steps.addObject();
             split.put("type", "Split");
             split.putObject("pattern").put("Regex", regex);
@@ -304,7 +236,7 @@ public final class GgufTokenizerJson {
         preTok.put("type", "Sequence");
         preTok.set("pretokenizers", steps);
 
-        boolean addBos = file.getBoolean("tokenizer.ggml.add_bos_token", pre.addBos);
+        boolean addBos = file.getBoolean("tokenizer.ggml.add_bos_token", pre.addBos());
         boolean addEos = file.getBoolean("tokenizer.ggml.add_eos_token", false);
         root.set("post_processor", template(file, v, addBos, addEos));
 
@@ -322,7 +254,7 @@ public final class GgufTokenizerJson {
         m.putNull("end_of_word_suffix");
         m.put("fuse_unk", false);
         m.put("byte_fallback", false);
-        m.put("ignore_merges", pre.ignoreMerges);
+        m.put("ignore_merges", pre.ignoreMerges());
         m.set("vocab", vocab);
         m.set("merges", merges);
         return root;
@@ -370,7 +302,7 @@ public final class GgufTokenizerJson {
                 merges.addArray().add(m.substring(0, sp)).add(m.substring(sp + 1));
             }
         } else {
-            for (String[] pair : merges(scores, vocabIds)) {
+            for (String[] pair : SentencePieceMerges.merges(scores, vocabIds)) {
                 merges.addArray().add(pair[0]).add(pair[1]);
             }
         }
@@ -429,88 +361,6 @@ public final class GgufTokenizerJson {
         m.set("vocab", vocab);
         m.set("merges", merges);
         return root;
-    }
-
-    /**
-     * Merges implied by a SentencePiece vocabulary, as transformers' {@code generate_merges} derives them: every
-     * split of a token into two tokens of the vocabulary, ordered by the merged token's score (best first), then
-     * by the lengths of the two parts; within one token, by the parts' ids.
-     *
-     * <p>Linear in a token's length for a given vocabulary: only split points where both parts have the length of
-     * some vocabulary token are tried, and the shorter part is looked up first (a 200 KB token took a minute when
-     * every split built both halves).
-     */
-    static List<String[]> merges(float[] scores, Map<String, Integer> ids) {
-        record Merge(String left, String right, float score, int li, int ri, int ll, int rl, long order) {
-        }
-        BitSet lengths = new BitSet();
-        for (String piece : ids.keySet()) {
-            lengths.set(piece.codePointCount(0, piece.length()));
-        }
-        List<Merge> all = new ArrayList<>();
-        long order = 0;
-        for (Map.Entry<String, Integer> e : ids.entrySet()) {
-            String piece = e.getKey();
-            float score = scores == null ? -e.getValue() : scores[e.getValue()];
-            int n = piece.codePointCount(0, piece.length());
-            if (n < 2) {
-                continue;
-            }
-            List<Merge> local = new ArrayList<>();
-            // candidate split points k (code points on the left) where both parts could be tokens
-            for (int k = lengths.nextSetBit(1); k >= 0 && k < n; k = lengths.nextSetBit(k + 1)) {
-                if (!lengths.get(n - k)) {
-                    continue;
-                }
-                int offset = piece.offsetByCodePoints(0, k);
-                Integer li;
-                Integer ri;
-                String l;
-                String r;
-                if (k <= n - k) {
-                    l = piece.substring(0, offset);
-                    li = ids.get(l);
-                    if (li == null) {
-                        continue;
-                    }
-                    r = piece.substring(offset);
-                    ri = ids.get(r);
-                } else {
-                    r = piece.substring(offset);
-                    ri = ids.get(r);
-                    if (ri == null) {
-                        continue;
-                    }
-                    l = piece.substring(0, offset);
-                    li = ids.get(l);
-                }
-                if (li != null && ri != null) {
-                    local.add(new Merge(l, r, score, li, ri, k, n - k, 0));
-                }
-            }
-            local.sort((a, b) -> a.li != b.li ? Integer.compare(a.li, b.li) : Integer.compare(a.ri, b.ri));
-            for (Merge mg : local) {
-                all.add(new Merge(mg.left, mg.right, mg.score, mg.li, mg.ri, mg.ll, mg.rl, order++));
-            }
-        }
-        // Python's sorted(..., key=(score, len(l), len(r)), reverse=True) is stable: ties keep their order.
-        all.sort((a, b) -> {
-            int c = Float.compare(b.score, a.score);
-            if (c != 0) {
-                return c;
-            }
-            c = Integer.compare(b.ll, a.ll);
-            if (c != 0) {
-                return c;
-            }
-            c = Integer.compare(b.rl, a.rl);
-            return c != 0 ? c : Long.compare(a.order, b.order);
-        });
-        List<String[]> out = new ArrayList<>(all.size());
-        for (Merge mg : all) {
-            out.add(new String[] {mg.left, mg.right});
-        }
-        return out;
     }
 
     // ------------------------------------------------------------------ shared parts

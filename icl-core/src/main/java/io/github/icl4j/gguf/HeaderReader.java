@@ -125,9 +125,9 @@ final class HeaderReader {
             throw new InvalidCheckpointException(path + ": " + what + " at offset " + start + " has length "
                     + Long.toUnsignedString(len) + ", past the end of the file (" + remaining() + " bytes left)");
         }
-        if (len > Math.min(maxBytes, GgufFile.MAX_ARRAY_LENGTH)) {
+        if (len > Math.min(maxBytes, GgufHeader.MAX_ARRAY_LENGTH)) {
             throw new InvalidCheckpointException(path + ": " + what + " at offset " + start + " has length " + len
-                    + ", more than the " + Math.min(maxBytes, GgufFile.MAX_ARRAY_LENGTH) + " allowed");
+                    + ", more than the " + Math.min(maxBytes, GgufHeader.MAX_ARRAY_LENGTH) + " allowed");
         }
         int n = (int) len;
         byte[] bytes = new byte[n];

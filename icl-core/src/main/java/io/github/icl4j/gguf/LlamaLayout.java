@@ -3,7 +3,13 @@ package io.github.icl4j.gguf;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.icl4j.checkpoint.InvalidCheckpointException;
+import io.github.icl4j.model.arch.GemmaAdapter;
+import io.github.icl4j.model.arch.LlamaAdapter;
+import io.github.icl4j.model.arch.Phi3Adapter;
+import io.github.icl4j.model.arch.Presence;
+import io.github.icl4j.model.arch.TensorMap;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,53 +33,12 @@ final class LlamaLayout {
     static final List<String> ARCHS = List.of("llama", "qwen2", "qwen3", "phi3", "gemma", "gemma2", "gemma3");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BLOCK = Pattern.compile("blk\\.(\\d+)\\.([a-z_]+)\\.(weight|bias)");
-    /** qwen3's per-head q/k norms. */
-    private static final Map<String, String> QK_NORM_NAMES = Map.of(
-            "attn_q_norm", "self_attn.q_norm",
-            "attn_k_norm", "self_attn.k_norm");
-    /** phi3's fused projections: {@code attn_qkv} and {@code ffn_up} (gate and up rows, as Hugging Face's). */
-    private static final Map<String, String> PHI3_NAMES = Map.of(
-            "attn_norm", "input_layernorm",
-            "attn_qkv", "self_attn.qkv_proj",
-            "attn_output", "self_attn.o_proj",
-            "ffn_norm", "post_attention_layernorm",
-            "ffn_up", "mlp.gate_up_proj",
-            "ffn_down", "mlp.down_proj");
-    private static final Map<String, String> BLOCK_NAMES = Map.ofEntries(
-            Map.entry("attn_norm", "input_layernorm"),
-            Map.entry("attn_q", "self_attn.q_proj"),
-            Map.entry("attn_k", "self_attn.k_proj"),
-            Map.entry("attn_v", "self_attn.v_proj"),
-            Map.entry("attn_output", "self_attn.o_proj"),
-            Map.entry("ffn_norm", "post_attention_layernorm"),
-            Map.entry("ffn_gate", "mlp.gate_proj"),
-            Map.entry("ffn_up", "mlp.up_proj"),
-            Map.entry("ffn_down", "mlp.down_proj"));
-    /** Gemma 2/3 blocks: a norm after attention and one before and after the MLP; Gemma 3 q/k norms. */
-    private static final Map<String, String> GEMMA_BLOCK_NAMES = Map.ofEntries(
-            Map.entry("attn_norm", "input_layernorm"),
-            Map.entry("attn_q", "self_attn.q_proj"),
-            Map.entry("attn_k", "self_attn.k_proj"),
-            Map.entry("attn_v", "self_attn.v_proj"),
-            Map.entry("attn_output", "self_attn.o_proj"),
-            Map.entry("attn_q_norm", "self_attn.q_norm"),
-            Map.entry("attn_k_norm", "self_attn.k_norm"),
-            Map.entry("post_attention_norm", "post_attention_layernorm"),
-            Map.entry("ffn_norm", "pre_feedforward_layernorm"),
-            Map.entry("post_ffw_norm", "post_feedforward_layernorm"),
-            Map.entry("ffn_gate", "mlp.gate_proj"),
-            Map.entry("ffn_up", "mlp.up_proj"),
-            Map.entry("ffn_down", "mlp.down_proj"));
     /**
      * Gemma 3's sliding-window layer pattern and local rotary base: not stored in the file; llama.cpp
      * ({@code set_swa_pattern(6)}, {@code rope_freq_base_train_swa = 10000}) and transformers hard-code them.
      */
     static final int GEMMA3_PATTERN = 6;
     static final double GEMMA3_LOCAL_BASE = 10_000.0;
-    private static final Map<String, String> TOP_NAMES = Map.of(
-            "token_embd.weight", "model.embed_tokens.weight",
-            "output_norm.weight", "model.norm.weight",
-            "output.weight", "lm_head.weight");
     /** GGUF tensors with no Hugging Face counterpart: their values go into the config's rotary scaling. */
     private static final Set<String> ROPE_TENSORS = Set.of("rope_freqs.weight", "rope_factors_long.weight",
             "rope_factors_short.weight");
@@ -130,23 +95,27 @@ final class LlamaLayout {
         }
         kvHeads = perLayer(key("attention.head_count_kv"), heads);
 
-        Map<String, String> blockNames = switch (arch) {
-            case "gemma2", "gemma3" -> GEMMA_BLOCK_NAMES;
-            case "phi3" -> PHI3_NAMES;
-            case "qwen3" -> {
-                Map<String, String> qk = new java.util.HashMap<>(BLOCK_NAMES);
-                qk.putAll(QK_NORM_NAMES);
-                yield qk;
-            }
-            default -> BLOCK_NAMES;
+        // the GGUF names come from the family's tensor table; the presences skipped pick the variant's names
+        TensorMap table = switch (arch) {
+            case "phi3" -> Phi3Adapter.TENSORS;
+            case "gemma", "gemma2", "gemma3" -> GemmaAdapter.TENSORS;
+            default -> LlamaAdapter.TENSORS;
         };
+        Set<Presence> skip = switch (arch) {
+            case "gemma" -> EnumSet.of(Presence.POST_NORMS, Presence.QK_NORM); // Gemma 1: ffn_norm is the pre-MLP norm
+            case "gemma2", "gemma3" -> EnumSet.of(Presence.NO_POST_NORMS);
+            case "qwen3", "phi3" -> EnumSet.noneOf(Presence.class);
+            default -> EnumSet.of(Presence.QK_NORM); // llama, qwen2: no q/k norms
+        };
+        Map<String, String> blockNames = table.ggufBlockModules(skip);
+        Map<String, String> topNames = table.ggufEnds();
         Map<String, String> names = new LinkedHashMap<>();
         Map<String, Permute> perm = new LinkedHashMap<>();
         Set<String> plusOne = new java.util.HashSet<>();
         for (GgufTensorInfo t : file.tensors()) {
             String g = t.name();
             checkKind(file, t);
-            String hf = TOP_NAMES.get(g);
+            String hf = topNames.get(g);
             if (hf == null) {
                 Matcher m = BLOCK.matcher(g);
                 String part = m.matches() ? blockNames.get(m.group(2)) : null;
@@ -167,7 +136,7 @@ final class LlamaLayout {
                     throw new InvalidCheckpointException(file.path() + ": tensor '" + g + "' names layer " + m.group(1)
                             + " but " + key("block_count") + " is " + layers);
                 }
-                hf = "model.layers." + layer + "." + part + "." + m.group(3);
+                hf = table.blockName(layer, part + "." + m.group(3));
                 // only llama's converter permutes q/k rows (for llama.cpp's interleaved rotary)
                 if (arch.equals(ARCH) && (m.group(2).equals("attn_q") || m.group(2).equals("attn_k"))) {
                     int h = m.group(2).equals("attn_q") ? heads : kvHeads[layer];

@@ -11,7 +11,8 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * What differs between families: reading {@code config.json}, and mapping the family's Hugging Face tensor
- * names and layouts to and from {@link TransformerWeights}. Everything else is shared.
+ * names and layouts to and from {@link TransformerWeights} (each adapter reads both directions from its family's one
+ * table, {@link io.github.icl4j.model.arch.TensorMap}). Everything else is shared.
  */
 public interface ArchitectureAdapter {
     /** The {@code model_type} values handled. */

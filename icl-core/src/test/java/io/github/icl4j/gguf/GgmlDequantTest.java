@@ -80,12 +80,12 @@ class GgmlDequantTest {
 
     @Test
     void smallChunksAndSeveralMappingsPerTensorGiveTheSameValues() {
-        int chunk = GgufFile.chunkElements;
-        long map = GgufFile.maxMapping;
+        int chunk = GgufTensorData.chunkElements;
+        long map = GgufTensorData.maxMapping;
         try (SafetensorsFile ref = SafetensorsFile.open(DIR.resolve("reference.safetensors"));
                 PointerScope scope = new PointerScope()) {
-            GgufFile.chunkElements = 64;
-            GgufFile.maxMapping = 300;
+            GgufTensorData.chunkElements = 64;
+            GgufTensorData.maxMapping = 300;
             for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.Q4_1, GgmlType.Q8_0, GgmlType.Q4_K,
                 GgmlType.Q6_K}) {
                 try (GgufFile f = GgufFile.open(DIR.resolve(type.name() + ".gguf"))) {
@@ -96,8 +96,8 @@ class GgmlDequantTest {
                 }
             }
         } finally {
-            GgufFile.chunkElements = chunk;
-            GgufFile.maxMapping = map;
+            GgufTensorData.chunkElements = chunk;
+            GgufTensorData.maxMapping = map;
         }
     }
 

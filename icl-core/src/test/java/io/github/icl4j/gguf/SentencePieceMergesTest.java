@@ -41,7 +41,7 @@ class SentencePieceMergesTest {
     }
 
     private static List<String> fast(float[] scores, Map<String, Integer> ids) {
-        return GgufTokenizerJson.merges(scores, ids).stream().map(p -> p[0] + " " + p[1]).toList();
+        return SentencePieceMerges.merges(scores, ids).stream().map(p -> p[0] + " " + p[1]).toList();
     }
 
     @Test

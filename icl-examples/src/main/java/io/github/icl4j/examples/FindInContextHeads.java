@@ -8,6 +8,7 @@ import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.InContextHeads;
 import io.github.icl4j.heads.InterventionResult;
+import io.github.icl4j.heads.report.HeadsText;
 import io.github.icl4j.train.SyntheticIclTask;
 import java.util.List;
 
@@ -35,7 +36,7 @@ public final class FindInContextHeads {
         /** The heads and the intervention, readable. */
         @Override
         public String toString() {
-            return heads.describe() + "\n" + intervention.describe();
+            return HeadsText.summary(heads) + "\n" + HeadsText.summary(intervention);
         }
     }
 

@@ -9,6 +9,7 @@ import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.InContextHeads;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
+import io.github.icl4j.heads.report.HeadsText;
 import io.github.icl4j.train.SyntheticIclTask;
 import java.util.List;
 
@@ -43,7 +44,7 @@ public final class ValueOutputAndTwoTowers {
         /** Both analyses, readable. */
         @Override
         public String toString() {
-            return heads + "\n\n" + valueOutputs.describe() + "\n" + twoTowers.describe();
+            return heads + "\n\n" + HeadsText.summary(valueOutputs) + "\n" + HeadsText.summary(twoTowers);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.icl4j.heads.InterventionResult;
+import io.github.icl4j.heads.report.HeadsText;
 import org.junit.jupiter.api.Test;
 
 class FindInContextHeadsTest {
@@ -17,9 +18,9 @@ class FindInContextHeadsTest {
         assertThat(r.heads().fooHeads().size() + r.heads().barHeads().size()).isEqualTo(r.heads().size());
         InterventionResult iv = r.intervention();
         assertThat(iv.baseline().accuracy()).isGreaterThan(0.8);
-        assertThat(iv.ablated().accuracy()).as(iv.describe()).isLessThan(iv.baseline().accuracy() - 0.2);
+        assertThat(iv.ablated().accuracy()).as(HeadsText.summary(iv)).isLessThan(iv.baseline().accuracy() - 0.2);
         // and more than as many random heads of the same layers do, beyond the spread of the control draws
-        assertThat(iv.ablated().accuracy()).as(iv.describe()).isLessThan(iv.controlMean() - iv.controlStd());
+        assertThat(iv.ablated().accuracy()).as(HeadsText.summary(iv)).isLessThan(iv.controlMean() - iv.controlStd());
         assertThat(iv.labelSpecific()).isNotEmpty();
     }
 }

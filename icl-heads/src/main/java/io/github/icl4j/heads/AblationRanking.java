@@ -310,11 +310,6 @@ public record AblationRanking(int nLayers, int nHeads, int fromLayer, int toLaye
         return datasets.stream().mapToInt(DatasetAblation::prompts).sum();
     }
 
-    /** The scanned heads' accuracies, drops and ranks as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
     /** {@code AblationRanking[layers [2, 4) at ALL_POSITIONS, 40 prompts, baseline 0.875, top L3H1 −0.250 ...]}. */
     @Override
     public String toString() {

@@ -1,11 +1,11 @@
 package io.github.icl4j.heads;
 
 import io.github.icl4j.HeadId;
+import io.github.icl4j.report.Numbers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /** Deep copies, rankings and number formatting for the result records (statistics: {@code stats.Stats}). */
 final class Arr {
@@ -73,12 +73,12 @@ final class Arr {
 
     /** {@code 0.123}, {@code NaN} as "–". */
     static String f3(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v);
+        return Numbers.f3(v);
     }
 
     /** {@code +0.123}. */
     static String s3(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%+.3f", v);
+        return Numbers.s3(v);
     }
 
     /** Heads as {@code [L1H0, L2H3]}. */

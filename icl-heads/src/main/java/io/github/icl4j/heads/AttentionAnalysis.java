@@ -25,7 +25,7 @@ public record AttentionAnalysis(HeadOptions.GroupBy groupBy, int nLayers, int nH
      * One in-context head's attention by group.
      *
      * @param head          the head
-     * @param group         "foo" or "bar" (the head's group in the set)
+     * @param group         the head's group in the set
      * @param fooPosFooGroup attention to foo positions, foo group
      * @param fooPosBarGroup attention to foo positions, bar group
      * @param fooPosChange  relative change {@code (bar − foo) / foo} of the attention to foo positions
@@ -33,7 +33,7 @@ public record AttentionAnalysis(HeadOptions.GroupBy groupBy, int nLayers, int nH
      * @param barPosBarGroup attention to bar positions, bar group
      * @param barPosChange  relative change of the attention to bar positions
      */
-    public record HeadAttention(HeadId head, String group, double fooPosFooGroup, double fooPosBarGroup,
+    public record HeadAttention(HeadId head, LabelGroup group, double fooPosFooGroup, double fooPosBarGroup,
             double fooPosChange, double barPosFooGroup, double barPosBarGroup, double barPosChange) {
         /** {@code L2H1 (foo head): foo positions 0.412 → 0.300 (−27.2%), bar positions 0.100 → 0.250 (+150.0%)}. */
         @Override
@@ -69,20 +69,6 @@ public record AttentionAnalysis(HeadOptions.GroupBy groupBy, int nLayers, int nH
     @Override
     public double[][][] toBar() {
         return Arr.copy(toBar);
-    }
-
-    /** Every head's attention to foo and bar positions per group as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** A readable summary over several lines. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder("Attention at label positions, grouped by ").append(groupBy)
-                .append(" (foo group n=").append(examplesPerGroup[0]).append(", bar group n=")
-                .append(examplesPerGroup[1]).append(")\n");
-        heads.forEach(h -> sb.append("  ").append(h).append('\n'));
-        return sb.toString();
     }
 
     /** {@code AttentionAnalysis[by PREDICTION, 12 heads, groups 40/60]}. */

@@ -55,7 +55,7 @@ final class AttentionByGroup {
             double f1 = foo[1][h.layer()][h.head()];
             double b0 = bar[0][h.layer()][h.head()];
             double b1 = bar[1][h.layer()][h.head()];
-            heads.add(new AttentionAnalysis.HeadAttention(h, set.groupOf(h) == 0 ? "foo" : "bar", f0, f1,
+            heads.add(new AttentionAnalysis.HeadAttention(h, set.groupOf(h), f0, f1,
                     (f1 - f0) / f0, b0, b1, (b1 - b0) / b0));
         }
         return new AttentionAnalysis(options.attentionGroupBy(), nL, nH, n, foo, bar, heads);

@@ -221,11 +221,6 @@ public record HeadScores(List<String> labelWords, long[] labelTokenIds, int nLay
         return c;
     }
 
-    /** Every head's combined and per-data-set scores, one row per head, as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
     /** {@code HeadScores[3 × 4 heads, 2 data sets (40 prompts), foo top L2H1 +0.412, bar top L2H3 +0.388]}. */
     @Override
     public String toString() {

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.github.icl4j.HeadId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +24,9 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * JSON for every icl-heads result (Jackson): heads are written as {@code "L14H3"}, non-finite numbers as the
- * strings {@code "NaN"}, {@code "Infinity"}. Results read back equal what was written.
+ * strings {@code "NaN"}, {@code "Infinity"}, a {@link LabelGroup} as {@code "foo"} or, in the components annotated
+ * with the (de)serializers below, as {@code "foo heads"} or {@code "foo positions"}. Results read back equal what
+ * was written.
  *
  * <pre>{@code
  * String json = HeadsJson.write(set);
@@ -85,5 +89,99 @@ public final class HeadsJson {
      */
     public static void writeAtomically(Path file, String text) {
         io.github.icl4j.runtime.AtomicFiles.writeString(file, text);
+    }
+
+    /**
+     * Writes a {@link LabelGroup} as its heads' name, {@code "foo heads"}; with {@link GroupAsHeadsReader} on a
+     * component: {@code @JsonSerialize(using = GroupAsHeads.class) @JsonDeserialize(using = GroupAsHeadsReader.class)}.
+     */
+    public static final class GroupAsHeads extends GroupWriter {
+        /** The serializer. */
+        public GroupAsHeads() {
+            super(" heads");
+        }
+    }
+
+    /** Reads what {@link GroupAsHeads} writes. */
+    public static final class GroupAsHeadsReader extends GroupReader {
+        /** The deserializer. */
+        public GroupAsHeadsReader() {
+            super(" heads");
+        }
+    }
+
+    /** Writes a {@link LabelGroup} as its positions' name, {@code "foo positions"}. */
+    public static final class GroupAsPositions extends GroupWriter {
+        /** The serializer. */
+        public GroupAsPositions() {
+            super(" positions");
+        }
+    }
+
+    /** Reads what {@link GroupAsPositions} writes. */
+    public static final class GroupAsPositionsReader extends GroupReader {
+        /** The deserializer. */
+        public GroupAsPositionsReader() {
+            super(" positions");
+        }
+    }
+
+    /**
+     * Writes a {@link LabelGroup} that may be absent as {@code "foo"}, {@code "bar"} or {@code ""} (use it as
+     * {@code nullsUsing} too).
+     */
+    public static final class GroupOrEmpty extends GroupWriter {
+        /** The serializer. */
+        public GroupOrEmpty() {
+            super("");
+        }
+    }
+
+    /** Reads what {@link GroupOrEmpty} writes: {@code ""} is no group (null). */
+    public static final class GroupOrEmptyReader extends GroupReader {
+        /** The deserializer. */
+        public GroupOrEmptyReader() {
+            super("");
+        }
+    }
+
+    /** A group as its key followed by a suffix; null as {@code ""}. */
+    abstract static class GroupWriter extends StdSerializer<LabelGroup> {
+        private final String suffix;
+
+        GroupWriter(String suffix) {
+            super(LabelGroup.class);
+            this.suffix = suffix;
+        }
+
+        @Override
+        public void serialize(LabelGroup group, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeString(group == null ? "" : group.key() + suffix);
+        }
+    }
+
+    /** Reads a group written by {@link GroupWriter} with the same suffix; {@code ""} is null. */
+    abstract static class GroupReader extends StdDeserializer<LabelGroup> {
+        private final String suffix;
+
+        GroupReader(String suffix) {
+            super(LabelGroup.class);
+            this.suffix = suffix;
+        }
+
+        @Override
+        public LabelGroup deserialize(JsonParser p, DeserializationContext c) throws IOException {
+            String s = p.getValueAsString();
+            if (s == null || s.isEmpty()) {
+                return null;
+            }
+            for (LabelGroup group : LabelGroup.values()) {
+                if (s.equals(group.key() + suffix)) {
+                    return group;
+                }
+            }
+            return (LabelGroup) c.handleWeirdStringValue(LabelGroup.class, s, "not a label group; expected 'foo%s' "
+                    + "or 'bar%s'", suffix, suffix);
+        }
     }
 }

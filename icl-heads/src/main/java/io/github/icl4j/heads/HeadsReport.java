@@ -1,22 +1,18 @@
 package io.github.icl4j.heads;
 
 import io.github.icl4j.HeadId;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Everything found about a model's in-context heads, ready to write as a self-contained HTML report (inline CSS,
- * JavaScript and SVG; no network resources, opens offline), JSON and CSV. Made by
+ * JavaScript and SVG; no network resources, opens offline), JSON and CSV by
+ * {@link io.github.icl4j.heads.report.HeadsReportFiles}. Made by
  * {@link InContextHeads#report(InContextHeadSet, List)}; the analyses other than the head set may be null when
  * they were not run.
  *
  * <pre>{@code
  * HeadsReport report = InContextHeads.of(model).report(set, prompts);
- * Path html = report.write(Path.of("heads-report"));   // report.html, report.json, *.csv
+ * Path html = HeadsReportFiles.write(report, Path.of("heads-report"));   // report.html, report.json, *.csv
  * }</pre>
  *
  * @param title        the report's title
@@ -112,62 +108,6 @@ public record HeadsReport(String title, InContextHeadSet set, InterventionResult
         }
         title = title == null || title.isBlank() ? "In-context heads" : title;
         examples = examples == null ? List.of() : List.copyOf(examples);
-    }
-
-    /** The self-contained HTML page. */
-    public String html() {
-        String template;
-        try (InputStream in = HeadsReport.class.getResourceAsStream("report.html")) {
-            if (in == null) {
-                throw new IllegalStateException("report.html template missing from the icl-heads jar");
-            }
-            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the report template", e);
-        }
-        String data = HeadsJson.write(ReportView.of(this)).replace("</", "<\\/");
-        return template.replace("{{TITLE}}", escape(title)).replace("/*{{DATA}}*/", data);
-    }
-
-    static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    /**
-     * Writes the report into {@code dir} (created if needed), each file atomically: {@code report.html},
-     * {@code report.json} (this record), {@code heads.csv}, {@code scores.csv}, {@code ablation.csv},
-     * {@code intervention.csv}, {@code value_outputs.csv}, {@code value_output_examples.csv}, {@code attention.csv},
-     * {@code two_towers.csv}, {@code two_towers_summary.csv}, {@code reading.csv} (those whose analysis is present).
-     *
-     * @return the path of {@code report.html}
-     */
-    public Path write(Path dir) {
-        HeadsJson.writeAtomically(dir.resolve("report.json"), HeadsJson.write(this));
-        HeadsJson.writeAtomically(dir.resolve("heads.csv"), set.toCsv());
-        HeadsJson.writeAtomically(dir.resolve("scores.csv"), set.scores().toCsv());
-        if (set.ablation() != null) {
-            HeadsJson.writeAtomically(dir.resolve("ablation.csv"), set.ablation().toCsv());
-        }
-        if (intervention != null) {
-            HeadsJson.writeAtomically(dir.resolve("intervention.csv"), intervention.toCsv());
-        }
-        if (valueOutputs != null) {
-            HeadsJson.writeAtomically(dir.resolve("value_outputs.csv"), valueOutputs.toCsv());
-            HeadsJson.writeAtomically(dir.resolve("value_output_examples.csv"), valueOutputs.examplesCsv());
-        }
-        if (attention != null) {
-            HeadsJson.writeAtomically(dir.resolve("attention.csv"), attention.toCsv());
-        }
-        if (twoTowers != null) {
-            HeadsJson.writeAtomically(dir.resolve("two_towers.csv"), twoTowers.toCsv());
-            HeadsJson.writeAtomically(dir.resolve("two_towers_summary.csv"), twoTowers.summaryCsv());
-        }
-        if (reading != null) {
-            HeadsJson.writeAtomically(dir.resolve("reading.csv"), reading.toCsv());
-        }
-        Path html = dir.resolve("report.html");
-        HeadsJson.writeAtomically(html, html());
-        return html;
     }
 
     /** {@code HeadsReport[In-context heads: 12 heads, intervention, value outputs, attention, two towers]}. */

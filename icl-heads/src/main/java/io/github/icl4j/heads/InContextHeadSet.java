@@ -43,26 +43,21 @@ public record InContextHeadSet(String model, List<HeadId> heads, List<HeadId> fo
         return heads.contains(head);
     }
 
-    /** 0 for a foo head, 1 for a bar head, -1 for a head not in the set. */
-    public int groupOf(HeadId head) {
-        return fooHeads.contains(head) ? 0 : barHeads.contains(head) ? 1 : -1;
-    }
-
-    /** The selected heads with group, scores, drop and top-list membership as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** A readable summary over several lines: the heads with their scores and drops. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder(toString()).append('\n');
-        sb.append(String.format("  %-8s %-5s %10s %10s %10s%n", "head", "group", "foo score", "bar score", "drop"));
-        for (HeadId h : heads) {
-            sb.append(String.format("  %-8s %-5s %10s %10s %10s%n", h, groupOf(h) == 0 ? "foo" : "bar",
-                    Arr.s3(scores.score(0, h)), Arr.s3(scores.score(1, h)),
-                    ablation == null ? "–" : Arr.s3(ablation.drop(h))));
+    /**
+     * The group of a selected head.
+     *
+     * @param head a head of the set
+     * @return {@link LabelGroup#FOO} for a foo head, {@link LabelGroup#BAR} for a bar head
+     * @throws IllegalArgumentException for a head not in the set
+     */
+    public LabelGroup groupOf(HeadId head) {
+        if (fooHeads.contains(head)) {
+            return LabelGroup.FOO;
         }
-        return sb.toString();
+        if (barHeads.contains(head)) {
+            return LabelGroup.BAR;
+        }
+        throw new IllegalArgumentException("head " + head + " is not in the set " + heads);
     }
 
     /** {@code InContextHeadSet[12 of 1024 heads (UNION): foo [L14H3, ...], bar [...]; baseline accuracy 0.876]}. */

@@ -1,23 +1,18 @@
 package io.github.icl4j.heads;
 
-import io.github.icl4j.stats.Stats;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.TokenTexts;
-import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.model.ModelConfig;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * InContextHeads ich = InContextHeads.of(model).topHeads(6, 6, 10);
  * InContextHeadSet set = ich.find(Map.of("sst2", sst2Prompts, "agnews", agPrompts));
- * System.out.println(set.describe());
+ * System.out.println(HeadsText.summary(set));                   // report.HeadsText
  * InterventionResult cut = ich.intervene(set, testPrompts);        // 0.876 → 0.244, control 0.85 ± 0.02
  * ValueOutputAnalysis vo = ich.valueOutputs(set, testPrompts);     // label features at label positions
  * AttentionAnalysis att = ich.attention(set, testPrompts);         // foo-predicted vs bar-predicted
  * TwoTowersAnalysis towers = ich.twoTowers(set, testPrompts);      // q·k as a similarity metric
- * ich.report(set, testPrompts).write(Path.of("report"));           // HTML, JSON and CSV
+ * HeadsReportFiles.write(ich.report(set, testPrompts), Path.of("report")); // HTML, JSON and CSV
  * }</pre>
  * Immutable: every option returns a new instance, so one can branch from another. Each analysis runs its forward
  * passes in batches, each inside its own native scope, and returns records of plain Java data. The model stays
@@ -492,15 +487,15 @@ public final class InContextHeads {
      */
     public TwoTowersAnalysis twoTowers(InContextHeadSet set, List<IclPrompt> prompts) {
         checkSet(set);
-        return twoTowers(set.heads(), h -> set.groupOf(h) == 0 ? "foo" : "bar", prompts);
+        return twoTowers(set.heads(), set::groupOf, prompts);
     }
 
     /** {@link #twoTowers(InContextHeadSet, List)} for any heads. */
     public TwoTowersAnalysis twoTowers(List<HeadId> heads, List<IclPrompt> prompts) {
-        return twoTowers(heads, h -> "", prompts);
+        return twoTowers(heads, h -> null, prompts);
     }
 
-    private TwoTowersAnalysis twoTowers(List<HeadId> heads, java.util.function.Function<HeadId, String> groupOf,
+    private TwoTowersAnalysis twoTowers(List<HeadId> heads, java.util.function.Function<HeadId, LabelGroup> groupOf,
             List<IclPrompt> prompts) {
         if (heads == null || heads.isEmpty()) {
             throw new IllegalArgumentException("twoTowers needs at least one head; got none");

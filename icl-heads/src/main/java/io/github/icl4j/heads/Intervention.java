@@ -56,7 +56,6 @@ final class Intervention {
             cr[d] = a.readout();
         }
         List<InterventionResult.LabelSpecific> specific = new ArrayList<>();
-        String[] names = {"foo heads", "bar heads"};
         List<List<HeadId>> groups = List.of(set.fooHeads(), set.barHeads());
         for (int g = 0; g < 2; g++) {
             if (groups.get(g).isEmpty()) {
@@ -67,7 +66,7 @@ final class Intervention {
                 if (base.n() == 0) {
                     continue;
                 }
-                specific.add(new InterventionResult.LabelSpecific(names[g], groups.get(g), gold, base,
+                specific.add(new InterventionResult.LabelSpecific(LabelGroup.ofLabel(g), groups.get(g), gold, base,
                         acc(rows[2 + g], gold, readout)));
             }
         }

@@ -1,5 +1,7 @@
 package io.github.icl4j.heads;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.ReadoutMetric;
 import java.util.List;
@@ -72,13 +74,15 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
     /**
      * One group of heads removed, measured on the examples of one gold label.
      *
-     * @param group     "foo heads" or "bar heads"
+     * @param group     the group of heads removed (in JSON {@code "foo heads"} or {@code "bar heads"})
      * @param heads     the heads removed
      * @param goldLabel the gold label of the examples (0 foo, 1 bar)
      * @param baseline  the clean model on those examples
      * @param ablated   with the group removed
      */
-    public record LabelSpecific(String group, List<HeadId> heads, int goldLabel, Accuracy baseline, Accuracy ablated) {
+    public record LabelSpecific(
+            @JsonSerialize(using = HeadsJson.GroupAsHeads.class)
+            @JsonDeserialize(using = HeadsJson.GroupAsHeadsReader.class) LabelGroup group, List<HeadId> heads, int goldLabel, Accuracy baseline, Accuracy ablated) {
         /** Copies the list. */
         public LabelSpecific {
             heads = List.copyOf(heads);
@@ -92,7 +96,7 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
         /** {@code foo heads on gold 0: 0.900 → 0.300}. */
         @Override
         public String toString() {
-            return group + " on gold " + goldLabel + ": " + Arr.f3(baseline.accuracy()) + " → "
+            return group.heads() + " on gold " + goldLabel + ": " + Arr.f3(baseline.accuracy()) + " → "
                     + Arr.f3(ablated.accuracy()) + " (n=" + baseline.n() + ")";
         }
     }
@@ -119,36 +123,6 @@ public record InterventionResult(List<HeadId> heads, int prompts, Accuracy basel
         }
         return distinctControls() == 1 ? Arr.f3(controlMean) + " (the only such set)"
                 : Arr.f3(controlMean) + " ± " + Arr.f3(controlStd);
-    }
-
-    /** Every condition's accuracy (clean, removed, each control draw, label-specific) as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** A readable summary over several lines. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("Intervention on ").append(heads.size()).append(" heads ").append(heads).append(", ")
-                .append(prompts).append(" prompts (accuracy label-argmax / full-vocabulary)\n");
-        sb.append("  clean model        ").append(baseline).append('\n');
-        sb.append("  in-context removed ").append(ablated).append('\n');
-        sb.append("  random control     ").append(controlText()).append(" / ").append(Arr.f3(controlFullVocabMean));
-        if (distinctControls() > 1) {
-            sb.append(" ± ").append(Arr.f3(controlFullVocabStd));
-        }
-        sb.append(" (").append(controls.size()).append(" draws of ").append(distinctControls())
-                .append(" distinct sets, ").append(controlPool).append(", seed ").append(controlSeed).append(")\n");
-        if (readout != ReadoutMetric.ARGMAX) {
-            sb.append("  readout ").append(readout).append(": clean ").append(Arr.f3(baseline.readout()))
-                    .append(", in-context removed ").append(Arr.f3(ablated.readout())).append(", random control ")
-                    .append(controls.isEmpty() ? "–" : distinctControls() == 1 ? Arr.f3(controlReadoutMean)
-                            : Arr.f3(controlReadoutMean) + " ± " + Arr.f3(controlReadoutStd)).append('\n');
-        }
-        for (LabelSpecific l : labelSpecific) {
-            sb.append("  ").append(l).append('\n');
-        }
-        return sb.toString();
     }
 
     /** {@code InterventionResult[12 heads, 40 prompts: 0.875 → 0.250, control 0.850 ± 0.020]}. */

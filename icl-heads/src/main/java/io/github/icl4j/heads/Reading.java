@@ -42,7 +42,7 @@ final class Reading {
                 }
             }
             int n = prompts.size();
-            out.add(new ReadingAnalysis.HeadReading(h, set.groupOf(h) == 0 ? "foo" : "bar", sum[0] / n, sum[6] / n,
+            out.add(new ReadingAnalysis.HeadReading(h, set.groupOf(h), sum[0] / n, sum[6] / n,
                     sum[1] / n, sum[2] / n, sum[3] / n, sum[4] / n, sum[5] / n));
         }
         return new ReadingAnalysis(prompts.size(), out);

@@ -21,7 +21,7 @@ public record ReadingAnalysis(int prompts, List<HeadReading> heads) {
      * which is part of {@code labelPositions}, sum to 1 up to rounding).
      *
      * @param head             the head
-     * @param group            "foo" or "bar" (its group in the set)
+     * @param group            its group in the set
      * @param labelPositions   on the demonstrations' label words
      * @param matchingLabels   the part of {@code labelPositions} on the label words of demonstrations whose label is
      *                         the query's gold label (the paper's heads put most of it there when the model is right)
@@ -33,7 +33,7 @@ public record ReadingAnalysis(int prompts, List<HeadReading> heads) {
      *                         label word's place)
      * @param rest             on every other token (the template's words, the last position itself)
      */
-    public record HeadReading(HeadId head, String group, double labelPositions, double matchingLabels,
+    public record HeadReading(HeadId head, LabelGroup group, double labelPositions, double matchingLabels,
             double matchingSentences, double otherSentences, double query, double afterLabels, double rest) {
         /**
          * Attention on the label words of the query's label over attention on all label words (0.5 with balanced
@@ -69,19 +69,6 @@ public record ReadingAnalysis(int prompts, List<HeadReading> heads) {
     /** Copies the list. */
     public ReadingAnalysis {
         heads = List.copyOf(heads);
-    }
-
-    /** One row per head as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** A readable summary over several lines. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder("Where the heads read: attention from the last position by token role ("
-                + prompts + " prompts)\n");
-        heads.forEach(h -> sb.append("  ").append(h).append('\n'));
-        return sb.toString();
     }
 
     /** {@code ReadingAnalysis[2 heads, 200 prompts]}. */

@@ -105,7 +105,7 @@ final class Towers {
         return (double) inter.size() / union.size();
     }
 
-    static TwoTowersAnalysis analyse(Model model, List<HeadId> heads, Function<HeadId, String> groupOf,
+    static TwoTowersAnalysis analyse(Model model, List<HeadId> heads, Function<HeadId, LabelGroup> groupOf,
             List<IclPrompt> prompts, long[] labelIds, HeadOptions o) {
         ModelConfig c = model.config();
         boolean[] layers = new boolean[c.nLayers()];

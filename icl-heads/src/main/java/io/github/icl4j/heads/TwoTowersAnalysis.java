@@ -1,5 +1,7 @@
 package io.github.icl4j.heads;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.github.icl4j.HeadId;
 import java.util.List;
 
@@ -93,7 +95,8 @@ public record TwoTowersAnalysis(boolean rotary, int prompts, List<HeadTowers> he
      * One head's summary.
      *
      * @param head             the head
-     * @param group            "foo", "bar", or "" for a head outside an in-context head set
+     * @param group            its group in the set, or null for a head outside an in-context head set (in JSON
+     *                         {@code ""})
      * @param meanScore        mean {@code s_p}
      * @param meanContent      mean content part
      * @param meanPositional   mean positional part
@@ -103,13 +106,15 @@ public record TwoTowersAnalysis(boolean rotary, int prompts, List<HeadTowers> he
      * @param contentVsJaccard correlation of the content part with the token overlap
      * @param swap             the swap test
      */
-    public record HeadTowers(HeadId head, String group, double meanScore, double meanContent, double meanPositional,
+    public record HeadTowers(HeadId head,
+            @JsonSerialize(using = HeadsJson.GroupOrEmpty.class, nullsUsing = HeadsJson.GroupOrEmpty.class)
+            @JsonDeserialize(using = HeadsJson.GroupOrEmptyReader.class) LabelGroup group, double meanScore, double meanContent, double meanPositional,
             Correlation scoreVsCosine, Correlation scoreVsJaccard, Correlation contentVsCosine,
             Correlation contentVsJaccard, Swap swap) {
         /** One line. */
         @Override
         public String toString() {
-            return head + (group.isEmpty() ? "" : " (" + group + ")") + ": score " + Arr.s3(meanScore) + " = content "
+            return head + (group == null ? "" : " (" + group.key() + ")") + ": score " + Arr.s3(meanScore) + " = content "
                     + Arr.s3(meanContent) + " + positional " + Arr.s3(meanPositional) + "; score~cosine "
                     + scoreVsCosine + "; score~jaccard " + scoreVsJaccard + "; swap: attention " + Arr.f3(swap.before())
                     + " → " + Arr.f3(swap.after());
@@ -125,27 +130,6 @@ public record TwoTowersAnalysis(boolean rotary, int prompts, List<HeadTowers> he
     /** The measurements of one head. */
     public List<TowerRow> rowsOf(HeadId head) {
         return rows.stream().filter(r -> r.head().equals(head)).toList();
-    }
-
-    /** Every (prompt, head, demonstration) measurement as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** One row per head: means, correlations and the swap test, as CSV. */
-    public String summaryCsv() {
-        return Csv.summary(this);
-    }
-
-    /** A readable summary over several lines. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder("Two towers: query at the last position · key at each label position (")
-                .append(prompts).append(" prompts, ").append(rotary ? "rotary" : "absolute positions: no positional part")
-                .append(")\n");
-        heads.forEach(h -> sb.append("  ").append(h).append('\n'));
-        sb.append("  swap test on ").append(swapPrompts).append(" prompts: prediction = swapped demonstration's label ")
-                .append(Arr.f3(baseAgreement)).append(" → ").append(Arr.f3(swapAgreement)).append('\n');
-        return sb.toString();
     }
 
     /** {@code TwoTowersAnalysis[12 heads, 40 prompts, rotary, swap agreement 0.500 → 0.850]}. */

@@ -1,5 +1,7 @@
 package io.github.icl4j.heads;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.github.icl4j.HeadId;
 import java.util.List;
 
@@ -58,11 +60,11 @@ public record ValueOutputAnalysis(List<String> labelWords, boolean weighted, int
      * One in-context head.
      *
      * @param head  the head
-     * @param group "foo" or "bar"
+     * @param group its group in the set
      * @param atFoo its vectors at foo positions
      * @param atBar its vectors at bar positions
      */
-    public record HeadValueOutputs(HeadId head, String group, PositionStats atFoo, PositionStats atBar) {
+    public record HeadValueOutputs(HeadId head, LabelGroup group, PositionStats atFoo, PositionStats atBar) {
         /** {@code L2H1 (foo): M at foo +0.310 (n=40), at bar −0.052 (n=40); top at foo [' foo' …]}. */
         @Override
         public String toString() {
@@ -76,16 +78,21 @@ public record ValueOutputAnalysis(List<String> labelWords, boolean weighted, int
     /**
      * The mean M of a head group at a kind of label position, over all its vectors.
      *
-     * @param heads     "foo heads" or "bar heads"
-     * @param positions "foo positions" or "bar positions"
+     * @param heads     the group of heads (in JSON {@code "foo heads"} or {@code "bar heads"})
+     * @param positions the kind of label position (in JSON {@code "foo positions"} or {@code "bar positions"})
      * @param n         vectors averaged
      * @param meanM     mean logit-minus
      */
-    public record GroupMean(String heads, String positions, int n, double meanM) {
+    public record GroupMean(
+            @JsonSerialize(using = HeadsJson.GroupAsHeads.class)
+            @JsonDeserialize(using = HeadsJson.GroupAsHeadsReader.class) LabelGroup heads,
+            @JsonSerialize(using = HeadsJson.GroupAsPositions.class)
+            @JsonDeserialize(using = HeadsJson.GroupAsPositionsReader.class) LabelGroup positions,
+            int n, double meanM) {
         /** {@code foo heads at foo positions: M +0.290 (n=240)}. */
         @Override
         public String toString() {
-            return heads + " at " + positions + ": M " + Arr.s3(meanM) + " (n=" + n + ")";
+            return heads.heads() + " at " + positions.positions() + ": M " + Arr.s3(meanM) + " (n=" + n + ")";
         }
     }
 
@@ -116,32 +123,12 @@ public record ValueOutputAnalysis(List<String> labelWords, boolean weighted, int
         examples = List.copyOf(examples);
     }
 
-    /** Per head and position type: M statistics and top tokens (tokens joined by |) as CSV (header row first). */
-    public String toCsv() {
-        return Csv.of(this);
-    }
-
-    /** The per-position details of the example prompts as CSV. */
-    public String examplesCsv() {
-        return Csv.examples(this);
-    }
-
-    /** A readable summary over several lines. */
-    public String describe() {
-        StringBuilder sb = new StringBuilder("Value-output vectors at label positions (")
-                .append(weighted ? "weighted by attention" : "unweighted").append(", ").append(prompts)
-                .append(" prompts)\n");
-        groups.forEach(g -> sb.append("  ").append(g).append('\n'));
-        heads.forEach(h -> sb.append("  ").append(h).append('\n'));
-        return sb.toString();
-    }
-
     /** {@code ValueOutputAnalysis[12 heads, 40 prompts, foo heads at foo positions M +0.290, ...]}. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("ValueOutputAnalysis[").append(heads.size()).append(" heads, ")
                 .append(prompts).append(" prompts");
-        groups.forEach(g -> sb.append(", ").append(g.heads()).append(" at ").append(g.positions()).append(" M ")
+        groups.forEach(g -> sb.append(", ").append(g.heads().heads()).append(" at ").append(g.positions().positions()).append(" M ")
                 .append(Arr.s3(g.meanM())));
         return sb.append(']').toString();
     }

@@ -178,22 +178,20 @@ final class ValueOutputs {
                         Stats.nanMean(arr(fooPred)), Stats.nanMean(arr(barPred)), Stats.nanMean(arr(alphas)),
                         all.isEmpty() ? List.of() : top(model, mean, k));
             }
-            perHead.add(new ValueOutputAnalysis.HeadValueOutputs(h, set.groupOf(h) == 0 ? "foo" : "bar", st[0], st[1]));
+            perHead.add(new ValueOutputAnalysis.HeadValueOutputs(h, set.groupOf(h), st[0], st[1]));
         }
         List<ValueOutputAnalysis.GroupMean> groups = new ArrayList<>();
-        String[] gName = {"foo heads", "bar heads"};
-        String[] pName = {"foo positions", "bar positions"};
-        for (int g = 0; g < 2; g++) {
-            for (int lbl = 0; lbl < 2; lbl++) {
+        for (LabelGroup g : LabelGroup.values()) {
+            for (LabelGroup positions : LabelGroup.values()) {
                 List<Double> v = new ArrayList<>();
                 for (int r = 0; r < entries.size(); r++) {
                     Entry en = entries.get(r);
-                    if (set.groupOf(heads.get(en.head())) == g && en.label() == lbl) {
+                    if (set.groupOf(heads.get(en.head())) == g && en.label() == positions.label()) {
                         v.add((double) ms.get(r));
                     }
                 }
                 if (!v.isEmpty()) {
-                    groups.add(new ValueOutputAnalysis.GroupMean(gName[g], pName[lbl], v.size(), Stats.nanMean(arr(v))));
+                    groups.add(new ValueOutputAnalysis.GroupMean(g, positions, v.size(), Stats.nanMean(arr(v))));
                 }
             }
         }

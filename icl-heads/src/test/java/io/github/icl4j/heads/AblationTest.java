@@ -10,6 +10,7 @@ import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.Patch;
 import io.github.icl4j.Probe;
+import io.github.icl4j.heads.report.HeadsText;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -121,7 +122,7 @@ class AblationTest {
                 assertThat(d.heads()).doesNotContainAnyElementsOf(set.heads());
             }
             assertThat(r1.labelSpecific()).allSatisfy(l -> assertThat(l.baseline().n()).isEqualTo(2));
-            assertThat(r1.describe()).contains("random control", "clean model");
+            assertThat(HeadsText.summary(r1)).contains("random control", "clean model");
         }
     }
 }

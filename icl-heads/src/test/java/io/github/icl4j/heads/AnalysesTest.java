@@ -13,6 +13,8 @@ import io.github.icl4j.IclPrompt;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.Probe;
+import io.github.icl4j.heads.report.HeadsCsv;
+import io.github.icl4j.heads.report.HeadsText;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.TransformerWeights;
@@ -92,8 +94,8 @@ class AnalysesTest {
             assertThat(one.heads().get(0).matchingLabels()).isCloseTo(gold.total(0, first), within(1e-5));
             assertThat(one.heads().get(0).matchingLabelShare())
                     .isCloseTo(gold.total(0, first) / one.heads().get(0).labelPositions(), within(1e-5));
-            assertThat(r.toCsv().split("\n")).hasSize(1 + set.size());
-            assertThat(r.describe()).contains("label positions", "query's label", "share");
+            assertThat(HeadsCsv.reading(r).split("\n")).hasSize(1 + set.size());
+            assertThat(HeadsText.summary(r)).contains("label positions", "query's label", "share");
         }
     }
 
@@ -147,7 +149,7 @@ class AnalysesTest {
             assertThat(t.heads()).hasSize(3);
             assertThat(t.swapPrompts()).isEqualTo(3);
             assertThat(t.heads().get(0).swap().n()).isEqualTo(3);
-            assertThat(t.describe()).contains("swap test");
+            assertThat(HeadsText.summary(t)).contains("swap test");
         }
     }
 
@@ -270,7 +272,7 @@ class AnalysesTest {
                 assertThat(d.topTokens().get(0).logProb()).isGreaterThanOrEqualTo(d.topTokens().get(4).logProb());
             }
             assertThat(vo.groups()).isNotEmpty();
-            assertThat(vo.describe()).contains("M");
+            assertThat(HeadsText.summary(vo)).contains("M");
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.icl4j.heads;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
+import io.github.icl4j.heads.report.HeadsText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -120,8 +121,9 @@ public final class InContextHeadsAcceptance {
         public Result assertPassed() {
             if (!passed) {
                 throw new AssertionError("in-context heads acceptance failed:\n  " + String.join("\n  ", failures)
-                        + "\n" + set.describe() + intervention.describe() + valueOutputs.describe()
-                        + attention.describe() + twoTowers.describe());
+                        + "\n" + HeadsText.summary(set) + HeadsText.summary(intervention)
+                        + HeadsText.summary(valueOutputs) + HeadsText.summary(attention)
+                        + HeadsText.summary(twoTowers));
             }
             return this;
         }

@@ -10,6 +10,8 @@ import io.github.icl4j.Model;
 import io.github.icl4j.Patch;
 import io.github.icl4j.Probe;
 import io.github.icl4j.ReadoutMetric;
+import io.github.icl4j.heads.report.HeadsCsv;
+import io.github.icl4j.heads.report.HeadsText;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,10 +92,10 @@ class ReadoutOptionTest {
         }
         if (readout == ReadoutMetric.ARGMAX) {
             assertThat(iv.baseline().readout()).isEqualTo(iv.baseline().accuracy());
-            assertThat(iv.describe()).doesNotContain("readout");
+            assertThat(HeadsText.summary(iv)).doesNotContain("readout");
         } else {
-            assertThat(iv.describe()).contains("readout " + readout.key());
-            assertThat(iv.toCsv()).contains("," + readout.key() + ",");
+            assertThat(HeadsText.summary(iv)).contains("readout " + readout.key());
+            assertThat(HeadsCsv.intervention(iv)).contains("," + readout.key() + ",");
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
+import io.github.icl4j.heads.report.HeadsReportFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +35,7 @@ class Sst2RandomModelTest {
             HeadsReport report = ich.report(set, test);
             assertThat(report.valueOutputs().heads().get(0).atFoo().topTokens()).hasSize(10);
             assertThat(report.examples().get(0).tokens()).contains(" foo", "Sent");
-            Path html = report.write(dir);
+            Path html = HeadsReportFiles.write(report, dir);
             assertThat(Files.readString(html)).contains("\" bar\"");
         }
     }

@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /** The registry of families by {@code model_type}, and helpers shared by the adapters. */
 public final class Adapters {
@@ -70,10 +67,6 @@ public final class Adapters {
     /** The supported {@code model_type} values. */
     public static java.util.Set<String> supportedModelTypes() {
         return BY_TYPE.keySet();
-    }
-
-    static Tensor cat(long dim, Tensor... parts) {
-        return torch.cat(new TensorVector(parts), dim);
     }
 
     /** The attention geometry of a Llama-like {@code config.json}: width, query and key/value heads, head size. */

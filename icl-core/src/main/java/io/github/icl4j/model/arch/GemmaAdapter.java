@@ -9,7 +9,6 @@ import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
 import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
-import io.github.icl4j.model.LayerWeights;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.RopeScaling;
 import io.github.icl4j.model.ModelConfig.AttentionType;
@@ -18,14 +17,13 @@ import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.QkNorm;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.TransformerWeights;
-import io.github.icl4j.model.WeightLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -40,9 +38,28 @@ import org.bytedeco.pytorch.Tensor;
  * base ({@code rope_local_base_freq}, 10,000).
  */
 public final class GemmaAdapter implements ArchitectureAdapter {
-    private static final List<Pattern> IGNORED = List.of(Pattern.compile(".*rotary_emb\\..*inv_freq"),
-            Pattern.compile("lm_head\\.weight"), Pattern.compile("(model\\.)?vision_tower\\..*"),
-            Pattern.compile("(model\\.)?multi_modal_projector\\..*"));
+    /**
+     * Gemma's tensors: Llama's, with Gemma 2/3's norms after attention and around the MLP (Gemma 1 names its
+     * pre-MLP norm {@code post_attention_layernorm}, as Llama; Gemma 2/3 use that name for the norm on the attention
+     * output and {@code pre_feedforward_layernorm} for the pre-MLP one), inside {@code model.language_model.} in
+     * multimodal Gemma 3 checkpoints, whose vision tower is skipped.
+     */
+    public static final TensorMap TENSORS = new TensorMap("model.",
+            List.of("model.language_model.", "language_model.model."), "layers.", LlamaAdapter.ENDS,
+            Stream.concat(Stream.of(
+                    MappedTensor.of("input_layernorm.weight", WeightSlot.LN1_W).gguf("attn_norm.weight"),
+                    MappedTensor.of("post_attention_layernorm.weight", WeightSlot.LN2_W).gguf("ffn_norm.weight")
+                            .when(Presence.NO_POST_NORMS),
+                    MappedTensor.of("pre_feedforward_layernorm.weight", WeightSlot.LN2_W).gguf("ffn_norm.weight")
+                            .when(Presence.POST_NORMS),
+                    MappedTensor.of("post_attention_layernorm.weight", WeightSlot.POST_ATTN_NORM_W)
+                            .gguf("post_attention_norm.weight").when(Presence.POST_NORMS),
+                    MappedTensor.of("post_feedforward_layernorm.weight", WeightSlot.POST_MLP_NORM_W)
+                            .gguf("post_ffw_norm.weight").when(Presence.POST_NORMS)),
+                    LlamaAdapter.ATTENTION_AND_MLP.stream()).toList(),
+            List.of(Pattern.compile(".*rotary_emb\\..*inv_freq"), Pattern.compile("lm_head\\.weight"),
+                    Pattern.compile("(model\\.)?vision_tower\\..*"),
+                    Pattern.compile("(model\\.)?multi_modal_projector\\..*")));
 
     @Override
     public Set<String> modelTypes() {
@@ -265,71 +282,11 @@ public final class GemmaAdapter implements ArchitectureAdapter {
 
     @Override
     public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        WeightLoader w = new WeightLoader(src, dtype, device, prefix(src));
-        long d = m.dModel();
-        long f = m.dMlp();
-        long e = m.dHead();
-        long q = (long) m.nHeads() * m.dHead();
-        long kv = (long) m.nKvHeads() * m.dHead();
-        boolean post = m.postNorms();
-        List<LayerWeights> layers = new ArrayList<>();
-        for (int l = 0; l < m.nLayers(); l++) {
-            String p = "layers." + l + ".";
-            String a = p + "self_attn.";
-            // Gemma 1 names its pre-MLP norm post_attention_layernorm (as Llama); Gemma 2/3 use that name for the
-            // norm on the attention output and pre_feedforward_layernorm for the pre-MLP one
-            Tensor ln1 = w.get(p + "input_layernorm.weight", d);
-            Tensor ln2 = w.get(p + (post ? "pre_feedforward_layernorm.weight" : "post_attention_layernorm.weight"), d);
-            Tensor postAttn = post ? w.get(p + "post_attention_layernorm.weight", d) : null;
-            Tensor postMlp = post ? w.get(p + "post_feedforward_layernorm.weight", d) : null;
-            boolean qk = m.qkNorm() == QkNorm.PER_HEAD;
-            layers.add(new LayerWeights(ln1, null, ln2, null,
-                    w.get(a + "q_proj.weight", q, d), null,
-                    w.get(a + "k_proj.weight", kv, d), null,
-                    w.get(a + "v_proj.weight", kv, d), null,
-                    w.get(a + "o_proj.weight", d, q), null,
-                    w.get(p + "mlp.gate_proj.weight", f, d),
-                    w.get(p + "mlp.up_proj.weight", f, d), null,
-                    w.get(p + "mlp.down_proj.weight", d, f), null, null,
-                    qk ? w.get(a + "q_norm.weight", e) : null, qk ? w.get(a + "k_norm.weight", e) : null,
-                    postAttn, null, postMlp, null));
-        }
-        return LlamaAdapter.finishLlamaLayout(w, m, layers, IGNORED);
+        return TENSORS.load(src, m, dtype, device);
     }
 
     @Override
     public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("model.embed_tokens.weight", t.embed());
-        boolean post = m.postNorms();
-        for (int l = 0; l < m.nLayers(); l++) {
-            LayerWeights lw = t.layers().get(l);
-            String p = "model.layers." + l + ".";
-            String a = p + "self_attn.";
-            out.put(p + "input_layernorm.weight", lw.ln1W());
-            if (post) {
-                out.put(p + "post_attention_layernorm.weight", lw.postAttnNormW());
-                out.put(p + "pre_feedforward_layernorm.weight", lw.ln2W());
-                out.put(p + "post_feedforward_layernorm.weight", lw.postMlpNormW());
-            } else {
-                out.put(p + "post_attention_layernorm.weight", lw.ln2W());
-            }
-            out.put(a + "q_proj.weight", lw.wQ());
-            out.put(a + "k_proj.weight", lw.wK());
-            out.put(a + "v_proj.weight", lw.wV());
-            out.put(a + "o_proj.weight", lw.wO());
-            if (lw.qNormW() != null) {
-                out.put(a + "q_norm.weight", lw.qNormW());
-                out.put(a + "k_norm.weight", lw.kNormW());
-            }
-            out.put(p + "mlp.gate_proj.weight", lw.wGate());
-            out.put(p + "mlp.up_proj.weight", lw.wUp());
-            out.put(p + "mlp.down_proj.weight", lw.wDown());
-        }
-        out.put("model.norm.weight", t.finalNormW());
-        if (!m.tiedEmbeddings()) {
-            out.put("lm_head.weight", t.unembed());
-        }
-        return out;
+        return TENSORS.export(t, m);
     }
 }

@@ -9,31 +9,45 @@ import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
 import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
-import io.github.icl4j.model.LayerWeights;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.PositionKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.TransformerWeights;
-import io.github.icl4j.model.WeightLoader;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 
 /**
  * GPT-2: learned absolute positions, LayerNorm, sequential block, fused {@code c_attn}, and {@code Conv1D}
  * weights stored {@code [in, out]} (transposed on load to the canonical {@code [out, in]}).
  */
 public final class Gpt2Adapter implements ArchitectureAdapter {
-    private static final List<Pattern> BUFFERS = List.of(Pattern.compile(".*attn\\.(bias|masked_bias)"),
-            Pattern.compile("lm_head\\.weight"));
+    /** GPT-2's tensors: {@code Conv1D} weights stored {@code [in, out]}, {@code c_attn} fusing q | k | v. */
+    public static final TensorMap TENSORS = new TensorMap("transformer.", List.of(), "h.", List.of(
+            MappedTensor.of("wte.weight", WeightSlot.EMBED),
+            MappedTensor.of("lm_head.weight", WeightSlot.UNEMBED).when(Presence.UNTIED).atRoot(),
+            MappedTensor.of("wpe.weight", WeightSlot.POS_EMBED),
+            MappedTensor.of("ln_f.weight", WeightSlot.FINAL_NORM_W),
+            MappedTensor.of("ln_f.bias", WeightSlot.FINAL_NORM_B)), List.of(
+            MappedTensor.of("ln_1.weight", WeightSlot.LN1_W),
+            MappedTensor.of("ln_1.bias", WeightSlot.LN1_B),
+            MappedTensor.of("ln_2.weight", WeightSlot.LN2_W),
+            MappedTensor.of("ln_2.bias", WeightSlot.LN2_B),
+            MappedTensor.fused("attn.c_attn.weight", TensorLayout.CONV1D_ROWS, WeightSlot.Q_W, WeightSlot.K_W,
+                    WeightSlot.V_W),
+            MappedTensor.fused("attn.c_attn.bias", TensorLayout.ROWS, WeightSlot.Q_B, WeightSlot.K_B, WeightSlot.V_B),
+            MappedTensor.of("attn.c_proj.weight", WeightSlot.O_W).layout(TensorLayout.CONV1D),
+            MappedTensor.of("attn.c_proj.bias", WeightSlot.O_B),
+            MappedTensor.of("mlp.c_fc.weight", WeightSlot.UP_W).layout(TensorLayout.CONV1D),
+            MappedTensor.of("mlp.c_fc.bias", WeightSlot.UP_B),
+            MappedTensor.of("mlp.c_proj.weight", WeightSlot.DOWN_W).layout(TensorLayout.CONV1D),
+            MappedTensor.of("mlp.c_proj.bias", WeightSlot.DOWN_B)),
+            List.of(Pattern.compile(".*attn\\.(bias|masked_bias)"), Pattern.compile("lm_head\\.weight")));
 
     @Override
     public Set<String> modelTypes() {
@@ -84,60 +98,11 @@ public final class Gpt2Adapter implements ArchitectureAdapter {
 
     @Override
     public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        WeightLoader w = new WeightLoader(src, dtype, device, "transformer.");
-        long d = m.dModel();
-        long f = m.dMlp();
-        List<LayerWeights> layers = new ArrayList<>();
-        for (int l = 0; l < m.nLayers(); l++) {
-            String p = "h." + l + ".";
-            // Conv1D stores [in, out]: c_attn [d, 3d] -> [3d, d] rows q | k | v.
-            TensorVector qkv = w.get(p + "attn.c_attn.weight", d, 3 * d).t().contiguous().split(d, 0);
-            TensorVector qkvB = w.get(p + "attn.c_attn.bias", 3 * d).split(d, 0);
-            layers.add(new LayerWeights(
-                    w.get(p + "ln_1.weight", d), w.get(p + "ln_1.bias", d),
-                    w.get(p + "ln_2.weight", d), w.get(p + "ln_2.bias", d),
-                    qkv.get(0).contiguous(), qkvB.get(0).contiguous(),
-                    qkv.get(1).contiguous(), qkvB.get(1).contiguous(),
-                    qkv.get(2).contiguous(), qkvB.get(2).contiguous(),
-                    w.get(p + "attn.c_proj.weight", d, d).t().contiguous(), w.get(p + "attn.c_proj.bias", d),
-                    null,
-                    w.get(p + "mlp.c_fc.weight", d, f).t().contiguous(), w.get(p + "mlp.c_fc.bias", f),
-                    w.get(p + "mlp.c_proj.weight", f, d).t().contiguous(), w.get(p + "mlp.c_proj.bias", d)));
-        }
-        Tensor embed = w.get("wte.weight", m.vocabSize(), d);
-        Tensor unembed = m.tiedEmbeddings() ? embed : w.get("lm_head.weight", m.vocabSize(), d);
-        TransformerWeights tw = new TransformerWeights(embed, w.get("wpe.weight", m.maxPositions(), d), layers,
-                w.get("ln_f.weight", d), w.get("ln_f.bias", d), unembed, null);
-        w.finish(BUFFERS);
-        return tw;
+        return TENSORS.load(src, m, dtype, device);
     }
 
     @Override
     public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("transformer.wte.weight", t.embed());
-        out.put("transformer.wpe.weight", t.posEmbed());
-        for (int l = 0; l < m.nLayers(); l++) {
-            LayerWeights lw = t.layers().get(l);
-            String p = "transformer.h." + l + ".";
-            out.put(p + "ln_1.weight", lw.ln1W());
-            out.put(p + "ln_1.bias", lw.ln1B());
-            out.put(p + "ln_2.weight", lw.ln2W());
-            out.put(p + "ln_2.bias", lw.ln2B());
-            out.put(p + "attn.c_attn.weight", Adapters.cat(0, lw.wQ(), lw.wK(), lw.wV()).t().contiguous());
-            out.put(p + "attn.c_attn.bias", Adapters.cat(0, lw.bQ(), lw.bK(), lw.bV()));
-            out.put(p + "attn.c_proj.weight", lw.wO().t().contiguous());
-            out.put(p + "attn.c_proj.bias", lw.bO());
-            out.put(p + "mlp.c_fc.weight", lw.wUp().t().contiguous());
-            out.put(p + "mlp.c_fc.bias", lw.bUp());
-            out.put(p + "mlp.c_proj.weight", lw.wDown().t().contiguous());
-            out.put(p + "mlp.c_proj.bias", lw.bDown());
-        }
-        out.put("transformer.ln_f.weight", t.finalNormW());
-        out.put("transformer.ln_f.bias", t.finalNormB());
-        if (!m.tiedEmbeddings()) {
-            out.put("lm_head.weight", t.unembed());
-        }
-        return out;
+        return TENSORS.export(t, m);
     }
 }

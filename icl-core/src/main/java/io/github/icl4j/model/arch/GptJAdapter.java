@@ -9,7 +9,6 @@ import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
 import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
-import io.github.icl4j.model.LayerWeights;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
@@ -17,10 +16,7 @@ import io.github.icl4j.model.ModelConfig.PositionKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.RopeScaling;
 import io.github.icl4j.model.TransformerWeights;
-import io.github.icl4j.model.WeightLoader;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +28,24 @@ import org.bytedeco.pytorch.Tensor;
  * first {@code rotary_dim} dimensions of each head, no attention biases, and an unembedding with a bias.
  */
 public final class GptJAdapter implements ArchitectureAdapter {
-    private static final List<Pattern> BUFFERS = List.of(Pattern.compile(".*attn\\.(bias|masked_bias)"));
+    /** GPT-J's tensors: one norm per block, separate q/k/v without biases, an unembedding bias. */
+    public static final TensorMap TENSORS = new TensorMap("transformer.", List.of(), "h.", List.of(
+            MappedTensor.of("wte.weight", WeightSlot.EMBED),
+            MappedTensor.of("lm_head.weight", WeightSlot.UNEMBED).when(Presence.UNTIED).atRoot(),
+            MappedTensor.of("ln_f.weight", WeightSlot.FINAL_NORM_W),
+            MappedTensor.of("ln_f.bias", WeightSlot.FINAL_NORM_B),
+            MappedTensor.of("lm_head.bias", WeightSlot.UNEMBED_BIAS).atRoot()), List.of(
+            MappedTensor.of("ln_1.weight", WeightSlot.LN1_W),
+            MappedTensor.of("ln_1.bias", WeightSlot.LN1_B),
+            MappedTensor.of("attn.q_proj.weight", WeightSlot.Q_W),
+            MappedTensor.of("attn.k_proj.weight", WeightSlot.K_W),
+            MappedTensor.of("attn.v_proj.weight", WeightSlot.V_W),
+            MappedTensor.of("attn.out_proj.weight", WeightSlot.O_W),
+            MappedTensor.of("mlp.fc_in.weight", WeightSlot.UP_W),
+            MappedTensor.of("mlp.fc_in.bias", WeightSlot.UP_B),
+            MappedTensor.of("mlp.fc_out.weight", WeightSlot.DOWN_W),
+            MappedTensor.of("mlp.fc_out.bias", WeightSlot.DOWN_B)),
+            List.of(Pattern.compile(".*attn\\.(bias|masked_bias)")));
 
     @Override
     public Set<String> modelTypes() {
@@ -88,54 +101,11 @@ public final class GptJAdapter implements ArchitectureAdapter {
 
     @Override
     public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        WeightLoader w = new WeightLoader(src, dtype, device, "transformer.");
-        long d = m.dModel();
-        long f = m.dMlp();
-        List<LayerWeights> layers = new ArrayList<>();
-        for (int l = 0; l < m.nLayers(); l++) {
-            String p = "h." + l + ".";
-            layers.add(new LayerWeights(
-                    w.get(p + "ln_1.weight", d), w.get(p + "ln_1.bias", d), null, null,
-                    w.get(p + "attn.q_proj.weight", d, d), null,
-                    w.get(p + "attn.k_proj.weight", d, d), null,
-                    w.get(p + "attn.v_proj.weight", d, d), null,
-                    w.get(p + "attn.out_proj.weight", d, d), null,
-                    null,
-                    w.get(p + "mlp.fc_in.weight", f, d), w.get(p + "mlp.fc_in.bias", f),
-                    w.get(p + "mlp.fc_out.weight", d, f), w.get(p + "mlp.fc_out.bias", d)));
-        }
-        Tensor embed = w.get("wte.weight", m.vocabSize(), d);
-        Tensor unembed = m.tiedEmbeddings() ? embed : w.get("lm_head.weight", m.vocabSize(), d);
-        TransformerWeights tw = new TransformerWeights(embed, null, layers, w.get("ln_f.weight", d),
-                w.get("ln_f.bias", d), unembed, w.get("lm_head.bias", m.vocabSize()));
-        w.finish(BUFFERS);
-        return tw;
+        return TENSORS.load(src, m, dtype, device);
     }
 
     @Override
     public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("transformer.wte.weight", t.embed());
-        for (int l = 0; l < m.nLayers(); l++) {
-            LayerWeights lw = t.layers().get(l);
-            String p = "transformer.h." + l + ".";
-            out.put(p + "ln_1.weight", lw.ln1W());
-            out.put(p + "ln_1.bias", lw.ln1B());
-            out.put(p + "attn.q_proj.weight", lw.wQ());
-            out.put(p + "attn.k_proj.weight", lw.wK());
-            out.put(p + "attn.v_proj.weight", lw.wV());
-            out.put(p + "attn.out_proj.weight", lw.wO());
-            out.put(p + "mlp.fc_in.weight", lw.wUp());
-            out.put(p + "mlp.fc_in.bias", lw.bUp());
-            out.put(p + "mlp.fc_out.weight", lw.wDown());
-            out.put(p + "mlp.fc_out.bias", lw.bDown());
-        }
-        out.put("transformer.ln_f.weight", t.finalNormW());
-        out.put("transformer.ln_f.bias", t.finalNormB());
-        if (!m.tiedEmbeddings()) {
-            out.put("lm_head.weight", t.unembed());
-        }
-        out.put("lm_head.bias", t.unembedBias());
-        return out;
+        return TENSORS.export(t, m);
     }
 }

@@ -9,7 +9,6 @@ import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
 import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
-import io.github.icl4j.model.LayerWeights;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
@@ -17,18 +16,13 @@ import io.github.icl4j.model.ModelConfig.PositionKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.RopeScaling;
 import io.github.icl4j.model.TransformerWeights;
-import io.github.icl4j.model.WeightLoader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * GPT-NeoX / Pythia: rotate-half rotary on the first {@code rotary_pct} of each head, LayerNorm, parallel
@@ -36,8 +30,27 @@ import org.bytedeco.pytorch.global.torch;
  * {@code [heads, (q|k|v), dHead]}.
  */
 public final class GptNeoXAdapter implements ArchitectureAdapter {
-    private static final List<Pattern> BUFFERS = List.of(
-            Pattern.compile(".*attention\\.(bias|masked_bias)"), Pattern.compile(".*rotary_emb\\.inv_freq"));
+    /** GPT-NeoX's tensors: {@code query_key_value} interleaves q, k and v per head. */
+    public static final TensorMap TENSORS = new TensorMap("gpt_neox.", List.of(), "layers.", List.of(
+            MappedTensor.of("embed_in.weight", WeightSlot.EMBED),
+            MappedTensor.of("embed_out.weight", WeightSlot.UNEMBED).when(Presence.UNTIED).atRoot(),
+            MappedTensor.of("final_layer_norm.weight", WeightSlot.FINAL_NORM_W),
+            MappedTensor.of("final_layer_norm.bias", WeightSlot.FINAL_NORM_B)), List.of(
+            MappedTensor.of("input_layernorm.weight", WeightSlot.LN1_W),
+            MappedTensor.of("input_layernorm.bias", WeightSlot.LN1_B),
+            MappedTensor.of("post_attention_layernorm.weight", WeightSlot.LN2_W),
+            MappedTensor.of("post_attention_layernorm.bias", WeightSlot.LN2_B),
+            MappedTensor.fused("attention.query_key_value.weight", TensorLayout.HEAD_INTERLEAVED, WeightSlot.Q_W,
+                    WeightSlot.K_W, WeightSlot.V_W),
+            MappedTensor.fused("attention.query_key_value.bias", TensorLayout.HEAD_INTERLEAVED, WeightSlot.Q_B,
+                    WeightSlot.K_B, WeightSlot.V_B).when(Presence.QKV_BIAS),
+            MappedTensor.of("attention.dense.weight", WeightSlot.O_W),
+            MappedTensor.of("attention.dense.bias", WeightSlot.O_B).when(Presence.OUT_BIAS),
+            MappedTensor.of("mlp.dense_h_to_4h.weight", WeightSlot.UP_W),
+            MappedTensor.of("mlp.dense_h_to_4h.bias", WeightSlot.UP_B),
+            MappedTensor.of("mlp.dense_4h_to_h.weight", WeightSlot.DOWN_W),
+            MappedTensor.of("mlp.dense_4h_to_h.bias", WeightSlot.DOWN_B)),
+            List.of(Pattern.compile(".*attention\\.(bias|masked_bias)"), Pattern.compile(".*rotary_emb\\.inv_freq")));
 
     @Override
     public Set<String> modelTypes() {
@@ -100,75 +113,11 @@ public final class GptNeoXAdapter implements ArchitectureAdapter {
 
     @Override
     public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        WeightLoader w = new WeightLoader(src, dtype, device, "gpt_neox.");
-        long d = m.dModel();
-        long f = m.dMlp();
-        long h = m.nHeads();
-        long e = m.dHead();
-        List<LayerWeights> layers = new ArrayList<>();
-        for (int l = 0; l < m.nLayers(); l++) {
-            String p = "layers." + l + ".";
-            // [3d, d] viewed as [heads, 3, dHead, d]: q, k, v of each head are adjacent.
-            Tensor qkv = w.get(p + "attention.query_key_value.weight", 3 * d, d).view(h, 3, e, d);
-            Tensor[] wqkv = new Tensor[3];
-            Tensor[] bqkv = new Tensor[3];
-            Tensor qkvB = m.qkvBias() ? w.get(p + "attention.query_key_value.bias", 3 * d).view(h, 3, e) : null;
-            for (int i = 0; i < 3; i++) {
-                wqkv[i] = qkv.select(1, i).reshape(h * e, d).contiguous(); // [heads*dHead, d]
-                bqkv[i] = qkvB == null ? null : qkvB.select(1, i).reshape(h * e).contiguous();
-            }
-            layers.add(new LayerWeights(
-                    w.get(p + "input_layernorm.weight", d), w.get(p + "input_layernorm.bias", d),
-                    w.get(p + "post_attention_layernorm.weight", d), w.get(p + "post_attention_layernorm.bias", d),
-                    wqkv[0], bqkv[0], wqkv[1], bqkv[1], wqkv[2], bqkv[2],
-                    w.get(p + "attention.dense.weight", d, d), w.when(m.outBias(), p + "attention.dense.bias", d),
-                    null,
-                    w.get(p + "mlp.dense_h_to_4h.weight", f, d), w.get(p + "mlp.dense_h_to_4h.bias", f),
-                    w.get(p + "mlp.dense_4h_to_h.weight", d, f), w.get(p + "mlp.dense_4h_to_h.bias", d)));
-        }
-        Tensor embed = w.get("embed_in.weight", m.vocabSize(), d);
-        Tensor unembed = m.tiedEmbeddings() ? embed : w.get("embed_out.weight", m.vocabSize(), d);
-        TransformerWeights tw = new TransformerWeights(embed, null, layers, w.get("final_layer_norm.weight", d),
-                w.get("final_layer_norm.bias", d), unembed, null);
-        w.finish(BUFFERS);
-        return tw;
+        return TENSORS.load(src, m, dtype, device);
     }
 
     @Override
     public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        long d = m.dModel();
-        long h = m.nHeads();
-        long e = m.dHead();
-        out.put("gpt_neox.embed_in.weight", t.embed());
-        for (int l = 0; l < m.nLayers(); l++) {
-            LayerWeights lw = t.layers().get(l);
-            String p = "gpt_neox.layers." + l + ".";
-            out.put(p + "input_layernorm.weight", lw.ln1W());
-            out.put(p + "input_layernorm.bias", lw.ln1B());
-            out.put(p + "post_attention_layernorm.weight", lw.ln2W());
-            out.put(p + "post_attention_layernorm.bias", lw.ln2B());
-            // [heads, 3, dHead, d] -> [3d, d]
-            out.put(p + "attention.query_key_value.weight", torch.stack(new TensorVector(
-                    lw.wQ().view(h, e, d), lw.wK().view(h, e, d), lw.wV().view(h, e, d)), 1).reshape(3 * d, d));
-            if (lw.bQ() != null) {
-                out.put(p + "attention.query_key_value.bias", torch.stack(new TensorVector(
-                        lw.bQ().view(h, e), lw.bK().view(h, e), lw.bV().view(h, e)), 1).reshape(3 * d));
-            }
-            out.put(p + "attention.dense.weight", lw.wO());
-            if (lw.bO() != null) {
-                out.put(p + "attention.dense.bias", lw.bO());
-            }
-            out.put(p + "mlp.dense_h_to_4h.weight", lw.wUp());
-            out.put(p + "mlp.dense_h_to_4h.bias", lw.bUp());
-            out.put(p + "mlp.dense_4h_to_h.weight", lw.wDown());
-            out.put(p + "mlp.dense_4h_to_h.bias", lw.bDown());
-        }
-        out.put("gpt_neox.final_layer_norm.weight", t.finalNormW());
-        out.put("gpt_neox.final_layer_norm.bias", t.finalNormB());
-        if (!m.tiedEmbeddings()) {
-            out.put("embed_out.weight", t.unembed());
-        }
-        return out;
+        return TENSORS.export(t, m);
     }
 }

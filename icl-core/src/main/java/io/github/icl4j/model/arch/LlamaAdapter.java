@@ -9,23 +9,21 @@ import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
 import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
-import io.github.icl4j.model.LayerWeights;
 import io.github.icl4j.model.ModelConfig;
+import io.github.icl4j.model.ModelConfigBuilder;
 import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.QkNorm;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.RopeScaling;
 import io.github.icl4j.model.TransformerWeights;
-import io.github.icl4j.model.WeightLoader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -39,8 +37,53 @@ import org.bytedeco.pytorch.Tensor;
  * OLMo-2 the attention's post-norm), {@code post_feedforward_layernorm} (OLMo-2), {@code mlp.{gate,up,down}_proj}.
  */
 public final class LlamaAdapter implements ArchitectureAdapter {
-    private static final List<Pattern> BUFFERS = List.of(Pattern.compile(".*rotary_emb\\.inv_freq"),
-            Pattern.compile("lm_head\\.weight"));
+    /**
+     * The attention and MLP rows every Llama-layout family shares (Llama, Qwen, OLMo-2, Gemma): separate q/k/v/o
+     * projections with optional biases, optional q/k norms, a gated MLP.
+     */
+    static final List<MappedTensor> ATTENTION_AND_MLP = List.of(
+            MappedTensor.of("self_attn.q_proj.weight", WeightSlot.Q_W).gguf("attn_q.weight")
+                    .explained(m -> "num_attention_heads = " + m.nHeads() + " heads of head_dim = " + m.dHead()),
+            MappedTensor.of("self_attn.q_proj.bias", WeightSlot.Q_B).gguf("attn_q.bias").when(Presence.QKV_BIAS),
+            MappedTensor.of("self_attn.k_proj.weight", WeightSlot.K_W).gguf("attn_k.weight")
+                    .explained(m -> "num_key_value_heads = " + m.nKvHeads() + " heads of head_dim = " + m.dHead()),
+            MappedTensor.of("self_attn.k_proj.bias", WeightSlot.K_B).gguf("attn_k.bias").when(Presence.QKV_BIAS),
+            MappedTensor.of("self_attn.v_proj.weight", WeightSlot.V_W).gguf("attn_v.weight"),
+            MappedTensor.of("self_attn.v_proj.bias", WeightSlot.V_B).gguf("attn_v.bias").when(Presence.QKV_BIAS),
+            MappedTensor.of("self_attn.o_proj.weight", WeightSlot.O_W).gguf("attn_output.weight"),
+            MappedTensor.of("self_attn.o_proj.bias", WeightSlot.O_B).gguf("attn_output.bias").when(Presence.OUT_BIAS),
+            MappedTensor.of("mlp.gate_proj.weight", WeightSlot.GATE_W).gguf("ffn_gate.weight"),
+            MappedTensor.of("mlp.up_proj.weight", WeightSlot.UP_W).gguf("ffn_up.weight"),
+            MappedTensor.of("mlp.up_proj.bias", WeightSlot.UP_B).when(Presence.MLP_BIAS),
+            MappedTensor.of("mlp.down_proj.weight", WeightSlot.DOWN_W).gguf("ffn_down.weight"),
+            MappedTensor.of("mlp.down_proj.bias", WeightSlot.DOWN_B).when(Presence.MLP_BIAS),
+            MappedTensor.of("mlp.gate_proj.bias", WeightSlot.GATE_B).when(Presence.MLP_BIAS),
+            MappedTensor.of("self_attn.q_norm.weight", WeightSlot.Q_NORM_W).gguf("attn_q_norm.weight")
+                    .when(Presence.QK_NORM),
+            MappedTensor.of("self_attn.k_norm.weight", WeightSlot.K_NORM_W).gguf("attn_k_norm.weight")
+                    .when(Presence.QK_NORM));
+
+    /** The embedding, final RMSNorm and unembedding (tied, or {@code lm_head}) of every Llama-layout family. */
+    static final List<MappedTensor> ENDS = List.of(
+            MappedTensor.of("embed_tokens.weight", WeightSlot.EMBED).gguf("token_embd.weight"),
+            MappedTensor.of("lm_head.weight", WeightSlot.UNEMBED).gguf("output.weight").when(Presence.UNTIED).atRoot(),
+            MappedTensor.of("norm.weight", WeightSlot.FINAL_NORM_W).gguf("output_norm.weight"));
+
+    /**
+     * Llama, Mistral, Qwen2/3 and OLMo-2 tensors under {@code model.}. OLMo-2's {@code post_attention_layernorm}
+     * is the attention's post-norm, not the MLP's pre-norm.
+     */
+    public static final TensorMap TENSORS = new TensorMap("model.", List.of(), "layers.", ENDS,
+            Stream.concat(Stream.of(
+                    MappedTensor.of("input_layernorm.weight", WeightSlot.LN1_W).gguf("attn_norm.weight")
+                            .when(Presence.PRE_NORMS),
+                    MappedTensor.of("post_attention_layernorm.weight", WeightSlot.LN2_W).gguf("ffn_norm.weight")
+                            .when(Presence.PRE_NORMS),
+                    MappedTensor.of("post_attention_layernorm.weight", WeightSlot.POST_ATTN_NORM_W)
+                            .when(Presence.NO_PRE_NORMS),
+                    MappedTensor.of("post_feedforward_layernorm.weight", WeightSlot.POST_MLP_NORM_W)
+                            .when(Presence.NO_PRE_NORMS)), ATTENTION_AND_MLP.stream()).toList(),
+            List.of(Pattern.compile(".*rotary_emb\\.inv_freq"), Pattern.compile("lm_head\\.weight")));
 
     @Override
     public Set<String> modelTypes() {
@@ -66,7 +109,7 @@ public final class LlamaAdapter implements ArchitectureAdapter {
         boolean olmo2 = type.equals("olmo2");
         boolean attnBias = !type.equals("mistral") && !qwen2 && c.optBool(false, "attention_bias");
         boolean mlpBias = type.equals("llama") && c.optBool(false, "mlp_bias");
-        ModelConfig.Builder b = ModelConfig.builder(type, Family.LLAMA).vocabSize(c.reqPositive("vocab_size"))
+        ModelConfigBuilder b = ModelConfig.builder(type, Family.LLAMA).vocabSize(c.reqPositive("vocab_size"))
                 .dModel(d).nLayers(c.reqPositive("num_hidden_layers")).nHeads(heads.nHeads()).nKvHeads(heads.nKv())
                 .dHead(dHead)
                 .dMlp(c.reqPositive("intermediate_size")).maxPositions(maxPos)
@@ -86,7 +129,7 @@ public final class LlamaAdapter implements ArchitectureAdapter {
     }
 
     /** Mistral: one window on every layer; Qwen2/Qwen3: {@code use_sliding_window} from {@code max_window_layers} on. */
-    private static void slidingWindow(ConfigJson c, String type, ModelConfig.Builder b, int layers) {
+    private static void slidingWindow(ConfigJson c, String type, ModelConfigBuilder b, int layers) {
         switch (type) {
             case "mistral" -> b.slidingWindow(c.has("sliding_window") ? c.optPositive(1, "sliding_window") : 0);
             case "qwen2", "qwen3" -> {
@@ -141,102 +184,11 @@ public final class LlamaAdapter implements ArchitectureAdapter {
 
     @Override
     public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        WeightLoader w = new WeightLoader(src, dtype, device, "model.");
-        long d = m.dModel();
-        long f = m.dMlp();
-        long e = m.dHead();
-        long q = m.nHeads() * e;
-        long kv = m.nKvHeads() * e;
-        boolean olmo2 = !m.preNorms();
-        List<LayerWeights> layers = new ArrayList<>();
-        for (int l = 0; l < m.nLayers(); l++) {
-            String p = "layers." + l + ".";
-            String a = p + "self_attn.";
-            boolean b = m.qkvBias();
-            boolean mb = m.mlpBias();
-            Adapters.checkShape(w, a + "q_proj.weight", "num_attention_heads = " + m.nHeads() + " heads of head_dim = "
-                    + e, q, d);
-            Adapters.checkShape(w, a + "k_proj.weight", "num_key_value_heads = " + m.nKvHeads() + " heads of "
-                    + "head_dim = " + e, kv, d);
-            boolean perHead = m.qkNorm() == QkNorm.PER_HEAD;
-            boolean qk = m.qkNorm() != QkNorm.NONE;
-            // OLMo-2's post_attention_layernorm is the attention's post-norm, not the MLP's pre-norm
-            layers.add(new LayerWeights(
-                    olmo2 ? null : w.get(p + "input_layernorm.weight", d), null,
-                    olmo2 ? null : w.get(p + "post_attention_layernorm.weight", d), null,
-                    w.get(a + "q_proj.weight", q, d), w.when(b, a + "q_proj.bias", q),
-                    w.get(a + "k_proj.weight", kv, d), w.when(b, a + "k_proj.bias", kv),
-                    w.get(a + "v_proj.weight", kv, d), w.when(b, a + "v_proj.bias", kv),
-                    w.get(a + "o_proj.weight", d, q), w.when(m.outBias(), a + "o_proj.bias", d),
-                    w.get(p + "mlp.gate_proj.weight", f, d),
-                    w.get(p + "mlp.up_proj.weight", f, d), w.when(mb, p + "mlp.up_proj.bias", f),
-                    w.get(p + "mlp.down_proj.weight", d, f), w.when(mb, p + "mlp.down_proj.bias", d),
-                    w.when(mb, p + "mlp.gate_proj.bias", f),
-                    w.when(qk, a + "q_norm.weight", perHead ? e : q), w.when(qk, a + "k_norm.weight", perHead ? e : kv),
-                    olmo2 ? w.get(p + "post_attention_layernorm.weight", d) : null, null,
-                    olmo2 ? w.get(p + "post_feedforward_layernorm.weight", d) : null, null));
-        }
-        return LlamaAdapter.finishLlamaLayout(w, m, layers, BUFFERS);
-    }
-
-    /**
-     * The Llama layout's embedding, final RMSNorm and unembedding (tied or {@code lm_head}) around {@code layers},
-     * after which every tensor of the source must have been read ({@code unused}: buffers it may hold). Shared by
-     * the Llama-like adapters (Llama/Qwen/OLMo-2, Phi-3, Gemma).
-     */
-    static TransformerWeights finishLlamaLayout(WeightLoader w, ModelConfig m, List<LayerWeights> layers,
-            List<Pattern> unused) {
-        long d = m.dModel();
-        Tensor embed = w.get("embed_tokens.weight", m.vocabSize(), d);
-        Tensor unembed = m.tiedEmbeddings() ? embed : w.get("lm_head.weight", m.vocabSize(), d);
-        TransformerWeights tw = new TransformerWeights(embed, null, layers, w.get("norm.weight", d), null, unembed,
-                null);
-        w.finish(unused);
-        return tw;
+        return TENSORS.load(src, m, dtype, device);
     }
 
     @Override
     public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("model.embed_tokens.weight", t.embed());
-        for (int l = 0; l < m.nLayers(); l++) {
-            LayerWeights lw = t.layers().get(l);
-            String p = "model.layers." + l + ".";
-            String a = p + "self_attn.";
-            if (m.preNorms()) {
-                out.put(p + "input_layernorm.weight", lw.ln1W());
-                out.put(p + "post_attention_layernorm.weight", lw.ln2W());
-            } else {
-                out.put(p + "post_attention_layernorm.weight", lw.postAttnNormW());
-                out.put(p + "post_feedforward_layernorm.weight", lw.postMlpNormW());
-            }
-            out.put(a + "q_proj.weight", lw.wQ());
-            out.put(a + "k_proj.weight", lw.wK());
-            out.put(a + "v_proj.weight", lw.wV());
-            out.put(a + "o_proj.weight", lw.wO());
-            putIfPresent(out, a + "q_proj.bias", lw.bQ());
-            putIfPresent(out, a + "k_proj.bias", lw.bK());
-            putIfPresent(out, a + "v_proj.bias", lw.bV());
-            putIfPresent(out, a + "o_proj.bias", lw.bO());
-            putIfPresent(out, a + "q_norm.weight", lw.qNormW());
-            putIfPresent(out, a + "k_norm.weight", lw.kNormW());
-            out.put(p + "mlp.gate_proj.weight", lw.wGate());
-            out.put(p + "mlp.up_proj.weight", lw.wUp());
-            out.put(p + "mlp.down_proj.weight", lw.wDown());
-            putIfPresent(out, p + "mlp.gate_proj.bias", lw.bGate());
-            putIfPresent(out, p + "mlp.up_proj.bias", lw.bUp());
-            putIfPresent(out, p + "mlp.down_proj.bias", lw.bDown());
-        }
-        out.put("model.norm.weight", t.finalNormW());
-        if (!m.tiedEmbeddings()) {
-            out.put("lm_head.weight", t.unembed());
-        }
-        return out;
-    }
-
-    static void putIfPresent(Map<String, Tensor> out, String name, Tensor t) {
-        if (t != null) {
-            out.put(name, t);
-        }
+        return TENSORS.export(t, m);
     }
 }

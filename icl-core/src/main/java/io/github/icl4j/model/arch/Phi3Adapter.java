@@ -9,18 +9,14 @@ import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
 import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
-import io.github.icl4j.model.LayerWeights;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.RopeScaling;
 import io.github.icl4j.model.TransformerWeights;
-import io.github.icl4j.model.WeightLoader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,8 +32,18 @@ import org.bytedeco.pytorch.Tensor;
  * {@code yarn} mean longrope for Phi-3, as in {@code transformers}), and an optional sliding window on every layer.
  */
 public final class Phi3Adapter implements ArchitectureAdapter {
-    private static final List<Pattern> BUFFERS = List.of(Pattern.compile(".*rotary_emb\\.inv_freq"),
-            Pattern.compile("lm_head\\.weight"));
+    /** Phi-3's tensors: Llama's ends, fused {@code qkv_proj} (rows q | k | v) and {@code gate_up_proj}. */
+    public static final TensorMap TENSORS = new TensorMap("model.", List.of(), "layers.", LlamaAdapter.ENDS, List.of(
+            MappedTensor.of("input_layernorm.weight", WeightSlot.LN1_W).gguf("attn_norm.weight"),
+            MappedTensor.of("post_attention_layernorm.weight", WeightSlot.LN2_W).gguf("ffn_norm.weight"),
+            MappedTensor.fused("self_attn.qkv_proj.weight", TensorLayout.ROWS, WeightSlot.Q_W, WeightSlot.K_W,
+                    WeightSlot.V_W).gguf("attn_qkv.weight").explained(m -> "num_attention_heads " + m.nHeads()
+                            + " + 2 × num_key_value_heads " + m.nKvHeads() + " heads of head_dim " + m.dHead()),
+            MappedTensor.of("self_attn.o_proj.weight", WeightSlot.O_W).gguf("attn_output.weight"),
+            MappedTensor.fused("mlp.gate_up_proj.weight", TensorLayout.ROWS, WeightSlot.GATE_W, WeightSlot.UP_W)
+                    .gguf("ffn_up.weight").explained(m -> "2 × intermediate_size " + m.dMlp()),
+            MappedTensor.of("mlp.down_proj.weight", WeightSlot.DOWN_W).gguf("ffn_down.weight")),
+            List.of(Pattern.compile(".*rotary_emb\\.inv_freq"), Pattern.compile("lm_head\\.weight")));
 
     @Override
     public Set<String> modelTypes() {
@@ -103,52 +109,11 @@ public final class Phi3Adapter implements ArchitectureAdapter {
 
     @Override
     public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        WeightLoader w = new WeightLoader(src, dtype, device, "model.");
-        long d = m.dModel();
-        long f = m.dMlp();
-        long q = (long) m.nHeads() * m.dHead();
-        long kv = (long) m.nKvHeads() * m.dHead();
-        List<LayerWeights> layers = new ArrayList<>();
-        for (int l = 0; l < m.nLayers(); l++) {
-            String p = "layers." + l + ".";
-            String qkvName = p + "self_attn.qkv_proj.weight";
-            Adapters.checkShape(w, qkvName, "num_attention_heads " + m.nHeads() + " + 2 × num_key_value_heads "
-                    + m.nKvHeads() + " heads of head_dim " + m.dHead(), q + 2 * kv, d);
-            Tensor qkv = w.get(qkvName, q + 2 * kv, d); // [q + 2kv, d] rows q | k | v
-            String guName = p + "mlp.gate_up_proj.weight";
-            Adapters.checkShape(w, guName, "2 × intermediate_size " + f, 2 * f, d);
-            Tensor gateUp = w.get(guName, 2 * f, d); // [2f, d] rows gate | up
-            layers.add(new LayerWeights(
-                    w.get(p + "input_layernorm.weight", d), null,
-                    w.get(p + "post_attention_layernorm.weight", d), null,
-                    qkv.narrow(0, 0, q).contiguous(), null,
-                    qkv.narrow(0, q, kv).contiguous(), null,
-                    qkv.narrow(0, q + kv, kv).contiguous(), null,
-                    w.get(p + "self_attn.o_proj.weight", d, q), null,
-                    gateUp.narrow(0, 0, f).contiguous(), gateUp.narrow(0, f, f).contiguous(), null,
-                    w.get(p + "mlp.down_proj.weight", d, f), null));
-        }
-        return LlamaAdapter.finishLlamaLayout(w, m, layers, BUFFERS);
+        return TENSORS.load(src, m, dtype, device);
     }
 
     @Override
     public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("model.embed_tokens.weight", t.embed());
-        for (int l = 0; l < m.nLayers(); l++) {
-            LayerWeights lw = t.layers().get(l);
-            String p = "model.layers." + l + ".";
-            out.put(p + "input_layernorm.weight", lw.ln1W());
-            out.put(p + "post_attention_layernorm.weight", lw.ln2W());
-            out.put(p + "self_attn.qkv_proj.weight", Adapters.cat(0, lw.wQ(), lw.wK(), lw.wV()));
-            out.put(p + "self_attn.o_proj.weight", lw.wO());
-            out.put(p + "mlp.gate_up_proj.weight", Adapters.cat(0, lw.wGate(), lw.wUp()));
-            out.put(p + "mlp.down_proj.weight", lw.wDown());
-        }
-        out.put("model.norm.weight", t.finalNormW());
-        if (!m.tiedEmbeddings()) {
-            out.put("lm_head.weight", t.unembed());
-        }
-        return out;
+        return TENSORS.export(t, m);
     }
 }

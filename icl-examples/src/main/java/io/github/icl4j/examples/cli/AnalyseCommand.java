@@ -1,6 +1,7 @@
 package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.report.HeadsText;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ final class AnalyseCommand extends JobCommand {
         InContextHeadSet set = job.discover();
         MainJob.Analysis a = job.analyse(set);
         out.println(set);
-        out.print(a.describe());
+        out.print(HeadsText.summary(a.valueOutputs()) + HeadsText.summary(a.attention())
+                + HeadsText.summary(a.twoTowers()) + HeadsText.summary(a.reading()));
     }
 }

@@ -1,6 +1,7 @@
 package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.report.HeadsText;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,7 @@ final class DiscoverCommand extends JobCommand {
     @Override
     void body(MainJob job, PrintWriter out) {
         InContextHeadSet set = job.discover();
-        out.print(set.describe());
+        out.print(HeadsText.summary(set));
         if (set.ablation() != null) {
             out.println(set.ablation());
         }

@@ -1,5 +1,7 @@
 package io.github.icl4j.examples.cli;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.bias.BiasComparison;
 import io.github.icl4j.bias.Correction;
@@ -7,9 +9,11 @@ import io.github.icl4j.bias.Interval;
 import io.github.icl4j.bias.MajorityResult;
 import io.github.icl4j.bias.RecencyResult;
 import io.github.icl4j.heads.AttentionAnalysis;
+import io.github.icl4j.heads.HeadsJson;
 import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InterventionControl;
 import io.github.icl4j.heads.InterventionResult;
+import io.github.icl4j.heads.LabelGroup;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ReadingAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
@@ -68,24 +72,32 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
     /**
      * One mean logit-minus.
      *
-     * @param heads     "foo heads" or "bar heads"
-     * @param positions "foo positions" or "bar positions"
+     * @param heads     the group of heads (in JSON {@code "foo heads"} or {@code "bar heads"})
+     * @param positions the kind of label position (in JSON {@code "foo positions"} or {@code "bar positions"})
      * @param meanM     mean M
      * @param n         vectors averaged
      */
-    public record ValueOutputM(String heads, String positions, double meanM, int n) {
+    public record ValueOutputM(
+            @JsonSerialize(using = HeadsJson.GroupAsHeads.class)
+            @JsonDeserialize(using = HeadsJson.GroupAsHeadsReader.class) LabelGroup heads,
+            @JsonSerialize(using = HeadsJson.GroupAsPositions.class)
+            @JsonDeserialize(using = HeadsJson.GroupAsPositionsReader.class) LabelGroup positions,
+            double meanM, int n) {
     }
 
     /**
      * How one head group's attention on its own label's positions moves with the prediction (summed over the
      * group's heads, so a head with almost no attention cannot blow up the relative change).
      *
-     * @param group        "foo heads" (attention on foo positions) or "bar heads" (on bar positions)
+     * @param group        foo heads (attention on foo positions) or bar heads (on bar positions); in JSON
+     *                     {@code "foo heads"} or {@code "bar heads"}
      * @param fooPredicted summed attention in examples predicted foo
      * @param barPredicted the same in examples predicted bar
      * @param change       relative change from foo-predicted to bar-predicted
      */
-    public record AttentionShift(String group, double fooPredicted, double barPredicted, double change) {
+    public record AttentionShift(
+            @JsonSerialize(using = HeadsJson.GroupAsHeads.class)
+            @JsonDeserialize(using = HeadsJson.GroupAsHeadsReader.class) LabelGroup group, double fooPredicted, double barPredicted, double change) {
     }
 
     /**
@@ -124,19 +136,19 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
             vo.add(new ValueOutputM(g.heads(), g.positions(), g.meanM(), g.n()));
         }
         List<AttentionShift> att = new ArrayList<>();
-        for (String group : List.of("foo", "bar")) {
+        for (LabelGroup group : LabelGroup.values()) {
             double f = 0;
             double b = 0;
             int n = 0;
             for (AttentionAnalysis.HeadAttention h : a.attention().heads()) {
-                if (h.group().equals(group)) {
-                    f += group.equals("foo") ? h.fooPosFooGroup() : h.barPosFooGroup();
-                    b += group.equals("foo") ? h.fooPosBarGroup() : h.barPosBarGroup();
+                if (h.group() == group) {
+                    f += group == LabelGroup.FOO ? h.fooPosFooGroup() : h.barPosFooGroup();
+                    b += group == LabelGroup.FOO ? h.fooPosBarGroup() : h.barPosBarGroup();
                     n++;
                 }
             }
             if (n > 0) {
-                att.add(new AttentionShift(group + " heads", f, b, (b - f) / f));
+                att.add(new AttentionShift(group, f, b, (b - f) / f));
             }
         }
         TwoTowersAnalysis t = a.twoTowers();
@@ -182,8 +194,8 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
     }
 
     /** The mean M of one head group at one position type (NaN when absent). */
-    public double meanM(String headGroup, String positions) {
-        return valueOutputs.stream().filter(v -> v.heads().equals(headGroup) && v.positions().equals(positions))
+    public double meanM(LabelGroup headGroup, LabelGroup positions) {
+        return valueOutputs.stream().filter(v -> v.heads() == headGroup && v.positions() == positions)
                 .mapToDouble(ValueOutputM::meanM).findFirst().orElse(Double.NaN);
     }
 
@@ -215,10 +227,10 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                     readoutName(), f3(baselineReadout), f3(ablatedReadout), controlDraws == 0 ? "–"
                             : f3(controlReadoutMean) + (controlDistinct == 1 ? "" : " ± " + f3(controlReadoutStd))));
         }
-        double ff = meanM("foo heads", "foo positions");
-        double fb = meanM("foo heads", "bar positions");
-        double bb = meanM("bar heads", "bar positions");
-        double bf = meanM("bar heads", "foo positions");
+        double ff = meanM(LabelGroup.FOO, LabelGroup.FOO);
+        double fb = meanM(LabelGroup.FOO, LabelGroup.BAR);
+        double bb = meanM(LabelGroup.BAR, LabelGroup.BAR);
+        double bf = meanM(LabelGroup.BAR, LabelGroup.FOO);
         if (Double.isFinite(ff) && Double.isFinite(fb) && negligible(ff, fb)) {
             out.add(String.format(Locale.ROOT, "Foo heads' value-output vectors give M = %s at foo positions and %s at "
                     + "bar positions: they write next to nothing there, so this comparison says nothing about them.",
@@ -238,18 +250,18 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                     ? ", pushing towards the label they read" : ", not towards the label they read"));
         }
         for (AttentionShift a : attention) {
-            String own = a.group().startsWith("foo") ? "foo" : "bar";
+            String own = a.group().key();
             if (negligible(a.fooPredicted(), a.barPredicted())) {
                 out.add(String.format(Locale.ROOT, "%s hardly attend to the %s positions (summed over the group: %s "
                         + "when foo is predicted, %s when bar is), so their attention shift says nothing.",
-                        capitalised(a.group()), own, f3(a.fooPredicted()), f3(a.barPredicted())));
+                        capitalised(a.group().heads()), own, f3(a.fooPredicted()), f3(a.barPredicted())));
                 continue;
             }
             out.add(String.format(Locale.ROOT, "When the prediction is bar rather than foo, %s put %s attention on the "
-                    + "%s positions (summed over the group: %s → %s, %s; paper: %s).", a.group(),
+                    + "%s positions (summed over the group: %s → %s, %s; paper: %s).", a.group().heads(),
                     a.change() >= 0 ? "more" : "less", own,
                     f3(a.fooPredicted()), f3(a.barPredicted()), pct(a.change()),
-                    own.equals("foo") ? "−22% to −43%" : "+86% to +238%"));
+                    a.group() == LabelGroup.FOO ? "−22% to −43%" : "+86% to +238%"));
         }
         out.add(String.format(Locale.ROOT, "Two towers: the query–key score tracks the similarity of the query "
                 + "sentence to each demonstration with a mean within-prompt r of %s; copying a demonstration's sentence "
@@ -388,10 +400,11 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                     : f3(controlReadoutMean) + " ± " + f3(controlReadoutStd));
         }
         for (ValueOutputM v : valueOutputs) {
-            row(sb, "value-output M, " + v.heads() + " at " + v.positions(), s3(v.meanM()) + " (n = " + v.n() + ")");
+            row(sb, "value-output M, " + v.heads().heads() + " at " + v.positions().positions(),
+                    s3(v.meanM()) + " (n = " + v.n() + ")");
         }
         for (AttentionShift s : attention) {
-            row(sb, "attention of " + s.group() + " on their label's positions, predicted foo → bar",
+            row(sb, "attention of " + s.group().heads() + " on their label's positions, predicted foo → bar",
                     f3(s.fooPredicted()) + " → " + f3(s.barPredicted()) + " (" + pct(s.change()) + ")");
         }
         row(sb, "q·k vs sentence similarity (Pearson r, within prompts / pooled)", s3(twoTowerR) + " / "

@@ -2,6 +2,7 @@ package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InterventionResult;
+import io.github.icl4j.heads.report.HeadsText;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,7 @@ final class InterveneCommand extends JobCommand {
         InContextHeadSet set = job.discover();
         InterventionResult r = job.intervene(set);
         out.println(set);
-        out.print(r.describe());
+        out.print(HeadsText.summary(r));
         out.println("  control: " + job.control(set));
     }
 }

@@ -202,10 +202,6 @@ public final class MainJob implements AutoCloseable {
      */
     public record Analysis(ValueOutputAnalysis valueOutputs, AttentionAnalysis attention,
             TwoTowersAnalysis twoTowers, ReadingAnalysis reading) {
-        /** The four analyses, each in its readable form. */
-        public String describe() {
-            return valueOutputs.describe() + attention.describe() + twoTowers.describe() + reading.describe();
-        }
     }
 
     /** The value-output, attention and two-tower analyses of the set on the test prompts. */

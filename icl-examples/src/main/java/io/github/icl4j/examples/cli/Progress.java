@@ -175,6 +175,16 @@ public final class Progress implements AutoCloseable {
         }
     }
 
+    /**
+     * Says one line between jobs (e.g. which seed of a sweep comes next): printed as it is in plain and bar mode,
+     * nothing when silent. Call it while no job's bar is drawn.
+     */
+    public void message(String line) {
+        if (mode != Mode.SILENT) {
+            out.println(line);
+        }
+    }
+
     /** Ends the job (the bar shows its final state). */
     @Override
     public void close() {

@@ -1,8 +1,10 @@
 package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.bias.BiasComparison;
+import io.github.icl4j.bias.report.BiasCsv;
 import io.github.icl4j.heads.HeadsJson;
 import io.github.icl4j.heads.HeadsReport;
+import io.github.icl4j.heads.report.HeadsReportFiles;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.runtime.AtomicFiles;
 import java.io.IOException;
@@ -45,14 +47,14 @@ final class ReportFiles {
             String model) {
         Path out = o.out();
         List<Path> files = new ArrayList<>();
-        heads.write(out);
+        HeadsReportFiles.write(heads, out);
         try (var list = Files.list(out)) {
             list.filter(p -> !p.getFileName().toString().startsWith(".")).forEach(files::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + out, e);
         }
-        bias.writeCsv(out.resolve("bias.csv"));
-        bias.writeMeasurementsCsv(out.resolve("bias_measurements.csv"));
+        BiasCsv.writeComparison(bias, out.resolve("bias.csv"));
+        BiasCsv.writeMeasurements(bias, out.resolve("bias_measurements.csv"));
         AtomicFiles.writeString(out.resolve("headline.json"), HeadsJson.write(headline));
         AtomicFiles.writeString(out.resolve("summary.md"), headline.markdown(o, data, model));
         AtomicFiles.writeString(out.resolve(PAGE), ReportPage.html(heads, bias, headline, o, data, model));

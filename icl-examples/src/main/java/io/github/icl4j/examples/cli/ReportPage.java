@@ -2,10 +2,12 @@ package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.bias.BiasComparison;
 import io.github.icl4j.bias.Correction;
+import io.github.icl4j.bias.report.BiasHtml;
 import io.github.icl4j.heads.AblationScreen;
 import io.github.icl4j.heads.AttributionOptions;
 import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.HeadsReport;
+import io.github.icl4j.heads.report.HeadsHtml;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,10 +23,10 @@ final class ReportPage {
 
     /** The page. */
     static String html(HeadsReport heads, BiasComparison bias, Headline h, JobOptions o, String data, String model) {
-        String page = heads.html();
+        String page = HeadsHtml.page(heads);
         page = insertBefore(page, "</head>", STYLE);
         page = insertAfter(page, "<main>", brief(h, o, data, model));
-        page = insertBefore(page, "<footer id=\"footer\">", "<div id=\"bias\">" + bias.toHtml() + "</div>\n");
+        page = insertBefore(page, "<footer id=\"footer\">", "<div id=\"bias\">" + BiasHtml.fragment(bias) + "</div>\n");
         page = insertBefore(page, "</body>", SCRIPT);
         return page;
     }

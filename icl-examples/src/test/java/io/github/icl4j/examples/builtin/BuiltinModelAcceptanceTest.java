@@ -11,6 +11,7 @@ import io.github.icl4j.heads.InContextHeadSet;
 import io.github.icl4j.heads.InContextHeads;
 import io.github.icl4j.heads.InContextHeadsAcceptance;
 import io.github.icl4j.heads.ReadingAnalysis;
+import io.github.icl4j.heads.report.HeadsText;
 import io.github.icl4j.train.SyntheticIclTask;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +54,7 @@ class BuiltinModelAcceptanceTest {
     void everyCriterionOfTheIssueHolds() {
         result.assertPassed();
         var iv = result.intervention();
-        assertThat(iv.baseline().accuracy()).as(iv.describe()).isGreaterThanOrEqualTo(0.85);
+        assertThat(iv.baseline().accuracy()).as(HeadsText.summary(iv)).isGreaterThanOrEqualTo(0.85);
         assertThat(result.top1()).hasSize(2).allMatch(InContextHeadsAcceptance.TopToken::matches);
     }
 

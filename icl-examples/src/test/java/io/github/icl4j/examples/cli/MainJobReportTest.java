@@ -1,5 +1,6 @@
 package io.github.icl4j.examples.cli;
 
+import io.github.icl4j.bias.report.BiasCsv;
 import io.github.icl4j.examples.builtin.BuiltinModel;
 import io.github.icl4j.examples.builtin.TrainBuiltinModel;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +10,7 @@ import io.github.icl4j.bias.Correction;
 import io.github.icl4j.bias.MajorityResult;
 import io.github.icl4j.bias.RecencyResult;
 import io.github.icl4j.heads.InterventionResult;
+import io.github.icl4j.heads.report.HeadsText;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,13 +66,13 @@ class MainJobReportTest {
         InterventionResult iv = report.intervention();
         double base = iv.baseline().accuracy();
         double cut = iv.ablated().accuracy();
-        assertThat(base).as(iv.describe()).isGreaterThan(0.8);
-        assertThat(base - cut).as(iv.describe()).isGreaterThan(0.15);
+        assertThat(base).as(HeadsText.summary(iv)).isGreaterThan(0.8);
+        assertThat(base - cut).as(HeadsText.summary(iv)).isGreaterThan(0.15);
         assertThat(iv.controls()).isNotEmpty();
         // removing the in-context heads costs more than removing as many random heads of the same layers, beyond the
         // spread of the control draws
-        assertThat(base - cut).as(iv.describe()).isGreaterThan(base - iv.controlMean());
-        assertThat(cut).as(iv.describe()).isLessThan(iv.controlMean() - iv.controlStd());
+        assertThat(base - cut).as(HeadsText.summary(iv)).isGreaterThan(base - iv.controlMean());
+        assertThat(cut).as(HeadsText.summary(iv)).isLessThan(iv.controlMean() - iv.controlStd());
         assertThat(report.control().distinct()).isPositive();
     }
 
@@ -95,7 +97,7 @@ class MainJobReportTest {
             assertThat(r.row(c).accuracyStd().mean()).isGreaterThanOrEqualTo(0.0);
         }
         assertThat(report.headline().bias()).hasSize(2 * Correction.values().length);
-        assertThat(report.bias().toCsv()).contains("majority,fix,fluctuation", "recency,fix,attention_std",
+        assertThat(BiasCsv.comparison(report.bias())).contains("majority,fix,fluctuation", "recency,fix,attention_std",
                 "majority,contextual,", "majority,domain,", "majority,batch,", "recency,fix_batch,");
     }
 

@@ -34,6 +34,27 @@ class ProgressTest {
     }
 
     @Test
+    void aBarCanBeClosedAndStartedAgainForTheNextJobWithALineBetween() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (Progress p = Progress.bar(new PrintStream(buf, true, StandardCharsets.UTF_8))) {
+            for (String job : new String[] {"first", "second"}) {
+                p.message("next: " + job);
+                p.start(job, 1);
+                p.step("only").close();
+                assertThat(p.units()).isEqualTo(Progress.UNITS);
+                p.close();
+            }
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("next: first", "first finished in", "next: second", "second finished in");
+        assertThat(text.indexOf("first finished in")).isLessThan(text.indexOf("next: second"));
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        Progress.plain(new PrintStream(plain, true, StandardCharsets.UTF_8)).message("seed 42 (1 of 3)");
+        assertThat(plain.toString(StandardCharsets.UTF_8)).isEqualTo("seed 42 (1 of 3)" + System.lineSeparator());
+        Progress.silent().message("nothing: no stream");
+    }
+
+    @Test
     void everyMainJobStepHasAnExpectedCostAndTheRecencyStudyDominates() {
         assertThat(JobSteps.COST).hasSize(JobSteps.REPORT_STEPS);
         double total = JobSteps.COST.values().stream().mapToDouble(Double::doubleValue).sum();

@@ -1,12 +1,19 @@
-package io.github.icl4j.heads;
+package io.github.icl4j.heads.report;
 
 import io.github.icl4j.HeadId;
+import io.github.icl4j.heads.AblationRanking;
+import io.github.icl4j.heads.AblationScreen;
+import io.github.icl4j.heads.HeadScores;
+import io.github.icl4j.heads.HeadsReport;
+import io.github.icl4j.heads.InContextHeadSet;
+import io.github.icl4j.heads.InterventionResult;
+import io.github.icl4j.heads.TwoTowersAnalysis;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The compact data the HTML report's script draws from. */
+/** The compact data the HTML page's script draws from ({@link HeadsHtml}). */
 final class ReportView {
     /** Scatter points per head kept for the two-tower plots. */
     static final int MAX_POINTS = 400;
@@ -59,7 +66,7 @@ final class ReportView {
             hm.put("id", h.toString());
             hm.put("layer", h.layer());
             hm.put("head", h.head());
-            hm.put("group", set.groupOf(h) == 0 ? "foo" : "bar");
+            hm.put("group", set.groupOf(h).key());
             hm.put("foo", s.score(0, h));
             hm.put("bar", s.score(1, h));
             hm.put("drop", a == null ? Double.NaN : a.drop(h));
@@ -121,7 +128,7 @@ final class ReportView {
         }
         m.put("heads", heads);
         if (r.valueOutputs() != null) {
-            m.put("voGroups", r.valueOutputs().groups().stream().map(g -> List.of(g.heads(), g.positions(), g.meanM(),
+            m.put("voGroups", r.valueOutputs().groups().stream().map(g -> List.of(g.heads().heads(), g.positions().positions(), g.meanM(),
                     g.n())).toList());
             m.put("voWeighted", r.valueOutputs().weighted());
         }
@@ -144,7 +151,7 @@ final class ReportView {
                     iv.controlFullVocabStd(), iv.controls().size(), iv.distinctControls()));
             im.put("readout", List.of(iv.readout().key(), iv.baseline().readout(), iv.ablated().readout(),
                     iv.controlReadoutMean(), iv.controlReadoutStd()));
-            im.put("specific", iv.labelSpecific().stream().map(l -> List.of(l.group(), l.goldLabel(),
+            im.put("specific", iv.labelSpecific().stream().map(l -> List.of(l.group().heads(), l.goldLabel(),
                     l.baseline().accuracy(), l.ablated().accuracy(), l.baseline().n())).toList());
             m.put("intervention", im);
         }

@@ -1,4 +1,4 @@
-package io.github.icl4j.heads;
+package io.github.icl4j.heads.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -7,6 +7,15 @@ import io.github.icl4j.report.CsvTable;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
 import io.github.icl4j.TokenTexts;
+import io.github.icl4j.heads.AblationRanking;
+import io.github.icl4j.heads.AblationScreen;
+import io.github.icl4j.heads.AttributionOptions;
+import io.github.icl4j.heads.Fixtures;
+import io.github.icl4j.heads.HeadOptions;
+import io.github.icl4j.heads.HeadsJson;
+import io.github.icl4j.heads.HeadsReport;
+import io.github.icl4j.heads.InContextHeads;
+import io.github.icl4j.heads.InterventionResult;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** JSON round trips, CSV layout and the HTML report drawn by headless Chromium. */
-class ReportTest {
+/** JSON round trips, the CSV layout, the text summaries and the HTML report (drawn by headless Chromium). */
+class HeadsReportFilesTest {
     static Model model;
     static List<IclPrompt> prompts;
     static HeadsReport report;
@@ -66,23 +75,23 @@ class ReportTest {
 
     @Test
     void csvHasAHeaderAndOneRowPerItem() {
-        String[] scores = report.set().scores().toCsv().split("\n");
+        String[] scores = HeadsCsv.scores(report.set().scores()).split("\n");
         assertThat(scores[0]).isEqualTo("layer,head,score_foo,score_bar,prompts_foo,prompts_bar");
         assertThat(scores).hasSize(1 + 12);
         assertThat(scores[1]).startsWith("0,0,");
-        String[] abl = report.set().ablation().toCsv().split("\n");
+        String[] abl = HeadsCsv.ablation(report.set().ablation()).split("\n");
         assertThat(abl[0]).isEqualTo("layer,head,accuracy,full_vocab_accuracy,drop,gold_prob_drop,rank,readout,"
                 + "readout_value,screen,atp_estimate,atp_score,verified,true_effect");
         assertThat(abl).hasSize(1 + 8);
         assertThat(abl[1]).contains(",argmax,").endsWith(",exhaustive,,,true,");
-        String[] heads = report.set().toCsv().split("\n");
+        String[] heads = HeadsCsv.heads(report.set()).split("\n");
         assertThat(heads).hasSize(1 + report.set().size());
         assertThat(heads[1]).matches("L\\dH\\d,\\d,(foo|bar),.*");
-        assertThat(report.intervention().toCsv()).startsWith("condition,gold,heads,n,accuracy,full_vocab_accuracy,"
+        assertThat(HeadsCsv.intervention(report.intervention())).startsWith("condition,gold,heads,n,accuracy,full_vocab_accuracy,"
                 + "readout,readout_value\nclean,all,,8,");
-        assertThat(report.twoTowers().toCsv().split("\n")).hasSize(1 + 8 * 4 * report.set().size());
-        assertThat(report.valueOutputs().toCsv().split("\n")).hasSize(1 + 2 * report.set().size());
-        assertThat(report.attention().toCsv().split("\n")).hasSize(1 + 12);
+        assertThat(HeadsCsv.twoTowers(report.twoTowers()).split("\n")).hasSize(1 + 8 * 4 * report.set().size());
+        assertThat(HeadsCsv.valueOutputs(report.valueOutputs()).split("\n")).hasSize(1 + 2 * report.set().size());
+        assertThat(HeadsCsv.attention(report.attention()).split("\n")).hasSize(1 + 12);
         assertThat(CsvTable.sig6().field("a, \"b\"")).isEqualTo("\"a, \"\"b\"\"\"");
     }
 
@@ -97,53 +106,20 @@ class ReportTest {
         assertThat(a.screen().verified()).hasSize(4);
         String json = HeadsJson.write(a);
         assertThat(HeadsJson.write(HeadsJson.read(json, AblationRanking.class))).isEqualTo(json);
-        String[] abl = a.toCsv().split("\n");
+        String[] abl = HeadsCsv.ablation(a).split("\n");
         assertThat(abl).hasSize(1 + 8);
         long verified = java.util.Arrays.stream(abl).skip(1).filter(row -> row.contains(",atp-verified,")
                 && row.matches(".*,true,[-0-9.e]+$")).count();
         assertThat(verified).isEqualTo(4);
         assertThat(java.util.Arrays.stream(abl).skip(1).filter(row -> row.endsWith(",false,"))).hasSize(4);
-        String html = r.html();
+        String html = HeadsHtml.page(r);
         assertThat(html).contains("\"screen\"", "atp-scatter", "\"points\"");
         String chromium = chromium();
         if (chromium != null) {
-            Path page = r.write(dir);
+            Path page = HeadsReportFiles.write(r, dir);
             String dom = runChromium(chromium, dir, "--dump-dom", page.toUri().toString());
             assertThat(dom).contains("id=\"heatmap-atp\"", "id=\"atp-scatter\"");
         }
-    }
-
-    @Test
-    void tokenTextsKeepTheTextBetweenTokensSoTheyJoinBackIntoThePrompt() {
-        // a word-level tokenizer (the synthetic task's), whose single-token decoding drops the spaces
-        try (io.github.icl4j.train.SyntheticIclTask task = io.github.icl4j.train.SyntheticIclTask.create(
-                io.github.icl4j.train.SyntheticTaskOptions.defaults());
-                Model m = Fixtures.randomLlama(task.vocabSize(), 16, 1, 2, 2, 256, 1L, task.tokenizerJson())) {
-            List<io.github.icl4j.Example> xs = task.sentences(3, 5, 3, 1).stream()
-                    .map(t -> io.github.icl4j.Example.of(t.text(), t.label())).toList();
-            IclPrompt p = IclPrompt.builder(m.tokenizer()).build(io.github.icl4j.Demonstrations.of(2, xs.subList(0, 4)),
-                    xs.get(4));
-            List<String> toks = TokenTexts.of(m, p, p.lastPosition(), TokenTexts.Spacing.LEADING);
-            assertThat(String.join("", toks)).isEqualTo(p.text());
-            assertThat(toks).hasSize(p.length());
-            assertThat(toks.get(p.labelPositions()[0])).isIn(" foo", " bar");
-            assertThat(toks.get(1)).isEqualTo(":");
-            assertThat(toks.get(2)).startsWith(" ");
-            // the main job's token view puts the whitespace after each token instead: the same words, moved spaces
-            List<String> after = TokenTexts.of(m, p, p.lastPosition(), TokenTexts.Spacing.TRAILING);
-            assertThat(String.join("", after)).isEqualTo(p.text());
-            assertThat(after).hasSize(p.length());
-            assertThat(after.get(1)).isEqualTo(": ");
-            assertThat(after.get(p.labelPositions()[0])).isIn("foo\n", "bar\n");
-            for (int j = 0; j < after.size(); j++) {
-                assertThat(after.get(j).strip()).as("token %d", j).isEqualTo(toks.get(j).strip());
-            }
-            assertThat(TokenTexts.of(m, p, 2, TokenTexts.Spacing.TRAILING))
-                    .containsExactlyElementsOf(after.subList(0, 3));
-        }
-        // prompts whose text does not re-encode to their tokens fall back to one token at a time
-        IclPrompt toy = prompts.get(0);
-        assertThat(TokenTexts.of(model, toy, 3, TokenTexts.Spacing.LEADING)).hasSize(4);
     }
 
     @Test
@@ -160,7 +136,8 @@ class ReportTest {
                     .attentionAt(java.util.stream.IntStream.rangeClosed(0, p.lastPosition()).toArray());
             assertThat(e.heads()).hasSize(report.set().size());
             for (HeadsReport.HeadRow row : e.heads()) {
-                assertThat(row.attention()).as("prompt %d head %s", i, row.head()).containsExactly(m.of(0, row.head()));
+                assertThat(row.attention()).as("prompt %d head %s", i, row.head())
+                        .containsExactly(m.of(0, row.head()));
             }
         }
         assertThat(ich.examplePrompts(report.set(), prompts, TokenTexts.Spacing.TRAILING).get(0).tokens())
@@ -185,13 +162,13 @@ class ReportTest {
                 iv.controlPool(), iv.controlSeed(), iv.readout(), d.accuracy().readout(), 0.0);
         assertThat(one.distinctControls()).isEqualTo(1);
         assertThat(one.toString()).contains("(the only such set)").doesNotContain("±");
-        assertThat(one.describe()).contains("2 draws of 1 distinct sets");
+        assertThat(HeadsText.summary(one)).contains("2 draws of 1 distinct sets");
         assertThat(iv.distinctControls()).isBetween(1, iv.controls().size());
     }
 
     @Test
     void writesEveryFileAndTheHtmlIsSelfContained(@TempDir Path dir) throws IOException {
-        Path html = report.write(dir);
+        Path html = HeadsReportFiles.write(report, dir);
         assertThat(dir.resolve("report.json")).exists();
         for (String f : List.of("heads.csv", "scores.csv", "ablation.csv", "intervention.csv", "value_outputs.csv",
                 "value_output_examples.csv", "attention.csv", "two_towers.csv", "two_towers_summary.csv",
@@ -215,7 +192,7 @@ class ReportTest {
         String chromium = chromium();
         assumeTrue(chromium != null, "Chromium is not installed (Debian: apt-get install -y chromium); skipping the "
                 + "headless rendering test of the HTML report");
-        Path html = report.write(dir);
+        Path html = HeadsReportFiles.write(report, dir);
         String dom = runChromium(chromium, dir, "--dump-dom", html.toUri().toString());
         assertThat(dom).contains("id=\"heatmap-foo\"", "id=\"heatmap-bar\"", "id=\"heatmap-ablation\"",
                 "id=\"head-table\"", "id=\"intervention-svg\"", "id=\"attention-svg\"");
