@@ -158,11 +158,37 @@ public final class Probe {
 
         /** As {@link #withoutRotary(Collection)}, at every query position when {@code allPositions}. */
         public Step withoutRotary(Collection<HeadId> heads, boolean allPositions) {
+            checkRotary();
+            return with(Interventions.withoutRotary(byLayer(heads), allPositions));
+        }
+
+        /**
+         * In the given heads, moves the attention scores towards those of unrotated queries and keys at the rows,
+         * keys and strength {@code removal} names ({@link RotaryRemoval#lastRow()} is
+         * {@link #withoutRotary(Collection)}; {@link RotaryRemoval#labelKeys()} changes only the scores of each
+         * prompt's label positions).
+         *
+         * @throws IllegalArgumentException when the model has no rotary positions or {@code removal} is null
+         */
+        public Step withoutRotary(Collection<HeadId> heads, RotaryRemoval removal) {
+            checkRotary();
+            OptionChecks.nonNull("removal", removal);
+            Map<Integer, int[]> byLayer = byLayer(heads);
+            int[][] keys = null;
+            if (removal.labelKeysOnly()) {
+                keys = new int[prompts.size()][];
+                for (int i = 0; i < keys.length; i++) {
+                    keys[i] = prompts.get(i).labelPositions();
+                }
+            }
+            return with(Interventions.withoutRotary(byLayer, removal.everyRow(), keys, removal.strength()));
+        }
+
+        private void checkRotary() {
             if (!model.config().hasRotary()) {
                 throw new IllegalArgumentException("withoutRotary needs a model with rotary positions; "
                         + model.config().modelType() + " uses learned absolute positions");
             }
-            return with(Interventions.withoutRotary(byLayer(heads), allPositions));
         }
 
         /**

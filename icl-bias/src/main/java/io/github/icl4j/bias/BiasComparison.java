@@ -42,8 +42,21 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
      *                   {@code attention_std}
      * @param value      mean over seeds with interval
      * @param reduction  relative reduction against none (null for quantities that are not bias metrics)
+     * @param variant    the recency fix variant of a row that is not the study's first fix
+     *                   ({@link RecencyResult#label(RecencyResult.Row)}); null otherwise
      */
-    public record Line(String bias, Correction correction, String quantity, Interval value, Interval reduction) {
+    public record Line(String bias, Correction correction, String quantity, Interval value, Interval reduction,
+            RecencyFixVariant variant) {
+
+        /** A line of the majority study, a correction without the fix or the first fix. */
+        public Line(String bias, Correction correction, String quantity, Interval value, Interval reduction) {
+            this(bias, correction, quantity, value, reduction, null);
+        }
+
+        /** The correction's key in CSV files, e.g. {@code fix_batch} or {@code fix_batch:label-keys}. */
+        public String key() {
+            return correction.key() + (variant == null ? "" : ":" + variant.key());
+        }
     }
 
     /** Every quantity of every correction, majority study first. */
@@ -62,11 +75,12 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         if (recency != null) {
             for (RecencyResult.Row r : recency.rows()) {
                 Correction c = r.correction();
-                out.add(new Line("recency", c, "accuracy", r.accuracy(), null));
-                out.add(new Line("recency", c, "full_vocab_accuracy", r.fullVocabAccuracy(), null));
-                out.add(new Line("recency", c, "macro_f1", r.macroF1(), null));
-                out.add(new Line("recency", c, "accuracy_std", r.accuracyStd(), r.accuracyStdReduction()));
-                out.add(new Line("recency", c, "attention_std", r.attentionStd(), r.attentionStdReduction()));
+                RecencyFixVariant v = recency.extraVariant(r) ? r.variant() : null;
+                out.add(new Line("recency", c, "accuracy", r.accuracy(), null, v));
+                out.add(new Line("recency", c, "full_vocab_accuracy", r.fullVocabAccuracy(), null, v));
+                out.add(new Line("recency", c, "macro_f1", r.macroF1(), null, v));
+                out.add(new Line("recency", c, "accuracy_std", r.accuracyStd(), r.accuracyStdReduction(), v));
+                out.add(new Line("recency", c, "attention_std", r.attentionStd(), r.attentionStdReduction(), v));
             }
         }
         return List.copyOf(out);

@@ -29,7 +29,8 @@ import java.util.List;
  * @param permutations         seeded permutations added to the "as sampled" and "reversed" orders of the recency
  *                             study (default 4, range [1, 1000])
  * @param rotaryAllPositions   the recency fix computes unrotated attention at every query position instead of
- *                             the last one only (default false, the METHOD's choice)
+ *                             the last one only (default false, the METHOD's choice); the same as listing only
+ *                             {@link RecencyFixVariant#ALL_ROWS} in {@code recencyVariants}
  * @param contentFreeInputs    contextual calibration's content-free inputs (default "N/A", "", "[MASK]")
  * @param domainInputs         number of random-word inputs of domain-context calibration (default 20, range
  *                             [1, 1000])
@@ -48,12 +49,18 @@ import java.util.List;
  * @param readout              how every accuracy of the study is read (METHOD §8, default
  *                             {@link ReadoutMetric#ARGMAX}); with {@code calibrated} or {@code auroc} the study's
  *                             accuracies, fluctuations, spreads across orders and the a_c tuning are in that readout
+ * @param recencyVariants      the recency fixes the recency study runs side by side, without repeats (default
+ *                             empty: the one fix {@code rotaryAllPositions} names, see {@link #recencyFixes()}); the
+ *                             first is "the" fix of the study's rows and headline, the others get rows of their own
+ * @param relativeTermStrength λ of {@link RecencyFixVariant#RELATIVE_TERM}: the share of the rotary's
+ *                             relative-position term removed from the score (default 0.5, range [0, 1])
  */
 @RecordBuilder
 public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Long> seeds, int permutations,
         boolean rotaryAllPositions, List<String> contentFreeInputs, int domainInputs, DomainCorpus domainCorpus,
         Fluctuation fluctuation, AttentionSpread attentionSpread, Interval.Kind interval, double level,
-        int bootstrapResamples, long bootstrapSeed, AcObjective acObjective, int batchSize, ReadoutMetric readout)
+        int bootstrapResamples, long bootstrapSeed, AcObjective acObjective, int batchSize, ReadoutMetric readout,
+        List<RecencyFixVariant> recencyVariants, double relativeTermStrength)
         implements BiasOptionsBuilder.With {
 
     /** How the majority-label fluctuation averages the change of accuracy (METHOD §5 "choice"). */
@@ -129,6 +136,17 @@ public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Lon
         nonNull("acObjective", acObjective);
         inRange("batchSize", batchSize, 1, 4096);
         nonNull("readout", readout);
+        recencyVariants = List.copyOf(nonNull("recencyVariants", recencyVariants));
+        if (new HashSet<>(recencyVariants).size() != recencyVariants.size()) {
+            throw new IllegalArgumentException("recencyVariants " + recencyVariants + " repeat a variant; each must "
+                    + "be distinct");
+        }
+        if (rotaryAllPositions && !recencyVariants.isEmpty()) {
+            throw new IllegalArgumentException("rotaryAllPositions true with recencyVariants " + recencyVariants
+                    + ": give one or the other (ALL_ROWS in recencyVariants is rotaryAllPositions)");
+        }
+        check("relativeTermStrength", relativeTermStrength, relativeTermStrength >= 0 && relativeTermStrength <= 1,
+                "[0, 1]");
     }
 
     private static void checkAc(String what, double a) {
@@ -140,7 +158,23 @@ public record BiasOptions(double ac, List<Double> acGrid, int perClass, List<Lon
         return new BiasOptions(0.03, List.of(0.0, 0.01, 0.03, 0.1, 0.3, 1.0), 2, List.of(0L, 1L, 2L, 3L, 4L), 4,
                 false, Calibration.CONTENT_FREE, 20, DomainCorpus.POOL, Fluctuation.ABSOLUTE,
                 AttentionSpread.PER_DEMONSTRATION, Interval.Kind.T, 0.95, 2000, 0L, AcObjective.FLUCTUATION, 8,
-                ReadoutMetric.ARGMAX);
+                ReadoutMetric.ARGMAX, List.of(), 0.5);
+    }
+
+    /**
+     * The recency fixes the study runs, in order: {@code recencyVariants}, or when that is empty the one fix
+     * {@code rotaryAllPositions} names ({@link RecencyFixVariant#ALL_ROWS} or {@link RecencyFixVariant#LAST_ROW}).
+     */
+    public List<RecencyFixVariant> recencyFixes() {
+        if (!recencyVariants.isEmpty()) {
+            return recencyVariants;
+        }
+        return List.of(rotaryAllPositions ? RecencyFixVariant.ALL_ROWS : RecencyFixVariant.LAST_ROW);
+    }
+
+    /** With these recency fix variants, side by side in this order. */
+    public BiasOptions withRecencyVariants(RecencyFixVariant... v) {
+        return withRecencyVariants(List.of(v));
     }
 
     /** With the a_c tuning grid. */

@@ -235,25 +235,32 @@ public final class BiasStudy {
 
     /**
      * The recency study: per seed and task, one demonstration set in {@code 2 + permutations} orders (as sampled,
-     * reversed, seeded permutations), for every correction; the fix is {@link RecencyFix} over the heads.
+     * reversed, seeded permutations), for every correction; the fix is {@link RecencyFix} over the heads, once per
+     * variant of {@link BiasOptions#recencyFixes()} (each variant's fix and fix + calibration rows, on the same
+     * prompts).
      *
      * @throws IllegalArgumentException for no tasks, or a model with absolute positions (the fix is not
      *                                  applicable)
      */
     public RecencyResult recency(List<BiasTask> tasks) {
         checkTasks(tasks);
-        RecencyFix fix = RecencyFix.of(model, heads).allPositions(options.rotaryAllPositions())
-                .batchSize(options.batchSize());
+        List<RecencyFixVariant> variants = options.recencyFixes();
+        List<RecencyFix> fixes = new ArrayList<>();
+        for (RecencyFixVariant v : variants) {
+            fixes.add(RecencyFix.of(model, heads).variant(v, options.relativeTermStrength())
+                    .batchSize(options.batchSize()));
+        }
+        List<Slot> slots = Slot.all(variants);
         long[] seeds = options.seedArray();
-        Correction[] cs = Correction.values();
         int nS = seeds.length;
         int nT = tasks.size();
         int nO = 2 + options.permutations();
-        double[][] acc = new double[cs.length][nS];
-        double[][] fv = new double[cs.length][nS];
-        double[][] f1 = new double[cs.length][nS];
-        double[][] accStd = new double[cs.length][nS];
-        double[][] attStd = new double[2][nS]; // [without fix, with fix]
+        int nR = slots.size();
+        double[][] acc = new double[nR][nS];
+        double[][] fv = new double[nR][nS];
+        double[][] f1 = new double[nR][nS];
+        double[][] accStd = new double[nR][nS];
+        double[][] attStd = new double[1 + variants.size()][nS]; // [without fix, with each variant]
         List<Measurement> ms = new ArrayList<>();
         for (int si = 0; si < nS; si++) {
             for (int ti = 0; ti < nT; ti++) {
@@ -267,48 +274,80 @@ public final class BiasStudy {
                 for (int j = 0; j < options.permutations(); j++) {
                     orders.add(d.permuted(mix(seeds[si], ti, 1 + j)));
                 }
-                double[][] orderAcc = new double[cs.length][nO];
-                double[][][] att = new double[2][nO][];
+                double[][] orderAcc = new double[nR][nO];
+                double[][][] att = new double[1 + variants.size()][nO][];
                 for (int o = 0; o < nO; o++) {
                     Demonstrations order = orders.get(o);
                     Context ctx = context(task, order, domain);
                     LabelProbabilities plain = Probe.on(model).prompts(ctx.all()).batchSize(options.batchSize())
                             .labelProbabilities();
-                    LabelProbabilities fixed = fix.labelProbabilities(ctx.all());
-                    ContextOutcomes.Evaluated ev = new ContextOutcomes.Evaluated(ctx.split(plain), ctx.split(fixed));
+                    List<ContextOutcomes.Evaluated> ev = new ArrayList<>();
+                    for (RecencyFix fix : fixes) {
+                        ev.add(new ContextOutcomes.Evaluated(ctx.split(plain), ctx.split(fix.labelProbabilities(
+                                ctx.all()))));
+                    }
                     List<IclPrompt> qs = ctx.all().subList(0, task.queries().size());
                     int[] toSampled = sampledIndex(d.asSampled(), order);
                     att[0][o] = attentionItems(Probe.on(model).prompts(qs).batchSize(options.batchSize())
                             .attentionAtLabels(), qs, heads, toSampled, k, options.attentionSpread());
-                    att[1][o] = attentionItems(fix.attentionAtLabels(qs), qs, heads, toSampled, k,
-                            options.attentionSpread());
-                    for (Correction m : cs) {
-                        ContextOutcomes.Outcome out = ev.outcome(m, k, options.readout());
-                        ms.add(measurement("recency", seeds[si], task, order.order(), m, out));
-                        int mi = m.ordinal();
-                        orderAcc[mi][o] = out.accuracy();
-                        acc[mi][si] += out.accuracy() / nO / nT;
-                        fv[mi][si] += out.fullVocabAccuracy() / nO / nT;
-                        f1[mi][si] += out.macroF1() / nO / nT;
+                    for (int v = 0; v < fixes.size(); v++) {
+                        att[1 + v][o] = attentionItems(fixes.get(v).attentionAtLabels(qs), qs, heads, toSampled, k,
+                                options.attentionSpread());
+                    }
+                    for (int r = 0; r < nR; r++) {
+                        Slot slot = slots.get(r);
+                        Correction m = slot.correction();
+                        ContextOutcomes.Outcome out = ev.get(slot.fix()).outcome(m, k, options.readout());
+                        ms.add(measurement("recency", seeds[si], task, order.order(), m,
+                                m.usesFix() ? variants.get(slot.fix()) : null, out));
+                        orderAcc[r][o] = out.accuracy();
+                        acc[r][si] += out.accuracy() / nO / nT;
+                        fv[r][si] += out.fullVocabAccuracy() / nO / nT;
+                        f1[r][si] += out.macroF1() / nO / nT;
                     }
                 }
-                for (Correction m : cs) {
-                    accStd[m.ordinal()][si] += BiasMetrics.sampleStd(orderAcc[m.ordinal()]) / nT;
+                for (int r = 0; r < nR; r++) {
+                    accStd[r][si] += BiasMetrics.sampleStd(orderAcc[r]) / nT;
                 }
-                attStd[0][si] += BiasMetrics.meanStdAcrossOrders(att[0]) / nT;
-                attStd[1][si] += BiasMetrics.meanStdAcrossOrders(att[1]) / nT;
+                for (int a = 0; a < att.length; a++) {
+                    attStd[a][si] += BiasMetrics.meanStdAcrossOrders(att[a]) / nT;
+                }
             }
             LOG.info("recency study: seed {} done ({}/{})", seeds[si], si + 1, nS);
         }
         List<RecencyResult.Row> rows = new ArrayList<>();
-        for (Correction m : cs) {
-            int mi = m.ordinal();
-            double[] a = attStd[m.usesFix() ? 1 : 0];
-            rows.add(new RecencyResult.Row(m, proportion(acc[mi]), proportion(fv[mi]), proportion(f1[mi]),
-                    interval(accStd[mi]).within(0, Double.POSITIVE_INFINITY), reduction(accStd[0], accStd[mi]),
-                    interval(a).within(0, Double.POSITIVE_INFINITY), reduction(attStd[0], a)));
+        for (int r = 0; r < nR; r++) {
+            Slot slot = slots.get(r);
+            Correction m = slot.correction();
+            double[] a = attStd[m.usesFix() ? 1 + slot.fix() : 0];
+            rows.add(new RecencyResult.Row(m, m.usesFix() ? variants.get(slot.fix()) : null, proportion(acc[r]),
+                    proportion(fv[r]), proportion(f1[r]), interval(accStd[r]).within(0, Double.POSITIVE_INFINITY),
+                    reduction(accStd[0], accStd[r]), interval(a).within(0, Double.POSITIVE_INFINITY),
+                    reduction(attStd[0], a)));
         }
         return new RecencyResult(describe(model), heads, names(tasks), options, nO, rows, ms);
+    }
+
+    /**
+     * One row of the recency study: a correction and the index of the fix variant it reads (0 for the
+     * corrections without the fix). Every correction for the first variant, in {@link Correction} order (the rows
+     * of a study without variants), then the corrections with the fix for each further variant.
+     */
+    private record Slot(Correction correction, int fix) {
+        static List<Slot> all(List<RecencyFixVariant> variants) {
+            List<Slot> out = new ArrayList<>();
+            for (Correction c : Correction.values()) {
+                out.add(new Slot(c, 0));
+            }
+            for (int v = 1; v < variants.size(); v++) {
+                for (Correction c : Correction.values()) {
+                    if (c.usesFix()) {
+                        out.add(new Slot(c, v));
+                    }
+                }
+            }
+            return out;
+        }
     }
 
     /** For each demonstration of {@code order}, its index in the sampled order (examples matched one to one). */
@@ -459,7 +498,12 @@ public final class BiasStudy {
 
     private static Measurement measurement(String bias, long seed, BiasTask task, String condition, Correction m,
             ContextOutcomes.Outcome o) {
-        return new Measurement(bias, seed, task.name(), condition, m, o.accuracy(), o.fullVocabAccuracy(),
+        return measurement(bias, seed, task, condition, m, null, o);
+    }
+
+    private static Measurement measurement(String bias, long seed, BiasTask task, String condition, Correction m,
+            RecencyFixVariant variant, ContextOutcomes.Outcome o) {
+        return new Measurement(bias, seed, task.name(), condition, m, variant, o.accuracy(), o.fullVocabAccuracy(),
                 o.macroF1());
     }
 

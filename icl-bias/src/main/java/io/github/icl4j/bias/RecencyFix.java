@@ -14,26 +14,30 @@ import java.util.TreeSet;
 /**
  * The recency-bias fix of METHOD.md §5: in the in-context heads, attention scores are computed from the
  * unrotated queries and keys (no rotary position encoding), those heads' outputs recomputed and the forward pass
- * continued; by default at the last position only (the METHOD's choice), optionally at every position. It is
- * {@link Probe.Step#withoutRotary(Collection, boolean)} over the chosen heads.
+ * continued; by default at the last position only (the METHOD's choice), optionally at every position, only at the
+ * label keys or with only part of the rotary's relative-position term removed ({@link RecencyFixVariant}). It is
+ * {@link Probe.Step#withoutRotary(Collection, io.github.icl4j.RotaryRemoval)} over the chosen heads.
  *
  * <pre>{@code
  * RecencyFix fix = RecencyFix.of(model, heads);                 // throws for absolute-position models
  * LabelProbabilities fixed = fix.labelProbabilities(prompts);
  * AttentionMap att = fix.attentionAtLabels(prompts);            // the heads' attention with the fix on
+ * RecencyFix half = fix.variant(RecencyFixVariant.RELATIVE_TERM, 0.5);
  * }</pre>
  * An empty head set is allowed and changes nothing. Immutable.
  */
 public final class RecencyFix {
     private final Model model;
     private final List<HeadId> heads;
-    private final boolean allPositions;
+    private final RecencyFixVariant variant;
+    private final double strength;
     private final int batchSize;
 
-    private RecencyFix(Model model, List<HeadId> heads, boolean allPositions, int batchSize) {
+    private RecencyFix(Model model, List<HeadId> heads, RecencyFixVariant variant, double strength, int batchSize) {
         this.model = model;
         this.heads = heads;
-        this.allPositions = allPositions;
+        this.variant = variant;
+        this.strength = strength;
         this.batchSize = batchSize;
     }
 
@@ -55,7 +59,7 @@ public final class RecencyFix {
         for (HeadId h : heads) {
             h.checkIn(c.nLayers(), c.nHeads());
         }
-        return new RecencyFix(model, List.copyOf(new TreeSet<>(heads)), false, 8);
+        return new RecencyFix(model, List.copyOf(new TreeSet<>(heads)), RecencyFixVariant.LAST_ROW, 1, 8);
     }
 
     /**
@@ -72,9 +76,28 @@ public final class RecencyFix {
         }
     }
 
-    /** At every query position ({@code true}) or the last only ({@code false}, the default). */
+    /** At every query position ({@code true}, {@link RecencyFixVariant#ALL_ROWS}) or the last only (the default). */
     public RecencyFix allPositions(boolean on) {
-        return new RecencyFix(model, heads, on, batchSize);
+        return variant(on ? RecencyFixVariant.ALL_ROWS : RecencyFixVariant.LAST_ROW, strength);
+    }
+
+    /**
+     * This variant of the fix.
+     *
+     * @param strength λ of {@link RecencyFixVariant#RELATIVE_TERM} (kept, unused, by the others), range [0, 1]
+     * @throws IllegalArgumentException for a null variant or a strength outside [0, 1]
+     */
+    public RecencyFix variant(RecencyFixVariant v, double strength) {
+        if (v == null) {
+            throw new IllegalArgumentException("variant must not be null");
+        }
+        v.removal(strength); // checks the strength
+        return new RecencyFix(model, heads, v, strength, batchSize);
+    }
+
+    /** The variant (default {@link RecencyFixVariant#LAST_ROW}). */
+    public RecencyFixVariant variant() {
+        return variant;
     }
 
     /**
@@ -86,7 +109,7 @@ public final class RecencyFix {
         if (n < 1) {
             throw new IllegalArgumentException("batch size " + n + " out of range [1, +inf)");
         }
-        return new RecencyFix(model, heads, allPositions, n);
+        return new RecencyFix(model, heads, variant, strength, n);
     }
 
     /** The heads, sorted. */
@@ -96,12 +119,16 @@ public final class RecencyFix {
 
     /** True when the fix acts at every query position. */
     public boolean allPositions() {
-        return allPositions;
+        return variant == RecencyFixVariant.ALL_ROWS;
     }
 
     /** Adds the fix to a probe (for any other terminal: logits, caches, head outputs). */
     public Probe.Step applyTo(Probe.Step step) {
-        return step.withoutRotary(heads, allPositions);
+        return switch (variant) {
+            // the METHOD's two forms keep their original engine call (byte-identical results)
+            case LAST_ROW, ALL_ROWS -> step.withoutRotary(heads, variant == RecencyFixVariant.ALL_ROWS);
+            default -> step.withoutRotary(heads, variant.removal(strength));
+        };
     }
 
     /** Label-word probabilities with the fix. */
@@ -116,6 +143,12 @@ public final class RecencyFix {
 
     @Override
     public String toString() {
-        return "RecencyFix[heads " + heads + (allPositions ? ", every position" : ", last position") + "]";
+        String where = switch (variant) {
+            case LAST_ROW -> ", last position";
+            case ALL_ROWS -> ", every position";
+            case LABEL_KEYS -> ", last position, label keys";
+            case RELATIVE_TERM -> ", last position, relative term × " + (1 - strength);
+        };
+        return "RecencyFix[heads " + heads + where + "]";
     }
 }

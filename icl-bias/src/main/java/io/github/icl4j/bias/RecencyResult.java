@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param tasks        the tasks' names
  * @param options      the options the study ran with
  * @param orders       orders per demonstration set (2 + permutations)
- * @param rows         one per correction, in {@link Correction} order
+ * @param rows         one per correction, in {@link Correction} order, for the first fix of
+ *                     {@link BiasOptions#recencyFixes()}; then, for each further fix variant, one row per
+ *                     correction that uses the fix
  * @param measurements every raw measurement (one per order)
  */
 public record RecencyResult(String model, List<HeadId> heads, List<String> tasks, BiasOptions options, int orders,
@@ -34,6 +36,7 @@ public record RecencyResult(String model, List<HeadId> heads, List<String> tasks
      * One correction's outcome.
      *
      * @param correction            what was done
+     * @param variant               the recency fix variant of a correction with the fix; null for the others
      * @param accuracy              accuracy, mean over orders
      * @param fullVocabAccuracy     the same under full-vocabulary argmax (NaN after a calibration)
      * @param macroF1               macro-F1, mean over orders
@@ -44,20 +47,63 @@ public record RecencyResult(String model, List<HeadId> heads, List<String> tasks
      *                              attention, so it has the value of the run it calibrates
      * @param attentionStdReduction {@code 1 − attentionStd / attentionStd(none)}
      */
-    public record Row(Correction correction, Interval accuracy, Interval fullVocabAccuracy, Interval macroF1,
-            Interval accuracyStd, Interval accuracyStdReduction, Interval attentionStd,
-            Interval attentionStdReduction) {
+    public record Row(Correction correction, RecencyFixVariant variant, Interval accuracy,
+            Interval fullVocabAccuracy, Interval macroF1, Interval accuracyStd, Interval accuracyStdReduction,
+            Interval attentionStd, Interval attentionStdReduction) {
+
+        /** A row of the study's first fix variant (or of a correction without the fix). */
+        public Row(Correction correction, Interval accuracy, Interval fullVocabAccuracy, Interval macroF1,
+                Interval accuracyStd, Interval accuracyStdReduction, Interval attentionStd,
+                Interval attentionStdReduction) {
+            this(correction, null, accuracy, fullVocabAccuracy, macroF1, accuracyStd, accuracyStdReduction,
+                    attentionStd, attentionStdReduction);
+        }
+    }
+
+    /** The fix variants the study ran, the first being "the" fix ({@link BiasOptions#recencyFixes()}). */
+    public List<RecencyFixVariant> variants() {
+        return options.recencyFixes();
     }
 
     /**
-     * The row of one correction.
+     * The row of one correction (for a correction with the fix: of the first fix variant).
      *
      * @throws IllegalArgumentException when the study has no such row
      */
     public Row row(Correction c) {
         return rows.stream().filter(r -> r.correction() == c).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no row for " + c + "; rows: "
-                        + rows.stream().map(Row::correction).toList()));
+                        + rows.stream().map(this::label).toList()));
+    }
+
+    /**
+     * The row of one correction with the fix under one variant.
+     *
+     * @throws IllegalArgumentException when the study has no such row
+     */
+    public Row row(Correction c, RecencyFixVariant variant) {
+        return rows.stream().filter(r -> r.correction() == c && (r.variant() == variant
+                || r.variant() == null && variant == variants().get(0))).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no row for " + c + " with variant " + variant
+                        + "; rows: " + rows.stream().map(this::label).toList()));
+    }
+
+    /** True when the row holds a fix variant other than the first (whose rows carry the plain names). */
+    boolean extraVariant(Row r) {
+        return r.variant() != null && r.variant() != variants().get(0);
+    }
+
+    /**
+     * The row's name: the correction's label, with the variant for a fix variant other than the first, e.g.
+     * {@code fix + batch calibration [label keys]}.
+     */
+    public String label(Row r) {
+        return r.correction().label() + (extraVariant(r) ? " [" + r.variant().label() + "]" : "");
+    }
+
+    /** The row's name in CSV files: the correction's key, with {@code :variant} as in {@link #label(Row)}. */
+    public String key(Row r) {
+        return r.correction().key() + (extraVariant(r) ? ":" + r.variant().key() : "");
     }
 
     /** A table: one line per correction. */
@@ -68,14 +114,40 @@ public record RecencyResult(String model, List<HeadId> heads, List<String> tasks
             "reduction"});
         for (Row r : rows) {
             boolean none = r.correction() == Correction.NONE;
-            t.add(new String[] {r.correction().label(), Tables.cell(r.accuracy()), Tables.cell(r.macroF1()),
+            t.add(new String[] {label(r), Tables.cell(r.accuracy()), Tables.cell(r.macroF1()),
                 Tables.cell(r.accuracyStd()), none ? "" : Tables.percent(r.accuracyStdReduction()),
                 Tables.cell(r.attentionStd()), none ? "" : Tables.percent(r.attentionStdReduction())});
         }
         return "RecencyResult[" + model + ", heads " + heads + ", tasks " + tasks + ", " + orders + " orders, k "
-                + options.perClass() + ", " + options.seeds().size() + " seeds, fix at "
-                + (options.rotaryAllPositions() ? "every position" : "the last position") + ", attention "
+                + options.perClass() + ", " + options.seeds().size() + " seeds, fix " + fixes()
+                + ", attention "
                 + options.attentionSpread() + ", " + Interval.percent(options.level()) + "% " + options.interval()
                 + " intervals]\n" + Tables.render(t);
+    }
+
+    /**
+     * The fixes in words: {@code at the last position} for the METHOD's choice alone (as before variants existed);
+     * with several, the first and then the others, e.g. {@code at the last position; variants: label keys,
+     * relative term λ = 0.5}.
+     */
+    public String fixes() {
+        BiasOptions o = options;
+        List<RecencyFixVariant> vs = o.recencyFixes();
+        String first = "at " + where(vs.get(0), o);
+        if (vs.size() == 1) {
+            return first;
+        }
+        return first + "; variants: " + String.join(", ", vs.subList(1, vs.size()).stream()
+                .map(v -> v.label() + (v == RecencyFixVariant.RELATIVE_TERM ? " λ = " + o.relativeTermStrength() : ""))
+                .toList());
+    }
+
+    private static String where(RecencyFixVariant v, BiasOptions o) {
+        return switch (v) {
+            case LAST_ROW -> "the last position";
+            case ALL_ROWS -> "every position";
+            case LABEL_KEYS -> "the last position, label keys only";
+            case RELATIVE_TERM -> "the last position, relative term λ = " + o.relativeTermStrength();
+        };
     }
 }

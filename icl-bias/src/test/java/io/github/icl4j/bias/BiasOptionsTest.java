@@ -40,5 +40,28 @@ class BiasOptionsTest {
         assertThatThrownBy(() -> o.withAcGrid(0.1, -1)).hasMessageContaining("a_c grid value -1.0 out of range [0, +inf)");
         assertThatThrownBy(() -> o.withContentFreeInputs(List.of())).hasMessageContaining("at least 1");
         assertThatThrownBy(() -> o.withBatchSize(0)).hasMessageContaining("batchSize 0 out of range [1, 4096]");
+        assertThatThrownBy(() -> o.withRelativeTermStrength(1.5))
+                .hasMessageContaining("relativeTermStrength 1.5 out of range [0, 1]");
+        assertThatThrownBy(() -> o.withRecencyVariants(RecencyFixVariant.LAST_ROW, RecencyFixVariant.LAST_ROW))
+                .hasMessageContaining("repeat");
+        assertThatThrownBy(() -> o.withRotaryAllPositions(true).withRecencyVariants(RecencyFixVariant.LABEL_KEYS))
+                .hasMessageContaining("rotaryAllPositions true with recencyVariants [LABEL_KEYS]");
+        assertThatThrownBy(() -> RecencyFixVariant.parse("first-row"))
+                .hasMessageContaining("'first-row' unknown").hasMessageContaining("label-keys");
+    }
+
+    @Test
+    void theRecencyFixesDefaultToTheOneRotaryAllPositionsNames() {
+        BiasOptions o = BiasOptions.defaults();
+        assertThat(o.recencyVariants()).isEmpty();
+        assertThat(o.recencyFixes()).containsExactly(RecencyFixVariant.LAST_ROW);
+        assertThat(o.withRotaryAllPositions(true).recencyFixes()).containsExactly(RecencyFixVariant.ALL_ROWS);
+        assertThat(o.withRecencyVariants(RecencyFixVariant.LABEL_KEYS, RecencyFixVariant.LAST_ROW).recencyFixes())
+                .containsExactly(RecencyFixVariant.LABEL_KEYS, RecencyFixVariant.LAST_ROW);
+        assertThat(o.relativeTermStrength()).isEqualTo(0.5);
+        for (RecencyFixVariant v : RecencyFixVariant.values()) {
+            assertThat(RecencyFixVariant.parse(v.key())).isEqualTo(v);
+        }
+        assertThat(RecencyFixVariant.parse(" Label_Keys ")).isEqualTo(RecencyFixVariant.LABEL_KEYS);
     }
 }

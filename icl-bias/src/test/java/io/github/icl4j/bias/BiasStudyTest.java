@@ -130,6 +130,50 @@ class BiasStudyTest {
         assertThat(r.toString()).contains("attention std", "3 orders");
     }
 
+    /**
+     * Each variant gets its own fix rows on the same prompts: the first variant's rows and the rows without the fix
+     * are those of a study run with that variant alone, and a variant's rows are those of a study with it first.
+     */
+    @Test
+    void recencyVariantsGetOneRowPerCorrectionWithTheFixEach() {
+        BiasOptions one = study.options().withSeeds(0).withDomainInputs(1);
+        BiasOptions three = one.withRecencyVariants(RecencyFixVariant.LAST_ROW, RecencyFixVariant.LABEL_KEYS,
+                RecencyFixVariant.RELATIVE_TERM).withRelativeTermStrength(0.25);
+        RecencyResult r = study.options(three).recency(List.of(test));
+        RecencyResult alone = study.options(one).recency(List.of(test));
+        RecencyResult keysAlone = study.options(one.withRecencyVariants(RecencyFixVariant.LABEL_KEYS))
+                .recency(List.of(test));
+        assertThat(r.rows()).hasSize(8 + 2 * 4);
+        assertThat(r.variants()).containsExactly(RecencyFixVariant.LAST_ROW, RecencyFixVariant.LABEL_KEYS,
+                RecencyFixVariant.RELATIVE_TERM);
+        assertThat(r.rows().subList(0, 8)).isEqualTo(alone.rows());
+        for (Correction c : Correction.values()) {
+            if (c.usesFix()) {
+                RecencyResult.Row k = r.row(c, RecencyFixVariant.LABEL_KEYS);
+                RecencyResult.Row kAlone = keysAlone.row(c);
+                assertThat(k.accuracy()).isEqualTo(kAlone.accuracy());
+                assertThat(k.accuracyStd()).isEqualTo(kAlone.accuracyStd());
+                assertThat(k.attentionStd()).isEqualTo(kAlone.attentionStd());
+                assertThat(r.row(c, RecencyFixVariant.RELATIVE_TERM).variant()).isEqualTo(
+                        RecencyFixVariant.RELATIVE_TERM);
+            }
+        }
+        assertThat(r.rows().stream().map(r::label).toList()).contains("in-context-head fix",
+                "in-context-head fix [label keys]", "fix + batch calibration [relative term]").doesNotHaveDuplicates();
+        // 1 seed × 1 task × 3 orders × (8 + 2 × 4) rows
+        assertThat(r.measurements()).hasSize(3 * 16);
+        BiasComparison c = new BiasComparison(null, r, null);
+        assertThat(BiasCsv.comparison(c)).contains("recency,fix,accuracy,", "recency,fix:label-keys,accuracy_std,",
+                "recency,fix_batch:relative-term,attention_std,");
+        assertThat(BiasCsv.comparison(c).lines()).hasSize(1 + 16 * 5);
+        assertThat(BiasCsv.measurements(c)).contains(",fix_domain:label-keys,").doesNotContain(":last-row");
+        assertThat(BiasHtml.fragment(c)).contains("fix + contextual calibration [label keys]",
+                "at the last position; variants: label keys, relative term λ = 0.25");
+        assertThat(r.toString()).contains("fix at the last position; variants: label keys, relative term λ = 0.25",
+                "fix + domain-context calibration [relative term]");
+        assertThat(alone.toString()).contains("fix at the last position, attention");
+    }
+
     @Test
     void comparisonRendersAsCsvAndSelfContainedHtml(@TempDir Path dir) throws Exception {
         BiasComparison c = new BiasComparison(majority(), recency(), null);

@@ -103,6 +103,54 @@ class RecencyFixTest {
     }
 
     @Test
+    void theRelativeTermAtStrengthZeroIsNoFixAndAtOneTheLastRowFix() {
+        List<Toy> ps = Toy.prompts(1, 0, 1);
+        List<HeadId> heads = List.of(HeadId.of(1, 2), HeadId.of(2, 1));
+        RecencyFix last = RecencyFix.of(llama, heads);
+        LabelProbabilities plain = Probe.on(llama).prompts(ps).labelProbabilities();
+        LabelProbabilities zero = last.variant(RecencyFixVariant.RELATIVE_TERM, 0).labelProbabilities(ps);
+        LabelProbabilities one = last.variant(RecencyFixVariant.RELATIVE_TERM, 1).labelProbabilities(ps);
+        LabelProbabilities half = last.variant(RecencyFixVariant.RELATIVE_TERM, 0.5).labelProbabilities(ps);
+        LabelProbabilities fixed = last.labelProbabilities(ps);
+        for (int i = 0; i < ps.size(); i++) {
+            // equal up to the explicit attention's rounding (the unhooked model uses the fused kernel)
+            assertThat(zero.row(i).probs()[0]).isCloseTo(plain.row(i).probs()[0], within(1e-6));
+            assertThat(one.row(i).probs()).containsExactly(fixed.row(i).probs());
+        }
+        assertThat(half.row(0).probs()[0]).isNotCloseTo(fixed.row(0).probs()[0], within(1e-7))
+                .isNotCloseTo(plain.row(0).probs()[0], within(1e-7));
+        assertThat(last.variant(RecencyFixVariant.RELATIVE_TERM, 0.5).toString()).contains("relative term × 0.5");
+        assertThatThrownBy(() -> last.variant(RecencyFixVariant.RELATIVE_TERM, -0.1))
+                .hasMessageContaining("strength -0.1 out of range [0, 1]");
+    }
+
+    @Test
+    void labelKeysLeaveEveryOtherKeyRotated() {
+        Toy p = Toy.prompts(0, 1, 0).get(2);
+        HeadId h = HeadId.of(1, 2);
+        RecencyFix keys = RecencyFix.of(llama, List.of(h)).variant(RecencyFixVariant.LABEL_KEYS, 1);
+        int[] lp = p.labelPositions();
+        int[] others = {0, p.lastPosition()};
+        // within the label keys the scores are the unrotated ones, outside them the rotated ones: compare log ratios
+        float[] k = keys.applyTo(Probe.on(llama).prompt(p)).attentionAt(concat(lp, others)).of(0, h);
+        float[] plain = RecencyFix.of(llama, List.of(h)).applyTo(Probe.on(llama).prompt(p))
+                .attentionAt(concat(lp, others)).of(0, h);
+        float[] rot = Probe.on(llama).prompt(p).attentionAt(concat(lp, others)).of(0, h);
+        int n = lp.length;
+        assertThat(Math.log(k[1] / k[0])).isCloseTo(Math.log(plain[1] / plain[0]), within(1e-4));
+        assertThat(Math.log(k[n + 1] / k[n])).isCloseTo(Math.log(rot[n + 1] / rot[n]), within(1e-4));
+        assertThat(keys.labelProbabilities(List.of(p)).row(0).probs()[0])
+                .isNotCloseTo(RecencyFix.of(llama, List.of(h)).labelProbabilities(List.of(p)).row(0).probs()[0],
+                        within(1e-7));
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void anAbsolutePositionModelIsNotApplicable() {
         try (Model gpt2 = RandomModels.parityModel("gpt2")) {
             assertThatThrownBy(() -> RecencyFix.of(gpt2, List.of(HeadId.of(0, 0))))

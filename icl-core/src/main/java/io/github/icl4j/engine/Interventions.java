@@ -42,7 +42,20 @@ public final class Interventions {
 
     /** Attention scores from unrotated queries and keys in these heads, at the last position or every one. */
     public static Intervention withoutRotary(Map<Integer, int[]> heads, boolean allPositions) {
-        return new NoRotary(heads, allPositions);
+        return new NoRotary(heads, allPositions, null, 1);
+    }
+
+    /**
+     * Attention scores moved from the rotated {@code s_rot} towards the unrotated {@code s_plain} in these heads:
+     * {@code (1 − strength) · s_rot + strength · s_plain} (strength 1: the unrotated score), at the last position or
+     * every one, at every key or only at each prompt's {@code keys}.
+     *
+     * @param keys     per prompt (the pass's input order) the absolute key positions to change; null for every key
+     * @param strength in [0, 1], checked by the caller
+     */
+    public static Intervention withoutRotary(Map<Integer, int[]> heads, boolean allPositions, int[][] keys,
+            double strength) {
+        return new NoRotary(heads, allPositions, keys == null ? null : keys.clone(), strength);
     }
 
     /** Adds {@code vector} to the residual entering {@code layer} ({@code nLayers}: the final residual). */
@@ -230,10 +243,20 @@ public final class Interventions {
     private static final class NoRotary implements Intervention {
         private final Map<Integer, int[]> heads;
         private final boolean allPositions;
+        private final int[][] keys; // per prompt; null: every key
+        private final double strength;
 
-        NoRotary(Map<Integer, int[]> heads, boolean allPositions) {
+        NoRotary(Map<Integer, int[]> heads, boolean allPositions, int[][] keys, double strength) {
             this.heads = heads;
             this.allPositions = allPositions;
+            this.keys = keys;
+            this.strength = strength;
+        }
+
+        @Override
+        public boolean needsWholeSequence() {
+            // the shared-prefix pass knows no prompt, so it cannot pick one prompt's keys at every row
+            return allPositions && keys != null;
         }
 
         @Override
@@ -251,19 +274,43 @@ public final class Interventions {
                     Tensor kh = k.select(2, h / group).to(ScalarType.Float); // [b, t, e]
                     // [b, s, e] x [b, e, t] -> [b, s, t]
                     Tensor plain = qh.matmul(kh.transpose(1, 2)).mul(new Scalar(scale)).add(mask.select(1, 0));
-                    if (allPositions) {
-                        out.select(1, h).copy_(plain);
-                    } else {
-                        for (int i = 0; i < chunk.size(); i++) {
+                    if (allPositions && keys == null) {
+                        mix(out.select(1, h), plain);
+                        continue;
+                    }
+                    for (int i = 0; i < chunk.size(); i++) {
+                        Tensor rows = out.select(0, i).select(0, h); // [s, t]
+                        Tensor src = plain.select(0, i); // [s, t]
+                        if (!allPositions) {
                             long li = local(chunk.last()[i], ctx, width);
-                            if (li >= 0) {
-                                out.select(0, i).select(0, h).select(0, li).copy_(plain.select(0, i).select(0, li));
+                            if (li < 0) {
+                                continue;
+                            }
+                            rows = rows.select(0, li); // [t]
+                            src = src.select(0, li); // [t]
+                        }
+                        if (keys == null) {
+                            mix(rows, src);
+                            continue;
+                        }
+                        for (int p : keys[chunk.index()[i]]) {
+                            if (p < scores.size(3)) {
+                                mix(rows.select(-1, p), src.select(-1, p)); // key column p
                             }
                         }
                     }
                 }
                 return out;
             }));
+        }
+
+        /** Moves {@code target} (a view into the new scores) towards {@code plain} by the strength, in place. */
+        private void mix(Tensor target, Tensor plain) {
+            if (strength == 1) {
+                target.copy_(plain);
+            } else {
+                target.lerp_(plain, new Scalar(strength));
+            }
         }
     }
 

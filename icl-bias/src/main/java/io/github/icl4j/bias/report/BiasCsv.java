@@ -3,6 +3,7 @@ package io.github.icl4j.bias.report;
 import io.github.icl4j.bias.BiasComparison;
 import io.github.icl4j.bias.Interval;
 import io.github.icl4j.bias.Measurement;
+import io.github.icl4j.bias.RecencyFixVariant;
 import io.github.icl4j.report.CsvTable;
 import io.github.icl4j.runtime.AtomicFiles;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ public final class BiasCsv {
         for (BiasComparison.Line l : c.lines()) {
             Interval v = l.value();
             Interval r = l.reduction();
-            t.row(l.bias(), l.correction().key(), l.quantity(), v.mean(), v.lower(), v.upper(), v.level(),
+            t.row(l.bias(), l.key(), l.quantity(), v.mean(), v.lower(), v.upper(), v.level(),
                     v.kind().name().toLowerCase(Locale.ROOT), v.n(), r == null ? null : r.mean(),
                     r == null ? null : r.lower(), r == null ? null : r.upper());
         }
@@ -46,7 +47,8 @@ public final class BiasCsv {
 
     /**
      * Every raw measurement, majority study first:
-     * {@code bias,seed,task,condition,correction,accuracy,full_vocab_accuracy,macro_f1}.
+     * {@code bias,seed,task,condition,correction,accuracy,full_vocab_accuracy,macro_f1}; a recency fix variant other
+     * than the study's first is named in the correction cell ({@code fix_batch:label-keys}).
      *
      * @param c the comparison
      * @return the table
@@ -61,8 +63,12 @@ public final class BiasCsv {
         if (c.recency() != null) {
             all.addAll(c.recency().measurements());
         }
+        RecencyFixVariant first = c.recency() == null ? null : c.recency().variants().get(0);
         for (Measurement m : all) {
-            t.row(m.bias(), m.seed(), m.task(), m.condition(), m.correction().key(), m.accuracy(),
+            // the first fix variant's measurements keep the plain key, as its rows do
+            boolean extra = m.variant() != null && m.variant() != first;
+            t.row(m.bias(), m.seed(), m.task(), m.condition(),
+                    m.correction().key() + (extra ? ":" + m.variant().key() : ""), m.accuracy(),
                     m.fullVocabAccuracy(), m.macroF1());
         }
         return t.toString();

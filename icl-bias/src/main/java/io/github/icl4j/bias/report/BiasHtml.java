@@ -113,20 +113,20 @@ public final class BiasHtml {
                     .append(" heads' attention at label positions (")
                     .append(o.attentionSpread() == BiasOptions.AttentionSpread.PER_DEMONSTRATION ? "per demonstration"
                             : "per class")
-                    .append("). Fix: rotary-free attention scores in the in-context heads at ")
-                    .append(recency.options().rotaryAllPositions() ? "every position" : "the last position")
+                    .append("). Fix: rotary-free attention scores in the in-context heads ")
+                    .append(esc(recency.fixes()))
                     .append(".</p>\n<table>\n<tr><th>correction</th><th>accuracy</th><th>macro-F1</th>")
                     .append("<th>accuracy std</th><th>reduction</th><th>attention std</th><th>reduction</th></tr>\n");
             for (RecencyResult.Row r : recency.rows()) {
                 boolean fell = fellBy(recency.rows().get(0).accuracy(), r.accuracy());
-                h.append("<tr><td>").append(esc(r.correction().label())).append("</td>").append(td(r.accuracy()))
+                h.append("<tr><td>").append(esc(recency.label(r))).append("</td>").append(td(r.accuracy()))
                         .append(td(r.macroF1())).append(td(r.accuracyStd()))
                         .append(reductionTd(r.correction(), r.accuracyStdReduction(), fell))
                         .append(td(r.attentionStd()))
                         .append(reductionTd(r.correction(), r.attentionStdReduction(), fell)).append("</tr>\n");
             }
             h.append("</table>\n");
-            List<String> labels = recency.rows().stream().map(r -> r.correction().label()).toList();
+            List<String> labels = recency.rows().stream().map(recency::label).toList();
             h.append(bars("std of accuracy across orders", labels,
                     recency.rows().stream().map(RecencyResult.Row::accuracyStd).toList()));
             h.append(bars("std of attention across orders", labels,

@@ -4,6 +4,7 @@ import io.github.icl4j.HeadId;
 import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.OptionChecks;
 import io.github.icl4j.bias.BiasOptions;
+import io.github.icl4j.bias.RecencyFixVariant;
 import io.github.icl4j.heads.AblationScreen;
 import io.github.icl4j.heads.HeadOptions;
 import java.io.PrintStream;
@@ -131,6 +132,18 @@ final class CommonOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     int permutations = 4;   // kept where the option is dropped (ONLY_FOR)
 
+    @Option(names = "--recency-variants", paramLabel = "V,...", split = ",",
+            description = "Recency fixes run side by side in the recency study, the first being the headline fix: "
+                    + "last-row (rotary-free scores at the last position, the default), all-rows, label-keys (only "
+                    + "the scores of the label positions), relative-term (the rotary's relative-position term "
+                    + "scaled by 1 - lambda).")
+    List<String> recencyVariants;
+
+    @Option(names = "--relative-strength", paramLabel = "LAMBDA",
+            description = "lambda of the relative-term recency fix: the share of the rotary's relative-position "
+                    + "term removed from the score (default: 0.5, range [0, 1]).")
+    Double relativeStrength;
+
     @Option(names = "--ac", paramLabel = "A",
             description = "a_c of the majority-label fix (default: tuned on tasks disjoint from the test tasks).")
     Double ac;
@@ -219,6 +232,7 @@ final class CommonOptions {
             if (ac != null) {
                 bo = bo.withAc(ac);
             }
+            bo = withRecencyVariants(bo);
             return JobOptionsBuilder.builder(d).model(model).data(data).dataDir(dataDir).classA(classes[0])
                     .classB(classes[1]).device(device).dtype(dtype).seed(seed)
                     .prompts(given(cl, "--prompts", prompts, 1)).shots(shots)
@@ -231,6 +245,31 @@ final class CommonOptions {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(cl, e.getMessage(), e);
         }
+    }
+
+    /** The recency fix variants and λ given on the command line, checked under the option names. */
+    private BiasOptions withRecencyVariants(BiasOptions bo) {
+        if (relativeStrength != null) {
+            OptionChecks.check("--relative-strength", relativeStrength,
+                    relativeStrength >= 0 && relativeStrength <= 1, "[0, 1]");
+            bo = bo.withRelativeTermStrength(relativeStrength);
+        }
+        if (recencyVariants == null) {
+            return bo;
+        }
+        List<RecencyFixVariant> vs = new java.util.ArrayList<>();
+        for (String v : recencyVariants) {
+            try {
+                vs.add(RecencyFixVariant.parse(v));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--recency-variants: " + e.getMessage(), e);
+            }
+        }
+        if (new java.util.HashSet<>(vs).size() != vs.size()) {
+            throw new IllegalArgumentException("--recency-variants " + String.join(",", recencyVariants)
+                    + " repeats a variant; each must be distinct");
+        }
+        return bo.withRecencyVariants(vs);
     }
 
     /**

@@ -169,7 +169,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         if (rc != null) {
             for (RecencyResult.Row r : rc.rows()) {
                 boolean none = r.correction() == Correction.NONE;
-                rows.add(new BiasRow("recency", r.correction().label(), mean(r.accuracy()), mean(r.accuracyStd()),
+                rows.add(new BiasRow("recency", rc.label(r), mean(r.accuracy()), mean(r.accuracyStd()),
                         none ? Double.NaN : mean(r.accuracyStdReduction()), mean(r.attentionStd()),
                         none ? Double.NaN : mean(r.attentionStdReduction())));
             }

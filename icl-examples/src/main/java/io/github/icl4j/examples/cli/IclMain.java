@@ -83,7 +83,9 @@ public final class IclMain implements Callable<Integer> {
             "--bias-tasks", List.of("debias", "report"),
             "--bias-queries", List.of("debias", "report"),
             "--permutations", List.of("debias", "report"),
-            "--ac", List.of("debias", "report"));
+            "--ac", List.of("debias", "report"),
+            "--recency-variants", List.of("debias", "report"),
+            "--relative-strength", List.of("debias", "report"));
 
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new IclMain());

@@ -51,6 +51,30 @@ class CommandLineChecksTest {
     }
 
     @Test
+    void recencyVariantsReachTheBiasOptionsAndBadOnesNameTheOption() {
+        picocli.CommandLine cl = IclMain.commandLine(System.out, System.err);
+        picocli.CommandLine.ParseResult pr = cl.parseArgs("debias", "--recency-variants", "label-keys,last-row",
+                "--relative-strength", "0.25");
+        JobCommand c = (JobCommand) pr.subcommand().commandSpec().userObject();
+        io.github.icl4j.bias.BiasOptions o = c.common.options(null).bias();
+        assertThat(o.recencyFixes()).containsExactly(io.github.icl4j.bias.RecencyFixVariant.LABEL_KEYS,
+                io.github.icl4j.bias.RecencyFixVariant.LAST_ROW);
+        assertThat(o.relativeTermStrength()).isEqualTo(0.25);
+        String[][] cases = {
+            {"--recency-variants", "first-row", "--recency-variants: recency fix variant 'first-row' unknown"},
+            {"--recency-variants", "label-keys,label-keys", "--recency-variants label-keys,label-keys repeats"},
+            {"--relative-strength", "1.5", "--relative-strength 1.5 out of range [0, 1]"},
+        };
+        for (String[] k : cases) {
+            Run r = IclMainTest.run("debias", k[0], k[1]);
+            assertThat(r.code()).as(k[0] + " " + k[1] + "\n" + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains(k[2]).doesNotContain("\tat ");
+        }
+        assertThat(IclMainTest.run("discover", "--help").out()).doesNotContain("--recency-variants");
+        assertThat(IclMainTest.run("report", "--help").out()).contains("--recency-variants", "--relative-strength");
+    }
+
+    @Test
     void eachCommandsHelpListsOnlyTheOptionsItUses() {
         String discover = IclMainTest.run("discover", "--help").out();
         assertThat(discover).contains("--prompts", "--heads", "--model")
