@@ -4,7 +4,6 @@ import io.github.icl4j.DeviceMap;
 import io.github.icl4j.HookContext;
 import io.github.icl4j.HookPoint;
 import io.github.icl4j.Hooks;
-import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.runtime.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,6 +51,7 @@ public final class Transformer {
     /** Rotary of the sliding-window blocks when they have their own base (Gemma 3), else null. */
     private final Rotary localRotary;
     private final String[][] names;
+    private final Norms norms;
     /**
      * Each block's device when the blocks sit on more than one device or not on the embedding's (a device map), else
      * null: activations move to the next block's device at range boundaries.
@@ -72,6 +72,7 @@ public final class Transformer {
         this.cfg = cfg;
         this.w = weights;
         this.rotary = cfg.hasRotary() ? new Rotary(cfg) : null;
+        this.norms = new Norms(cfg);
         // transformers gives Gemma 3's local blocks unscaled rotary with their own base
         this.localRotary = cfg.hasRotary() && cfg.localRotaryBase() > 0 ? new Rotary(cfg.toBuilder()
                 .rotary(cfg.rotaryDim(), cfg.localRotaryBase(), cfg.rotaryStyle()).ropeScaling(RopeScaling.NONE)
@@ -253,7 +254,7 @@ public final class Transformer {
         if (cache != null) {
             cache.setKeyMask(keyMask);
         }
-        Tensor[] addMasks = attentionMasks(keyMask, past, s); // per block [b, 1, s, t]
+        Tensor[] addMasks = AttentionMasks.of(cfg, keyMask, past, s); // per block [b, 1, s, t]
         var dtype = w.embed().scalar_type();
         Tensor[] globalCosSin = rotary == null ? null : rotary.cosSin(positions, dtype);
         Tensor[] localCosSin = localRotary == null ? null : localRotary.cosSin(positions, dtype);
@@ -318,8 +319,8 @@ public final class Transformer {
         long nKv = cfg.nKvHeads();
         long e = cfg.dHead();
         // hook_q / hook_k: after the q/k norm, before rotary (so rot_q = rotary(hook_q))
-        Tensor q = hook(hooks, n[Q], qkNorm(linear(h, lw.wQ(), lw.bQ()), lw.qNormW(), nH), l, past); // [b, s, h, e]
-        Tensor k = hook(hooks, n[K], qkNorm(linear(h, lw.wK(), lw.bK()), lw.kNormW(), nKv), l, past); // [b, s, k, e]
+        Tensor q = hook(hooks, n[Q], norms.qkNorm(linear(h, lw.wQ(), lw.bQ()), lw.qNormW(), nH), l, past); // [b, s, h, e]
+        Tensor k = hook(hooks, n[K], norms.qkNorm(linear(h, lw.wK(), lw.bK()), lw.kNormW(), nKv), l, past); // [b, s, k, e]
         Tensor v = hook(hooks, n[V], linear(h, lw.wV(), lw.bV()).view(b, s, nKv, e), l, past); // [b, s, k, e]
         Tensor rq = q;
         Tensor rk = k;
@@ -369,7 +370,7 @@ public final class Transformer {
         Tensor z = hook(hooks, n[Z], zh.transpose(1, 2), l, past); // [b, s, h, e]
         Tensor out = linear(z.reshape(b, s, nH * e), lw.wO(), lw.bO()); // [b, s, h*e] -> [b, s, d]
         // the post-norm's divisor from the real output (heads + bias) at each prompt and position: the frozen scale
-        Tensor div = cfg.postNorms() ? hook(hooks, n[LN1_POST_SCALE], postNormDivisor(out), l, past) : null;
+        Tensor div = cfg.postNorms() ? hook(hooks, n[LN1_POST_SCALE], norms.postNormDivisor(out), l, past) : null;
         Tensor normBias = cfg.postNorms() ? lw.postAttnNormB() : null;
         if (hooks.has(n[RESULT])) {
             // per-head output in model space: z[b,s,h,e] · W_O[d, h*e] viewed [h, e, d] -> [b, s, h, d]
@@ -412,7 +413,7 @@ public final class Transformer {
             throw new IllegalArgumentException("block " + layer + " has a post-attention norm: its frozen scale "
                     + "(blocks." + layer + ".ln1_post.hook_scale of the real forward) is required");
         }
-        return frozenNorm(v, scale, w.layers().get(layer).postAttnNormW());
+        return norms.frozenNorm(v, scale, w.layers().get(layer).postAttnNormW());
     }
 
     /** The MLP output through the block's post-MLP norm (its divisor hookable as ln2_post.hook_scale), if any. */
@@ -421,54 +422,9 @@ public final class Transformer {
             return y;
         }
         LayerWeights lw = w.layers().get(l);
-        Tensor div = hook(hooks, names[l][LN2_POST_SCALE], postNormDivisor(y), l, past);
-        Tensor normed = frozenNorm(y, div, lw.postMlpNormW());
+        Tensor div = hook(hooks, names[l][LN2_POST_SCALE], norms.postNormDivisor(y), l, past);
+        Tensor normed = norms.frozenNorm(y, div, lw.postMlpNormW());
         return lw.postMlpNormB() == null ? normed : normed.add(lw.postMlpNormB());
-    }
-
-    /** The q/k RMSNorm ({@link ModelConfig.QkNorm}) of a projection {@code [b, s, heads*e]}, as {@code [b, s, heads, e]}. */
-    private Tensor qkNorm(Tensor proj, Tensor weight, long heads) {
-        long b = proj.size(0);
-        long s = proj.size(1);
-        long e = cfg.dHead();
-        return switch (cfg.qkNorm()) {
-            case NONE -> proj.view(b, s, heads, e);
-            case WHOLE -> rms(proj, weight).view(b, s, heads, e); // over all heads at once (OLMo-2)
-            case PER_HEAD -> rms(proj.view(b, s, heads, e), weight); // over each head, one [e] scale (Qwen3)
-        };
-    }
-
-    /**
-     * The divisor {@code sqrt(mean(x²) + ε)} (RMSNorm) or {@code sqrt(var(x) + ε)} (LayerNorm) of a post-norm over
-     * {@code x [..., d]}, fp32 {@code [..., 1]}.
-     */
-    private Tensor postNormDivisor(Tensor x) {
-        Tensor xf = x.to(ScalarType.Float);
-        if (cfg.norm() == NormKind.LAYER_NORM) {
-            xf = xf.sub(xf.mean(new long[] {-1}, true, new ScalarTypeOptional()));
-        }
-        return xf.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional())
-                .add(new Scalar(cfg.normEps())).sqrt();
-    }
-
-    /**
-     * {@code part} through the block's norm with a frozen divisor (broadcast over it) and no norm bias: linear in
-     * {@code part}, so parts normed this way sum to the norm of their sum (less the bias).
-     */
-    private Tensor frozenNorm(Tensor part, Tensor divisor, Tensor weight) {
-        Tensor pf = part.to(ScalarType.Float);
-        if (cfg.norm() == NormKind.LAYER_NORM) {
-            pf = pf.sub(pf.mean(new long[] {-1}, true, new ScalarTypeOptional()));
-        }
-        return scaled(pf.div(divisor.to(pf.device(), ScalarType.Float)), weight, part.scalar_type());
-    }
-
-    /** A normalised fp32 tensor times the norm weight ({@code offset + w} in fp32 for Gemma), in {@code dtype}. */
-    private Tensor scaled(Tensor normalized, Tensor weight, ScalarType dtype) {
-        if (cfg.normWeightOffset() != 0) {
-            return normalized.mul(weight.to(ScalarType.Float).add(new Scalar(cfg.normWeightOffset()))).to(dtype);
-        }
-        return weight.mul(normalized.to(dtype));
     }
 
     private Tensor mlp(LayerWeights lw, Tensor x) {
@@ -481,18 +437,7 @@ public final class Transformer {
 
     /** The block's normalisation (LayerNorm, or RMSNorm in fp32 like Hugging Face). */
     public Tensor norm(Tensor x, Tensor weight, Tensor bias) {
-        if (cfg.norm() == NormKind.LAYER_NORM) {
-            return torch.layer_norm(x, new long[] {cfg.dModel()}, new TensorOptional(weight),
-                    bias == null ? new TensorOptional() : new TensorOptional(bias), cfg.normEps(), false);
-        }
-        return rms(x, weight);
-    }
-
-    /** RMSNorm over the last dimension in fp32, scaled by {@code weight} (Hugging Face's order of operations). */
-    private Tensor rms(Tensor x, Tensor weight) {
-        Tensor xf = x.to(ScalarType.Float);
-        Tensor var = xf.pow(new Scalar(2.0)).mean(new long[] {-1}, true, new ScalarTypeOptional());
-        return scaled(xf.mul(var.add(new Scalar(cfg.normEps())).rsqrt()), weight, x.scalar_type());
+        return norms.norm(x, weight, bias);
     }
 
     /** The factor block {@code layer} puts on {@code q·k} (see {@link ModelConfig#attentionScaleAt}). */
@@ -504,33 +449,6 @@ public final class Transformer {
         int g = cfg.groupSize();
         // [b, t, k, e] -> [b, t, k*g, e]: query head i reads kv head i / g
         return g == 1 ? t : t.repeat_interleave(g, new LongOptional(2), new LongOptional());
-    }
-
-    /** The additive mask of every block {@code [b, 1, s, t]}, one tensor per distinct sliding window. */
-    private Tensor[] attentionMasks(Tensor keyMask, long past, long s) {
-        Tensor[] out = new Tensor[cfg.nLayers()];
-        Map<Integer, Tensor> byWindow = new java.util.HashMap<>();
-        for (int l = 0; l < out.length; l++) {
-            out[l] = byWindow.computeIfAbsent(cfg.windowAt(l), w -> attentionMask(keyMask, past, s, w));
-        }
-        return out;
-    }
-
-    private Tensor attentionMask(Tensor keyMask, long past, long s, int window) {
-        long t = past + s;
-        var device = keyMask.device();
-        TensorOptions longs = new TensorOptions(ScalarType.Long);
-        Tensor qIdx = torch.arange(new Scalar(past), new Scalar(t), longs).to(device, ScalarType.Long).view(s, 1);
-        Tensor kIdx = torch.arange(new Scalar(0L), new Scalar(t), longs).to(device, ScalarType.Long).view(1, t);
-        Tensor allowed = kIdx.le(qIdx); // causal [s, t]
-        if (window > 0) {
-            allowed = allowed.logical_and(qIdx.sub(kIdx).lt(new Scalar((long) window)));
-        }
-        long b = keyMask.size(0);
-        allowed = allowed.view(1, 1, s, t).logical_and(keyMask.view(b, 1, 1, t).ne(new Scalar(0L))); // [b, 1, s, t]
-        // the most negative float rather than -inf: a fully masked (padding) row stays finite (uniform)
-        return torch.zeros(new long[] {b, 1, s, t}, new TensorOptions(ScalarType.Float)).to(device, ScalarType.Float)
-                .masked_fill(allowed.logical_not(), new Scalar(-Float.MAX_VALUE));
     }
 
     private Tensor hook(Hooks hooks, String name, Tensor t, int layer, long past) {

@@ -52,7 +52,7 @@ class SeedSweepTest {
     }
 
     @Test
-    void eachSeedIsACompleteReportInItsOwnFolderAndTheSummaryFilesAreWritten() {
+    void eachSeedIsACompleteReportInItsOwnFolderAndTheSummaryFilesAreWritten() throws Exception {
         for (long s : SEEDS) {
             Path dir = out.resolve("seed-" + s);
             for (String f : List.of("report.html", "headline.json", "summary.md", "bias.csv", RunRecord.FILE)) {
@@ -64,6 +64,10 @@ class SeedSweepTest {
             assertThat(first.files()).contains(out.resolve(f));
         }
         assertThat(first.summary().runs()).extracting(SeedSummary.SeedRun::resumed).containsOnly(false);
+        // the page links each seed's report and fetches nothing
+        String html = Files.readString(out.resolve("seeds.html"));
+        assertThat(html).contains("href=\"seed-42/report.html\"", "href=\"seed-43/report.html\"",
+                "<td>accuracy, clean model</td><td>2</td>").doesNotContain("http", "<script", "<link");
         assertThat(written.get(0)).as("seeds differ").isNotEqualTo(written.get(1));
     }
 
