@@ -1,6 +1,5 @@
 package io.github.icl4j.train;
 
-import io.github.icl4j.Encoding;
 import io.github.icl4j.Model;
 import io.github.icl4j.Tokenizer;
 import java.util.ArrayList;
@@ -19,7 +18,8 @@ import java.util.Random;
  * <em>sentence</em> of class {@code c} is {@code sentenceLength} words drawn from class {@code c}, each
  * replaced with probability {@code noise} by a word of a random other class. An <em>episode</em> picks two
  * classes, assigns {@code " foo"} to one and {@code " bar"} to the other at random, and renders demonstrations
- * of both and a query in exactly the library's prompt format:
+ * of both and a query in exactly the library's prompt format ({@link io.github.icl4j.PromptTemplate#DEFAULT}, which
+ * renders them):
  * <pre>
  * Sentence: {text}\nLabel: foo\nSentence: {text}\nLabel: bar\n...Sentence: {query}\nLabel:
  * </pre>
@@ -197,6 +197,8 @@ public final class SyntheticIclTask implements AutoCloseable {
     /** The class pairs, split once into training and held-out pairs. */
     private final ClassPairs pairs;
     private final double[] wordCdf;
+    /** Draws and renders this task's episodes. */
+    private final SyntheticEpisodes episodes = new SyntheticEpisodes(this);
 
     private SyntheticIclTask(SyntheticTaskOptions options) {
         this.options = options;
@@ -299,6 +301,11 @@ public final class SyntheticIclTask implements AutoCloseable {
     /** Token id of a training label word (with its leading space). */
     long labelId(String word) {
         return labelIds.get(word);
+    }
+
+    /** Draws and renders this task's episodes. */
+    SyntheticEpisodes episodes() {
+        return episodes;
     }
 
     /**
@@ -415,24 +422,7 @@ public final class SyntheticIclTask implements AutoCloseable {
 
     /** As {@link #sample(Split, Random)} with at most {@code maxShots} demonstrations per label. */
     Episode sample(Split split, int maxShots, Random rng) {
-        int[] pair = drawPair(split, rng);
-        boolean swap = rng.nextBoolean();
-        int classFoo = swap ? pair[1] : pair[0];
-        int classBar = swap ? pair[0] : pair[1];
-        int nFoo;
-        int nBar;
-        if (maxShots > 1 && rng.nextDouble() < options.imbalancedFraction()) {
-            do {
-                nFoo = 1 + rng.nextInt(maxShots);
-                nBar = 1 + rng.nextInt(maxShots);
-            } while (nFoo == nBar);
-        } else {
-            nFoo = options.minShots() + rng.nextInt(maxShots - options.minShots() + 1);
-            nBar = nFoo;
-        }
-        boolean grouped = rng.nextDouble() < options.groupedFraction();
-        int[] demoLabels = grouped ? groupedOrder(nFoo, nBar, rng.nextBoolean()) : shuffledOrder(nFoo, nBar, rng);
-        return render(classFoo, classBar, demoLabels, rng.nextInt(2), rng);
+        return episodes.sample(split, maxShots, rng);
     }
 
     int[] drawPair(Split split, Random rng) {
@@ -486,52 +476,7 @@ public final class SyntheticIclTask implements AutoCloseable {
             checkLabel(l);
         }
         checkLabel(queryLabel);
-        return render(classFoo, classBar, demoLabels, queryLabel, rng);
-    }
-
-    /** Draws the sentences of an episode (demonstrations in order, then the query) and renders it with foo/bar. */
-    private Episode render(int classFoo, int classBar, int[] demoLabels, int queryLabel, Random rng) {
-        int[] cls = {classFoo, classBar};
-        String[] sentences = new String[demoLabels.length];
-        String[] words = new String[demoLabels.length];
-        for (int i = 0; i < demoLabels.length; i++) {
-            sentences[i] = sentence(cls[demoLabels[i]], rng);
-            words[i] = demoLabels[i] == 0 ? FOO : BAR;
-        }
-        Layout l = layout(sentences, words, sentence(cls[queryLabel], rng));
-        return new Episode(l.text(), l.ids(), classFoo, classBar, demoLabels, l.labelPositions(), queryLabel, fooId,
-                barId);
-    }
-
-    /** A rendered prompt: its text, its tokens and the token index of each demonstration's label word. */
-    record Layout(String text, long[] ids, int[] labelPositions) {
-    }
-
-    /**
-     * The library's prompt format over demonstration {@code sentences} labelled {@code words} (each a word of
-     * {@link #labelWords()}, with its leading space) and the query sentence, tokenised, with each label word's
-     * position found from the character spans and checked by token id.
-     */
-    Layout layout(String[] sentences, String[] words, String query) {
-        StringBuilder sb = new StringBuilder();
-        int[] labelStart = new int[sentences.length];
-        for (int i = 0; i < sentences.length; i++) {
-            sb.append("Sentence: ").append(sentences[i]).append("\nLabel:");
-            labelStart[i] = sb.length();
-            sb.append(words[i]).append('\n');
-        }
-        sb.append("Sentence: ").append(query).append("\nLabel:");
-        String text = sb.toString();
-        Encoding enc = tokenizer.encode(text);
-        int[] positions = new int[sentences.length];
-        for (int i = 0; i < sentences.length; i++) {
-            positions[i] = enc.firstTokenIn(labelStart[i], labelStart[i] + words[i].length());
-            if (positions[i] < 0 || enc.id(positions[i]) != labelIds.get(words[i])) {
-                throw new IllegalStateException("label word of demonstration " + i + " not found at characters ["
-                        + labelStart[i] + ", " + (labelStart[i] + words[i].length()) + ") of the episode");
-            }
-        }
-        return new Layout(text, enc.ids(), positions);
+        return episodes.render(classFoo, classBar, demoLabels, queryLabel, rng);
     }
 
     private static void checkLabel(int l) {
