@@ -183,61 +183,32 @@ public final class SyntheticIclTask implements AutoCloseable {
     }
 
     private final SyntheticTaskOptions options;
-    private final List<String> vocabulary;
-    private final String[][] words;
-    private final Map<String, Integer> classOfWord;
+    /** The class words, the label words and the tokenizer's words; draws the sentences. */
+    private final SyntheticVocabulary vocab;
     private final String tokenizerJson;
     private final Tokenizer tokenizer;
     private final long fooId;
     private final long barId;
-    /** The training label vocabulary with leading spaces: foo, bar, then the made-up words. */
-    private final List<String> labelWords;
     /** Token id of each label word (looked up once: episodes are rendered on the training hot path). */
     private final Map<String, Long> labelIds = new HashMap<>();
     /** The class pairs, split once into training and held-out pairs. */
     private final ClassPairs pairs;
-    private final double[] wordCdf;
     /** Draws and renders this task's episodes. */
     private final SyntheticEpisodes episodes = new SyntheticEpisodes(this);
 
     private SyntheticIclTask(SyntheticTaskOptions options) {
         this.options = options;
-        int nc = options.classes();
-        int nw = options.wordsPerClass();
-        List<String> made = SyntheticWords.classWords(nc * nw);
-        this.words = new String[nc][nw];
-        this.classOfWord = new HashMap<>();
-        List<String> vocab = new ArrayList<>(options.fusedTemplate() ? FUSED_FORMAT_WORDS : FORMAT_WORDS);
-        for (int c = 0; c < nc; c++) {
-            for (int j = 0; j < nw; j++) {
-                String w = made.get(c * nw + j);
-                words[c][j] = w;
-                classOfWord.put(w, c);
-                vocab.add(w);
-            }
-        }
-        List<String> labels = new ArrayList<>(List.of(FOO, BAR));
-        for (String w : SyntheticWords.labelWords(options.labelWords() - 2)) {
-            labels.add(" " + w);
-            vocab.add(w);
-        }
-        this.labelWords = List.copyOf(labels);
-        this.vocabulary = List.copyOf(vocab);
-        this.tokenizerJson = WordLevelTokenizerJson.build(vocabulary, options.fusedTemplate()
+        this.vocab = new SyntheticVocabulary(options);
+        this.tokenizerJson = WordLevelTokenizerJson.build(vocab.vocabulary(), options.fusedTemplate()
                 ? WordLevelTokenizerJson.Split.WHITESPACE_ONLY : WordLevelTokenizerJson.Split.WORDS_AND_PUNCTUATION);
         this.tokenizer = Tokenizer.fromJson(tokenizerJson, "synthetic ICL task word-level tokenizer");
         this.fooId = tokenizer.singleTokenId(FOO);
         this.barId = tokenizer.singleTokenId(BAR);
-        for (String w : labelWords) {
+        for (String w : vocab.labelWords()) {
             labelIds.put(w, tokenizer.singleTokenId(w));
         }
-
-        this.pairs = new ClassPairs(nc, options.heldOutFraction(), options.splitSeed(), options.classZipf());
-        double[] ww = new double[nw];
-        for (int j = 0; j < nw; j++) {
-            ww[j] = Math.pow(j + 1, -options.wordZipf());
-        }
-        this.wordCdf = ClassPairs.cdf(ww);
+        this.pairs = new ClassPairs(options.classes(), options.heldOutFraction(), options.splitSeed(),
+                options.classZipf());
     }
 
     /**
@@ -295,7 +266,7 @@ public final class SyntheticIclTask implements AutoCloseable {
      * {@link SyntheticTaskOptions#labelWords()} − 2 made-up words (see {@link SyntheticTaskOptions#labelWords()}).
      */
     public List<String> labelWords() {
-        return labelWords;
+        return vocab.labelWords();
     }
 
     /** Token id of a training label word (with its leading space). */
@@ -314,12 +285,12 @@ public final class SyntheticIclTask implements AutoCloseable {
      * leading space). {@code vocabulary().size() + 1} is the model's vocabulary size.
      */
     public List<String> vocabulary() {
-        return vocabulary;
+        return vocab.vocabulary();
     }
 
     /** The vocabulary size a model for this task needs ({@code <unk>} included). */
     public int vocabSize() {
-        return vocabulary.size() + 1;
+        return vocab.vocabulary().size() + 1;
     }
 
     /** The text of the task's word-level {@code tokenizer.json}. */
@@ -352,19 +323,18 @@ public final class SyntheticIclTask implements AutoCloseable {
         if (j < 0 || j >= options.wordsPerClass()) {
             throw new IllegalArgumentException("word index " + j + " out of range [0, " + options.wordsPerClass() + ")");
         }
-        return words[c][j];
+        return vocab.word(c, j);
     }
 
     /** The words of class {@code c}. */
     public List<String> words(int c) {
         checkClass(c);
-        return List.of(words[c]);
+        return vocab.words(c);
     }
 
     /** The class of a word, or -1 when it is not a class word. */
     public int classOf(String word) {
-        Integer c = classOfWord.get(word);
-        return c == null ? -1 : c;
+        return vocab.classOf(word);
     }
 
     /** The class pairs {@code {a, b}} ({@code a < b}) of a split, sorted. */
@@ -392,21 +362,7 @@ public final class SyntheticIclTask implements AutoCloseable {
     /** A sentence of class {@code c}: {@code sentenceLength} words separated by single spaces, with noise. */
     public String sentence(int c, Random rng) {
         checkClass(c);
-        StringBuilder sb = new StringBuilder();
-        int nc = options.classes();
-        for (int i = 0; i < options.sentenceLength(); i++) {
-            if (i > 0) {
-                sb.append(' ');
-            }
-            if (options.noise() > 0 && rng.nextDouble() < options.noise()) {
-                int other = rng.nextInt(nc - 1);
-                other = other >= c ? other + 1 : other;
-                sb.append(words[other][rng.nextInt(options.wordsPerClass())]);
-            } else {
-                sb.append(words[c][ClassPairs.draw(wordCdf, rng)]);
-            }
-        }
-        return sb.toString();
+        return vocab.sentence(c, rng);
     }
 
     /**
