@@ -6,7 +6,6 @@ import io.github.icl4j.train.SyntheticIclTask.Episode;
 import io.github.icl4j.train.SyntheticIclTask.Evaluation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.function.Function;
 
@@ -17,7 +16,7 @@ import java.util.function.Function;
  * <pre>{@code
  * try (Model model = BuiltinModel.load(); SyntheticIclTask task = BuiltinModel.task()) {
  *     BuiltinModelCard.Behaviour b = BuiltinModelCard.measure(model, task, 500, 7);
- *     System.out.println(b.markdown());
+ *     System.out.println(b.shotAccuracy(2));          // the card's tables: TrainBuiltinModel writes them
  * }
  * }</pre>
  */
@@ -59,39 +58,6 @@ public final class BuiltinModelCard {
                 case 4 -> 2;
                 default -> throw new IllegalArgumentException("shots " + k + " not measured; measured 1, 2, 4");
             }).all().accuracy();
-        }
-
-        /** The card's tables in Markdown. */
-        public String markdown() {
-            StringBuilder sb = new StringBuilder();
-            sb.append("### Accuracy against shots (held-out pairs, balanced, random order)\n\n");
-            sb.append("| shots per label | episodes | accuracy (foo vs bar) | accuracy (full vocabulary) |\n");
-            sb.append("|---|---|---|---|\n");
-            for (Condition c : shots) {
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f |%n", c.name(), c.all().episodes(),
-                        c.all().accuracy(), c.all().fullVocabAccuracy()));
-            }
-            sb.append("\n### Flipping the mapping (foo ↔ bar in the demonstrations, same sentences, k = 2)\n\n");
-            sb.append("| episodes | accuracy, original | accuracy, flipped (flipped gold) | predictions that flip |\n");
-            sb.append("|---|---|---|---|\n");
-            sb.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.3f |%n", original.episodes(),
-                    original.accuracy(), flipped.accuracy(), flipRate));
-            sb.append("\n### Majority-label bias (imbalanced demonstrations, random order)\n\n");
-            table(sb, majority);
-            sb.append("\n### Recency bias (demonstrations grouped by label)\n\n");
-            table(sb, recency);
-            return sb.toString();
-        }
-
-        private static void table(StringBuilder sb, List<Condition> rows) {
-            sb.append("| demonstrations | episodes | accuracy | predicts foo | accuracy, gold foo | accuracy, gold bar "
-                    + "| mean logit(foo) − logit(bar) |\n");
-            sb.append("|---|---|---|---|---|---|---|\n");
-            for (Condition c : rows) {
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f | %+.2f |%n", c.name(),
-                        c.all().episodes(), c.all().accuracy(), c.all().fooRate(), c.fooQueries().accuracy(),
-                        c.barQueries().accuracy(), c.all().meanMargin()));
-            }
         }
     }
 

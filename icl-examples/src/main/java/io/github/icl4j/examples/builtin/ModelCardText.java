@@ -4,6 +4,7 @@ import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.train.SyntheticIclTask;
 import io.github.icl4j.train.SyntheticTaskOptions;
 import io.github.icl4j.train.TrainingConfig;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -65,7 +66,7 @@ final class ModelCardText {
                 BuiltinModel.TEST_SEED, r.test().episodes(), r.test().accuracy(), r.test().fullVocabAccuracy()));
         sb.append("## Few-shot behaviour (held-out pairs, " + TrainBuiltinModel.BEHAVIOUR_EPISODES + " episodes per "
                 + "condition, seed " + (BuiltinModel.TEST_SEED + 1) + ")\n\n");
-        sb.append(r.behaviour().markdown());
+        sb.append(behaviour(r.behaviour()));
         sb.append("\nMeasured by `BuiltinModelCard.measure(model, task, " + TrainBuiltinModel.BEHAVIOUR_EPISODES + ", "
                 + (BuiltinModel.TEST_SEED + 1) + ")`.\n");
         sb.append(notes(r.behaviour()));
@@ -157,5 +158,38 @@ final class ModelCardText {
 
     private static void row(StringBuilder sb, String k, String v) {
         sb.append("| ").append(k).append(" | ").append(v).append(" |\n");
+    }
+
+    /** The behaviour's tables in Markdown (the model card's measurements). */
+    static String behaviour(BuiltinModelCard.Behaviour b) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("### Accuracy against shots (held-out pairs, balanced, random order)\n\n");
+        sb.append("| shots per label | episodes | accuracy (foo vs bar) | accuracy (full vocabulary) |\n");
+        sb.append("|---|---|---|---|\n");
+        for (BuiltinModelCard.Condition c : b.shots()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f |%n", c.name(), c.all().episodes(),
+                    c.all().accuracy(), c.all().fullVocabAccuracy()));
+        }
+        sb.append("\n### Flipping the mapping (foo ↔ bar in the demonstrations, same sentences, k = 2)\n\n");
+        sb.append("| episodes | accuracy, original | accuracy, flipped (flipped gold) | predictions that flip |\n");
+        sb.append("|---|---|---|---|\n");
+        sb.append(String.format(Locale.ROOT, "| %d | %.3f | %.3f | %.3f |%n", b.original().episodes(),
+                b.original().accuracy(), b.flipped().accuracy(), b.flipRate()));
+        sb.append("\n### Majority-label bias (imbalanced demonstrations, random order)\n\n");
+        conditions(sb, b.majority());
+        sb.append("\n### Recency bias (demonstrations grouped by label)\n\n");
+        conditions(sb, b.recency());
+        return sb.toString();
+    }
+
+    private static void conditions(StringBuilder sb, List<BuiltinModelCard.Condition> rows) {
+        sb.append("| demonstrations | episodes | accuracy | predicts foo | accuracy, gold foo | accuracy, gold bar "
+                + "| mean logit(foo) − logit(bar) |\n");
+        sb.append("|---|---|---|---|---|---|---|\n");
+        for (BuiltinModelCard.Condition c : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f | %+.2f |%n", c.name(),
+                    c.all().episodes(), c.all().accuracy(), c.all().fooRate(), c.fooQueries().accuracy(),
+                    c.barQueries().accuracy(), c.all().meanMargin()));
+        }
     }
 }

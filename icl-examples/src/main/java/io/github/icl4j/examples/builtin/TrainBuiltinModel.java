@@ -257,7 +257,7 @@ public final class TrainBuiltinModel {
             Path weights = out.resolve("model.safetensors");
             Result r = new Result(out, cfg, done, test, behaviour, Files.size(weights), sha256(weights));
             AtomicFiles.writeString(out.resolve("MODEL_CARD.md"), ModelCardText.card(finalTask, r));
-            System.out.println(behaviour.markdown());
+            System.out.println(ModelCardText.behaviour(behaviour));
             return r;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

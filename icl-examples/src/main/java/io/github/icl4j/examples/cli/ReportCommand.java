@@ -51,9 +51,9 @@ final class ReportCommand implements Callable<Integer> {
             r = MainJob.report(o, p);
         }
         PrintWriter w = spec.commandLine().getOut();
-        w.print(r.headline().table());
+        w.print(HeadlineText.table(r.headline()));
         w.println();
-        r.headline().notes().forEach(n -> w.println("- " + n));
+        HeadlineText.notes(r.headline()).forEach(n -> w.println("- " + n));
         w.printf(Locale.ROOT, "%nReport: %s (%d files in %s, %.1f s)%n", r.html().toAbsolutePath(),
                 r.files().size(), r.html().toAbsolutePath().getParent(), r.seconds());
         w.flush();

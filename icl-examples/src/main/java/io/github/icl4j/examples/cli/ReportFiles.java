@@ -56,7 +56,7 @@ final class ReportFiles {
         BiasCsv.writeComparison(bias, out.resolve("bias.csv"));
         BiasCsv.writeMeasurements(bias, out.resolve("bias_measurements.csv"));
         AtomicFiles.writeString(out.resolve("headline.json"), HeadsJson.write(headline));
-        AtomicFiles.writeString(out.resolve("summary.md"), headline.markdown(o, data, model));
+        AtomicFiles.writeString(out.resolve("summary.md"), HeadlineText.markdown(headline, o, data, model));
         AtomicFiles.writeString(out.resolve(PAGE), ReportPage.html(heads, bias, headline, o, data, model));
         for (String f : List.of("bias.csv", "bias_measurements.csv", "headline.json", "summary.md")) {
             files.add(out.resolve(f));

@@ -87,7 +87,7 @@ final class ReportPage {
                     costsAccuracy ? "bad" : "");
         }
         sb.append("    </div>\n    <ul class=\"notes\">\n");
-        for (String n : h.notes()) {
+        for (String n : HeadlineText.notes(h)) {
             sb.append("      <li>").append(esc(n)).append("</li>\n");
         }
         sb.append("    </ul>\n");

@@ -42,13 +42,13 @@ class MainJobReportTest {
         JobOptions o = JobOptions.defaults().withPrompts(100).withBias(3, 3, 10).withPermutations(2).withOut(out);
         report = MainJob.report(o);
         System.out.println(report.headline());
-        report.headline().notes().forEach(n -> System.out.println("- " + n));
+        HeadlineText.notes(report.headline()).forEach(n -> System.out.println("- " + n));
         System.out.printf("report in %.1f s%n", report.seconds());
     }
 
     @Test
     void notesClaimNoDirectionWhereAGroupWritesOrReadsNothingAtTheLabels() {
-        List<String> notes = report.headline().notes();
+        List<String> notes = HeadlineText.notes(report.headline());
         for (String n : notes) {
             if (!n.contains("next to nothing") && !n.contains("hardly attend")) {
                 assertThat(n).as(n).doesNotContain("M = +0.000 at foo positions and +0.000", "M = -0.000 at bar positions "
