@@ -149,16 +149,7 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
      */
     public static Builder builder(Tokenizer tokenizer) {
         Objects.requireNonNull(tokenizer, "tokenizer");
-        return new Builder(tokenizer, PromptTemplate.DEFAULT, LabelWords.FOO_BAR, addedBos(tokenizer));
-    }
-
-    /** The id the tokenizer's post-processor puts before every text, or null when it adds none there. */
-    private static Long addedBos(Tokenizer tokenizer) {
-        long[] plain = tokenizer.encode("a", false).ids();
-        long[] special = tokenizer.encode("a", true).ids();
-        boolean prefixed = special.length == plain.length + 1
-                && java.util.Arrays.equals(java.util.Arrays.copyOfRange(special, 1, special.length), plain);
-        return prefixed ? special[0] : null;
+        return new Builder(tokenizer, PromptTemplate.DEFAULT, LabelWords.FOO_BAR, PromptAssembly.addedBos(tokenizer));
     }
 
     /** The token ids fed to the model (a copy). */
@@ -263,44 +254,11 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
 
     /**
      * The tokens for a human to read: each token between {@code |}, lines broken where the text breaks, label
-     * positions shown as {@code [12: foo]}, the last position as {@code [56:':' → next]} and the end of the
+     * positions shown as {@code [12: foo]}, the last position as {@code [56:':' -> next]} and the end of the
      * reusable prefix marked.
      */
     public String describe(Tokenizer tokenizer) {
-        StringBuilder sb = new StringBuilder(toString()).append('\n');
-        int[] demoOf = new int[ids.length];
-        Arrays.fill(demoOf, -1);
-        for (int i = 0; i < labelPositions.length; i++) {
-            demoOf[labelPositions[i]] = i;
-        }
-        StringBuilder line = new StringBuilder();
-        for (int t = 0; t < ids.length; t++) {
-            if (t == prefixLength && t > 0) {
-                flush(sb, line);
-                sb.append("  -- shared prefix: ").append(prefixLength).append(" tokens --\n");
-            }
-            String piece = tokenizer.decode(ids[t]);
-            String shown = piece.replace("\n", "\\n");
-            if (demoOf[t] >= 0) {
-                line.append('[').append(t).append(':').append(shown).append("]|");
-            } else if (t == lastPosition) {
-                line.append('[').append(t).append(":'").append(shown).append("' -> next]");
-            } else {
-                line.append(shown).append('|');
-            }
-            if (piece.contains("\n")) {
-                flush(sb, line);
-            }
-        }
-        flush(sb, line);
-        return sb.toString();
-    }
-
-    private static void flush(StringBuilder sb, StringBuilder line) {
-        if (line.length() > 0) {
-            sb.append("  ").append(line).append('\n');
-            line.setLength(0);
-        }
+        return PromptDescription.of(this, tokenizer);
     }
 
     private String shortWord(int cls) {
@@ -459,53 +417,7 @@ public record IclPrompt(String text, long[] ids, int[] labelPositions, int[] dem
         }
 
         private IclPrompt build(Demonstrations demos, Example query, long[] labelIds, Map<String, long[]> prefixes) {
-            Objects.requireNonNull(demos, "demos");
-            Objects.requireNonNull(query, "query");
-            int nWords = labelWords.size();
-            if (demos.numClasses() > nWords) {
-                throw new IllegalArgumentException("demonstrations of " + demos.numClasses() + " classes, but "
-                        + labelWords + " cover [0, " + nWords + ")");
-            }
-            if (query.label() >= nWords) {
-                throw new IllegalArgumentException("query label " + query.label() + " out of range [-1, " + nWords
-                        + ") of " + labelWords);
-            }
-            List<Example> ex = demos.examples();
-            for (int i = 0; i < ex.size(); i++) {
-                if (ex.get(i).text().equals(query.text())) {
-                    throw new IllegalArgumentException("the query is also demonstration " + i + " " + ex.get(i)
-                            + "; a query must never be among its demonstrations (sample them with the query"
-                            + " excluded)");
-                }
-            }
-            PromptTemplate.Rendered r = template.render(ex, query.text(), labelWords);
-            Encoding enc = tokenizer.encode(r.text());
-            if (enc.length() == 0) {
-                throw new IllegalArgumentException("prompt \"" + PromptTemplate.escape(r.text())
-                        + "\" has no tokens");
-            }
-            int shift = bos == null ? 0 : 1;
-            int n = ex.size();
-            int[] labelPositions = new int[n];
-            int[] demoLabels = new int[n];
-            List<Span> demoSpans = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                int cls = ex.get(i).label();
-                demoLabels[i] = cls;
-                labelPositions[i] = PromptTokenSpans.labelToken(enc, tokenizer, labelWords.word(cls), i,
-                        r.labelStart()[i], r.labelEnd()[i], labelIds[cls])
-                        + shift;
-                demoSpans.add(PromptTokenSpans.tokensOf(enc, r.textStart()[i], r.textEnd()[i]).shift(shift));
-            }
-            Span querySpan = PromptTokenSpans.tokensOf(enc, r.queryTextStart(), r.queryTextEnd()).shift(shift);
-            int prefix = PromptTokenSpans.prefixTokens(enc, tokenizer, r.text().substring(0, r.prefixEnd()), prefixes);
-            long[] ids = new long[enc.length() + shift];
-            if (bos != null) {
-                ids[0] = bos;
-            }
-            System.arraycopy(enc.ids(), 0, ids, shift, enc.length());
-            return new IclPrompt(r.text(), ids, labelPositions, demoLabels, demoSpans, querySpan, ids.length - 1,
-                    query.label(), labelIds, labelWords.words(), prefix < 0 ? 0 : prefix + shift);
+            return PromptAssembly.assemble(tokenizer, template, labelWords, bos, demos, query, labelIds, prefixes);
         }
 
         /** {@code IclPrompt.Builder[Tokenizer[...], PromptTemplate[...], LabelWords[...], no BOS]}. */

@@ -1,5 +1,6 @@
 package io.github.icl4j;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -95,27 +96,94 @@ public final class PromptTemplate {
     }
 
     /**
-     * Character spans of everything a prompt needs located: per demonstration its text and its label word, the
-     * query's text, and where the query part starts (the end of the shared prefix).
+     * A rendered prompt with the character span of every part a prompt needs located.
+     *
+     * @param text           the prompt text
+     * @param textStart      first character of each demonstration's text
+     * @param textEnd        one past the last character of each demonstration's text
+     * @param labelStart     first character of each demonstration's label word
+     * @param labelEnd       one past the last character of each demonstration's label word
+     * @param queryTextStart first character of the query's text
+     * @param queryTextEnd   one past the last character of the query's text
+     * @param prefixEnd      where the query part starts: the end of the demonstrations part, which every query with
+     *                       these demonstrations shares
      */
-    record Rendered(String text, int[] textStart, int[] textEnd, int[] labelStart, int[] labelEnd,
+    public record Rendered(String text, int[] textStart, int[] textEnd, int[] labelStart, int[] labelEnd,
             int queryTextStart, int queryTextEnd, int prefixEnd) {
+        /** Copies the arrays. */
+        public Rendered {
+            textStart = textStart.clone();
+            textEnd = textEnd.clone();
+            labelStart = labelStart.clone();
+            labelEnd = labelEnd.clone();
+        }
+
+        /** First character of each demonstration's text (a copy). */
+        @Override
+        public int[] textStart() {
+            return textStart.clone();
+        }
+
+        /** One past the last character of each demonstration's text (a copy). */
+        @Override
+        public int[] textEnd() {
+            return textEnd.clone();
+        }
+
+        /** First character of each demonstration's label word (a copy). */
+        @Override
+        public int[] labelStart() {
+            return labelStart.clone();
+        }
+
+        /** One past the last character of each demonstration's label word (a copy). */
+        @Override
+        public int[] labelEnd() {
+            return labelEnd.clone();
+        }
     }
 
     Rendered render(List<Example> demonstrations, String queryText, LabelWords words) {
         Objects.requireNonNull(queryText, "query text");
-        int n = demonstrations.size();
+        List<String> texts = new ArrayList<>(demonstrations.size());
+        List<String> labels = new ArrayList<>(demonstrations.size());
+        for (Example d : demonstrations) {
+            texts.add(d.text());
+            labels.add(words.word(d.label()));
+        }
+        return render(texts, labels, queryText);
+    }
+
+    /**
+     * The prompt of demonstration texts {@code texts} labelled {@code labelWords} (one word per demonstration, each
+     * with its own leading space, e.g. {@code " foo"}) and the query text, with the character span of every part.
+     * The synthetic task renders its episodes, whose label words vary from episode to episode, through this.
+     *
+     * @throws IllegalArgumentException for lists of different lengths or a null element
+     */
+    public Rendered render(List<String> texts, List<String> labelWords, String queryText) {
+        if (texts == null || labelWords == null || queryText == null || texts.size() != labelWords.size()) {
+            throw new IllegalArgumentException("render needs as many label words as demonstration texts and a query "
+                    + "text; got " + (texts == null ? "null" : texts.size()) + " texts, "
+                    + (labelWords == null ? "null" : labelWords.size()) + " label words, query "
+                    + (queryText == null ? "null" : "\"" + escape(queryText) + "\""));
+        }
+        int n = texts.size();
         int[] ts = new int[n];
         int[] te = new int[n];
         int[] ls = new int[n];
         int[] le = new int[n];
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            Example d = demonstrations.get(i);
-            String word = words.word(d.label());
+            String text = texts.get(i);
+            String word = labelWords.get(i);
+            if (text == null || word == null) {
+                throw new IllegalArgumentException("demonstration " + i + " has a null " + (text == null ? "text"
+                        : "label word"));
+            }
             sb.append(beforeText);
             ts[i] = sb.length();
-            sb.append(d.text());
+            sb.append(text);
             te[i] = sb.length();
             sb.append(betweenTextAndLabel);
             ls[i] = sb.length();

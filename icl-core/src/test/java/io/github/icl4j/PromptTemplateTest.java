@@ -34,6 +34,26 @@ class PromptTemplateTest {
     }
 
     @Test
+    void renderingWithAWordPerDemonstrationLocatesEveryPart() {
+        PromptTemplate t = PromptTemplate.of("Review: {text} =>{label}.", "\n\n");
+        PromptTemplate.Rendered r = t.render(List.of("a good film", "a dull film"), List.of(" rumo", " foo"), "ok");
+        assertThat(r.text()).isEqualTo("Review: a good film => rumo.\n\nReview: a dull film => foo.\n\nReview: ok =>");
+        String text = r.text();
+        assertThat(text.substring(r.textStart()[1], r.textEnd()[1])).isEqualTo("a dull film");
+        assertThat(text.substring(r.labelStart()[0], r.labelEnd()[0])).isEqualTo(" rumo");
+        assertThat(text.substring(r.queryTextStart(), r.queryTextEnd())).isEqualTo("ok");
+        assertThat(text.substring(0, r.prefixEnd())).endsWith("foo.\n\n");
+        // the same text as rendering the demonstrations with their label words
+        assertThat(PromptTemplate.DEFAULT.render(List.of("a good film", "a dull film"), List.of(" foo", " bar"), "fine")
+                .text()).isEqualTo(PromptTemplate.DEFAULT.render(DEMOS, Example.of("fine", 0), LabelWords.FOO_BAR));
+        // the record hands out copies
+        r.labelStart()[0] = -5;
+        assertThat(r.labelStart()[0]).isNotEqualTo(-5);
+        assertThatThrownBy(() -> t.render(List.of("a"), List.of(), "q")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 texts, 0 label words");
+    }
+
+    @Test
     void badTemplatesAreRefusedQuotingTheTemplate() {
         assertThatThrownBy(() -> PromptTemplate.of("Sentence: {text}\nLabel:", "\n"))
                 .isInstanceOf(IllegalArgumentException.class)

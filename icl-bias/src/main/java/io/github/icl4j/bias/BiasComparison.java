@@ -36,7 +36,7 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
     /**
      * One quantity of one correction, as in the CSV.
      *
-     * @param bias       {@code majority} or {@code recency}
+     * @param bias       the bias
      * @param correction what was done
      * @param quantity   e.g. {@code accuracy}, {@code macro_f1}, {@code fluctuation}, {@code accuracy_std},
      *                   {@code attention_std}
@@ -45,11 +45,11 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
      * @param variant    the recency fix variant of a row that is not the study's first fix
      *                   ({@link RecencyResult#label(RecencyResult.Row)}); null otherwise
      */
-    public record Line(String bias, Correction correction, String quantity, Interval value, Interval reduction,
+    public record Line(BiasKind bias, Correction correction, String quantity, Interval value, Interval reduction,
             RecencyFixVariant variant) {
 
         /** A line of the majority study, a correction without the fix or the first fix. */
-        public Line(String bias, Correction correction, String quantity, Interval value, Interval reduction) {
+        public Line(BiasKind bias, Correction correction, String quantity, Interval value, Interval reduction) {
             this(bias, correction, quantity, value, reduction, null);
         }
 
@@ -65,22 +65,22 @@ public record BiasComparison(MajorityResult majority, RecencyResult recency, AcT
         if (majority != null) {
             for (MajorityResult.Row r : majority.rows()) {
                 Correction c = r.correction();
-                out.add(new Line("majority", c, "accuracy", r.accuracy(), null));
-                out.add(new Line("majority", c, "full_vocab_accuracy", r.fullVocabAccuracy(), null));
-                out.add(new Line("majority", c, "macro_f1", r.macroF1(), null));
-                out.add(new Line("majority", c, "balanced_accuracy", r.balancedAccuracy(), null));
-                out.add(new Line("majority", c, "fluctuation", r.fluctuation(), r.fluctuationReduction()));
+                out.add(new Line(BiasKind.MAJORITY, c, "accuracy", r.accuracy(), null));
+                out.add(new Line(BiasKind.MAJORITY, c, "full_vocab_accuracy", r.fullVocabAccuracy(), null));
+                out.add(new Line(BiasKind.MAJORITY, c, "macro_f1", r.macroF1(), null));
+                out.add(new Line(BiasKind.MAJORITY, c, "balanced_accuracy", r.balancedAccuracy(), null));
+                out.add(new Line(BiasKind.MAJORITY, c, "fluctuation", r.fluctuation(), r.fluctuationReduction()));
             }
         }
         if (recency != null) {
             for (RecencyResult.Row r : recency.rows()) {
                 Correction c = r.correction();
                 RecencyFixVariant v = recency.extraVariant(r) ? r.variant() : null;
-                out.add(new Line("recency", c, "accuracy", r.accuracy(), null, v));
-                out.add(new Line("recency", c, "full_vocab_accuracy", r.fullVocabAccuracy(), null, v));
-                out.add(new Line("recency", c, "macro_f1", r.macroF1(), null, v));
-                out.add(new Line("recency", c, "accuracy_std", r.accuracyStd(), r.accuracyStdReduction(), v));
-                out.add(new Line("recency", c, "attention_std", r.attentionStd(), r.attentionStdReduction(), v));
+                out.add(new Line(BiasKind.RECENCY, c, "accuracy", r.accuracy(), null, v));
+                out.add(new Line(BiasKind.RECENCY, c, "full_vocab_accuracy", r.fullVocabAccuracy(), null, v));
+                out.add(new Line(BiasKind.RECENCY, c, "macro_f1", r.macroF1(), null, v));
+                out.add(new Line(BiasKind.RECENCY, c, "accuracy_std", r.accuracyStd(), r.accuracyStdReduction(), v));
+                out.add(new Line(BiasKind.RECENCY, c, "attention_std", r.attentionStd(), r.attentionStdReduction(), v));
             }
         }
         return List.copyOf(out);

@@ -195,13 +195,13 @@ public final class BiasStudy {
                 }
                 for (Correction m : cs) {
                     ContextOutcomes.Outcome b = balanced.outcome(m, k, options.readout());
-                    ms.add(measurement("majority", seeds[si], task, "balanced", m, b));
+                    ms.add(measurement(BiasKind.MAJORITY, seeds[si], task, "balanced", m, b));
                     double[] lessAcc = new double[k];
                     double sumFv = 0;
                     double sumF1 = 0;
                     for (int c = 0; c < k; c++) {
                         ContextOutcomes.Outcome o = less[c].outcome(m, k, options.readout());
-                        ms.add(measurement("majority", seeds[si], task, "without one of class " + c, m, o));
+                        ms.add(measurement(BiasKind.MAJORITY, seeds[si], task, "without one of class " + c, m, o));
                         lessAcc[c] = o.accuracy();
                         sumFv += o.fullVocabAccuracy();
                         sumF1 += o.macroF1();
@@ -298,7 +298,7 @@ public final class BiasStudy {
                         Slot slot = slots.get(r);
                         Correction m = slot.correction();
                         ContextOutcomes.Outcome out = ev.get(slot.fix()).outcome(m, k, options.readout());
-                        ms.add(measurement("recency", seeds[si], task, order.order(), m,
+                        ms.add(measurement(BiasKind.RECENCY, seeds[si], task, order.order(), m,
                                 m.usesFix() ? variants.get(slot.fix()) : null, out));
                         orderAcc[r][o] = out.accuracy();
                         acc[r][si] += out.accuracy() / nO / nT;
@@ -496,12 +496,12 @@ public final class BiasStudy {
         }
     }
 
-    private static Measurement measurement(String bias, long seed, BiasTask task, String condition, Correction m,
+    private static Measurement measurement(BiasKind bias, long seed, BiasTask task, String condition, Correction m,
             ContextOutcomes.Outcome o) {
         return measurement(bias, seed, task, condition, m, null, o);
     }
 
-    private static Measurement measurement(String bias, long seed, BiasTask task, String condition, Correction m,
+    private static Measurement measurement(BiasKind bias, long seed, BiasTask task, String condition, Correction m,
             RecencyFixVariant variant, ContextOutcomes.Outcome o) {
         return new Measurement(bias, seed, task.name(), condition, m, variant, o.accuracy(), o.fullVocabAccuracy(),
                 o.macroF1());

@@ -6,7 +6,7 @@ import java.util.Locale;
  * One raw measurement behind a bias study's summary: one correction on one demonstration set (one seed, one
  * task, one condition) over that task's queries.
  *
- * @param bias              {@code majority} or {@code recency}
+ * @param bias              the bias studied
  * @param seed              the study seed the demonstrations were drawn with
  * @param task              the task's name
  * @param condition         the demonstration set: {@code balanced} or {@code without one of class c} (majority),
@@ -18,11 +18,11 @@ import java.util.Locale;
  *                          which acts on label probabilities only)
  * @param macroF1           macro-F1 over the classes
  */
-public record Measurement(String bias, long seed, String task, String condition, Correction correction,
+public record Measurement(BiasKind bias, long seed, String task, String condition, Correction correction,
         RecencyFixVariant variant, double accuracy, double fullVocabAccuracy, double macroF1) {
 
     /** A measurement without a recency fix variant (majority study, or no fix). */
-    public Measurement(String bias, long seed, String task, String condition, Correction correction, double accuracy,
+    public Measurement(BiasKind bias, long seed, String task, String condition, Correction correction, double accuracy,
             double fullVocabAccuracy, double macroF1) {
         this(bias, seed, task, condition, correction, null, accuracy, fullVocabAccuracy, macroF1);
     }

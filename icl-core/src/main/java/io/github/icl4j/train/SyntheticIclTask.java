@@ -1,6 +1,5 @@
 package io.github.icl4j.train;
 
-import io.github.icl4j.Encoding;
 import io.github.icl4j.Model;
 import io.github.icl4j.Tokenizer;
 import java.util.ArrayList;
@@ -19,7 +18,8 @@ import java.util.Random;
  * <em>sentence</em> of class {@code c} is {@code sentenceLength} words drawn from class {@code c}, each
  * replaced with probability {@code noise} by a word of a random other class. An <em>episode</em> picks two
  * classes, assigns {@code " foo"} to one and {@code " bar"} to the other at random, and renders demonstrations
- * of both and a query in exactly the library's prompt format:
+ * of both and a query in exactly the library's prompt format ({@link io.github.icl4j.PromptTemplate#DEFAULT}, which
+ * renders them):
  * <pre>
  * Sentence: {text}\nLabel: foo\nSentence: {text}\nLabel: bar\n...Sentence: {query}\nLabel:
  * </pre>
@@ -183,59 +183,32 @@ public final class SyntheticIclTask implements AutoCloseable {
     }
 
     private final SyntheticTaskOptions options;
-    private final List<String> vocabulary;
-    private final String[][] words;
-    private final Map<String, Integer> classOfWord;
+    /** The class words, the label words and the tokenizer's words; draws the sentences. */
+    private final SyntheticVocabulary vocab;
     private final String tokenizerJson;
     private final Tokenizer tokenizer;
     private final long fooId;
     private final long barId;
-    /** The training label vocabulary with leading spaces: foo, bar, then the made-up words. */
-    private final List<String> labelWords;
     /** Token id of each label word (looked up once: episodes are rendered on the training hot path). */
     private final Map<String, Long> labelIds = new HashMap<>();
     /** The class pairs, split once into training and held-out pairs. */
     private final ClassPairs pairs;
-    private final double[] wordCdf;
+    /** Draws and renders this task's episodes. */
+    private final SyntheticEpisodes episodes = new SyntheticEpisodes(this);
 
     private SyntheticIclTask(SyntheticTaskOptions options) {
         this.options = options;
-        int nc = options.classes();
-        int nw = options.wordsPerClass();
-        List<String> made = SyntheticWords.classWords(nc * nw);
-        this.words = new String[nc][nw];
-        this.classOfWord = new HashMap<>();
-        List<String> vocab = new ArrayList<>(options.fusedTemplate() ? FUSED_FORMAT_WORDS : FORMAT_WORDS);
-        for (int c = 0; c < nc; c++) {
-            for (int j = 0; j < nw; j++) {
-                String w = made.get(c * nw + j);
-                words[c][j] = w;
-                classOfWord.put(w, c);
-                vocab.add(w);
-            }
-        }
-        List<String> labels = new ArrayList<>(List.of(FOO, BAR));
-        for (String w : SyntheticWords.labelWords(options.labelWords() - 2)) {
-            labels.add(" " + w);
-            vocab.add(w);
-        }
-        this.labelWords = List.copyOf(labels);
-        this.vocabulary = List.copyOf(vocab);
-        this.tokenizerJson = WordLevelTokenizerJson.build(vocabulary, options.fusedTemplate()
+        this.vocab = new SyntheticVocabulary(options);
+        this.tokenizerJson = WordLevelTokenizerJson.build(vocab.vocabulary(), options.fusedTemplate()
                 ? WordLevelTokenizerJson.Split.WHITESPACE_ONLY : WordLevelTokenizerJson.Split.WORDS_AND_PUNCTUATION);
         this.tokenizer = Tokenizer.fromJson(tokenizerJson, "synthetic ICL task word-level tokenizer");
         this.fooId = tokenizer.singleTokenId(FOO);
         this.barId = tokenizer.singleTokenId(BAR);
-        for (String w : labelWords) {
+        for (String w : vocab.labelWords()) {
             labelIds.put(w, tokenizer.singleTokenId(w));
         }
-
-        this.pairs = new ClassPairs(nc, options.heldOutFraction(), options.splitSeed(), options.classZipf());
-        double[] ww = new double[nw];
-        for (int j = 0; j < nw; j++) {
-            ww[j] = Math.pow(j + 1, -options.wordZipf());
-        }
-        this.wordCdf = ClassPairs.cdf(ww);
+        this.pairs = new ClassPairs(options.classes(), options.heldOutFraction(), options.splitSeed(),
+                options.classZipf());
     }
 
     /**
@@ -293,12 +266,17 @@ public final class SyntheticIclTask implements AutoCloseable {
      * {@link SyntheticTaskOptions#labelWords()} − 2 made-up words (see {@link SyntheticTaskOptions#labelWords()}).
      */
     public List<String> labelWords() {
-        return labelWords;
+        return vocab.labelWords();
     }
 
     /** Token id of a training label word (with its leading space). */
     long labelId(String word) {
         return labelIds.get(word);
+    }
+
+    /** Draws and renders this task's episodes. */
+    SyntheticEpisodes episodes() {
+        return episodes;
     }
 
     /**
@@ -307,12 +285,12 @@ public final class SyntheticIclTask implements AutoCloseable {
      * leading space). {@code vocabulary().size() + 1} is the model's vocabulary size.
      */
     public List<String> vocabulary() {
-        return vocabulary;
+        return vocab.vocabulary();
     }
 
     /** The vocabulary size a model for this task needs ({@code <unk>} included). */
     public int vocabSize() {
-        return vocabulary.size() + 1;
+        return vocab.vocabulary().size() + 1;
     }
 
     /** The text of the task's word-level {@code tokenizer.json}. */
@@ -345,19 +323,18 @@ public final class SyntheticIclTask implements AutoCloseable {
         if (j < 0 || j >= options.wordsPerClass()) {
             throw new IllegalArgumentException("word index " + j + " out of range [0, " + options.wordsPerClass() + ")");
         }
-        return words[c][j];
+        return vocab.word(c, j);
     }
 
     /** The words of class {@code c}. */
     public List<String> words(int c) {
         checkClass(c);
-        return List.of(words[c]);
+        return vocab.words(c);
     }
 
     /** The class of a word, or -1 when it is not a class word. */
     public int classOf(String word) {
-        Integer c = classOfWord.get(word);
-        return c == null ? -1 : c;
+        return vocab.classOf(word);
     }
 
     /** The class pairs {@code {a, b}} ({@code a < b}) of a split, sorted. */
@@ -385,21 +362,7 @@ public final class SyntheticIclTask implements AutoCloseable {
     /** A sentence of class {@code c}: {@code sentenceLength} words separated by single spaces, with noise. */
     public String sentence(int c, Random rng) {
         checkClass(c);
-        StringBuilder sb = new StringBuilder();
-        int nc = options.classes();
-        for (int i = 0; i < options.sentenceLength(); i++) {
-            if (i > 0) {
-                sb.append(' ');
-            }
-            if (options.noise() > 0 && rng.nextDouble() < options.noise()) {
-                int other = rng.nextInt(nc - 1);
-                other = other >= c ? other + 1 : other;
-                sb.append(words[other][rng.nextInt(options.wordsPerClass())]);
-            } else {
-                sb.append(words[c][ClassPairs.draw(wordCdf, rng)]);
-            }
-        }
-        return sb.toString();
+        return vocab.sentence(c, rng);
     }
 
     /**
@@ -415,24 +378,7 @@ public final class SyntheticIclTask implements AutoCloseable {
 
     /** As {@link #sample(Split, Random)} with at most {@code maxShots} demonstrations per label. */
     Episode sample(Split split, int maxShots, Random rng) {
-        int[] pair = drawPair(split, rng);
-        boolean swap = rng.nextBoolean();
-        int classFoo = swap ? pair[1] : pair[0];
-        int classBar = swap ? pair[0] : pair[1];
-        int nFoo;
-        int nBar;
-        if (maxShots > 1 && rng.nextDouble() < options.imbalancedFraction()) {
-            do {
-                nFoo = 1 + rng.nextInt(maxShots);
-                nBar = 1 + rng.nextInt(maxShots);
-            } while (nFoo == nBar);
-        } else {
-            nFoo = options.minShots() + rng.nextInt(maxShots - options.minShots() + 1);
-            nBar = nFoo;
-        }
-        boolean grouped = rng.nextDouble() < options.groupedFraction();
-        int[] demoLabels = grouped ? groupedOrder(nFoo, nBar, rng.nextBoolean()) : shuffledOrder(nFoo, nBar, rng);
-        return render(classFoo, classBar, demoLabels, rng.nextInt(2), rng);
+        return episodes.sample(split, maxShots, rng);
     }
 
     int[] drawPair(Split split, Random rng) {
@@ -486,52 +432,7 @@ public final class SyntheticIclTask implements AutoCloseable {
             checkLabel(l);
         }
         checkLabel(queryLabel);
-        return render(classFoo, classBar, demoLabels, queryLabel, rng);
-    }
-
-    /** Draws the sentences of an episode (demonstrations in order, then the query) and renders it with foo/bar. */
-    private Episode render(int classFoo, int classBar, int[] demoLabels, int queryLabel, Random rng) {
-        int[] cls = {classFoo, classBar};
-        String[] sentences = new String[demoLabels.length];
-        String[] words = new String[demoLabels.length];
-        for (int i = 0; i < demoLabels.length; i++) {
-            sentences[i] = sentence(cls[demoLabels[i]], rng);
-            words[i] = demoLabels[i] == 0 ? FOO : BAR;
-        }
-        Layout l = layout(sentences, words, sentence(cls[queryLabel], rng));
-        return new Episode(l.text(), l.ids(), classFoo, classBar, demoLabels, l.labelPositions(), queryLabel, fooId,
-                barId);
-    }
-
-    /** A rendered prompt: its text, its tokens and the token index of each demonstration's label word. */
-    record Layout(String text, long[] ids, int[] labelPositions) {
-    }
-
-    /**
-     * The library's prompt format over demonstration {@code sentences} labelled {@code words} (each a word of
-     * {@link #labelWords()}, with its leading space) and the query sentence, tokenised, with each label word's
-     * position found from the character spans and checked by token id.
-     */
-    Layout layout(String[] sentences, String[] words, String query) {
-        StringBuilder sb = new StringBuilder();
-        int[] labelStart = new int[sentences.length];
-        for (int i = 0; i < sentences.length; i++) {
-            sb.append("Sentence: ").append(sentences[i]).append("\nLabel:");
-            labelStart[i] = sb.length();
-            sb.append(words[i]).append('\n');
-        }
-        sb.append("Sentence: ").append(query).append("\nLabel:");
-        String text = sb.toString();
-        Encoding enc = tokenizer.encode(text);
-        int[] positions = new int[sentences.length];
-        for (int i = 0; i < sentences.length; i++) {
-            positions[i] = enc.firstTokenIn(labelStart[i], labelStart[i] + words[i].length());
-            if (positions[i] < 0 || enc.id(positions[i]) != labelIds.get(words[i])) {
-                throw new IllegalStateException("label word of demonstration " + i + " not found at characters ["
-                        + labelStart[i] + ", " + (labelStart[i] + words[i].length()) + ") of the episode");
-            }
-        }
-        return new Layout(text, enc.ids(), positions);
+        return episodes.render(classFoo, classBar, demoLabels, queryLabel, rng);
     }
 
     private static void checkLabel(int l) {

@@ -140,7 +140,7 @@ final class SyntheticTrainingData {
         for (int i = 0; i < total; i++) {
             demoWords[i] = words[demoLabels[i]];
         }
-        SyntheticIclTask.Layout l = task.layout(sentences, demoWords, querySentence);
+        SyntheticEpisodes.Layout l = task.episodes().layout(sentences, demoWords, querySentence);
         return new TrainingEpisode(l.ids(), l.labelPositions(), demoLabels, nc, task.labelId(words[query]));
     }
 

@@ -5,6 +5,7 @@ import io.github.icl4j.IclPrompt;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
+import io.github.icl4j.TokenTexts;
 import io.github.icl4j.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -505,6 +506,27 @@ public final class InContextHeads {
         return Towers.analyse(model, List.copyOf(new TreeSet<>(heads)), groupOf, prompts, ids, options);
     }
 
+    /**
+     * The set's heads' attention from the last position over every token of the first
+     * {@link HeadOptions#examplePrompts()} prompts, with each token's text ({@link TokenTexts}) and the model's
+     * prediction: the token view of a report. The weights are those {@code Probe.on(model).prompt(p).attentionAt(..)}
+     * gives, to the last bit (one prompt per pass).
+     *
+     * @param spacing where the token texts put the whitespace between tokens ({@link #report} puts it in front, as
+     *                BPE tokenizers write {@code " foo"})
+     * @throws IllegalArgumentException for an empty set, invalid prompts or a null spacing
+     */
+    public List<HeadsReport.ExamplePrompt> examplePrompts(InContextHeadSet set, List<IclPrompt> prompts,
+            TokenTexts.Spacing spacing) {
+        checkSet(set);
+        if (spacing == null) {
+            throw new IllegalArgumentException("spacing must not be null; one of "
+                    + java.util.Arrays.toString(TokenTexts.Spacing.values()));
+        }
+        long[] ids = PromptChecks.check(model, "examplePrompts", prompts, false, false);
+        return ExamplePrompts.of(model, options, set, prompts, ids, spacing);
+    }
+
     // ------------------------------------------------------------------ §8 report
 
     /**
@@ -527,7 +549,8 @@ public final class InContextHeads {
                 ? attention(set, prompts) : null;
         TwoTowersAnalysis towers = twoTowers(set, prompts);
         ReadingAnalysis reads = gold ? reading(set, prompts) : null;
-        List<HeadsReport.ExamplePrompt> examples = ExamplePrompts.of(model, options, set, prompts, ids);
+        List<HeadsReport.ExamplePrompt> examples = ExamplePrompts.of(model, options, set, prompts, ids,
+                TokenTexts.Spacing.LEADING);
         return new HeadsReport("In-context heads of " + model.config().modelType() + " (" + model.config().nLayers()
                 + " × " + model.config().nHeads() + " heads)", set, iv, vo, att, towers, reads, examples);
     }

@@ -30,14 +30,25 @@ final class LastRowAttention {
     record Result(float[][][][] weights, LabelProbabilities.Row[] outcomes) {
     }
 
+    /** {@link #run(Model, List, boolean[], int[][], long[], int, boolean) run} without prefix reuse. */
     static Result run(Model model, List<? extends PromptTokens> prompts, boolean[] layers, int[][] positions,
             long[] labelIds, int batchSize) {
+        return run(model, prompts, layers, positions, labelIds, batchSize, false);
+    }
+
+    /**
+     * Attention rows of the {@code layers} marked true to each prompt's {@code positions}, and each prompt's label
+     * outcome; with {@code reusePrefix} a shared demonstrations prefix is computed once (as {@link
+     * io.github.icl4j.Probe} does by default).
+     */
+    static Result run(Model model, List<? extends PromptTokens> prompts, boolean[] layers, int[][] positions,
+            long[] labelIds, int batchSize, boolean reusePrefix) {
         ModelConfig c = model.config();
         int nH = c.nHeads();
         float[][][][] w = new float[prompts.size()][c.nLayers()][][];
         LabelProbabilities.Row[] outcomes = new LabelProbabilities.Row[prompts.size()];
         int[] read = java.util.stream.IntStream.range(0, c.nLayers()).filter(l -> layers[l]).toArray();
-        Pass.over(model, prompts).batchSize(batchSize).sortByLength(true).reusePrefix(false)
+        Pass.over(model, prompts).batchSize(batchSize).sortByLength(true).reusePrefix(reusePrefix)
                 .reads(Reads.none().lastLogits().attentionRows(read)).forEach(chunk -> {
                     for (int layer : read) {
                         Tensor rows = chunk.attentionRows(layer).to(ScalarType.Float); // [b, h, t]

@@ -2,6 +2,7 @@ package io.github.icl4j.heads;
 
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
+import io.github.icl4j.TokenTexts;
 import io.github.icl4j.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -112,40 +113,8 @@ final class PromptChecks {
     static List<String> words(Model model, long[] ids) {
         List<String> out = new ArrayList<>();
         for (long id : ids) {
-            out.add(decode(model, id));
+            out.add(TokenTexts.decode(model, id));
         }
         return List.copyOf(out);
-    }
-
-    /**
-     * The text of tokens {@code 0..upTo} of a prompt as the prompt writes them: each token gets the characters from
-     * the previous token's end to its own end, as a re-encoding of the prompt's text spans them, so the tokens join
-     * back into the prompt for every tokenizer (word-level ones included, whose single-token decoding drops the
-     * spaces; where the whitespace lands follows the tokenizer's spans). A leading BOS token and prompts whose
-     * re-encoding differs fall back to decoding one token at a time.
-     */
-    static List<String> tokenTexts(Model model, io.github.icl4j.IclPrompt p, int upTo) {
-        long[] ids = p.ids();
-        List<String> out = new ArrayList<>();
-        io.github.icl4j.Encoding enc = model.hasTokenizer() ? model.tokenizer().encode(p.text(), false) : null;
-        int shift = enc == null ? -1 : ids.length - enc.length(); // 1 with a BOS token in front
-        boolean aligned = enc != null && (shift == 0 || shift == 1);
-        for (int j = 0; aligned && j < enc.length(); j++) {
-            aligned = enc.id(j) == ids[j + shift];
-        }
-        for (int j = 0; j <= upTo; j++) {
-            int e = j - shift;
-            if (!aligned || e < 0) {
-                out.add(decode(model, ids[j]));
-            } else {
-                int from = e == 0 ? 0 : enc.endOf(e - 1);
-                out.add(p.text().substring(Math.min(from, enc.endOf(e)), enc.endOf(e)));
-            }
-        }
-        return out;
-    }
-
-    static String decode(Model model, long id) {
-        return model.hasTokenizer() ? model.tokenizer().decode(id) : "#" + id;
     }
 }

@@ -209,7 +209,8 @@ final class ValueOutputs {
     static List<ValueOutputAnalysis.TokenScore> tokens(Model model, long[] ids, float[] values) {
         List<ValueOutputAnalysis.TokenScore> out = new ArrayList<>();
         for (int j = 0; j < ids.length; j++) {
-            out.add(new ValueOutputAnalysis.TokenScore(ids[j], PromptChecks.decode(model, ids[j]), values[j]));
+            out.add(new ValueOutputAnalysis.TokenScore(ids[j], io.github.icl4j.TokenTexts.decode(model, ids[j]),
+                    values[j]));
         }
         return out;
     }

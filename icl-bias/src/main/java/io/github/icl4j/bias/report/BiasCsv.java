@@ -38,7 +38,7 @@ public final class BiasCsv {
         for (BiasComparison.Line l : c.lines()) {
             Interval v = l.value();
             Interval r = l.reduction();
-            t.row(l.bias(), l.key(), l.quantity(), v.mean(), v.lower(), v.upper(), v.level(),
+            t.row(l.bias().key(), l.key(), l.quantity(), v.mean(), v.lower(), v.upper(), v.level(),
                     v.kind().name().toLowerCase(Locale.ROOT), v.n(), r == null ? null : r.mean(),
                     r == null ? null : r.lower(), r == null ? null : r.upper());
         }
@@ -67,7 +67,7 @@ public final class BiasCsv {
         for (Measurement m : all) {
             // the first fix variant's measurements keep the plain key, as its rows do
             boolean extra = m.variant() != null && m.variant() != first;
-            t.row(m.bias(), m.seed(), m.task(), m.condition(),
+            t.row(m.bias().key(), m.seed(), m.task(), m.condition(),
                     m.correction().key() + (extra ? ":" + m.variant().key() : ""), m.accuracy(),
                     m.fullVocabAccuracy(), m.macroF1());
         }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 + "(attention by prediction) and how query · key tracks sentence similarity (two towers).")
 final class AnalyseCommand extends JobCommand {
     AnalyseCommand() {
-        super(MainJob.DISCOVER_STEPS + MainJob.ANALYSE_STEPS, MainJob.DISCOVER_COST + MainJob.ANALYSE_COST);
+        super(JobSteps.DISCOVER_STEPS + JobSteps.ANALYSE_STEPS, JobSteps.DISCOVER_COST + JobSteps.ANALYSE_COST);
     }
 
     @Override

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 + "correction, the calibration baselines, the in-context-head fixes and fix + calibration.")
 final class DebiasCommand extends JobCommand {
     DebiasCommand() {
-        super(MainJob.DISCOVER_STEPS + MainJob.DEBIAS_STEPS, MainJob.DISCOVER_COST + MainJob.DEBIAS_COST);
+        super(JobSteps.DISCOVER_STEPS + JobSteps.DEBIAS_STEPS, JobSteps.DISCOVER_COST + JobSteps.DEBIAS_COST);
     }
 
     @Override

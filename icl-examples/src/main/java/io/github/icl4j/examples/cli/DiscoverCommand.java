@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 + "the in-context heads.")
 final class DiscoverCommand extends JobCommand {
     DiscoverCommand() {
-        super(MainJob.DISCOVER_STEPS, MainJob.DISCOVER_COST);
+        super(JobSteps.DISCOVER_STEPS, JobSteps.DISCOVER_COST);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.bias.BiasComparison;
+import io.github.icl4j.bias.BiasKind;
 import io.github.icl4j.bias.Correction;
 import io.github.icl4j.bias.Interval;
 import io.github.icl4j.bias.MajorityResult;
@@ -97,14 +98,16 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
      */
     public record AttentionShift(
             @JsonSerialize(using = HeadsJson.GroupAsHeads.class)
-            @JsonDeserialize(using = HeadsJson.GroupAsHeadsReader.class) LabelGroup group, double fooPredicted, double barPredicted, double change) {
+            @JsonDeserialize(using = HeadsJson.GroupAsHeadsReader.class) LabelGroup group, double fooPredicted,
+            double barPredicted, double change) {
     }
 
     /**
      * One correction of one bias.
      *
-     * @param bias               "majority" or "recency"
-     * @param correction         the correction's name
+     * @param bias               the bias
+     * @param correction         the row's name: the correction's label, with the recency fix variant for a variant
+     *                           other than the study's first ({@code RecencyResult.label(row)})
      * @param accuracy           accuracy (majority: with one demonstration fewer; recency: mean over orders)
      * @param metric             the bias metric: fluctuation of accuracy (majority) or its std across orders
      *                           (recency)
@@ -112,7 +115,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
      * @param attentionStd       recency only: std across orders of the heads' attention at label positions
      * @param attentionReduction its relative reduction against no correction
      */
-    public record BiasRow(String bias, String correction, double accuracy, double metric, double metricReduction,
+    public record BiasRow(BiasKind bias, String correction, double accuracy, double metric, double metricReduction,
             double attentionStd, double attentionReduction) {
     }
 
@@ -160,7 +163,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         MajorityResult m = bias.majority();
         if (m != null) {
             for (MajorityResult.Row r : m.rows()) {
-                rows.add(new BiasRow("majority", r.correction().label(), mean(r.accuracy()), mean(r.fluctuation()),
+                rows.add(new BiasRow(BiasKind.MAJORITY, r.correction().label(), mean(r.accuracy()), mean(r.fluctuation()),
                         r.correction() == Correction.NONE ? Double.NaN : mean(r.fluctuationReduction()), Double.NaN,
                         Double.NaN));
             }
@@ -169,7 +172,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         if (rc != null) {
             for (RecencyResult.Row r : rc.rows()) {
                 boolean none = r.correction() == Correction.NONE;
-                rows.add(new BiasRow("recency", rc.label(r), mean(r.accuracy()), mean(r.accuracyStd()),
+                rows.add(new BiasRow(BiasKind.RECENCY, rc.label(r), mean(r.accuracy()), mean(r.accuracyStd()),
                         none ? Double.NaN : mean(r.accuracyStdReduction()), mean(r.attentionStd()),
                         none ? Double.NaN : mean(r.attentionStdReduction())));
             }
@@ -186,10 +189,13 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         return i == null ? Double.NaN : i.mean();
     }
 
-    /** The row of one bias and correction label, e.g. {@code ("recency", "in-context-head fix")}. */
-    public BiasRow biasRow(String which, String correction) {
-        return bias.stream().filter(r -> r.bias().equals(which) && r.correction().equals(correction)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no bias row " + which + " / " + correction
+    /**
+     * The row of one bias and correction, e.g. {@code (RECENCY, FIX)} (with several recency fix variants, the first
+     * variant's row, which carries the plain name).
+     */
+    public BiasRow biasRow(BiasKind which, Correction correction) {
+        return bias.stream().filter(r -> r.bias() == which && r.correction().equals(correction.label())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no bias row " + which + " / " + correction.label()
                         + "; rows: " + bias.stream().map(r -> r.bias() + " / " + r.correction()).toList()));
     }
 
@@ -274,11 +280,11 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
     }
 
     private void majorityNote(List<String> out) {
-        if (bias.stream().noneMatch(r -> r.bias().equals("majority"))) {
+        if (bias.stream().noneMatch(r -> r.bias() == BiasKind.MAJORITY)) {
             return;
         }
-        BiasRow none = biasRow("majority", Correction.NONE.label());
-        BiasRow fix = biasRow("majority", Correction.FIX.label());
+        BiasRow none = biasRow(BiasKind.MAJORITY, Correction.NONE);
+        BiasRow fix = biasRow(BiasKind.MAJORITY, Correction.FIX);
         if (acTuned && ac == 0) {
             out.add(String.format(Locale.ROOT, "Majority-label bias: accuracy moves by %s on average when one "
                     + "demonstration is dropped. Tuning chose a_c = 0 (the fix did not lower this fluctuation on the "
@@ -292,11 +298,11 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
     }
 
     private void recencyNote(List<String> out) {
-        if (bias.stream().noneMatch(r -> r.bias().equals("recency"))) {
+        if (bias.stream().noneMatch(r -> r.bias() == BiasKind.RECENCY)) {
             return;
         }
-        BiasRow none = biasRow("recency", Correction.NONE.label());
-        BiasRow fix = biasRow("recency", Correction.FIX.label());
+        BiasRow none = biasRow(BiasKind.RECENCY, Correction.NONE);
+        BiasRow fix = biasRow(BiasKind.RECENCY, Correction.FIX);
         String s = String.format(Locale.ROOT, "Recency bias: the rotary-free fix changes the spread of accuracy across "
                 + "orders from %s to %s and of the heads' attention from %s to %s (paper: −11%% to −23%% and about "
                 + "−40%%)", f3(none.metric()), f3(fix.metric()), f3(none.attentionStd()), f3(fix.attentionStd()));
@@ -415,9 +421,9 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                     .append(" | bias metric | reduction | attention std | reduction |\n");
             sb.append("|---|---|---|---|---|---|---|\n");
             for (BiasRow r : bias) {
-                sb.append("| ").append(r.bias()).append(" | ").append(r.correction()).append(" | ")
+                sb.append("| ").append(r.bias().key()).append(" | ").append(r.correction()).append(" | ")
                         .append(f3(r.accuracy())).append(" | ").append(f3(r.metric()))
-                        .append(r.bias().equals("majority") ? " (fluctuation)" : " (accuracy std)").append(" | ")
+                        .append(r.bias() == BiasKind.MAJORITY ? " (fluctuation)" : " (accuracy std)").append(" | ")
                         .append(pct(r.metricReduction())).append(" | ").append(f3(r.attentionStd())).append(" | ")
                         .append(pct(r.attentionReduction())).append(" |\n");
             }

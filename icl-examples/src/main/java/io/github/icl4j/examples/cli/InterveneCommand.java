@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 + "random heads of the same layers.")
 final class InterveneCommand extends JobCommand {
     InterveneCommand() {
-        super(MainJob.DISCOVER_STEPS + 1, MainJob.DISCOVER_COST + MainJob.INTERVENE_COST);
+        super(JobSteps.DISCOVER_STEPS + 1, JobSteps.DISCOVER_COST + JobSteps.INTERVENE_COST);
     }
 
     @Override

@@ -44,7 +44,7 @@ abstract class JobCommand implements Callable<Integer> {
         JobOptions o = common.options(null);
         java.io.StringWriter result = new java.io.StringWriter();
         try (Progress p = common.progress(errStream())) {
-            p.start("icl4j " + spec.name(), MainJob.OPEN_STEPS + steps, MainJob.OPEN_COST + cost);
+            p.start("icl4j " + spec.name(), JobSteps.OPEN_STEPS + steps, JobSteps.OPEN_COST + cost);
             try (MainJob job = MainJob.open(o, p)) {
                 body(job, new PrintWriter(result));
             }

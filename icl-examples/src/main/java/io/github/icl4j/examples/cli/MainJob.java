@@ -1,14 +1,10 @@
 package io.github.icl4j.examples.cli;
 
-import io.github.icl4j.bias.report.BiasCsv;
 import io.github.icl4j.examples.builtin.BuiltinModel;
-import io.github.icl4j.AttentionMap;
 import io.github.icl4j.HeadId;
-import io.github.icl4j.IclPrompt;
-import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.LoadOptions;
 import io.github.icl4j.Model;
-import io.github.icl4j.Probe;
+import io.github.icl4j.TokenTexts;
 import io.github.icl4j.bias.AcTuning;
 import io.github.icl4j.bias.BiasComparison;
 import io.github.icl4j.bias.BiasOptions;
@@ -19,7 +15,6 @@ import io.github.icl4j.heads.AblationRanking;
 import io.github.icl4j.heads.AttentionAnalysis;
 import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.HeadScores;
-import io.github.icl4j.heads.HeadsJson;
 import io.github.icl4j.heads.ReadingAnalysis;
 import io.github.icl4j.heads.HeadsReport;
 import io.github.icl4j.heads.InContextHeadSet;
@@ -28,16 +23,11 @@ import io.github.icl4j.heads.InterventionControl;
 import io.github.icl4j.heads.InterventionResult;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
-import io.github.icl4j.heads.report.HeadsReportFiles;
-import io.github.icl4j.model.ModelConfig;
-import io.github.icl4j.runtime.AtomicFiles;
 import io.github.icl4j.runtime.Natives;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
  * The main job: find a model's in-context heads, test them by removing them, show what they read and write, measure
@@ -62,51 +52,6 @@ import java.util.stream.IntStream;
  * Owns the model it loads: close it.
  */
 public final class MainJob implements AutoCloseable {
-    /** Steps of {@link #open}: loading the model and building the prompts. */
-    static final int OPEN_STEPS = 2;
-
-    /**
-     * Expected cost of each step for the progress bar's ETA: seconds measured on the built-in model with the default
-     * options (2 cores, report of 161.7 s, December 2026). Only ratios matter; on a large model the ablation ranking
-     * weighs more, but the bias study still dominates.
-     */
-    static final java.util.Map<String, Double> COST = java.util.Map.ofEntries(
-            java.util.Map.entry("loading the model", 9.0), java.util.Map.entry("building prompts", 1.0),
-            java.util.Map.entry("scoring every head", 2.0), java.util.Map.entry("ablation ranking", 6.0),
-            java.util.Map.entry("intervention (heads zeroed)", 5.0), java.util.Map.entry("value-output vectors", 2.0),
-            java.util.Map.entry("attention by prediction", 2.0), java.util.Map.entry("two towers (query · key)", 3.0),
-            java.util.Map.entry("where the heads read", 1.5),
-            java.util.Map.entry("token attention of example prompts", 0.2),
-            java.util.Map.entry("tuning a_c (majority-label fix)", 13.0),
-            java.util.Map.entry("majority-label bias", 28.0), java.util.Map.entry("recency bias", 88.0),
-            java.util.Map.entry("writing the report", 3.0));
-
-    /** Expected costs of {@link #open}, {@link #discover()}, the intervention, {@link #analyse}, {@link #debias}. */
-    static final double OPEN_COST = cost("loading the model", "building prompts");
-    static final double DISCOVER_COST = cost("scoring every head", "ablation ranking");
-    static final double INTERVENE_COST = cost("intervention (heads zeroed)");
-    static final double ANALYSE_COST = cost("value-output vectors", "attention by prediction",
-            "two towers (query · key)", "where the heads read");
-    static final double DEBIAS_COST = cost("tuning a_c (majority-label fix)", "majority-label bias", "recency bias");
-
-    /** The expected cost of the named steps ({@link #COST}). */
-    static double cost(String... stepNames) {
-        double c = 0;
-        for (String n : stepNames) {
-            c += COST.get(n);
-        }
-        return c;
-    }
-
-    /** A step of the job with its expected cost. */
-    private static Progress.Step step(Progress p, String name) {
-        Double c = COST.get(name);
-        if (c == null) {
-            throw new IllegalStateException("step '" + name + "' has no expected cost in MainJob.COST");
-        }
-        return p.step(name, c);
-    }
-
     private final JobOptions options;
     private final Model model;
     private final Workload workload;
@@ -138,7 +83,7 @@ public final class MainJob implements AutoCloseable {
      */
     public static MainJob open(JobOptions options, Progress progress) {
         Model model;
-        try (Progress.Step s = step(progress, "loading the model")) {
+        try (Progress.Step s = JobSteps.step(progress, "loading the model")) {
             Natives.init();
             LoadOptions lo = LoadOptions.defaults().withDevice(options.device()).withDtype(options.dtype());
             if (options.model() != null && !Files.exists(options.model())) {
@@ -156,7 +101,7 @@ public final class MainJob implements AutoCloseable {
                 resolved.useHeads().forEach(h -> h.checkIn(model.config().nLayers(), model.config().nHeads()));
             }
             Workload w;
-            try (Progress.Step s = step(progress, "building prompts")) {
+            try (Progress.Step s = JobSteps.step(progress, "building prompts")) {
                 w = Workload.of(model, resolved);
                 s.note(w.find().size() + " + " + w.test().size() + " prompts, " + w.biasTest().size() + " + "
                         + w.biasTune().size() + " bias tasks");
@@ -190,9 +135,6 @@ public final class MainJob implements AutoCloseable {
 
     // ---------------------------------------------------------------- discover
 
-    /** Steps of {@link #discover()}. */
-    static final int DISCOVER_STEPS = 2;
-
     /**
      * Scores every head and ranks the scanned layers' heads by ablation on the find prompts, then merges the top
      * lists (METHOD §3.1–3.3). With {@link JobOptions#useHeads()} the given heads form the set (grouped by their
@@ -200,12 +142,12 @@ public final class MainJob implements AutoCloseable {
      */
     public InContextHeadSet discover() {
         HeadScores scores;
-        try (Progress.Step s = step(progress, "scoring every head")) {
+        try (Progress.Step s = JobSteps.step(progress, "scoring every head")) {
             scores = heads.scores(Map.of(workloadName(), workload.find()));
             s.note(model.config().totalHeads() + " heads");
         }
         InContextHeadSet set;
-        try (Progress.Step s = step(progress, "ablation ranking")) {
+        try (Progress.Step s = JobSteps.step(progress, "ablation ranking")) {
             if (options.useHeads().isEmpty()) {
                 AblationRanking a = options.ablation()
                         ? heads.ablationRanking(Map.of(workloadName(), workload.find())) : null;
@@ -236,7 +178,7 @@ public final class MainJob implements AutoCloseable {
      * ({@link #control}) and each group on each gold label (METHOD §3.4).
      */
     public InterventionResult intervene(InContextHeadSet set) {
-        try (Progress.Step s = step(progress, "intervention (heads zeroed)")) {
+        try (Progress.Step s = JobSteps.step(progress, "intervention (heads zeroed)")) {
             InterventionControl c = control(set);
             InContextHeads ich = heads.options(heads.options().withControl(c.draws(), options.seed(),
                     c.poolOrPooled()));
@@ -262,29 +204,26 @@ public final class MainJob implements AutoCloseable {
             TwoTowersAnalysis twoTowers, ReadingAnalysis reading) {
     }
 
-    /** Steps of {@link #analyse}. */
-    static final int ANALYSE_STEPS = 4;
-
     /** The value-output, attention and two-tower analyses of the set on the test prompts. */
     public Analysis analyse(InContextHeadSet set) {
         ValueOutputAnalysis vo;
-        try (Progress.Step s = step(progress, "value-output vectors")) {
+        try (Progress.Step s = JobSteps.step(progress, "value-output vectors")) {
             vo = heads.valueOutputs(set, workload.test());
             s.note(vo.groups().isEmpty() ? "" : vo.groups().get(0).toString());
         }
         AttentionAnalysis att;
-        try (Progress.Step s = step(progress, "attention by prediction")) {
+        try (Progress.Step s = JobSteps.step(progress, "attention by prediction")) {
             att = heads.attention(set, workload.test());
             s.note("predicted " + options.labelWords().word(0).strip() + " " + att.examplesPerGroup()[0] + ", "
                     + options.labelWords().word(1).strip() + " " + att.examplesPerGroup()[1]);
         }
         TwoTowersAnalysis towers;
-        try (Progress.Step s = step(progress, "two towers (query · key)")) {
+        try (Progress.Step s = JobSteps.step(progress, "two towers (query · key)")) {
             towers = heads.twoTowers(set, workload.test());
             s.note("swap test " + Headline.f3(towers.baseAgreement()) + " → " + Headline.f3(towers.swapAgreement()));
         }
         ReadingAnalysis reads;
-        try (Progress.Step s = step(progress, "where the heads read")) {
+        try (Progress.Step s = JobSteps.step(progress, "where the heads read")) {
             reads = heads.reading(set, workload.test());
             double label = reads.heads().stream().mapToDouble(ReadingAnalysis.HeadReading::labelPositions).average()
                     .orElse(Double.NaN);
@@ -294,66 +233,18 @@ public final class MainJob implements AutoCloseable {
     }
 
     /**
-     * The set's heads' attention over every token of the first three test prompts, with the model's prediction,
-     * for the report's token view.
+     * The set's heads' attention over every token of the first {@link HeadOptions#examplePrompts()} test prompts,
+     * with the model's prediction, for the report's token view ({@link InContextHeads#examplePrompts}); each token
+     * keeps the whitespace after it, so the view reads like the prompt.
      */
     public List<HeadsReport.ExamplePrompt> examples(InContextHeadSet set) {
-        try (Progress.Step s = step(progress, "token attention of example prompts")) {
-            List<IclPrompt> shown = workload.test().subList(0, Math.min(3, workload.test().size()));
-            s.note(shown.size() + " prompts");
-            LabelProbabilities lp = Probe.on(model).prompts(shown).labelProbabilities();
-            List<HeadsReport.ExamplePrompt> out = new ArrayList<>();
-            for (int i = 0; i < shown.size(); i++) {
-                IclPrompt p = shown.get(i);
-                AttentionMap m = Probe.on(model).prompt(p)
-                        .attentionAt(IntStream.rangeClosed(0, p.lastPosition()).toArray());
-                List<String> tokens = tokensAsWritten(p);
-                List<HeadsReport.HeadRow> rows = set.heads().stream()
-                        .map(h -> new HeadsReport.HeadRow(h, m.of(0, h))).toList();
-                out.add(new HeadsReport.ExamplePrompt(i, tokens, p.labelPositions(), p.demoLabels(), p.queryLabel(),
-                        lp.row(i).predicted(), rows));
-            }
-            return out;
+        try (Progress.Step s = JobSteps.step(progress, "token attention of example prompts")) {
+            s.note(Math.min(heads.options().examplePrompts(), workload.test().size()) + " prompts");
+            return heads.examplePrompts(set, workload.test(), TokenTexts.Spacing.TRAILING);
         }
-    }
-
-    /**
-     * Each token of a prompt as it stands in the text with the spaces and line breaks after it (a word-level
-     * tokenizer's tokens carry none), from the tokenizer's character offsets, so the report's token view reads like
-     * the prompt; a token without text (BOS) decoded.
-     */
-    List<String> tokensAsWritten(IclPrompt p) {
-        long[] ids = p.ids();
-        io.github.icl4j.Encoding enc = model.tokenizer().encode(p.text());
-        int shift = ids.length - enc.length();
-        List<String> out = new ArrayList<>();
-        boolean aligned = shift >= 0;
-        for (int k = 0; aligned && k < enc.length(); k++) {
-            aligned = enc.id(k) == ids[k + shift] && enc.startOf(k) >= 0 && enc.endOf(k) >= enc.startOf(k)
-                    && (k == 0 || enc.startOf(k) >= enc.startOf(k - 1));
-        }
-        if (!aligned) {
-            for (long id : ids) {
-                out.add(model.tokenizer().decode(id));
-            }
-            return out;
-        }
-        for (int j = 0; j < shift; j++) {
-            out.add(model.tokenizer().decode(ids[j]));
-        }
-        String text = p.text();
-        for (int k = 0; k < enc.length(); k++) {
-            int from = k == 0 ? 0 : enc.startOf(k);
-            int to = k + 1 < enc.length() ? enc.startOf(k + 1) : text.length();
-            out.add(text.substring(from, Math.max(from, to)));
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- debias
-
-    /** Steps of {@link #debias}. */
-    static final int DEBIAS_STEPS = 3;
 
     /**
      * The bias study with the in-context heads (METHOD §5–6): a_c tuned on the tuning tasks unless given, then the
@@ -365,7 +256,7 @@ public final class MainJob implements AutoCloseable {
         BiasOptions bo = options.bias().withSeeds(seeds).withPerClass(Math.max(2, options.shots()));
         BiasStudy study = BiasStudy.of(model).heads(inContextHeads).options(bo).prompts(Workload.promptBuilder(model, options));
         AcTuning tuning = null;
-        try (Progress.Step s = step(progress, "tuning a_c (majority-label fix)")) {
+        try (Progress.Step s = JobSteps.step(progress, "tuning a_c (majority-label fix)")) {
             if (options.tuneAc()) {
                 tuning = study.tuneAc(workload.biasTune());
                 study = study.options(bo.withAc(tuning.best()));
@@ -376,12 +267,12 @@ public final class MainJob implements AutoCloseable {
             }
         }
         MajorityResult majority;
-        try (Progress.Step s = step(progress, "majority-label bias")) {
+        try (Progress.Step s = JobSteps.step(progress, "majority-label bias")) {
             majority = study.majority(workload.biasTest());
             s.note("fluctuation " + Headline.f3(majority.rows().get(0).fluctuation().mean()) + " (none)");
         }
         RecencyResult recency = null;
-        try (Progress.Step s = step(progress, "recency bias")) {
+        try (Progress.Step s = JobSteps.step(progress, "recency bias")) {
             if (model.config().hasRotary()) {
                 recency = study.recency(workload.biasTest());
             } else {
@@ -427,9 +318,6 @@ public final class MainJob implements AutoCloseable {
         }
     }
 
-    /** Steps of a whole report. */
-    static final int REPORT_STEPS = OPEN_STEPS + DISCOVER_STEPS + 1 + ANALYSE_STEPS + 1 + DEBIAS_STEPS + 1;
-
     /** The whole job with no progress output: see {@link #report(JobOptions, Progress)}. */
     public static Report report(JobOptions options) {
         return report(options, Progress.silent());
@@ -445,7 +333,7 @@ public final class MainJob implements AutoCloseable {
     public static Report report(JobOptions options, Progress progress) {
         long t0 = System.nanoTime();
         checkWritable(options.out());
-        progress.start("icl4j report", REPORT_STEPS, COST.values().stream().mapToDouble(Double::doubleValue).sum());
+        progress.start("icl4j report", JobSteps.REPORT_STEPS, JobSteps.total());
         try (MainJob job = open(options, progress)) {
             InContextHeadSet set = job.discover();
             InterventionControl control = job.control(set);
@@ -453,36 +341,16 @@ public final class MainJob implements AutoCloseable {
             Analysis a = job.analyse(set);
             List<HeadsReport.ExamplePrompt> examples = job.examples(set);
             BiasComparison bias = job.debias(set.heads());
-            try (Progress.Step s = step(progress, "writing the report")) {
+            try (Progress.Step s = JobSteps.step(progress, "writing the report")) {
                 JobOptions o = job.options();
-                String title = "In-context heads and biases of " + (o.builtinModel() ? "the built-in model"
-                        : o.model().getFileName()) + " (" + job.model().config().modelType() + ", "
-                        + job.model().config().nLayers() + " × " + job.model().config().nHeads() + " heads)";
-                HeadsReport hr = new HeadsReport(title, set, iv, a.valueOutputs(), a.attention(), a.twoTowers(),
-                        a.reading(), examples);
+                HeadsReport hr = new HeadsReport(ReportFiles.title(o, job.model().config()), set, iv,
+                        a.valueOutputs(), a.attention(), a.twoTowers(), a.reading(), examples);
                 Headline h = Headline.of(set, control, iv, a, bias);
                 double secs = (System.nanoTime() - t0) / 1e9;
-                List<Path> files = new ArrayList<>();
-                Path out = o.out();
-                HeadsReportFiles.write(hr, out);
-                try (var list = Files.list(out)) {
-                    list.filter(p -> !p.getFileName().toString().startsWith(".")).forEach(files::add);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("cannot list " + out, e);
-                }
-                BiasCsv.writeComparison(bias, out.resolve("bias.csv"));
-                BiasCsv.writeMeasurements(bias, out.resolve("bias_measurements.csv"));
-                AtomicFiles.writeString(out.resolve("headline.json"), HeadsJson.write(h));
-                AtomicFiles.writeString(out.resolve("summary.md"), h.markdown(o, job.workload().description(),
-                        job.model().toString()));
-                Path html = out.resolve("report.html");
-                AtomicFiles.writeString(html, ReportPage.html(hr, bias, h, o, job.workload().description(),
-                        job.model().toString()));
-                for (String f : List.of("bias.csv", "bias_measurements.csv", "headline.json", "summary.md")) {
-                    files.add(out.resolve(f));
-                }
-                files.sort(null);
-                s.note(files.size() + " files in " + out.toAbsolutePath());
+                List<Path> files = ReportFiles.write(hr, bias, h, o, job.workload().description(),
+                        job.model().toString());
+                Path html = o.out().resolve(ReportFiles.PAGE);
+                s.note(files.size() + " files in " + o.out().toAbsolutePath());
                 return new Report(o, job.model().toString(), job.workload().description(), set, control, iv, a, bias,
                         h, html, files, secs);
             }

@@ -1,6 +1,7 @@
 package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.bias.BiasComparison;
+import io.github.icl4j.bias.BiasKind;
 import io.github.icl4j.bias.Correction;
 import io.github.icl4j.bias.report.BiasHtml;
 import io.github.icl4j.heads.AblationScreen;
@@ -67,18 +68,18 @@ final class ReportPage {
                 "with as many random heads zeroed" + (h.controlDistinct() == 1 ? " (the only such set)" : ""), "");
         figure(sb, Headline.f3(h.swapBefore()) + " → " + Headline.f3(h.swapAfter()),
                 "swap test: answer follows the copied demonstration", "");
-        if (h.bias().stream().anyMatch(r -> r.bias().equals("majority"))) {
-            Headline.BiasRow n = h.biasRow("majority", Correction.NONE.label());
-            Headline.BiasRow f = h.biasRow("majority", Correction.FIX.label());
+        if (h.bias().stream().anyMatch(r -> r.bias() == BiasKind.MAJORITY)) {
+            Headline.BiasRow n = h.biasRow(BiasKind.MAJORITY, Correction.NONE);
+            Headline.BiasRow f = h.biasRow(BiasKind.MAJORITY, Correction.FIX);
             // a smaller fluctuation bought by losing accuracy is no gain (the bias table's rule)
             boolean costsAccuracy = f.accuracy() < n.accuracy() - 0.02;
             figure(sb, Headline.f3(n.metric()) + " → " + Headline.f3(f.metric()),
                     "majority-label fluctuation, fix (a<sub>c</sub> " + fmt(h.ac()) + ")",
                     costsAccuracy ? "" : tone(n.metric(), f.metric()));
         }
-        if (h.bias().stream().anyMatch(r -> r.bias().equals("recency"))) {
-            Headline.BiasRow n = h.biasRow("recency", Correction.NONE.label());
-            Headline.BiasRow f = h.biasRow("recency", Correction.FIX.label());
+        if (h.bias().stream().anyMatch(r -> r.bias() == BiasKind.RECENCY)) {
+            Headline.BiasRow n = h.biasRow(BiasKind.RECENCY, Correction.NONE);
+            Headline.BiasRow f = h.biasRow(BiasKind.RECENCY, Correction.FIX);
             boolean costsAccuracy = f.accuracy() < n.accuracy() - 0.02;
             figure(sb, Headline.f3(n.metric()) + " → " + Headline.f3(f.metric()),
                     "recency: accuracy std across orders, fix", costsAccuracy ? "" : tone(n.metric(), f.metric()));

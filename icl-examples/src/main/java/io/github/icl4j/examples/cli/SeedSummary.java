@@ -2,6 +2,8 @@ package io.github.icl4j.examples.cli;
 
 import io.github.icl4j.HeadId;
 import io.github.icl4j.ReadoutMetric;
+import io.github.icl4j.bias.BiasKind;
+import io.github.icl4j.bias.Correction;
 import io.github.icl4j.bias.Interval;
 import io.github.icl4j.heads.LabelGroup;
 import io.github.icl4j.heads.ReadingAnalysis;
@@ -182,13 +184,12 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
         c.add("where the heads read: share on the query", 0, 1, h -> reading(h, ReadingAnalysis.HeadReading::query));
         c.add("where the heads read: share on the demonstrations' sentences", 0, 1,
                 h -> reading(h, x -> x.matchingSentences() + x.otherSentences()));
-        Map<String, List<String>> rows = new LinkedHashMap<>();
-        hs.forEach(h -> h.bias().forEach(b -> rows.putIfAbsent(b.bias() + ", " + b.correction(),
-                List.of(b.bias(), b.correction()))));
+        Map<String, Headline.BiasRow> rows = new LinkedHashMap<>();
+        hs.forEach(h -> h.bias().forEach(b -> rows.putIfAbsent(b.bias() + ", " + b.correction(), b)));
         String acc = r == ReadoutMetric.ARGMAX ? "accuracy" : r.key() + " readout";
         rows.forEach((name, k) -> {
-            boolean majority = k.get(0).equals("majority");
-            boolean none = k.get(1).equals(io.github.icl4j.bias.Correction.NONE.label());
+            boolean majority = k.bias() == BiasKind.MAJORITY;
+            boolean none = k.correction().equals(Correction.NONE.label());
             c.add(name + ": " + acc, 0, 1, h -> row(h, k).accuracy());
             c.add(name + ": " + (majority ? "fluctuation" : "accuracy std across orders"), 0, INF,
                     h -> row(h, k).metric());
@@ -197,7 +198,7 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
                         h -> row(h, k).metricReduction());
             }
             // a calibration changes no attention: its attention rows would repeat those of no correction
-            if (!majority && (none || usesFix(k.get(1)))) {
+            if (!majority && (none || usesFix(k.correction()))) {
                 c.add(name + ": attention std across orders", 0, INF, h -> row(h, k).attentionStd());
                 if (!none) {
                     c.add(name + ": reduction of the attention std", -INF, 1, h -> row(h, k).attentionReduction());
@@ -212,8 +213,7 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
 
     /** True when the correction of this label changes the model (the in-context-head fix, alone or with more). */
     private static boolean usesFix(String label) {
-        return java.util.Arrays.stream(io.github.icl4j.bias.Correction.values())
-                .anyMatch(c -> c.label().equals(label) && c.usesFix());
+        return java.util.Arrays.stream(Correction.values()).anyMatch(c -> c.label().equals(label) && c.usesFix());
     }
 
     /** The mean of one reading share over a seed's heads (NaN without any). */
@@ -221,11 +221,11 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
         return h.reading().stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
-    /** A seed's bias row, or a row of NaN when the seed has none. */
-    private static Headline.BiasRow row(Headline h, List<String> k) {
-        return h.bias().stream().filter(b -> b.bias().equals(k.get(0)) && b.correction().equals(k.get(1)))
-                .findFirst().orElse(new Headline.BiasRow(k.get(0), k.get(1), Double.NaN, Double.NaN, Double.NaN,
-                        Double.NaN, Double.NaN));
+    /** A seed's row of the bias and correction of {@code k}, or a row of NaN when the seed has none. */
+    private static Headline.BiasRow row(Headline h, Headline.BiasRow k) {
+        return h.bias().stream().filter(b -> b.bias() == k.bias() && b.correction().equals(k.correction()))
+                .findFirst().orElse(new Headline.BiasRow(k.bias(), k.correction(), Double.NaN, Double.NaN,
+                        Double.NaN, Double.NaN, Double.NaN));
     }
 
     private static List<HeadCount> headCounts(List<SeedRun> runs) {

@@ -56,11 +56,11 @@ class ProgressTest {
 
     @Test
     void everyMainJobStepHasAnExpectedCostAndTheRecencyStudyDominates() {
-        assertThat(MainJob.COST).hasSize(MainJob.REPORT_STEPS);
-        double total = MainJob.COST.values().stream().mapToDouble(Double::doubleValue).sum();
-        assertThat(MainJob.cost("recency bias") / total).isGreaterThan(0.3);
-        assertThat(MainJob.OPEN_COST + MainJob.DISCOVER_COST + MainJob.INTERVENE_COST + MainJob.ANALYSE_COST
-                + MainJob.DEBIAS_COST + MainJob.cost("token attention of example prompts", "writing the report"))
+        assertThat(JobSteps.COST).hasSize(JobSteps.REPORT_STEPS);
+        double total = JobSteps.COST.values().stream().mapToDouble(Double::doubleValue).sum();
+        assertThat(JobSteps.cost("recency bias") / total).isGreaterThan(0.3);
+        assertThat(JobSteps.OPEN_COST + JobSteps.DISCOVER_COST + JobSteps.INTERVENE_COST + JobSteps.ANALYSE_COST
+                + JobSteps.DEBIAS_COST + JobSteps.cost("token attention of example prompts", "writing the report"))
                 .isCloseTo(total, org.assertj.core.data.Offset.offset(1e-9));
         assertThatThrownBy(() -> Progress.silent().start("x", 1, 0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("totalWeight 0.0");

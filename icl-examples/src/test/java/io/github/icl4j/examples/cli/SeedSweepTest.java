@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.icl4j.bias.BiasKind;
+import io.github.icl4j.bias.Correction;
 import io.github.icl4j.bias.Interval;
 import io.github.icl4j.examples.builtin.BuiltinModel;
 import io.github.icl4j.heads.HeadsJson;
@@ -80,8 +82,8 @@ class SeedSweepTest {
         checks.put("accuracy, as many random heads zeroed", Headline::controlMean);
         checks.put("swap test, after", Headline::swapAfter);
         checks.put("q·k vs sentence similarity, Pearson r within prompts", Headline::twoTowerR);
-        checks.put("majority, none: fluctuation", h -> h.biasRow("majority", "none").metric());
-        checks.put("recency, in-context-head fix: accuracy", h -> h.biasRow("recency", "in-context-head fix")
+        checks.put("majority, none: fluctuation", h -> h.biasRow(BiasKind.MAJORITY, Correction.NONE).metric());
+        checks.put("recency, in-context-head fix: accuracy", h -> h.biasRow(BiasKind.RECENCY, Correction.FIX)
                 .accuracy());
         checks.put("a_c of the majority-label fix", Headline::ac);
         checks.put("accuracy, random heads zeroed minus in-context heads zeroed", h -> h.controlMean() - h.ablated());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.icl4j.report.CsvTable;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
+import io.github.icl4j.TokenTexts;
 import io.github.icl4j.heads.AblationRanking;
 import io.github.icl4j.heads.AblationScreen;
 import io.github.icl4j.heads.AttributionOptions;
@@ -119,6 +120,34 @@ class HeadsReportFilesTest {
             String dom = runChromium(chromium, dir, "--dump-dom", page.toUri().toString());
             assertThat(dom).contains("id=\"heatmap-atp\"", "id=\"atp-scatter\"");
         }
+    }
+
+    @Test
+    void examplePromptsAreTheProbesAttentionToTheLastBitAndTheReportsTokenView() {
+        InContextHeads ich = InContextHeads.of(model).options(HeadOptions.defaults().withExamplePrompts(2));
+        List<HeadsReport.ExamplePrompt> ex = ich.examplePrompts(report.set(), prompts, TokenTexts.Spacing.LEADING);
+        assertThat(ex).hasSize(2);
+        for (int i = 0; i < ex.size(); i++) {
+            IclPrompt p = prompts.get(i);
+            HeadsReport.ExamplePrompt e = ex.get(i);
+            assertThat(e.tokens()).isEqualTo(report.examples().get(i).tokens()).hasSize(p.length());
+            assertThat(e.predicted()).isEqualTo(report.examples().get(i).predicted());
+            io.github.icl4j.AttentionMap m = io.github.icl4j.Probe.on(model).prompt(p)
+                    .attentionAt(java.util.stream.IntStream.rangeClosed(0, p.lastPosition()).toArray());
+            assertThat(e.heads()).hasSize(report.set().size());
+            for (HeadsReport.HeadRow row : e.heads()) {
+                assertThat(row.attention()).as("prompt %d head %s", i, row.head())
+                        .containsExactly(m.of(0, row.head()));
+            }
+        }
+        assertThat(ich.examplePrompts(report.set(), prompts, TokenTexts.Spacing.TRAILING).get(0).tokens())
+                .hasSize(prompts.get(0).length());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ich.examplePrompts(report.set(), prompts, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spacing");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TokenTexts.of(model, prompts.get(0),
+                prompts.get(0).length(), TokenTexts.Spacing.LEADING)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("upTo " + prompts.get(0).length() + " out of range [0, "
+                        + prompts.get(0).length() + ")");
     }
 
     @Test
