@@ -465,7 +465,7 @@ public final class GgufFile implements AutoCloseable {
      * @throws InvalidCheckpointException when the architecture is not supported yet or a required key is missing
      */
     public ObjectNode toHfConfig() {
-        return LlamaLayout.of(this).toHfConfig();
+        return new GgufHfConfig(this, LlamaLayout.of(this)).toHfConfig();
     }
 
     @Override
