@@ -1,13 +1,22 @@
 package io.github.icl4j.examples.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.bias.BiasComparison;
 import io.github.icl4j.bias.BiasKind;
 import io.github.icl4j.bias.Correction;
 import io.github.icl4j.bias.Interval;
 import io.github.icl4j.bias.MajorityResult;
+import io.github.icl4j.bias.RecencyFixVariant;
 import io.github.icl4j.bias.RecencyResult;
 import io.github.icl4j.heads.AttentionAnalysis;
 import io.github.icl4j.heads.HeadsJson;
@@ -19,8 +28,11 @@ import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ReadingAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
 import io.github.icl4j.ReadoutMetric;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Locale;
 
 /**
@@ -106,8 +118,10 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
      * One correction of one bias.
      *
      * @param bias               the bias
-     * @param correction         the row's name: the correction's label, with the recency fix variant for a variant
-     *                           other than the study's first ({@code RecencyResult.label(row)})
+     * @param correction         what was done; in JSON its label, e.g. {@code "fix + batch calibration"}
+     * @param variant            the recency fix variant of a row of a fix variant other than the study's first
+     *                           (whose rows carry the plain names); null for every other row, and then absent from
+     *                           JSON; in JSON its key, e.g. {@code "label-keys"}
      * @param accuracy           accuracy (majority: with one demonstration fewer; recency: mean over orders)
      * @param metric             the bias metric: fluctuation of accuracy (majority) or its std across orders
      *                           (recency)
@@ -115,8 +129,82 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
      * @param attentionStd       recency only: std across orders of the heads' attention at label positions
      * @param attentionReduction its relative reduction against no correction
      */
-    public record BiasRow(BiasKind bias, String correction, double accuracy, double metric, double metricReduction,
-            double attentionStd, double attentionReduction) {
+    public record BiasRow(BiasKind bias,
+            @JsonSerialize(using = CorrectionAsLabel.class)
+            @JsonDeserialize(using = CorrectionFromLabel.class) Correction correction,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @JsonSerialize(using = VariantAsKey.class)
+            @JsonDeserialize(using = VariantFromKey.class) RecencyFixVariant variant,
+            double accuracy, double metric, double metricReduction, double attentionStd, double attentionReduction) {
+
+        /** Checks that the row names its bias and correction. */
+        public BiasRow {
+            Objects.requireNonNull(bias, "bias");
+            Objects.requireNonNull(correction, "correction");
+        }
+
+        /**
+         * The row's name: the correction's label, with the variant for a further fix variant, e.g.
+         * {@code fix + batch calibration [label keys]} (as {@code RecencyResult.label(row)}).
+         */
+        public String label() {
+            return correction.label() + (variant == null ? "" : " [" + variant.label() + "]");
+        }
+    }
+
+    /** Writes a correction as its label. */
+    static final class CorrectionAsLabel extends StdSerializer<Correction> {
+        CorrectionAsLabel() {
+            super(Correction.class);
+        }
+
+        @Override
+        public void serialize(Correction c, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeString(c.label());
+        }
+    }
+
+    /** Reads what {@link CorrectionAsLabel} writes. */
+    static final class CorrectionFromLabel extends StdDeserializer<Correction> {
+        CorrectionFromLabel() {
+            super(Correction.class);
+        }
+
+        @Override
+        public Correction deserialize(JsonParser p, DeserializationContext c) throws IOException {
+            String label = p.getValueAsString();
+            return Arrays.stream(Correction.values()).filter(x -> x.label().equals(label)).findFirst()
+                    .orElseThrow(() -> new JsonParseException(p, "correction '" + label + "' unknown; one of "
+                            + Arrays.stream(Correction.values()).map(Correction::label).toList()));
+        }
+    }
+
+    /** Writes a recency fix variant as its key. */
+    static final class VariantAsKey extends StdSerializer<RecencyFixVariant> {
+        VariantAsKey() {
+            super(RecencyFixVariant.class);
+        }
+
+        @Override
+        public void serialize(RecencyFixVariant v, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeString(v.key());
+        }
+    }
+
+    /** Reads what {@link VariantAsKey} writes. */
+    static final class VariantFromKey extends StdDeserializer<RecencyFixVariant> {
+        VariantFromKey() {
+            super(RecencyFixVariant.class);
+        }
+
+        @Override
+        public RecencyFixVariant deserialize(JsonParser p, DeserializationContext c) throws IOException {
+            try {
+                return RecencyFixVariant.parse(p.getValueAsString());
+            } catch (IllegalArgumentException e) {
+                throw new JsonParseException(p, e.getMessage());
+            }
+        }
     }
 
     /** Copies the lists. */
@@ -163,7 +251,7 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         MajorityResult m = bias.majority();
         if (m != null) {
             for (MajorityResult.Row r : m.rows()) {
-                rows.add(new BiasRow(BiasKind.MAJORITY, r.correction().label(), mean(r.accuracy()), mean(r.fluctuation()),
+                rows.add(new BiasRow(BiasKind.MAJORITY, r.correction(), null, mean(r.accuracy()), mean(r.fluctuation()),
                         r.correction() == Correction.NONE ? Double.NaN : mean(r.fluctuationReduction()), Double.NaN,
                         Double.NaN));
             }
@@ -172,7 +260,9 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         if (rc != null) {
             for (RecencyResult.Row r : rc.rows()) {
                 boolean none = r.correction() == Correction.NONE;
-                rows.add(new BiasRow(BiasKind.RECENCY, rc.label(r), mean(r.accuracy()), mean(r.accuracyStd()),
+                // the first variant's rows carry the plain names, as in RecencyResult.label(row)
+                RecencyFixVariant further = r.variant() == rc.variants().get(0) ? null : r.variant();
+                rows.add(new BiasRow(BiasKind.RECENCY, r.correction(), further, mean(r.accuracy()), mean(r.accuracyStd()),
                         none ? Double.NaN : mean(r.accuracyStdReduction()), mean(r.attentionStd()),
                         none ? Double.NaN : mean(r.attentionStdReduction())));
             }
@@ -194,9 +284,10 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
      * variant's row, which carries the plain name).
      */
     public BiasRow biasRow(BiasKind which, Correction correction) {
-        return bias.stream().filter(r -> r.bias() == which && r.correction().equals(correction.label())).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no bias row " + which + " / " + correction.label()
-                        + "; rows: " + bias.stream().map(r -> r.bias() + " / " + r.correction()).toList()));
+        return bias.stream().filter(r -> r.bias() == which && r.correction() == correction && r.variant() == null)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no bias row " + which + " / "
+                        + correction.label() + "; rows: " + bias.stream().map(r -> r.bias() + " / " + r.label())
+                        .toList()));
     }
 
     /** The mean M of one head group at one position type (NaN when absent). */

@@ -266,7 +266,7 @@ public final class HeadlineText {
                     .append(" | bias metric | reduction | attention std | reduction |\n");
             sb.append("|---|---|---|---|---|---|---|\n");
             for (BiasRow r : hl.bias()) {
-                sb.append("| ").append(r.bias().key()).append(" | ").append(r.correction()).append(" | ")
+                sb.append("| ").append(r.bias().key()).append(" | ").append(r.label()).append(" | ")
                         .append(f3(r.accuracy())).append(" | ").append(f3(r.metric()))
                         .append(r.bias() == BiasKind.MAJORITY ? " (fluctuation)" : " (accuracy std)").append(" | ")
                         .append(pct(r.metricReduction())).append(" | ").append(f3(r.attentionStd())).append(" | ")

@@ -185,11 +185,11 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
         c.add("where the heads read: share on the demonstrations' sentences", 0, 1,
                 h -> reading(h, x -> x.matchingSentences() + x.otherSentences()));
         Map<String, Headline.BiasRow> rows = new LinkedHashMap<>();
-        hs.forEach(h -> h.bias().forEach(b -> rows.putIfAbsent(b.bias() + ", " + b.correction(), b)));
+        hs.forEach(h -> h.bias().forEach(b -> rows.putIfAbsent(b.bias() + ", " + b.label(), b)));
         String acc = r == ReadoutMetric.ARGMAX ? "accuracy" : r.key() + " readout";
         rows.forEach((name, k) -> {
             boolean majority = k.bias() == BiasKind.MAJORITY;
-            boolean none = k.correction().equals(Correction.NONE.label());
+            boolean none = k.correction() == Correction.NONE;
             c.add(name + ": " + acc, 0, 1, h -> row(h, k).accuracy());
             c.add(name + ": " + (majority ? "fluctuation" : "accuracy std across orders"), 0, INF,
                     h -> row(h, k).metric());
@@ -198,7 +198,7 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
                         h -> row(h, k).metricReduction());
             }
             // a calibration changes no attention: its attention rows would repeat those of no correction
-            if (!majority && (none || usesFix(k.correction()))) {
+            if (!majority && (none || k.correction().usesFix())) {
                 c.add(name + ": attention std across orders", 0, INF, h -> row(h, k).attentionStd());
                 if (!none) {
                     c.add(name + ": reduction of the attention std", -INF, 1, h -> row(h, k).attentionReduction());
@@ -211,11 +211,6 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
         return c.out;
     }
 
-    /** True when the correction of this label changes the model (the in-context-head fix, alone or with more). */
-    private static boolean usesFix(String label) {
-        return java.util.Arrays.stream(Correction.values()).anyMatch(c -> c.label().equals(label) && c.usesFix());
-    }
-
     /** The mean of one reading share over a seed's heads (NaN without any). */
     private static double reading(Headline h, ToDoubleFunction<ReadingAnalysis.HeadReading> f) {
         return h.reading().stream().mapToDouble(f).average().orElse(Double.NaN);
@@ -223,9 +218,9 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
 
     /** A seed's row of the bias and correction of {@code k}, or a row of NaN when the seed has none. */
     private static Headline.BiasRow row(Headline h, Headline.BiasRow k) {
-        return h.bias().stream().filter(b -> b.bias() == k.bias() && b.correction().equals(k.correction()))
-                .findFirst().orElse(new Headline.BiasRow(k.bias(), k.correction(), Double.NaN, Double.NaN,
-                        Double.NaN, Double.NaN, Double.NaN));
+        return h.bias().stream().filter(b -> b.bias() == k.bias() && b.correction() == k.correction()
+                && b.variant() == k.variant()).findFirst().orElse(new Headline.BiasRow(k.bias(), k.correction(),
+                        k.variant(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
     }
 
     private static List<HeadCount> headCounts(List<SeedRun> runs) {
