@@ -2,20 +2,11 @@ package io.github.icl4j.heads;
 
 import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
-import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.TokenTexts;
-import io.github.icl4j.model.ModelConfig;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Find the in-context heads of a model and show what they do (METHOD.md §2–4): the entry point of icl-heads.
@@ -35,8 +26,7 @@ import org.slf4j.LoggerFactory;
  * owned by the caller.
  */
 public final class InContextHeads {
-    private static final Logger LOG = LoggerFactory.getLogger(InContextHeads.class);
-
+    // a facade: the steps live in HeadRankings (§3.1–3.2), HeadSelection (§3.3) and HeadSetAnalyses (§3.4–4, §8)
     private final Model model;
     private final HeadOptions options;
 
@@ -120,18 +110,7 @@ public final class InContextHeads {
      *                                  {@code GOLD_ONLY}) a query without a gold label
      */
     public HeadScores scores(Map<String, ? extends List<? extends PromptTokens>> byDataset) {
-        Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
-        boolean goldOnly = options.scoreExamples() == HeadOptions.ScoreExamples.GOLD_ONLY;
-        long[] ids = commonLabelIds(sets, "scores", goldOnly, false);
-        Map<String, PromptScores> per = new LinkedHashMap<>();
-        for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
-            long t0 = System.nanoTime();
-            per.put(e.getKey(), promptScores(e.getValue(), ids));
-            LOG.info("scored {} heads on {} prompts of {} in {} ms", model.config().nLayers() * model.config().nHeads(),
-                    e.getValue().size(), e.getKey(), (System.nanoTime() - t0) / 1_000_000);
-        }
-        return HeadScores.combine(PromptChecks.words(model, ids), model.config().nLayers(), model.config().nHeads(),
-                options, per);
+        return rankings().scores(byDataset);
     }
 
     /**
@@ -142,12 +121,7 @@ public final class InContextHeads {
      * @throws IllegalArgumentException for no prompts or prompts without two shared label token ids
      */
     public PromptScores promptScores(List<? extends PromptTokens> prompts) {
-        return promptScores(prompts, PromptChecks.check(model, "promptScores", prompts, false, false));
-    }
-
-    private PromptScores promptScores(List<? extends PromptTokens> prompts, long[] ids) {
-        float[][][][] s = Scoring.perPrompt(model, prompts, ids, options.unembedBias(), options.batchSize());
-        return new PromptScores(ids, prompts.stream().mapToInt(PromptTokens::queryLabel).toArray(), s);
+        return rankings().promptScores(prompts);
     }
 
     // ------------------------------------------------------------------ §3.2 ablation
@@ -169,22 +143,7 @@ public final class InContextHeads {
      *                                  layer range outside the model, or an AtP screen with a patch other than zero
      */
     public AblationRanking ablationRanking(Map<String, ? extends List<? extends PromptTokens>> byDataset) {
-        Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
-        int[] range = checkedAblationLayers(options.ablationLayers(model.config().nLayers()));
-        long[] ids = commonLabelIds(sets, "ablationRanking", true, false);
-        if (options.ablationScreen() != AblationScreen.Strategy.EXHAUSTIVE) {
-            return new ScreenedAblation(model, options).rank(sets, ids, range, options.ablationScreen(),
-                    options.attribution(), options.readout());
-        }
-        Map<String, PromptAblations> per = new LinkedHashMap<>();
-        for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
-            long t0 = System.nanoTime();
-            per.put(e.getKey(), promptAblations(e.getValue(), range, ids));
-            LOG.info("ablated {} heads on {} prompts of {} in {} ms", (range[1] - range[0]) * model.config().nHeads(),
-                    e.getValue().size(), e.getKey(), (System.nanoTime() - t0) / 1_000_000);
-        }
-        return AblationRanking.combine(model.config().nLayers(), model.config().nHeads(), options, per,
-                options.readout());
+        return rankings().ablationRanking(byDataset);
     }
 
     /**
@@ -196,49 +155,7 @@ public final class InContextHeads {
      * @throws IllegalArgumentException for bad prompts (a gold label is required) or a layer range outside the model
      */
     public PromptAblations promptAblations(List<? extends PromptTokens> prompts, int fromLayer, int toLayer) {
-        int[] range = checkedAblationLayers(new int[] {fromLayer, toLayer});
-        return promptAblations(prompts, range, PromptChecks.check(model, "promptAblations", prompts, true, false));
-    }
-
-    private int[] checkedAblationLayers(int[] range) {
-        int nL = model.config().nLayers();
-        if (range[0] < 0 || range[1] <= range[0] || range[0] >= nL || range[1] > nL) {
-            throw new IllegalArgumentException("ablation layers [" + range[0] + ", " + range[1] + ") out of range [0, "
-                    + nL + ") for a model of " + nL + " layers");
-        }
-        return range;
-    }
-
-    /**
-     * Several ablations share each forward pass: the prompt batch is replicated once per head of a layer and each
-     * copy loses a different head; each pass starts at the ablated layer from the clean residual.
-     */
-    private PromptAblations promptAblations(List<? extends PromptTokens> prompts, int[] range, long[] ids) {
-        int nH = model.config().nHeads();
-        List<List<HeadId>> conditions = new ArrayList<>();
-        conditions.add(List.of());
-        for (int l = range[0]; l < range[1]; l++) {
-            for (int h = 0; h < nH; h++) {
-                conditions.add(List.of(HeadId.of(l, h)));
-            }
-        }
-        LabelProbabilities.Row[][] rows = new Ablations(model).run(prompts, conditions, ids, options.ablateAt(),
-                options.batchSize(), options.maxBatchRows());
-        PromptAblations.Outcome[] clean = outcomes(rows[0]);
-        PromptAblations.Outcome[][][] ablated = new PromptAblations.Outcome[range[1] - range[0]][nH][];
-        for (int ci = 1; ci < conditions.size(); ci++) {
-            HeadId h = conditions.get(ci).get(0);
-            ablated[h.layer() - range[0]][h.head()] = outcomes(rows[ci]);
-        }
-        return new PromptAblations(nH, range[0], range[1], clean, ablated);
-    }
-
-    private static PromptAblations.Outcome[] outcomes(LabelProbabilities.Row[] rows) {
-        PromptAblations.Outcome[] out = new PromptAblations.Outcome[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = PromptAblations.Outcome.of(rows[i]);
-        }
-        return out;
+        return rankings().promptAblations(prompts, fromLayer, toLayer);
     }
 
     // ------------------------------------------------------------------ attribution patching
@@ -268,17 +185,7 @@ public final class InContextHeads {
      */
     public AttributionEstimates attribution(Map<String, ? extends List<? extends PromptTokens>> byDataset,
             AttributionOptions o) {
-        if (o == null) {
-            throw new IllegalArgumentException("attribution options must not be null");
-        }
-        if (o.patch() == AttributionOptions.Patch.CORRUPTED) {
-            throw new IllegalArgumentException("the CORRUPTED patch needs the corrupted prompts: call "
-                    + "attribution(clean, corrupted, options)");
-        }
-        Map<String, List<PromptTokens>> sets = PromptChecks.byDataset(byDataset);
-        int[] range = checkedAblationLayers(options.ablationLayers(model.config().nLayers()));
-        long[] ids = commonLabelIds(sets, "attribution", true, false);
-        return new ScreenedAblation(model, options).estimate(sets, null, ids, range, o);
+        return rankings().attribution(byDataset, o);
     }
 
     /**
@@ -290,30 +197,7 @@ public final class InContextHeads {
      */
     public AttributionEstimates attribution(List<? extends PromptTokens> clean, List<? extends PromptTokens> corrupted,
             AttributionOptions o) {
-        if (o == null || o.patch() != AttributionOptions.Patch.CORRUPTED) {
-            throw new IllegalArgumentException("attribution(clean, corrupted, options) estimates the CORRUPTED patch; "
-                    + "got " + (o == null ? null : o.patch()));
-        }
-        long[] ids = PromptChecks.check(model, "attribution", clean, true, false);
-        PromptChecks.check(model, "attribution (corrupted)", corrupted, false, false);
-        if (corrupted.size() != clean.size()) {
-            throw new IllegalArgumentException("attribution: " + clean.size() + " clean prompts but "
-                    + corrupted.size() + " corrupted ones; give one corrupted prompt per clean prompt");
-        }
-        if (options.ablateAt() == HeadOptions.AblateAt.ALL_POSITIONS) {
-            for (int i = 0; i < clean.size(); i++) {
-                int a = clean.get(i).tokenIds().length;
-                int b = corrupted.get(i).tokenIds().length;
-                if (a != b) {
-                    throw new IllegalArgumentException("attribution: clean prompt " + i + " has " + a
-                            + " tokens but its corrupted prompt " + b + "; patching every position needs equal "
-                            + "lengths (or ablateAt LAST_POSITION)");
-                }
-            }
-        }
-        int[] range = checkedAblationLayers(options.ablationLayers(model.config().nLayers()));
-        return new ScreenedAblation(model, options).estimate(Map.of("prompts", List.copyOf(clean)),
-                Map.of("prompts", List.copyOf(corrupted)), ids, range, o);
+        return rankings().attribution(clean, corrupted, o);
     }
 
     // ------------------------------------------------------------------ §3.3 selection
@@ -343,13 +227,7 @@ public final class InContextHeads {
      * @return the set
      */
     public InContextHeadSet given(HeadScores scores, List<HeadId> given) {
-        List<HeadId> hs = new ArrayList<>(new TreeSet<>(given));
-        hs.forEach(h -> h.checkIn(model.config().nLayers(), model.config().nHeads()));
-        List<HeadId> foo = hs.stream().filter(h -> scores.score(0, h) >= scores.score(1, h)).toList();
-        List<HeadId> bar = hs.stream().filter(h -> scores.score(0, h) < scores.score(1, h)).toList();
-        int total = model.config().totalHeads();
-        return new InContextHeadSet(model.toString(), hs, foo, bar, scores.top(0, Math.min(options.topFoo(), total)),
-                scores.top(1, Math.min(options.topBar(), total)), List.of(), scores, null, options);
+        return HeadSelection.given(model.toString(), model.config(), options, scores, given);
     }
 
     /**
@@ -361,48 +239,7 @@ public final class InContextHeads {
      *                                  ablation ranking and none is given
      */
     public InContextHeadSet select(HeadScores scores, AblationRanking ablation) {
-        if (scores == null) {
-            throw new IllegalArgumentException("scores must not be null");
-        }
-        ModelConfig c = model.config();
-        if (scores.nLayers() != c.nLayers() || scores.nHeads() != c.nHeads()) {
-            throw new IllegalArgumentException("scores of a " + scores.nLayers() + " × " + scores.nHeads()
-                    + " model do not fit this " + c.nLayers() + " × " + c.nHeads() + " model");
-        }
-        if (ablation == null && options.merge() != HeadOptions.Merge.SCORES_ONLY) {
-            throw new IllegalArgumentException("merge " + options.merge() + " needs an ablation ranking; got none "
-                    + "(use Merge.SCORES_ONLY to select on scores alone)");
-        }
-        int[] range = options.scoreLayers() == HeadOptions.ScoreLayers.ABLATION_LAYERS
-                ? options.ablationLayers(c.nLayers()) : new int[] {0, c.nLayers()};
-        List<HeadId> fooTop = scores.top(0, options.topFoo(), range[0], range[1]);
-        List<HeadId> barTop = scores.top(1, options.topBar(), range[0], range[1]);
-        List<HeadId> ablTop = ablation == null ? List.of() : ablation.top(options.topAblation());
-        Set<HeadId> chosen = new TreeSet<>();
-        switch (options.merge()) {
-            case UNION -> {
-                chosen.addAll(fooTop);
-                chosen.addAll(barTop);
-                chosen.addAll(ablTop);
-            }
-            case SCORES_ONLY -> {
-                chosen.addAll(fooTop);
-                chosen.addAll(barTop);
-            }
-            case SCORES_AND_ABLATION -> {
-                chosen.addAll(fooTop);
-                chosen.addAll(barTop);
-                chosen.retainAll(new LinkedHashSet<>(ablTop));
-            }
-            default -> throw new IllegalStateException("unknown merge " + options.merge());
-        }
-        List<HeadId> foo = new ArrayList<>();
-        List<HeadId> bar = new ArrayList<>();
-        for (HeadId h : chosen) {
-            (scores.score(0, h) >= scores.score(1, h) ? foo : bar).add(h);
-        }
-        return new InContextHeadSet(model.toString(), new ArrayList<>(chosen), foo, bar, fooTop, barTop, ablTop, scores,
-                ablation, options);
+        return HeadSelection.select(model.toString(), model.config(), options, scores, ablation);
     }
 
     // ------------------------------------------------------------------ §3.4 intervention
@@ -416,9 +253,7 @@ public final class InContextHeads {
      *                                  drawn (too few other heads in a layer)
      */
     public InterventionResult intervene(InContextHeadSet set, List<? extends PromptTokens> prompts) {
-        checkSet(set);
-        long[] ids = PromptChecks.check(model, "intervene", prompts, true, false);
-        return Intervention.run(model, options, set, prompts, ids);
+        return analyses().intervene(set, prompts);
     }
 
     // ------------------------------------------------------------------ §4 what the heads do
@@ -431,9 +266,7 @@ public final class InContextHeads {
      * @throws IllegalArgumentException for an empty set or prompts without label positions
      */
     public ValueOutputAnalysis valueOutputs(InContextHeadSet set, List<? extends PromptTokens> prompts) {
-        checkSet(set);
-        long[] ids = PromptChecks.check(model, "valueOutputs", prompts, false, true);
-        return ValueOutputs.analyse(model, set, prompts, ids, options);
+        return analyses().valueOutputs(set, prompts);
     }
 
     /**
@@ -443,10 +276,7 @@ public final class InContextHeads {
      * ({@code hook_result}).
      */
     public float[][] weightedValueOutputs(PromptTokens prompt, HeadId head) {
-        if (prompt == null || head == null) {
-            throw new IllegalArgumentException("prompt and head must not be null");
-        }
-        return ValueOutputs.allPositions(model, prompt, head, options.weightByAttention());
+        return analyses().weightedValueOutputs(prompt, head);
     }
 
     /**
@@ -458,10 +288,7 @@ public final class InContextHeads {
      *                                  prompts without gold labels
      */
     public AttentionAnalysis attention(InContextHeadSet set, List<? extends PromptTokens> prompts) {
-        checkSet(set);
-        boolean byGold = options.attentionGroupBy() == HeadOptions.GroupBy.GOLD;
-        long[] ids = PromptChecks.check(model, "attention", prompts, byGold, true);
-        return AttentionByGroup.run(model, options, set, prompts, byGold, ids);
+        return analyses().attention(set, prompts);
     }
 
     /**
@@ -473,9 +300,7 @@ public final class InContextHeads {
      * @throws IllegalArgumentException for an empty set, or prompts without gold labels or label positions
      */
     public ReadingAnalysis reading(InContextHeadSet set, List<IclPrompt> prompts) {
-        checkSet(set);
-        long[] ids = PromptChecks.check(model, "reading", prompts, true, true);
-        return Reading.run(model, options, set, prompts, ids);
+        return analyses().reading(set, prompts);
     }
 
     /**
@@ -486,24 +311,12 @@ public final class InContextHeads {
      * @throws IllegalArgumentException for an empty set or prompts without label positions
      */
     public TwoTowersAnalysis twoTowers(InContextHeadSet set, List<IclPrompt> prompts) {
-        checkSet(set);
-        return twoTowers(set.heads(), set::groupOf, prompts);
+        return analyses().twoTowers(set, prompts);
     }
 
     /** {@link #twoTowers(InContextHeadSet, List)} for any heads. */
     public TwoTowersAnalysis twoTowers(List<HeadId> heads, List<IclPrompt> prompts) {
-        return twoTowers(heads, h -> null, prompts);
-    }
-
-    private TwoTowersAnalysis twoTowers(List<HeadId> heads, java.util.function.Function<HeadId, LabelGroup> groupOf,
-            List<IclPrompt> prompts) {
-        if (heads == null || heads.isEmpty()) {
-            throw new IllegalArgumentException("twoTowers needs at least one head; got none");
-        }
-        ModelConfig c = model.config();
-        heads.forEach(h -> h.checkIn(c.nLayers(), c.nHeads()));
-        long[] ids = PromptChecks.check(model, "twoTowers", prompts, false, true);
-        return Towers.analyse(model, List.copyOf(new TreeSet<>(heads)), groupOf, prompts, ids, options);
+        return analyses().twoTowers(heads, h -> null, prompts);
     }
 
     /**
@@ -518,13 +331,7 @@ public final class InContextHeads {
      */
     public List<HeadsReport.ExamplePrompt> examplePrompts(InContextHeadSet set, List<IclPrompt> prompts,
             TokenTexts.Spacing spacing) {
-        checkSet(set);
-        if (spacing == null) {
-            throw new IllegalArgumentException("spacing must not be null; one of "
-                    + java.util.Arrays.toString(TokenTexts.Spacing.values()));
-        }
-        long[] ids = PromptChecks.check(model, "examplePrompts", prompts, false, false);
-        return ExamplePrompts.of(model, options, set, prompts, ids, spacing);
+        return analyses().examplePrompts(set, prompts, spacing);
     }
 
     // ------------------------------------------------------------------ §8 report
@@ -537,54 +344,19 @@ public final class InContextHeads {
      * @throws IllegalArgumentException for an empty set or prompts without label positions
      */
     public HeadsReport report(InContextHeadSet set, List<IclPrompt> prompts) {
-        checkSet(set);
-        long[] ids = PromptChecks.check(model, "report", prompts, false, true);
-        boolean gold = prompts.stream().allMatch(p -> p.queryLabel() == 0 || p.queryLabel() == 1);
-        if (!gold) {
-            LOG.info("report: some queries have no gold label; the intervention experiment is left out");
-        }
-        InterventionResult iv = gold ? intervene(set, prompts) : null;
-        ValueOutputAnalysis vo = valueOutputs(set, prompts);
-        AttentionAnalysis att = gold || options.attentionGroupBy() == HeadOptions.GroupBy.PREDICTION
-                ? attention(set, prompts) : null;
-        TwoTowersAnalysis towers = twoTowers(set, prompts);
-        ReadingAnalysis reads = gold ? reading(set, prompts) : null;
-        List<HeadsReport.ExamplePrompt> examples = ExamplePrompts.of(model, options, set, prompts, ids,
-                TokenTexts.Spacing.LEADING);
-        return new HeadsReport("In-context heads of " + model.config().modelType() + " (" + model.config().nLayers()
-                + " × " + model.config().nHeads() + " heads)", set, iv, vo, att, towers, reads, examples);
+        return analyses().report(set, prompts);
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private long[] commonLabelIds(Map<String, List<PromptTokens>> sets, String what, boolean needGold,
-            boolean needLabels) {
-        long[] ids = null;
-        String first = null;
-        for (Map.Entry<String, List<PromptTokens>> e : sets.entrySet()) {
-            long[] l = PromptChecks.check(model, what + " of data set '" + e.getKey() + "'", e.getValue(), needGold,
-                    needLabels);
-            if (ids == null) {
-                ids = l;
-                first = e.getKey();
-            } else if (!java.util.Arrays.equals(ids, l)) {
-                throw new IllegalArgumentException(what + ": data set '" + e.getKey() + "' has label token ids "
-                        + java.util.Arrays.toString(l) + " but '" + first + "' has " + java.util.Arrays.toString(ids)
-                        + "; all data sets must share their label words");
-            }
-        }
-        return ids;
+    /** The ranking steps under this instance's model and options. */
+    private HeadRankings rankings() {
+        return new HeadRankings(model, options);
     }
 
-    private void checkSet(InContextHeadSet set) {
-        if (set == null) {
-            throw new IllegalArgumentException("head set must not be null");
-        }
-        if (set.heads().isEmpty()) {
-            throw new IllegalArgumentException("the head set is empty; nothing to analyse (" + set + ")");
-        }
-        ModelConfig c = model.config();
-        set.heads().forEach(h -> h.checkIn(c.nLayers(), c.nHeads()));
+    /** The analyses of a head set under this instance's model and options. */
+    private HeadSetAnalyses analyses() {
+        return new HeadSetAnalyses(model, options);
     }
 
     /** {@code InContextHeads[llama[...], HeadOptions[...]]}. */
