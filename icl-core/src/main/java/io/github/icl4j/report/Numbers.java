@@ -52,6 +52,17 @@ public final class Numbers {
     }
 
     /**
+     * A relative change as a signed percentage with one decimal ({@code %+.1f%%}, {@link Locale#ROOT}); NaN and
+     * ±∞ (a change against 0) as {@code "–"}.
+     *
+     * @param v the change as a fraction, e.g. {@code -0.4}
+     * @return its text, e.g. {@code -40.0%}
+     */
+    public static String signedPercent(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.1f%%", 100 * v) : "–";
+    }
+
+    /**
      * A fraction as a percentage with one decimal, the decimal dropped when it is 0: {@code 0.95} is {@code 95},
      * {@code 0.975} is {@code 97.5}.
      *

@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Locale;
 
 /**
  * The numbers a reader looks for first, taken from one run of the main job: how much accuracy falls when the
@@ -294,18 +293,6 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
     public double meanM(LabelGroup headGroup, LabelGroup positions) {
         return valueOutputs.stream().filter(v -> v.heads() == headGroup && v.positions() == positions)
                 .mapToDouble(ValueOutputM::meanM).findFirst().orElse(Double.NaN);
-    }
-
-    static String f3(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "–";
-    }
-
-    static String s3(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.3f", v) : "–";
-    }
-
-    static String pct(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%+.1f%%", 100 * v) : "–";
     }
 
     /** The tables ({@link HeadlineText#table}). */

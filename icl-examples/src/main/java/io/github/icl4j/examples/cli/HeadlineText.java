@@ -1,8 +1,8 @@
 package io.github.icl4j.examples.cli;
 
-import static io.github.icl4j.examples.cli.Headline.f3;
-import static io.github.icl4j.examples.cli.Headline.pct;
-import static io.github.icl4j.examples.cli.Headline.s3;
+import static io.github.icl4j.report.Numbers.f3;
+import static io.github.icl4j.report.Numbers.s3;
+import static io.github.icl4j.report.Numbers.signedPercent;
 
 import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.bias.BiasKind;
@@ -94,7 +94,7 @@ public final class HeadlineText {
             out.add(String.format(Locale.ROOT, "When the prediction is bar rather than foo, %s put %s attention on the "
                     + "%s positions (summed over the group: %s → %s, %s; paper: %s).", a.group().heads(),
                     a.change() >= 0 ? "more" : "less", own,
-                    f3(a.fooPredicted()), f3(a.barPredicted()), pct(a.change()),
+                    f3(a.fooPredicted()), f3(a.barPredicted()), signedPercent(a.change()),
                     a.group() == LabelGroup.FOO ? "−22% to −43%" : "+86% to +238%"));
         }
         out.add(String.format(Locale.ROOT, "Two towers: the query–key score tracks the similarity of the query "
@@ -120,7 +120,7 @@ public final class HeadlineText {
         } else {
             out.add(String.format(Locale.ROOT, "Majority-label bias: the fix (a_c = %s%s) changes the fluctuation of "
                     + "accuracy from %s to %s (%s reduction; paper: 15–29%%) and accuracy from %s to %s.", hl.ac(),
-                    hl.acTuned() ? ", tuned" : "", f3(none.metric()), f3(fix.metric()), pct(fix.metricReduction()),
+                    hl.acTuned() ? ", tuned" : "", f3(none.metric()), f3(fix.metric()), signedPercent(fix.metricReduction()),
                     f3(none.accuracy()), f3(fix.accuracy())));
         }
     }
@@ -254,7 +254,7 @@ public final class HeadlineText {
         }
         for (AttentionShift s : hl.attention()) {
             row(sb, "attention of " + s.group().heads() + " on their label's positions, predicted foo → bar",
-                    f3(s.fooPredicted()) + " → " + f3(s.barPredicted()) + " (" + pct(s.change()) + ")");
+                    f3(s.fooPredicted()) + " → " + f3(s.barPredicted()) + " (" + signedPercent(s.change()) + ")");
         }
         row(sb, "q·k vs sentence similarity (Pearson r, within prompts / pooled)", s3(hl.twoTowerR()) + " / "
                 + s3(hl.twoTowerPooledR()));
@@ -269,8 +269,8 @@ public final class HeadlineText {
                 sb.append("| ").append(r.bias().key()).append(" | ").append(r.label()).append(" | ")
                         .append(f3(r.accuracy())).append(" | ").append(f3(r.metric()))
                         .append(r.bias() == BiasKind.MAJORITY ? " (fluctuation)" : " (accuracy std)").append(" | ")
-                        .append(pct(r.metricReduction())).append(" | ").append(f3(r.attentionStd())).append(" | ")
-                        .append(pct(r.attentionReduction())).append(" |\n");
+                        .append(signedPercent(r.metricReduction())).append(" | ").append(f3(r.attentionStd())).append(" | ")
+                        .append(signedPercent(r.attentionReduction())).append(" |\n");
             }
         }
         return sb.toString();

@@ -24,6 +24,7 @@ import io.github.icl4j.heads.InterventionResult;
 import io.github.icl4j.heads.TwoTowersAnalysis;
 import io.github.icl4j.heads.ValueOutputAnalysis;
 import io.github.icl4j.runtime.Natives;
+import io.github.icl4j.report.Numbers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -184,8 +185,8 @@ public final class MainJob implements AutoCloseable {
                     c.poolOrPooled()));
             InterventionResult r = ich.intervene(set, workload.test());
             s.note(String.format(java.util.Locale.ROOT, "accuracy %.3f → %.3f, control %s", r.baseline().accuracy(),
-                    r.ablated().accuracy(), c.draws() == 0 ? "none" : Headline.f3(r.controlMean())
-                            + (Double.isFinite(r.controlStd()) ? " ± " + Headline.f3(r.controlStd()) : "")));
+                    r.ablated().accuracy(), c.draws() == 0 ? "none" : Numbers.f3(r.controlMean())
+                            + (Double.isFinite(r.controlStd()) ? " ± " + Numbers.f3(r.controlStd()) : "")));
             return r;
         }
     }
@@ -220,14 +221,14 @@ public final class MainJob implements AutoCloseable {
         TwoTowersAnalysis towers;
         try (Progress.Step s = JobSteps.step(progress, "two towers (query · key)")) {
             towers = heads.twoTowers(set, workload.test());
-            s.note("swap test " + Headline.f3(towers.baseAgreement()) + " → " + Headline.f3(towers.swapAgreement()));
+            s.note("swap test " + Numbers.f3(towers.baseAgreement()) + " → " + Numbers.f3(towers.swapAgreement()));
         }
         ReadingAnalysis reads;
         try (Progress.Step s = JobSteps.step(progress, "where the heads read")) {
             reads = heads.reading(set, workload.test());
             double label = reads.heads().stream().mapToDouble(ReadingAnalysis.HeadReading::labelPositions).average()
                     .orElse(Double.NaN);
-            s.note("on label words " + Headline.f3(label) + " of their attention (mean over heads)");
+            s.note("on label words " + Numbers.f3(label) + " of their attention (mean over heads)");
         }
         return new Analysis(vo, att, towers, reads);
     }
@@ -269,7 +270,7 @@ public final class MainJob implements AutoCloseable {
         MajorityResult majority;
         try (Progress.Step s = JobSteps.step(progress, "majority-label bias")) {
             majority = study.majority(workload.biasTest());
-            s.note("fluctuation " + Headline.f3(majority.rows().get(0).fluctuation().mean()) + " (none)");
+            s.note("fluctuation " + Numbers.f3(majority.rows().get(0).fluctuation().mean()) + " (none)");
         }
         RecencyResult recency = null;
         try (Progress.Step s = JobSteps.step(progress, "recency bias")) {

@@ -9,6 +9,7 @@ import io.github.icl4j.heads.AttributionOptions;
 import io.github.icl4j.heads.HeadOptions;
 import io.github.icl4j.heads.HeadsReport;
 import io.github.icl4j.heads.report.HeadsHtml;
+import io.github.icl4j.report.Numbers;
 import java.util.List;
 import java.util.Locale;
 
@@ -61,19 +62,19 @@ final class ReportPage {
             sb.append("<a href=\"#").append(l[0]).append("\">").append(esc(l[1])).append("</a>");
         }
         sb.append("</nav>\n    <div class=\"figures\">\n");
-        figure(sb, Headline.f3(h.baseline()) + " → " + Headline.f3(h.ablated()), "accuracy with the " + h.heads()
+        figure(sb, Numbers.f3(h.baseline()) + " → " + Numbers.f3(h.ablated()), "accuracy with the " + h.heads()
                 + " in-context heads zeroed", "bad");
-        figure(sb, h.controlDraws() == 0 ? "–" : h.controlDistinct() == 1 ? Headline.f3(h.controlMean())
-                : Headline.f3(h.controlMean()) + " ± " + Headline.f3(h.controlStd()),
+        figure(sb, h.controlDraws() == 0 ? "–" : h.controlDistinct() == 1 ? Numbers.f3(h.controlMean())
+                : Numbers.f3(h.controlMean()) + " ± " + Numbers.f3(h.controlStd()),
                 "with as many random heads zeroed" + (h.controlDistinct() == 1 ? " (the only such set)" : ""), "");
-        figure(sb, Headline.f3(h.swapBefore()) + " → " + Headline.f3(h.swapAfter()),
+        figure(sb, Numbers.f3(h.swapBefore()) + " → " + Numbers.f3(h.swapAfter()),
                 "swap test: answer follows the copied demonstration", "");
         if (h.bias().stream().anyMatch(r -> r.bias() == BiasKind.MAJORITY)) {
             Headline.BiasRow n = h.biasRow(BiasKind.MAJORITY, Correction.NONE);
             Headline.BiasRow f = h.biasRow(BiasKind.MAJORITY, Correction.FIX);
             // a smaller fluctuation bought by losing accuracy is no gain (the bias table's rule)
             boolean costsAccuracy = f.accuracy() < n.accuracy() - 0.02;
-            figure(sb, Headline.f3(n.metric()) + " → " + Headline.f3(f.metric()),
+            figure(sb, Numbers.f3(n.metric()) + " → " + Numbers.f3(f.metric()),
                     "majority-label fluctuation, fix (a<sub>c</sub> " + fmt(h.ac()) + ")",
                     costsAccuracy ? "" : tone(n.metric(), f.metric()));
         }
@@ -81,9 +82,9 @@ final class ReportPage {
             Headline.BiasRow n = h.biasRow(BiasKind.RECENCY, Correction.NONE);
             Headline.BiasRow f = h.biasRow(BiasKind.RECENCY, Correction.FIX);
             boolean costsAccuracy = f.accuracy() < n.accuracy() - 0.02;
-            figure(sb, Headline.f3(n.metric()) + " → " + Headline.f3(f.metric()),
+            figure(sb, Numbers.f3(n.metric()) + " → " + Numbers.f3(f.metric()),
                     "recency: accuracy std across orders, fix", costsAccuracy ? "" : tone(n.metric(), f.metric()));
-            figure(sb, Headline.f3(n.accuracy()) + " → " + Headline.f3(f.accuracy()), "recency: accuracy, fix",
+            figure(sb, Numbers.f3(n.accuracy()) + " → " + Numbers.f3(f.accuracy()), "recency: accuracy, fix",
                     costsAccuracy ? "bad" : "");
         }
         sb.append("    </div>\n    <ul class=\"notes\">\n");

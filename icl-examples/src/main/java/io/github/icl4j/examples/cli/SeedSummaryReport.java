@@ -5,6 +5,7 @@ import io.github.icl4j.bias.Interval;
 import io.github.icl4j.heads.HeadsJson;
 import io.github.icl4j.report.CsvTable;
 import io.github.icl4j.runtime.AtomicFiles;
+import io.github.icl4j.report.Numbers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,9 +86,9 @@ public final class SeedSummaryReport {
         sb.append("\n|---|---|---|---|").append("---|".repeat(s.seeds().size())).append('\n');
         for (SeedSummary.Quantity q : s.quantities()) {
             Interval i = q.interval();
-            sb.append("| ").append(q.name()).append(" | ").append(i.n()).append(" | ").append(Headline.f3(i.mean()))
+            sb.append("| ").append(q.name()).append(" | ").append(i.n()).append(" | ").append(Numbers.f3(i.mean()))
                     .append(" | ").append(bounds(i)).append(" |");
-            q.perSeed().forEach(v -> sb.append(' ').append(Headline.f3(v)).append(" |"));
+            q.perSeed().forEach(v -> sb.append(' ').append(Numbers.f3(v)).append(" |"));
             sb.append('\n');
         }
         sb.append("\n## In-context heads\n\n| head | selected in | as foo head | as bar head |\n|---|---|---|---|\n");
@@ -105,7 +106,7 @@ public final class SeedSummaryReport {
 
     /** The interval's bounds, {@code [0.412, 0.788]}, or a dash below two seeds. */
     static String bounds(Interval i) {
-        return i.hasBounds() ? "[" + Headline.f3(i.lower()) + ", " + Headline.f3(i.upper()) + "]" : "–";
+        return i.hasBounds() ? "[" + Numbers.f3(i.lower()) + ", " + Numbers.f3(i.upper()) + "]" : "–";
     }
 
     private static String intervalNote(SeedSummary s) {
@@ -124,8 +125,7 @@ public final class SeedSummaryReport {
     }
 
     private static String pct(double level) {
-        String p = String.format(Locale.ROOT, "%.1f", 100 * level);
-        return (p.endsWith(".0") ? p.substring(0, p.length() - 2) : p) + "%";
+        return Numbers.percent(level) + "%";
     }
 
     /** The summary on one self-contained page (inline CSS, no script, no network resource). */
@@ -145,9 +145,9 @@ public final class SeedSummaryReport {
         for (SeedSummary.Quantity q : s.quantities()) {
             Interval i = q.interval();
             sb.append("<tr><td>").append(ReportPage.esc(q.name())).append("</td><td>").append(i.n())
-                    .append("</td><td>").append(Headline.f3(i.mean())).append("</td><td>").append(bounds(i))
+                    .append("</td><td>").append(Numbers.f3(i.mean())).append("</td><td>").append(bounds(i))
                     .append("</td>");
-            q.perSeed().forEach(v -> sb.append("<td>").append(Headline.f3(v)).append("</td>"));
+            q.perSeed().forEach(v -> sb.append("<td>").append(Numbers.f3(v)).append("</td>"));
             sb.append("</tr>\n");
         }
         sb.append("</tbody></table>\n<h2>In-context heads</h2>\n<table><thead><tr><th>head</th><th>selected in</th>"
