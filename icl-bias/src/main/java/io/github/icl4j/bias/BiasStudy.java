@@ -4,6 +4,7 @@ import io.github.icl4j.Demonstrations;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
+import io.github.icl4j.OptionChecks;
 import io.github.icl4j.ReadoutMetric;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,9 +61,7 @@ public final class BiasStudy {
      * @throws IllegalArgumentException for a null model
      */
     public static Start of(Model model) {
-        if (model == null) {
-            throw new IllegalArgumentException("model must not be null");
-        }
+        OptionChecks.nonNull("model", model);
         return new Start(model);
     }
 
