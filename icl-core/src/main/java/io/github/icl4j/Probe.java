@@ -41,9 +41,7 @@ public final class Probe {
 
     /** Starts a probe on a model. */
     public static Start on(Model model) {
-        if (model == null) {
-            throw new IllegalArgumentException("model must not be null");
-        }
+        OptionChecks.nonNull("model", model);
         return new Start(model);
     }
 

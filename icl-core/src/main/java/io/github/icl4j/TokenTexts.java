@@ -43,9 +43,7 @@ public final class TokenTexts {
      * @throws IllegalArgumentException for {@code upTo} out of range or a null argument
      */
     public static List<String> of(Model model, IclPrompt prompt, int upTo, Spacing spacing) {
-        if (model == null) {
-            throw new IllegalArgumentException("model must not be null");
-        }
+        OptionChecks.nonNull("model", model);
         return of(model.hasTokenizer() ? model.tokenizer() : null, prompt, upTo, spacing);
     }
 

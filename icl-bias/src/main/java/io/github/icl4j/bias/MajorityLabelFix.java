@@ -3,6 +3,7 @@ package io.github.icl4j.bias;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
+import io.github.icl4j.OptionChecks;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.engine.Forward;
 import io.github.icl4j.engine.HeadMath;
@@ -72,9 +73,7 @@ public final class MajorityLabelFix {
      *                                  the model (naming it and the valid range)
      */
     public static MajorityLabelFix of(Model model, Collection<HeadId> heads) {
-        if (model == null) {
-            throw new IllegalArgumentException("model must not be null");
-        }
+        OptionChecks.nonNull("model", model);
         ModelConfig c = model.config();
         List<HeadId> hs = checkHeads(heads, c, "the majority-label fix");
         Map<Integer, TreeSet<Integer>> m = new TreeMap<>();

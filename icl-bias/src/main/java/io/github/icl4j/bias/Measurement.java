@@ -27,6 +27,13 @@ public record Measurement(BiasKind bias, long seed, String task, String conditio
         this(bias, seed, task, condition, correction, null, accuracy, fullVocabAccuracy, macroF1);
     }
 
+    /** One measurement of a bias study: the outcome of {@code correction} (and {@code variant}) in a condition. */
+    static Measurement of(BiasKind bias, long seed, BiasTask task, String condition, Correction correction,
+            RecencyFixVariant variant, ContextOutcomes.Outcome o) {
+        return new Measurement(bias, seed, task.name(), condition, correction, variant, o.accuracy(),
+                o.fullVocabAccuracy(), o.macroF1());
+    }
+
     /** {@code Measurement[majority seed 0 sst2 "balanced" none: accuracy 0.700, full-vocabulary 0.650, macro-F1 0.690]}. */
     @Override
     public String toString() {

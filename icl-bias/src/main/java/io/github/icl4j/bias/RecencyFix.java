@@ -4,6 +4,7 @@ import io.github.icl4j.AttentionMap;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
+import io.github.icl4j.OptionChecks;
 import io.github.icl4j.Probe;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.model.ModelConfig;
@@ -48,9 +49,7 @@ public final class RecencyFix {
      *                                  head set, or a head outside the model
      */
     public static RecencyFix of(Model model, Collection<HeadId> heads) {
-        if (model == null) {
-            throw new IllegalArgumentException("model must not be null");
-        }
+        OptionChecks.nonNull("model", model);
         checkApplicable(model.config());
         if (heads == null) {
             throw new IllegalArgumentException("heads must not be null (an empty set is allowed)");

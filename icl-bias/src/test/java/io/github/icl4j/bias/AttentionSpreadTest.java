@@ -38,10 +38,10 @@ class AttentionSpreadTest {
     @Test
     void demonstrationsAreMatchedToTheirSampledPlace() {
         Demonstrations d = Demonstrations.of(2, List.of(A, B, C));
-        assertThat(BiasStudy.sampledIndex(d, d.reversed())).containsExactly(2, 1, 0);
-        assertThat(BiasStudy.sampledIndex(d, d.asSampled())).containsExactly(0, 1, 2);
+        assertThat(RecencyStudy.sampledIndex(d, d.reversed())).containsExactly(2, 1, 0);
+        assertThat(RecencyStudy.sampledIndex(d, d.asSampled())).containsExactly(0, 1, 2);
         Demonstrations p = d.permuted(3);
-        int[] idx = BiasStudy.sampledIndex(d, p);
+        int[] idx = RecencyStudy.sampledIndex(d, p);
         for (int i = 0; i < idx.length; i++) {
             assertThat(d.get(idx[i])).isEqualTo(p.get(i));
         }
@@ -53,10 +53,10 @@ class AttentionSpreadTest {
         List<HeadId> heads = List.of(HeadId.of(0, 0));
         Demonstrations d = Demonstrations.of(2, List.of(A, B, C));
         AttentionMap recent = map(0.1f, 0.3f, 0.6f);
-        double[] sampled = BiasStudy.attentionItems(recent, List.of(new Labels(0, 1, 0)), heads,
-                BiasStudy.sampledIndex(d, d), 2, BiasOptions.AttentionSpread.PER_DEMONSTRATION);
-        double[] reversed = BiasStudy.attentionItems(recent, List.of(new Labels(0, 1, 0)), heads,
-                BiasStudy.sampledIndex(d, d.reversed()), 2, BiasOptions.AttentionSpread.PER_DEMONSTRATION);
+        double[] sampled = RecencyStudy.attentionItems(recent, List.of(new Labels(0, 1, 0)), heads,
+                RecencyStudy.sampledIndex(d, d), 2, BiasOptions.AttentionSpread.PER_DEMONSTRATION);
+        double[] reversed = RecencyStudy.attentionItems(recent, List.of(new Labels(0, 1, 0)), heads,
+                RecencyStudy.sampledIndex(d, d.reversed()), 2, BiasOptions.AttentionSpread.PER_DEMONSTRATION);
         // A: 0.1 then 0.6; B: 0.3 both times; C: 0.6 then 0.1
         assertThat(sampled).containsExactly(new double[] {0.1, 0.3, 0.6}, within(1e-7));
         assertThat(reversed).containsExactly(new double[] {0.6, 0.3, 0.1}, within(1e-7));
@@ -64,10 +64,10 @@ class AttentionSpreadTest {
         assertThat(BiasMetrics.meanStdAcrossOrders(new double[][] {sampled, reversed}))
                 .isCloseTo(1 / (3 * Math.sqrt(2)), within(1e-7));
         // a model that attends to content, not place, has no spread
-        double[] c1 = BiasStudy.attentionItems(map(0.2f, 0.5f, 0.3f), List.of(new Labels(0, 1, 0)), heads,
-                BiasStudy.sampledIndex(d, d), 2, BiasOptions.AttentionSpread.PER_DEMONSTRATION);
-        double[] c2 = BiasStudy.attentionItems(map(0.3f, 0.5f, 0.2f), List.of(new Labels(0, 1, 0)), heads,
-                BiasStudy.sampledIndex(d, d.reversed()), 2, BiasOptions.AttentionSpread.PER_DEMONSTRATION);
+        double[] c1 = RecencyStudy.attentionItems(map(0.2f, 0.5f, 0.3f), List.of(new Labels(0, 1, 0)), heads,
+                RecencyStudy.sampledIndex(d, d), 2, BiasOptions.AttentionSpread.PER_DEMONSTRATION);
+        double[] c2 = RecencyStudy.attentionItems(map(0.3f, 0.5f, 0.2f), List.of(new Labels(0, 1, 0)), heads,
+                RecencyStudy.sampledIndex(d, d.reversed()), 2, BiasOptions.AttentionSpread.PER_DEMONSTRATION);
         assertThat(BiasMetrics.meanStdAcrossOrders(new double[][] {c1, c2})).isCloseTo(0, within(1e-7));
     }
 
@@ -75,8 +75,8 @@ class AttentionSpreadTest {
     void perClassSpreadSumsEachClassesPositions() {
         List<HeadId> heads = List.of(HeadId.of(0, 0));
         Demonstrations d = Demonstrations.of(2, List.of(A, B, C));
-        double[] items = BiasStudy.attentionItems(map(0.1f, 0.3f, 0.6f), List.of(new Labels(0, 1, 0)), heads,
-                BiasStudy.sampledIndex(d, d), 2, BiasOptions.AttentionSpread.PER_CLASS);
+        double[] items = RecencyStudy.attentionItems(map(0.1f, 0.3f, 0.6f), List.of(new Labels(0, 1, 0)), heads,
+                RecencyStudy.sampledIndex(d, d), 2, BiasOptions.AttentionSpread.PER_CLASS);
         assertThat(items).containsExactly(new double[] {0.7, 0.3}, within(1e-7));
     }
 }

@@ -10,6 +10,7 @@ import io.github.icl4j.HookPoint;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.Probe;
+import io.github.icl4j.TokenPrompt;
 import io.github.icl4j.runtime.Tensors;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -34,7 +35,7 @@ class MajorityLabelFixTest {
 
     @Test
     void acZeroIsTheIdentity() {
-        List<Toy> imbalanced = Toy.prompts(0, 1, 0); // counts [2, 1]: class 1 is the minority
+        List<TokenPrompt> imbalanced = Toy.prompts(0, 1, 0); // counts [2, 1]: class 1 is the minority
         LabelProbabilities plain = Probe.on(llama).prompts(imbalanced).labelProbabilities();
         LabelProbabilities zero = MajorityLabelFix.of(llama, HEADS).ac(0).labelProbabilities(imbalanced);
         for (int i = 0; i < imbalanced.size(); i++) {
@@ -47,7 +48,7 @@ class MajorityLabelFixTest {
 
     @Test
     void balancedPromptsAreUntouchedByAnyAc() {
-        List<Toy> balanced = Toy.prompts(0, 1, 1, 0);
+        List<TokenPrompt> balanced = Toy.prompts(0, 1, 1, 0);
         MajorityLabelFix fix = MajorityLabelFix.of(llama, HEADS);
         for (float[] v : fix.ac(1.0).boostVectors(balanced)) {
             assertThat(v).containsOnly(0f);
@@ -72,7 +73,7 @@ class MajorityLabelFixTest {
 
     @Test
     void weightedValueOutputEqualsAHandComputationFromHookVPatternAndWo() {
-        Toy p = Toy.prompts(0, 1, 0).get(3);
+        TokenPrompt p = Toy.prompts(0, 1, 0).get(3);
         int layer = 1;
         int head = 3; // reads kv head 3 / (4 / 2) = 1
         int pos = 5;
@@ -107,7 +108,7 @@ class MajorityLabelFixTest {
 
     @Test
     void boostIsScaledMinoritySumAndEqualsAddingItThroughTheProbe() {
-        List<Toy> ps = Toy.prompts(0, 1, 0); // minority: class 1 at position 5; a = 0.5 · 2 / 1
+        List<TokenPrompt> ps = Toy.prompts(0, 1, 0); // minority: class 1 at position 5; a = 0.5 · 2 / 1
         MajorityLabelFix fix = MajorityLabelFix.of(llama, HEADS).ac(0.5);
         float[][] boost = fix.boostVectors(ps);
         float[][] minority = fix.weightedValueOutputs(ps, new int[][] {{5}, {5}, {5}, {5}, {5}});

@@ -11,6 +11,7 @@ import io.github.icl4j.HookPoint;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.Probe;
+import io.github.icl4j.TokenPrompt;
 import io.github.icl4j.runtime.Tensors;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
@@ -34,7 +35,7 @@ class RecencyFixTest {
 
     @Test
     void anEmptyHeadSetChangesNothing() {
-        List<Toy> ps = Toy.prompts(1, 0, 1);
+        List<TokenPrompt> ps = Toy.prompts(1, 0, 1);
         LabelProbabilities plain = Probe.on(llama).prompts(ps).labelProbabilities();
         LabelProbabilities none = RecencyFix.of(llama, List.of()).labelProbabilities(ps);
         AttentionMap a = Probe.on(llama).prompts(ps).attentionAtLabels();
@@ -48,7 +49,7 @@ class RecencyFixTest {
 
     @Test
     void onOneHeadTheAttentionIsTheUnrotatedSoftmaxByHand() {
-        Toy p = Toy.prompts(0, 1, 0).get(3);
+        TokenPrompt p = Toy.prompts(0, 1, 0).get(3);
         int layer = 1;
         int head = 2; // kv head 1
         int last = p.lastPosition();
@@ -90,7 +91,7 @@ class RecencyFixTest {
 
     @Test
     void everyPositionIsAnOptionThatReachesLaterLayers() {
-        List<Toy> ps = Toy.prompts(1, 0, 1);
+        List<TokenPrompt> ps = Toy.prompts(1, 0, 1);
         List<HeadId> heads = List.of(HeadId.of(0, 1));
         RecencyFix last = RecencyFix.of(llama, heads);
         RecencyFix all = last.allPositions(true);
@@ -104,7 +105,7 @@ class RecencyFixTest {
 
     @Test
     void theRelativeTermAtStrengthZeroIsNoFixAndAtOneTheLastRowFix() {
-        List<Toy> ps = Toy.prompts(1, 0, 1);
+        List<TokenPrompt> ps = Toy.prompts(1, 0, 1);
         List<HeadId> heads = List.of(HeadId.of(1, 2), HeadId.of(2, 1));
         RecencyFix last = RecencyFix.of(llama, heads);
         LabelProbabilities plain = Probe.on(llama).prompts(ps).labelProbabilities();
@@ -126,7 +127,7 @@ class RecencyFixTest {
 
     @Test
     void labelKeysLeaveEveryOtherKeyRotated() {
-        Toy p = Toy.prompts(0, 1, 0).get(2);
+        TokenPrompt p = Toy.prompts(0, 1, 0).get(2);
         HeadId h = HeadId.of(1, 2);
         RecencyFix keys = RecencyFix.of(llama, List.of(h)).variant(RecencyFixVariant.LABEL_KEYS, 1);
         int[] lp = p.labelPositions();

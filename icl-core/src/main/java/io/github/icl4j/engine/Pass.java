@@ -2,6 +2,7 @@ package io.github.icl4j.engine;
 
 import io.github.icl4j.Hooks;
 import io.github.icl4j.Model;
+import io.github.icl4j.OptionChecks;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.TokenBatch;
 import io.github.icl4j.model.KvCache;
@@ -54,9 +55,7 @@ public final class Pass {
      * @throws IllegalArgumentException for a null model or no prompts
      */
     public static Pass over(Model model, List<? extends PromptTokens> prompts) {
-        if (model == null) {
-            throw new IllegalArgumentException("model must not be null");
-        }
+        OptionChecks.nonNull("model", model);
         if (prompts == null || prompts.isEmpty()) {
             throw new IllegalArgumentException("a pass needs at least one prompt; got none");
         }

@@ -3,6 +3,7 @@ package io.github.icl4j.heads;
 import io.github.icl4j.HeadId;
 import io.github.icl4j.IclPrompt;
 import io.github.icl4j.Model;
+import io.github.icl4j.OptionChecks;
 import io.github.icl4j.PromptTokens;
 import io.github.icl4j.TokenTexts;
 import java.util.List;
@@ -41,9 +42,7 @@ public final class InContextHeads {
      * @throws IllegalArgumentException when the model is null or closed
      */
     public static InContextHeads of(Model model) {
-        if (model == null) {
-            throw new IllegalArgumentException("model must not be null");
-        }
+        OptionChecks.nonNull("model", model);
         if (model.isClosed()) {
             throw new IllegalArgumentException("model " + model.source() + " is closed");
         }

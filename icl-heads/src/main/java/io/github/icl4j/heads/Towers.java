@@ -7,6 +7,7 @@ import io.github.icl4j.IclPrompt;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
+import io.github.icl4j.TokenPrompt;
 import io.github.icl4j.engine.HeadMath;
 import io.github.icl4j.engine.Pass;
 import io.github.icl4j.engine.Reads;
@@ -31,28 +32,11 @@ final class Towers {
     private Towers() {
     }
 
-    /** A prompt with the query sentence's tokens replaced by one demonstration's. */
-    record Swapped(long[] tokenIds, int[] labelPositions, int[] demoLabels, long[] labelTokenIds, int queryLabel,
-            int source, int demo) implements PromptTokens {
-        @Override
-        public long[] tokenIds() {
-            return tokenIds.clone();
-        }
-
-        @Override
-        public int[] labelPositions() {
-            return labelPositions.clone();
-        }
-
-        @Override
-        public int[] demoLabels() {
-            return demoLabels.clone();
-        }
-
-        @Override
-        public long[] labelTokenIds() {
-            return labelTokenIds.clone();
-        }
+    /**
+     * Prompt {@code source} with its query sentence's tokens replaced by demonstration {@code demo}'s; the swapped
+     * prompt's query label is that demonstration's class.
+     */
+    record Swapped(TokenPrompt prompt, int source, int demo) {
     }
 
     /**
@@ -83,7 +67,8 @@ final class Towers {
         System.arraycopy(ids, 0, out, 0, q.start());
         System.arraycopy(ids, d.start(), out, q.start(), d.length());
         System.arraycopy(ids, q.end(), out, q.start() + d.length(), ids.length - q.end());
-        return new Swapped(out, p.labelPositions(), p.demoLabels(), p.labelTokenIds(), p.demoLabels()[j], index, j);
+        return new Swapped(new TokenPrompt(out, p.labelPositions(), p.demoLabels(), p.labelTokenIds(),
+                p.demoLabels()[j]), index, j);
     }
 
     static double jaccard(long[] ids, IclPrompt.Span a, IclPrompt.Span b) {
@@ -171,15 +156,16 @@ final class Towers {
         }
         int[][] positions = new int[swapped.size()][];
         for (int i = 0; i < positions.length; i++) {
-            positions[i] = swapped.get(i).labelPositions();
+            positions[i] = swapped.get(i).prompt().labelPositions();
         }
         LastRowAttention.Result after = swapped.isEmpty() ? null
-                : LastRowAttention.run(model, swapped, layers, positions, labelIds, o.batchSize());
+                : LastRowAttention.run(model, swapped.stream().map(Swapped::prompt).toList(), layers, positions,
+                        labelIds, o.batchSize());
         int agree = 0;
         int agreeBase = 0;
         for (int i = 0; i < swapped.size(); i++) {
             Swapped s = swapped.get(i);
-            int want = s.demoLabels()[s.demo()];
+            int want = s.prompt().demoLabels()[s.demo()];
             agree += after.outcomes()[i].predicted() == want ? 1 : 0;
             agreeBase += predicted[s.source()] == want ? 1 : 0;
         }

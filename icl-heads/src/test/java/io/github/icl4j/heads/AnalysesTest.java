@@ -161,14 +161,14 @@ class AnalysesTest {
         long[] ids = p.ids();
         IclPrompt.Span q = p.querySpan();
         IclPrompt.Span d = p.demoSpans().get(1);
-        long[] sw = s.tokenIds();
+        long[] sw = s.prompt().tokenIds();
         assertThat(sw).hasSize(ids.length - q.length() + d.length());
         for (int t = 0; t < d.length(); t++) {
             assertThat(sw[q.start() + t]).isEqualTo(ids[d.start() + t]);
         }
         assertThat(sw[sw.length - 1]).isEqualTo(ids[ids.length - 1]);
-        assertThat(s.queryLabel()).isEqualTo(p.demoLabels()[1]);
-        assertThat(s.labelPositions()).isEqualTo(p.labelPositions());
+        assertThat(s.prompt().queryLabel()).isEqualTo(p.demoLabels()[1]);
+        assertThat(s.prompt().labelPositions()).isEqualTo(p.labelPositions());
     }
 
     @Test
@@ -181,7 +181,7 @@ class AnalysesTest {
             double after = 0;
             for (int i = 0; i < ps.size(); i++) {
                 Towers.Swapped s = Towers.swap(ps.get(i), i, 64);
-                AttentionMap swapped = Probe.on(model).prompt(s).attentionAtLabels();
+                AttentionMap swapped = Probe.on(model).prompt(s.prompt()).attentionAtLabels();
                 AttentionMap orig = Probe.on(model).prompt(ps.get(i)).attentionAtLabels();
                 after += swapped.of(0, head)[s.demo()];
                 before += orig.of(0, head)[s.demo()];

@@ -1,5 +1,6 @@
 package io.github.icl4j.model.arch;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.icl4j.model.ArchitectureAdapter;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -94,6 +95,20 @@ public final class Adapters {
                         + "num_attention_heads " + nHeads + " and no head_dim is given");
             }
             return new Heads(d, nHeads, nKv, d / nHeads);
+        }
+
+        /**
+         * Reads a GPT-2-style config's {@code n_embd} and {@code n_head} (or their {@code hidden_size} and
+         * {@code num_attention_heads} aliases): one key/value head per query head, the head size the width's share.
+         */
+        static Heads readGpt2(ConfigJson c) {
+            int d = c.reqPositive("n_embd", "hidden_size");
+            int nHeads = c.reqPositive("n_head", "num_attention_heads");
+            if (d % nHeads != 0) {
+                throw new IllegalArgumentException(c.source() + ": n_embd " + d + " is not a multiple of n_head "
+                        + nHeads);
+            }
+            return new Heads(d, nHeads, nHeads, d / nHeads);
         }
     }
 
@@ -196,12 +211,35 @@ public final class Adapters {
         }
     }
 
-    /** The shape keys every RMSNorm decoder's config.json carries (Llama-likes and Gemma write them alike). */
-    static void putRmsDecoderShape(ObjectNode o, ModelConfig m) {
+    /** A new {@code config.json} tree opening, as every family's does, with its Hugging Face class and model_type. */
+    static ObjectNode configStart(String architecture, String modelType) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.putArray("architectures").add(architecture);
+        o.put("model_type", modelType);
+        return o;
+    }
+
+    /** GPT-2-style shape keys (GPT-2 and GPT-J): vocabulary, width, layers, heads, MLP width, positions. */
+    static void putGpt2Shape(ObjectNode o, ModelConfig m) {
+        o.put("vocab_size", m.vocabSize());
+        o.put("n_embd", m.dModel());
+        o.put("n_layer", m.nLayers());
+        o.put("n_head", m.nHeads());
+        o.put("n_inner", m.dMlp());
+        o.put("n_positions", m.maxPositions());
+    }
+
+    /** The shape keys that open a {@code hidden_size}-style config.json: vocabulary, width, layers, heads. */
+    static void putDecoderWidth(ObjectNode o, ModelConfig m) {
         o.put("vocab_size", m.vocabSize());
         o.put("hidden_size", m.dModel());
         o.put("num_hidden_layers", m.nLayers());
         o.put("num_attention_heads", m.nHeads());
+    }
+
+    /** The shape keys every RMSNorm decoder's config.json carries (Llama-likes and Gemma write them alike). */
+    static void putRmsDecoderShape(ObjectNode o, ModelConfig m) {
+        putDecoderWidth(o, m);
         o.put("num_key_value_heads", m.nKvHeads());
         o.put("head_dim", m.dHead());
         o.put("intermediate_size", m.dMlp());

@@ -1,13 +1,9 @@
 package io.github.icl4j.model.arch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.icl4j.DType;
-import io.github.icl4j.DeviceSpec;
 import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
-import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.RopeScaling;
@@ -16,7 +12,6 @@ import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.QkNorm;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
-import io.github.icl4j.model.TransformerWeights;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Google's Gemma family: Gemma ({@code gemma}), Gemma 2 ({@code gemma2}) and Gemma 3 ({@code gemma3_text}, and
@@ -37,7 +31,7 @@ import org.bytedeco.pytorch.Tensor;
  * logits; Gemma 3 normalises q and k per head before rotary and gives its sliding layers their own rotary
  * base ({@code rope_local_base_freq}, 10,000).
  */
-public final class GemmaAdapter implements ArchitectureAdapter {
+public final class GemmaAdapter extends TensorTableAdapter {
     /**
      * Gemma's tensors: Llama's, with Gemma 2/3's norms after attention and around the MLP (Gemma 1 names its
      * pre-MLP norm {@code post_attention_layernorm}, as Llama; Gemma 2/3 use that name for the norm on the attention
@@ -61,9 +55,9 @@ public final class GemmaAdapter implements ArchitectureAdapter {
                     Pattern.compile("(model\\.)?vision_tower\\..*"),
                     Pattern.compile("(model\\.)?multi_modal_projector\\..*")));
 
-    @Override
-    public Set<String> modelTypes() {
-        return Set.of("gemma", "gemma2", "gemma3_text", "gemma3");
+    /** Reads and writes checkpoints through {@link #TENSORS}; the model types it handles are named here. */
+    public GemmaAdapter() {
+        super(TENSORS, "gemma", "gemma2", "gemma3_text", "gemma3");
     }
 
     @Override
@@ -226,15 +220,13 @@ public final class GemmaAdapter implements ArchitectureAdapter {
 
     @Override
     public ObjectNode toConfigJson(ModelConfig m) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
         String type = m.modelType().equals("gemma3") ? "gemma3_text" : m.modelType();
         boolean gemma1 = type.equals("gemma");
-        o.putArray("architectures").add(switch (type) {
+        ObjectNode o = Adapters.configStart(switch (type) {
             case "gemma2" -> "Gemma2ForCausalLM";
             case "gemma3_text" -> "Gemma3ForCausalLM";
             default -> "GemmaForCausalLM";
-        });
-        o.put("model_type", type);
+        }, type);
         Adapters.putRmsDecoderShape(o, m);
         o.put(gemma1 ? "hidden_act" : "hidden_activation", m.activation() == Activation.GELU_TANH
                 ? "gelu_pytorch_tanh" : m.activation().hfName());
@@ -278,15 +270,5 @@ public final class GemmaAdapter implements ArchitectureAdapter {
             }
         }
         return "model.";
-    }
-
-    @Override
-    public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        return TENSORS.load(src, m, dtype, device);
-    }
-
-    @Override
-    public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        return TENSORS.export(t, m);
     }
 }

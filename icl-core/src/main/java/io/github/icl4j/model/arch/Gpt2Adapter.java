@@ -1,32 +1,23 @@
 package io.github.icl4j.model.arch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.icl4j.DType;
-import io.github.icl4j.DeviceSpec;
-import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
-import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.PositionKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
-import io.github.icl4j.model.TransformerWeights;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * GPT-2: learned absolute positions, LayerNorm, sequential block, fused {@code c_attn}, and {@code Conv1D}
  * weights stored {@code [in, out]} (transposed on load to the canonical {@code [out, in]}).
  */
-public final class Gpt2Adapter implements ArchitectureAdapter {
+public final class Gpt2Adapter extends TensorTableAdapter {
     /** GPT-2's tensors: {@code Conv1D} weights stored {@code [in, out]}, {@code c_attn} fusing q | k | v. */
     public static final TensorMap TENSORS = new TensorMap("transformer.", List.of(), "h.", List.of(
             MappedTensor.of("wte.weight", WeightSlot.EMBED),
@@ -49,20 +40,18 @@ public final class Gpt2Adapter implements ArchitectureAdapter {
             MappedTensor.of("mlp.c_proj.bias", WeightSlot.DOWN_B)),
             List.of(Pattern.compile(".*attn\\.(bias|masked_bias)"), Pattern.compile("lm_head\\.weight")));
 
-    @Override
-    public Set<String> modelTypes() {
-        return Set.of("gpt2");
+    /** Reads and writes checkpoints through {@link #TENSORS}; the model types it handles are named here. */
+    public Gpt2Adapter() {
+        super(TENSORS, "gpt2");
     }
 
     @Override
     public ModelConfig parseConfig(JsonNode json, Path source) {
         ConfigJson c = new ConfigJson(json, source);
         c.refuseVariants();
-        int d = c.reqPositive("n_embd", "hidden_size");
-        int nHeads = c.reqPositive("n_head", "num_attention_heads");
-        if (d % nHeads != 0) {
-            throw new IllegalArgumentException(source + ": n_embd " + d + " is not a multiple of n_head " + nHeads);
-        }
+        Adapters.Heads heads = Adapters.Heads.readGpt2(c);
+        int d = heads.d();
+        int nHeads = heads.nHeads();
         boolean scaleWeights = c.optBool(true, "scale_attn_weights");
         return ModelConfig.builder("gpt2", Family.GPT2).vocabSize(c.reqPositive("vocab_size")).dModel(d)
                 .nLayers(c.reqPositive("n_layer", "num_hidden_layers")).nHeads(nHeads).dHead(d / nHeads)
@@ -78,15 +67,8 @@ public final class Gpt2Adapter implements ArchitectureAdapter {
 
     @Override
     public ObjectNode toConfigJson(ModelConfig m) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.putArray("architectures").add("GPT2LMHeadModel");
-        o.put("model_type", "gpt2");
-        o.put("vocab_size", m.vocabSize());
-        o.put("n_embd", m.dModel());
-        o.put("n_layer", m.nLayers());
-        o.put("n_head", m.nHeads());
-        o.put("n_inner", m.dMlp());
-        o.put("n_positions", m.maxPositions());
+        ObjectNode o = Adapters.configStart("GPT2LMHeadModel", "gpt2");
+        Adapters.putGpt2Shape(o, m);
         o.put("layer_norm_epsilon", m.normEps());
         o.put("activation_function", m.activation().hfName());
         o.put("tie_word_embeddings", m.tiedEmbeddings());
@@ -94,15 +76,5 @@ public final class Gpt2Adapter implements ArchitectureAdapter {
         o.put("scale_attn_by_inverse_layer_idx", m.scaleAttnByInverseLayer());
         Adapters.putTokenIds(o, m);
         return o;
-    }
-
-    @Override
-    public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        return TENSORS.load(src, m, dtype, device);
-    }
-
-    @Override
-    public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        return TENSORS.export(t, m);
     }
 }

@@ -1,13 +1,8 @@
 package io.github.icl4j.model.arch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.icl4j.DType;
-import io.github.icl4j.DeviceSpec;
-import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
-import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfig.Family;
@@ -15,19 +10,16 @@ import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.PositionKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.RopeScaling;
-import io.github.icl4j.model.TransformerWeights;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * GPT-J: one LayerNorm feeding attention and MLP in parallel, interleaved ("rotate every two") rotary on the
  * first {@code rotary_dim} dimensions of each head, no attention biases, and an unembedding with a bias.
  */
-public final class GptJAdapter implements ArchitectureAdapter {
+public final class GptJAdapter extends TensorTableAdapter {
     /** GPT-J's tensors: one norm per block, separate q/k/v without biases, an unembedding bias. */
     public static final TensorMap TENSORS = new TensorMap("transformer.", List.of(), "h.", List.of(
             MappedTensor.of("wte.weight", WeightSlot.EMBED),
@@ -47,20 +39,18 @@ public final class GptJAdapter implements ArchitectureAdapter {
             MappedTensor.of("mlp.fc_out.bias", WeightSlot.DOWN_B)),
             List.of(Pattern.compile(".*attn\\.(bias|masked_bias)")));
 
-    @Override
-    public Set<String> modelTypes() {
-        return Set.of("gptj");
+    /** Reads and writes checkpoints through {@link #TENSORS}; the model types it handles are named here. */
+    public GptJAdapter() {
+        super(TENSORS, "gptj");
     }
 
     @Override
     public ModelConfig parseConfig(JsonNode json, Path source) {
         ConfigJson c = new ConfigJson(json, source);
         c.refuseVariants();
-        int d = c.reqPositive("n_embd", "hidden_size");
-        int nHeads = c.reqPositive("n_head", "num_attention_heads");
-        if (d % nHeads != 0) {
-            throw new IllegalArgumentException(source + ": n_embd " + d + " is not a multiple of n_head " + nHeads);
-        }
+        Adapters.Heads heads = Adapters.Heads.readGpt2(c);
+        int d = heads.d();
+        int nHeads = heads.nHeads();
         int dHead = d / nHeads;
         int rotaryDim = c.optPositive(dHead, "rotary_dim");
         if (rotaryDim > dHead || rotaryDim % 2 != 0) {
@@ -82,30 +72,13 @@ public final class GptJAdapter implements ArchitectureAdapter {
 
     @Override
     public ObjectNode toConfigJson(ModelConfig m) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.putArray("architectures").add("GPTJForCausalLM");
-        o.put("model_type", "gptj");
-        o.put("vocab_size", m.vocabSize());
-        o.put("n_embd", m.dModel());
-        o.put("n_layer", m.nLayers());
-        o.put("n_head", m.nHeads());
-        o.put("n_inner", m.dMlp());
-        o.put("n_positions", m.maxPositions());
+        ObjectNode o = Adapters.configStart("GPTJForCausalLM", "gptj");
+        Adapters.putGpt2Shape(o, m);
         o.put("rotary_dim", m.rotaryDim());
         o.put("layer_norm_epsilon", m.normEps());
         o.put("activation_function", m.activation().hfName());
         o.put("tie_word_embeddings", m.tiedEmbeddings());
         Adapters.putTokenIds(o, m);
         return o;
-    }
-
-    @Override
-    public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        return TENSORS.load(src, m, dtype, device);
-    }
-
-    @Override
-    public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        return TENSORS.export(t, m);
     }
 }

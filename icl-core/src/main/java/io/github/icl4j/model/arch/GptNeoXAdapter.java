@@ -1,13 +1,8 @@
 package io.github.icl4j.model.arch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.icl4j.DType;
-import io.github.icl4j.DeviceSpec;
-import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
-import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfig.Family;
@@ -15,21 +10,18 @@ import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.PositionKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.RopeScaling;
-import io.github.icl4j.model.TransformerWeights;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * GPT-NeoX / Pythia: rotate-half rotary on the first {@code rotary_pct} of each head, LayerNorm, parallel
  * residual by default, and a fused {@code query_key_value} whose rows are laid out per head as
  * {@code [heads, (q|k|v), dHead]}.
  */
-public final class GptNeoXAdapter implements ArchitectureAdapter {
+public final class GptNeoXAdapter extends TensorTableAdapter {
     /** GPT-NeoX's tensors: {@code query_key_value} interleaves q, k and v per head. */
     public static final TensorMap TENSORS = new TensorMap("gpt_neox.", List.of(), "layers.", List.of(
             MappedTensor.of("embed_in.weight", WeightSlot.EMBED),
@@ -52,9 +44,9 @@ public final class GptNeoXAdapter implements ArchitectureAdapter {
             MappedTensor.of("mlp.dense_4h_to_h.bias", WeightSlot.DOWN_B)),
             List.of(Pattern.compile(".*attention\\.(bias|masked_bias)"), Pattern.compile(".*rotary_emb\\.inv_freq")));
 
-    @Override
-    public Set<String> modelTypes() {
-        return Set.of("gpt_neox");
+    /** Reads and writes checkpoints through {@link #TENSORS}; the model types it handles are named here. */
+    public GptNeoXAdapter() {
+        super(TENSORS, "gpt_neox");
     }
 
     @Override
@@ -87,13 +79,8 @@ public final class GptNeoXAdapter implements ArchitectureAdapter {
 
     @Override
     public ObjectNode toConfigJson(ModelConfig m) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.putArray("architectures").add("GPTNeoXForCausalLM");
-        o.put("model_type", "gpt_neox");
-        o.put("vocab_size", m.vocabSize());
-        o.put("hidden_size", m.dModel());
-        o.put("num_hidden_layers", m.nLayers());
-        o.put("num_attention_heads", m.nHeads());
+        ObjectNode o = Adapters.configStart("GPTNeoXForCausalLM", "gpt_neox");
+        Adapters.putDecoderWidth(o, m);
         o.put("intermediate_size", m.dMlp());
         o.put("max_position_embeddings", m.maxPositions());
         ObjectNode rope = o.putObject("rope_parameters");
@@ -109,15 +96,5 @@ public final class GptNeoXAdapter implements ArchitectureAdapter {
         o.put("tie_word_embeddings", m.tiedEmbeddings());
         Adapters.putTokenIds(o, m);
         return o;
-    }
-
-    @Override
-    public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        return TENSORS.load(src, m, dtype, device);
-    }
-
-    @Override
-    public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        return TENSORS.export(t, m);
     }
 }

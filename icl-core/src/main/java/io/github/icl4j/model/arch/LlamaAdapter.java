@@ -1,13 +1,8 @@
 package io.github.icl4j.model.arch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.icl4j.DType;
-import io.github.icl4j.DeviceSpec;
-import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
-import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfigBuilder;
@@ -16,15 +11,12 @@ import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.QkNorm;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.RopeScaling;
-import io.github.icl4j.model.TransformerWeights;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * The Llama family: Llama (1-3.x), Mistral (sliding-window attention), Qwen2 (q/k/v biases, optional sliding
@@ -36,7 +28,7 @@ import org.bytedeco.pytorch.Tensor;
  * {@code self_attn.{q,k}_norm} (Qwen3, OLMo-2), {@code post_attention_layernorm} (the MLP's pre-norm, or for
  * OLMo-2 the attention's post-norm), {@code post_feedforward_layernorm} (OLMo-2), {@code mlp.{gate,up,down}_proj}.
  */
-public final class LlamaAdapter implements ArchitectureAdapter {
+public final class LlamaAdapter extends TensorTableAdapter {
     /**
      * The attention and MLP rows every Llama-layout family shares (Llama, Qwen, OLMo-2, Gemma): separate q/k/v/o
      * projections with optional biases, optional q/k norms, a gated MLP.
@@ -85,9 +77,9 @@ public final class LlamaAdapter implements ArchitectureAdapter {
                             .when(Presence.NO_PRE_NORMS)), ATTENTION_AND_MLP.stream()).toList(),
             List.of(Pattern.compile(".*rotary_emb\\.inv_freq"), Pattern.compile("lm_head\\.weight")));
 
-    @Override
-    public Set<String> modelTypes() {
-        return Set.of("llama", "mistral", "qwen2", "qwen3", "olmo2");
+    /** Reads and writes checkpoints through {@link #TENSORS}; the model types it handles are named here. */
+    public LlamaAdapter() {
+        super(TENSORS, "llama", "mistral", "qwen2", "qwen3", "olmo2");
     }
 
     @Override
@@ -146,7 +138,6 @@ public final class LlamaAdapter implements ArchitectureAdapter {
 
     @Override
     public ObjectNode toConfigJson(ModelConfig m) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
         String arch = switch (m.modelType()) {
             case "mistral" -> "MistralForCausalLM";
             case "qwen2" -> "Qwen2ForCausalLM";
@@ -154,8 +145,7 @@ public final class LlamaAdapter implements ArchitectureAdapter {
             case "olmo2" -> "Olmo2ForCausalLM";
             default -> "LlamaForCausalLM";
         };
-        o.putArray("architectures").add(arch);
-        o.put("model_type", m.modelType());
+        ObjectNode o = Adapters.configStart(arch, m.modelType());
         Adapters.putRmsDecoderShape(o, m);
         ObjectNode rope = o.putObject("rope_parameters");
         rope.put("rope_theta", m.rotaryBase());
@@ -180,15 +170,5 @@ public final class LlamaAdapter implements ArchitectureAdapter {
         }
         Adapters.putTokenIds(o, m);
         return o;
-    }
-
-    @Override
-    public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        return TENSORS.load(src, m, dtype, device);
-    }
-
-    @Override
-    public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        return TENSORS.export(t, m);
     }
 }

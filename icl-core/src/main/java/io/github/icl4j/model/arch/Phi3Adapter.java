@@ -1,27 +1,19 @@
 package io.github.icl4j.model.arch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.icl4j.DType;
-import io.github.icl4j.DeviceSpec;
-import io.github.icl4j.checkpoint.WeightSource;
 import io.github.icl4j.model.Activation;
-import io.github.icl4j.model.ArchitectureAdapter;
 import io.github.icl4j.model.ConfigJson;
 import io.github.icl4j.model.ModelConfig;
 import io.github.icl4j.model.ModelConfig.Family;
 import io.github.icl4j.model.ModelConfig.NormKind;
 import io.github.icl4j.model.ModelConfig.RotaryStyle;
 import io.github.icl4j.model.RopeScaling;
-import io.github.icl4j.model.TransformerWeights;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Phi-3 (and Phi-4-mini, which shares {@code model_type} phi3): the Llama block with a fused
@@ -31,7 +23,7 @@ import org.bytedeco.pytorch.Tensor;
  * {@code partial_rotary_factor}, {@code default} or {@code longrope} scaling (the old spellings {@code su} and
  * {@code yarn} mean longrope for Phi-3, as in {@code transformers}), and an optional sliding window on every layer.
  */
-public final class Phi3Adapter implements ArchitectureAdapter {
+public final class Phi3Adapter extends TensorTableAdapter {
     /** Phi-3's tensors: Llama's ends, fused {@code qkv_proj} (rows q | k | v) and {@code gate_up_proj}. */
     public static final TensorMap TENSORS = new TensorMap("model.", List.of(), "layers.", LlamaAdapter.ENDS, List.of(
             MappedTensor.of("input_layernorm.weight", WeightSlot.LN1_W).gguf("attn_norm.weight"),
@@ -45,9 +37,9 @@ public final class Phi3Adapter implements ArchitectureAdapter {
             MappedTensor.of("mlp.down_proj.weight", WeightSlot.DOWN_W).gguf("ffn_down.weight")),
             List.of(Pattern.compile(".*rotary_emb\\.inv_freq"), Pattern.compile("lm_head\\.weight")));
 
-    @Override
-    public Set<String> modelTypes() {
-        return Set.of("phi3");
+    /** Reads and writes checkpoints through {@link #TENSORS}; the model types it handles are named here. */
+    public Phi3Adapter() {
+        super(TENSORS, "phi3");
     }
 
     @Override
@@ -75,13 +67,8 @@ public final class Phi3Adapter implements ArchitectureAdapter {
 
     @Override
     public ObjectNode toConfigJson(ModelConfig m) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.putArray("architectures").add("Phi3ForCausalLM");
-        o.put("model_type", "phi3");
-        o.put("vocab_size", m.vocabSize());
-        o.put("hidden_size", m.dModel());
-        o.put("num_hidden_layers", m.nLayers());
-        o.put("num_attention_heads", m.nHeads());
+        ObjectNode o = Adapters.configStart("Phi3ForCausalLM", "phi3");
+        Adapters.putDecoderWidth(o, m);
         o.put("num_key_value_heads", m.nKvHeads());
         if (m.dHead() * m.nHeads() != m.dModel()) {
             o.put("head_dim", m.dHead());
@@ -105,15 +92,5 @@ public final class Phi3Adapter implements ArchitectureAdapter {
         o.put("tie_word_embeddings", m.tiedEmbeddings());
         Adapters.putTokenIds(o, m);
         return o;
-    }
-
-    @Override
-    public TransformerWeights load(WeightSource src, ModelConfig m, DType dtype, DeviceSpec device) {
-        return TENSORS.load(src, m, dtype, device);
-    }
-
-    @Override
-    public Map<String, Tensor> export(TransformerWeights t, ModelConfig m) {
-        return TENSORS.export(t, m);
     }
 }

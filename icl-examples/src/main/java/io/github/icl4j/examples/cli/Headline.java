@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The numbers a reader looks for first, taken from one run of the main job: how much accuracy falls when the
@@ -151,58 +152,68 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         }
     }
 
-    /** Writes a correction as its label. */
-    static final class CorrectionAsLabel extends StdSerializer<Correction> {
-        CorrectionAsLabel() {
-            super(Correction.class);
+    /** Writes a value as the text {@code text} gives it (a correction's label, a fix variant's key). */
+    abstract static class AsText<T> extends StdSerializer<T> {
+        private final transient Function<T, String> text;
+
+        AsText(Class<T> type, Function<T, String> text) {
+            super(type);
+            this.text = text;
         }
 
         @Override
-        public void serialize(Correction c, JsonGenerator g, SerializerProvider p) throws IOException {
-            g.writeString(c.label());
+        public void serialize(T v, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeString(text.apply(v));
+        }
+    }
+
+    /** Reads what an {@link AsText} writes; the parser's refusal becomes a {@link JsonParseException}, same message. */
+    abstract static class FromText<T> extends StdDeserializer<T> {
+        private final transient Function<String, T> parse;
+
+        FromText(Class<T> type, Function<String, T> parse) {
+            super(type);
+            this.parse = parse;
+        }
+
+        @Override
+        public T deserialize(JsonParser p, DeserializationContext c) throws IOException {
+            try {
+                return parse.apply(p.getValueAsString());
+            } catch (IllegalArgumentException e) {
+                throw new JsonParseException(p, e.getMessage());
+            }
+        }
+    }
+
+    /** Writes a correction as its label. */
+    static final class CorrectionAsLabel extends AsText<Correction> {
+        CorrectionAsLabel() {
+            super(Correction.class, Correction::label);
         }
     }
 
     /** Reads what {@link CorrectionAsLabel} writes. */
-    static final class CorrectionFromLabel extends StdDeserializer<Correction> {
+    static final class CorrectionFromLabel extends FromText<Correction> {
         CorrectionFromLabel() {
-            super(Correction.class);
-        }
-
-        @Override
-        public Correction deserialize(JsonParser p, DeserializationContext c) throws IOException {
-            String label = p.getValueAsString();
-            return Arrays.stream(Correction.values()).filter(x -> x.label().equals(label)).findFirst()
-                    .orElseThrow(() -> new JsonParseException(p, "correction '" + label + "' unknown; one of "
-                            + Arrays.stream(Correction.values()).map(Correction::label).toList()));
+            super(Correction.class, label -> Arrays.stream(Correction.values()).filter(x -> x.label().equals(label))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("correction '" + label
+                            + "' unknown; one of "
+                            + Arrays.stream(Correction.values()).map(Correction::label).toList())));
         }
     }
 
     /** Writes a recency fix variant as its key. */
-    static final class VariantAsKey extends StdSerializer<RecencyFixVariant> {
+    static final class VariantAsKey extends AsText<RecencyFixVariant> {
         VariantAsKey() {
-            super(RecencyFixVariant.class);
-        }
-
-        @Override
-        public void serialize(RecencyFixVariant v, JsonGenerator g, SerializerProvider p) throws IOException {
-            g.writeString(v.key());
+            super(RecencyFixVariant.class, RecencyFixVariant::key);
         }
     }
 
     /** Reads what {@link VariantAsKey} writes. */
-    static final class VariantFromKey extends StdDeserializer<RecencyFixVariant> {
+    static final class VariantFromKey extends FromText<RecencyFixVariant> {
         VariantFromKey() {
-            super(RecencyFixVariant.class);
-        }
-
-        @Override
-        public RecencyFixVariant deserialize(JsonParser p, DeserializationContext c) throws IOException {
-            try {
-                return RecencyFixVariant.parse(p.getValueAsString());
-            } catch (IllegalArgumentException e) {
-                throw new JsonParseException(p, e.getMessage());
-            }
+            super(RecencyFixVariant.class, RecencyFixVariant::parse);
         }
     }
 
