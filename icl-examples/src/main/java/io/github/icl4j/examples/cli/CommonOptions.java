@@ -148,6 +148,11 @@ final class CommonOptions {
             description = "a_c of the majority-label fix (default: tuned on tasks disjoint from the test tasks).")
     Double ac;
 
+    @Option(names = "--tune-data", paramLabel = "NAME,...", split = ",",
+            description = "Data sets a_c is tuned on, other tasks than --data with the same label words (e.g. cr,mr "
+                    + "for sst2) (default: held-out queries of --data).")
+    List<String> tuneData;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "8",
             description = "Prompts per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -240,6 +245,7 @@ final class CommonOptions {
                     .biasSeeds(given(cl, "--bias-seeds", biasSeeds, 1))
                     .biasTasks(given(cl, "--bias-tasks", biasTasks, 1))
                     .biasQueries(given(cl, "--bias-queries", biasQueries, 1)).tuneAc(ac == null)
+                    .tuneData(tuneData)
                     .threads(given(cl, "--threads", threads, 1)).out(out).labels(labels).heads(ho).bias(bo)
                     .build();
         } catch (IllegalArgumentException e) {

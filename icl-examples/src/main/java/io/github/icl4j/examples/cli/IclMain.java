@@ -84,6 +84,7 @@ public final class IclMain implements Callable<Integer> {
             "--bias-queries", List.of("debias", "report"),
             "--permutations", List.of("debias", "report"),
             "--ac", List.of("debias", "report"),
+            "--tune-data", List.of("debias", "report"),
             "--recency-variants", List.of("debias", "report"),
             "--relative-strength", List.of("debias", "report"));
 

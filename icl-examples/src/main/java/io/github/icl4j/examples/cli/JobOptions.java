@@ -52,6 +52,10 @@ import java.util.function.Function;
  * @param biasQueries    queries per class and bias task; null: 20 for the built-in model, 25 for any other
  * @param tuneAc         tune a_c of the majority-label fix on validation tasks disjoint from the test tasks
  *                       (default); false uses {@link BiasOptions#ac()} of {@link #bias()}
+ * @param tuneData       data sets whose tasks a_c is tuned on, other tasks than {@link #data()} (e.g. {@code cr},
+ *                       {@code mr} for {@code sst2}: METHOD §5 tunes a_c on tasks disjoint from the test tasks);
+ *                       empty: held-out queries of {@link #data()} itself (disjoint queries, same task). Only with a
+ *                       data set and a tuned a_c
  * @param threads        LibTorch and OpenBLAS threads; null: 1 for the built-in model (faster for a tiny model),
  *                       all cores for any other
  * @param out            where {@code report} writes report.html, JSON and CSV
@@ -64,7 +68,8 @@ import java.util.function.Function;
 @RecordBuilder
 public record JobOptions(Path model, String data, Path dataDir, int classA, int classB, String device, String dtype,
         long seed, Integer prompts, int shots, Integer topHeads, boolean ablation, List<HeadId> useHeads,
-        Integer biasSeeds, Integer biasTasks, Integer biasQueries, boolean tuneAc, Integer threads, Path out,
+        Integer biasSeeds, Integer biasTasks, Integer biasQueries, boolean tuneAc, List<String> tuneData,
+        Integer threads, Path out,
         List<String> labels, HeadOptions heads, BiasOptions bias) implements JobOptionsBuilder.With {
 
     /** The default report folder. */
@@ -78,6 +83,7 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
     public JobOptions {
         useHeads = useHeads == null ? List.of() : List.copyOf(useHeads);
         labels = labels == null ? List.of() : List.copyOf(labels);
+        tuneData = tuneData == null ? List.of() : List.copyOf(tuneData);
         if (!labels.isEmpty() && (labels.size() != 2 || labels.get(0).isBlank() || labels.get(1).isBlank()
                 || labels.get(0).equals(labels.get(1)))) {
             throw new IllegalArgumentException("--labels " + String.join(",", labels) + " must be two different, "
@@ -96,6 +102,7 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
         if (classA == classB) {
             throw new IllegalArgumentException("--class-a and --class-b are both " + classA + "; choose two classes");
         }
+        checkTuneData(tuneData, data, tuneAc);
         chosen("--prompts", prompts, 100_000);
         inRange("--shots", shots, 1, 64);
         chosen("--heads", topHeads, 10_000);
@@ -103,6 +110,28 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
         chosen("--bias-tasks", biasTasks, 1000);
         chosen("--bias-queries", biasQueries, 100_000);
         chosen("--threads", threads, 1024);
+    }
+
+    /** Tuning data sets: only with a data set and a tuned a_c, each named once, none the test data set. */
+    private static void checkTuneData(List<String> tuneData, String data, boolean tuneAc) {
+        if (tuneData.isEmpty()) {
+            return;
+        }
+        String given = "--tune-data " + String.join(",", tuneData);
+        if (data == null) {
+            throw new IllegalArgumentException(given + " needs --data: on the synthetic task a_c is already tuned "
+                    + "on held-out class pairs");
+        }
+        if (!tuneAc) {
+            throw new IllegalArgumentException(given + " and --ac both given; a_c is either tuned or given");
+        }
+        if (tuneData.stream().anyMatch(String::isBlank) || new java.util.HashSet<>(tuneData).size() != tuneData.size()) {
+            throw new IllegalArgumentException(given + " must name distinct data sets, e.g. cr,mr");
+        }
+        if (tuneData.contains(data)) {
+            throw new IllegalArgumentException(given + " holds the test data set " + data + "; a_c must be tuned "
+                    + "on other tasks (leave --tune-data out to tune on held-out queries of " + data + ")");
+        }
     }
 
     /** A size the job chooses when null; given, in {@code [1, hi]}. */

@@ -106,7 +106,8 @@ final class ReportPage {
                 + (o.useHeads().isEmpty() ? "" : "; heads given: " + o.useHeads()));
         kv(sb, "bias study", o.biasTasks() + (o.biasTasks() == 1 ? " task" : " tasks") + " × " + o.biasSeeds()
                 + " demonstration draws × " + o.biasQueries() + " queries per class; " + (2 + o.bias().permutations())
-                + " orders; a_c " + (o.tuneAc() ? "tuned on separate tasks" : "given"));
+                + " orders; a_c " + (!o.tuneAc() ? "given" : o.tuneData().isEmpty() ? "tuned on separate tasks"
+                : "tuned on other data sets: " + String.join(", ", o.tuneData())));
         kv(sb, "run", o.device() + ", " + o.dtype() + ", seed " + o.seed() + ", batch " + o.batchSize() + ", "
                 + o.threads() + (o.threads() == 1 ? " thread" : " threads"));
         kv(sb, "command", command(o));
@@ -142,6 +143,8 @@ final class ReportPage {
                 .append(" --bias-tasks ").append(o.biasTasks()).append(" --bias-queries ").append(o.biasQueries());
         if (!o.tuneAc()) {
             c.append(" --ac ").append(o.bias().ac());
+        } else if (!o.tuneData().isEmpty()) {
+            c.append(" --tune-data ").append(String.join(",", o.tuneData()));
         }
         return c.toString();
     }

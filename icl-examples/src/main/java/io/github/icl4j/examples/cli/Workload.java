@@ -98,9 +98,15 @@ public record Workload(String description, List<IclPrompt> find, List<IclPrompt>
     private static final List<String> POOL_SPLITS = List.of("train", "subset-train", "all", "subset", "train64");
     private static final List<String> QUERY_SPLITS = List.of("test", "subset-test", "dev");
 
-    private static Workload dataset(IclPrompt.Builder b, JobOptions o) {
-        Dataset pool;
-        Dataset queries;
+    /** A data set's demonstration pool and query set, reduced to the job's two classes. */
+    record PoolAndQueries(Dataset pool, Dataset queries) {
+    }
+
+    /**
+     * The pool and queries of data set {@code name}: the first of {@link #POOL_SPLITS} and of
+     * {@link #QUERY_SPLITS} it has, or an 80/20 seeded split of its one file.
+     */
+    static PoolAndQueries load(String name, JobOptions o) {
         synchronized (Workload.class) {
             String before = System.getProperty(Datasets.DATA_DIR_PROPERTY);
             if (o.dataDir() != null) {
@@ -108,22 +114,22 @@ public record Workload(String description, List<IclPrompt> find, List<IclPrompt>
             }
             try {
                 Map<String, List<String>> known = Datasets.known();
-                List<String> splits = known.get(o.data());
+                List<String> splits = known.get(name);
                 if (splits == null) {
-                    throw new IllegalArgumentException("unknown data set '" + o.data() + "'; known: "
-                            + known.keySet());
+                    throw new IllegalArgumentException("unknown data set '" + name + "'; known: " + known.keySet());
                 }
                 String poolSplit = POOL_SPLITS.stream().filter(splits::contains).findFirst().orElse(splits.get(0));
                 String querySplit = QUERY_SPLITS.stream().filter(splits::contains).findFirst().orElse(null);
-                Dataset p = Datasets.load(o.data(), poolSplit);
+                Dataset p = Datasets.load(name, poolSplit);
+                PoolAndQueries pq;
                 if (querySplit == null) {
                     Dataset.Split s = p.split(0.8, o.seed());
-                    pool = s.train();
-                    queries = s.test();
+                    pq = new PoolAndQueries(s.train(), s.test());
                 } else {
-                    pool = p;
-                    queries = Datasets.load(o.data(), querySplit);
+                    pq = new PoolAndQueries(p, Datasets.load(name, querySplit));
                 }
+                return new PoolAndQueries(pq.pool().pair(o.classA(), o.classB()),
+                        pq.queries().pair(o.classA(), o.classB()));
             } finally {
                 if (o.dataDir() != null) {
                     if (before == null) {
@@ -134,17 +140,51 @@ public record Workload(String description, List<IclPrompt> find, List<IclPrompt>
                 }
             }
         }
-        pool = pool.pair(o.classA(), o.classB());
-        queries = queries.pair(o.classA(), o.classB());
+    }
+
+    /**
+     * The tasks a_c is tuned on when {@link JobOptions#tuneData()} names other data sets: per data set, its pool
+     * and a balanced, seeded draw of {@link JobOptions#biasQueries()} queries per class. Other tasks than the
+     * test data set, so neither its queries nor its demonstrations reach the tuning.
+     *
+     * @throws IllegalArgumentException for an unknown data set or one with too few examples of a class
+     */
+    static List<BiasTask> tuningTasks(JobOptions o) {
+        List<BiasTask> tasks = new ArrayList<>();
+        for (String name : o.tuneData()) {
+            PoolAndQueries pq;
+            try {
+                pq = load(name, o);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--tune-data " + name + ": " + e.getMessage(), e);
+            }
+            int[] counts = pq.queries().counts();
+            if (Math.min(counts[0], counts[1]) < o.biasQueries()) {
+                throw new IllegalArgumentException("--tune-data " + name + ": " + pq.queries().name() + " has "
+                        + counts[0] + " / " + counts[1] + " examples of its two classes; " + o.biasQueries()
+                        + " a_c tuning queries per class need " + o.biasQueries() + ": lower --bias-queries");
+            }
+            tasks.add(new BiasTask(name + " (tuning)", pq.pool(),
+                    pq.queries().balanced(o.biasQueries(), o.seed()).examples()));
+        }
+        return tasks;
+    }
+
+    private static Workload dataset(IclPrompt.Builder b, JobOptions o) {
+        PoolAndQueries pq = load(o.data(), o);
+        Dataset pool = pq.pool();
+        Dataset queries = pq.queries();
+        // held-out queries of the test data set are the tuning tasks' only when no other data set is named
+        boolean tuneHere = o.tuneAc() && o.tuneData().isEmpty();
         // one balanced, shuffled draw of queries, cut into disjoint parts
         int perClassFind = (o.prompts() + 1) / 2;
-        int need = 2 * perClassFind + (o.tuneAc() ? o.biasQueries() : 0);
+        int need = 2 * perClassFind + (tuneHere ? o.biasQueries() : 0);
         int[] counts = queries.counts();
         int have = Math.min(counts[0], counts[1]);
         if (have < need) {
             throw new IllegalArgumentException(queries.name() + " has " + counts[0] + " / " + counts[1]
                     + " examples of its two classes; " + o.prompts() + " find + " + o.prompts() + " test prompts"
-                    + (o.tuneAc() ? " + " + o.biasQueries() + " a_c tuning queries" : "") + " need " + need
+                    + (tuneHere ? " + " + o.biasQueries() + " a_c tuning queries" : "") + " need " + need
                     + " per class: lower --prompts or --bias-queries");
         }
         List<Example> drawn = queries.balanced(need, o.seed()).examples();
@@ -169,7 +209,8 @@ public record Workload(String description, List<IclPrompt> find, List<IclPrompt>
         List<IclPrompt> testPrompts = b.buildEpisodes(pool, test, k, o.seed() + 1);
         List<Example> biasQueries = balancedPrefix(test, o.biasQueries());
         List<BiasTask> biasTest = List.of(new BiasTask(o.data(), pool, biasQueries));
-        List<BiasTask> biasTune = o.tuneAc() ? List.of(new BiasTask(o.data() + " (tuning)", pool, tune)) : List.of();
+        List<BiasTask> biasTune = !o.tuneAc() ? List.of()
+                : tuneHere ? List.of(new BiasTask(o.data() + " (tuning)", pool, tune)) : tuningTasks(o);
         return new Workload(o.data() + ": pool " + pool.name() + " (" + pool.size() + "), queries " + queries.name(),
                 findPrompts, testPrompts, biasTest, biasTune);
     }

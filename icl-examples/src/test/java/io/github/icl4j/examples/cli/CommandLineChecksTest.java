@@ -75,6 +75,27 @@ class CommandLineChecksTest {
     }
 
     @Test
+    void tuneDataIsCheckedBeforeAnyComputationAndOnlyWhereABiasStudyRuns() {
+        String[][] cases = {
+            {"--tune-data", "cr", "--tune-data cr needs --data"},
+            {"--data", "sst2", "--tune-data", "cr", "--ac", "0.1", "--tune-data cr and --ac both given"},
+            {"--data", "sst2", "--tune-data", "mr,sst2", "--tune-data mr,sst2 holds the test data set sst2"},
+        };
+        for (String[] c : cases) {
+            String[] args = new String[c.length];
+            args[0] = "debias";
+            System.arraycopy(c, 0, args, 1, c.length - 1);
+            Run r = IclMainTest.run(args);
+            assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains(c[c.length - 1]).doesNotContain("\tat ", "loading the model");
+        }
+        assertThat(IclMainTest.run("report", "--help").out()).contains("--tune-data");
+        Run r = IclMainTest.run("discover", "--tune-data", "cr");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option", "'--tune-data'");
+    }
+
+    @Test
     void eachCommandsHelpListsOnlyTheOptionsItUses() {
         String discover = IclMainTest.run("discover", "--help").out();
         assertThat(discover).contains("--prompts", "--heads", "--model")
