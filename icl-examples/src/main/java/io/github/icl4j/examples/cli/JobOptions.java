@@ -241,7 +241,7 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
     public String describe() {
         return String.format(Locale.ROOT, "model %s; data %s; %s %s; seed %d; %s + %s prompts (find / test), k = %d "
                 + "per label; top lists of %s; ablation scan %s; %d control draws; bias study: %s × %s seeds × %s "
-                + "queries per class, %d orders, a_c %s; readout %s; batch %d; %s threads",
+                + "queries per class, %d orders, a_c %s; readout %s; batch %d; %s %s",
                 builtinModel() ? "built-in" : model.toString(),
                 (syntheticData() ? "synthetic task (held-out class pairs)" : data + " (classes " + classA + " → "
                         + labelWords().word(0).strip() + ", " + classB + " → " + labelWords().word(1).strip() + ")")
@@ -253,10 +253,11 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
                         + (heads.ablationScreen() == AblationScreen.Strategy.EXHAUSTIVE ? ""
                         : ", screened by " + heads.ablationScreen().flag()), heads.controlDraws(),
                 biasTasks == null ? "auto" : biasTasks + (biasTasks == 1 ? " task" : " tasks"), auto(biasSeeds),
-                auto(biasQueries), 2 + bias.permutations(), tuneAc ? "tuned" : String.valueOf(bias.ac()),
+                auto(biasQueries), 2 + bias.permutations(), !tuneAc ? String.valueOf(bias.ac())
+                        : tuneData.isEmpty() ? "tuned" : "tuned on " + String.join(", ", tuneData),
                 heads.readout() == bias.readout() ? heads.readout().key()
                         : heads.readout().key() + " (heads) / " + bias.readout().key() + " (bias study)",
-                batchSize(), auto(threads));
+                batchSize(), auto(threads), threads != null && threads == 1 ? "thread" : "threads");
     }
 
     private static String auto(Integer v) {

@@ -52,6 +52,14 @@ class WorkloadTuningTest {
     }
 
     @Test
+    void theSettingsNameTheTuningDataSets() {
+        assertThat(sst2TunedOn("cr", "mr").withThreads(1).describe()).contains("a_c tuned on cr, mr;")
+                .endsWith("; 1 thread");
+        assertThat(JobOptions.defaults().with(b -> b.data("sst2").threads(2)).describe()).contains("a_c tuned;")
+                .endsWith("; 2 threads");
+    }
+
+    @Test
     void badTuningDataNamesTheOptionAndTheValue() {
         assertThatThrownBy(() -> sst2TunedOn("sst2")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--tune-data sst2 holds the test data set sst2");
