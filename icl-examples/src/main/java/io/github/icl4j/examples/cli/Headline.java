@@ -74,13 +74,20 @@ import java.util.function.Function;
  * @param ablatedReadout    the readout with the in-context heads zeroed
  * @param controlReadoutMean the mean readout with as many random heads zeroed
  * @param controlReadoutStd its standard deviation over draws
+ * @param baselineFullVocab  accuracy of the clean model over the whole vocabulary (METHOD §1 protocol (b): the
+ *                           argmax over every token is the gold label word); NaN when read from a headline written
+ *                           before this number was recorded
+ * @param ablatedFullVocab   the same with the in-context heads zeroed (a model that stops answering with a label
+ *                           word at all shows here, not in the label-word accuracy)
+ * @param controlFullVocabMean the same, mean over the random-head control draws (NaN without draws)
  */
 public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<HeadId> barHeads, int prompts,
         double baseline, double ablated, double controlMean, double controlStd, int controlDraws, long controlDistinct,
         List<ValueOutputM> valueOutputs, List<AttentionShift> attention, double twoTowerR, double twoTowerPooledR,
         double swapBefore, double swapAfter, List<BiasRow> bias, double ac, boolean acTuned, List<String> labelWords,
         List<ReadingAnalysis.HeadReading> reading, ReadoutMetric readout, double baselineReadout,
-        double ablatedReadout, double controlReadoutMean, double controlReadoutStd) {
+        double ablatedReadout, double controlReadoutMean, double controlReadoutStd, Double baselineFullVocab,
+        Double ablatedFullVocab, Double controlFullVocabMean) {
 
     /**
      * One mean logit-minus.
@@ -227,6 +234,10 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
         attention = List.copyOf(attention);
         bias = List.copyOf(bias);
         readout = readout == null ? ReadoutMetric.ARGMAX : readout;
+        // boxed so that a headline.json written before these numbers existed reads as NaN ("not recorded"), not 0
+        baselineFullVocab = baselineFullVocab == null ? Double.NaN : baselineFullVocab;
+        ablatedFullVocab = ablatedFullVocab == null ? Double.NaN : ablatedFullVocab;
+        controlFullVocabMean = controlFullVocabMean == null ? Double.NaN : controlFullVocabMean;
     }
 
     /** Gathers the headline numbers from the job's results. */
@@ -282,7 +293,9 @@ public record Headline(int heads, int totalHeads, List<HeadId> fooHeads, List<He
                 iv.controlStd(), control.draws(), control.distinct(), vo, att, within, pooled, t.baseAgreement(),
                 t.swapAgreement(), rows, m == null ? Double.NaN : m.options().ac(), bias.tuning() != null,
                 a.valueOutputs().labelWords(), a.reading().heads(), iv.readout(), iv.baseline().readout(),
-                iv.ablated().readout(), iv.controlReadoutMean(), iv.controlReadoutStd());
+                iv.ablated().readout(), iv.controlReadoutMean(), iv.controlReadoutStd(),
+                iv.baseline().fullVocabAccuracy(), iv.ablated().fullVocabAccuracy(),
+                control.draws() == 0 ? Double.NaN : iv.controlFullVocabMean());
     }
 
     private static double mean(Interval i) {

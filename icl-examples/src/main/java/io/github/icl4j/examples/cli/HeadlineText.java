@@ -241,6 +241,11 @@ public final class HeadlineText {
                 : hl.controlDistinct() == 1 ? f3(hl.controlMean()) + " (the only such set of heads)"
                 : f3(hl.controlMean()) + " ± " + f3(hl.controlStd()) + " (" + hl.controlDraws() + " draws of "
                         + hl.controlDistinct() + " possible sets)");
+        if (Double.isFinite(hl.baselineFullVocab())) {
+            row(sb, "full-vocabulary accuracy (the top token is the gold label word): clean / in-context heads zeroed "
+                    + "/ random heads zeroed", f3(hl.baselineFullVocab()) + " / " + f3(hl.ablatedFullVocab()) + " / "
+                    + (hl.controlDraws() == 0 ? "–" : f3(hl.controlFullVocabMean())));
+        }
         if (hl.readout() != ReadoutMetric.ARGMAX) {
             row(sb, readoutName(hl) + ", clean model", f3(hl.baselineReadout()));
             row(sb, readoutName(hl) + ", in-context heads zeroed", f3(hl.ablatedReadout()));

@@ -150,6 +150,15 @@ public record SeedSummary(List<Long> seeds, List<SeedRun> runs, List<Quantity> q
         // paired per seed: how much more zeroing the in-context heads costs than zeroing as many random heads
         c.add("accuracy, random heads zeroed minus in-context heads zeroed", -1, 1, h -> h.controlDraws() == 0
                 ? Double.NaN : h.controlMean() - h.ablated());
+        // METHOD §1 protocol (b): a model that stops answering with a label word shows here, not above
+        // (absent when every seed's headline predates these numbers)
+        if (hs.stream().anyMatch(h -> Double.isFinite(h.baselineFullVocab()))) {
+            c.add("full-vocabulary accuracy, clean model", 0, 1, Headline::baselineFullVocab);
+            c.add("full-vocabulary accuracy, in-context heads zeroed", 0, 1, Headline::ablatedFullVocab);
+            c.add("full-vocabulary accuracy, as many random heads zeroed", 0, 1, Headline::controlFullVocabMean);
+            c.add("full-vocabulary accuracy, random heads zeroed minus in-context heads zeroed", -1, 1,
+                    h -> h.controlFullVocabMean() - h.ablatedFullVocab());
+        }
         ReadoutMetric r = hs.get(0).readout();
         if (r != ReadoutMetric.ARGMAX) {
             String name = r.key() + " readout";

@@ -31,7 +31,7 @@ class SeedSummaryTest {
                 new Headline.BiasRow(BiasKind.RECENCY, Correction.FIX_BATCH, KEYS, 0.96, 0.02, 0.6, 0.08 + v, 0.3));
         return new Headline(1, 4, List.of(HeadId.parse("L1H0")), List.of(), 10, 0.9, 0.5, 0.85, 0.01, 2, 6,
                 List.of(), List.of(), 0.3, 0.2, 0.8, 0.4, rows, Double.NaN, false, null, List.of(),
-                ReadoutMetric.ARGMAX, 0.9, 0.5, 0.85, 0.01);
+                ReadoutMetric.ARGMAX, 0.9, 0.5, 0.85, 0.01, 0.9, v, 0.8);
     }
 
     private static SeedSummary summary(List<Headline> hs) {
@@ -65,6 +65,27 @@ class SeedSummaryTest {
                 .contains("recency, in-context-head fix: attention std across orders",
                         "recency, none: attention std across orders")
                 .doesNotContain("recency, batch calibration: attention std across orders");
+    }
+
+    @Test
+    void fullVocabularyAccuracyIsSummarisedAndAnOlderHeadlineWithoutItReadsAsNotRecorded() {
+        List<Headline> hs = List.of(headline(0), headline(0.02));
+        SeedSummary s = summary(hs);
+        assertThat(s.quantity("full-vocabulary accuracy, in-context heads zeroed").perSeed()).containsExactly(0.0, 0.02);
+        assertThat(s.quantity("full-vocabulary accuracy, random heads zeroed minus in-context heads zeroed").perSeed())
+                .containsExactly(0.8, 0.8 - 0.02);
+        assertThat(HeadlineText.table(hs.get(0))).contains("| 0.900 / 0.000 / 0.800 |");
+        // a headline.json written before these numbers existed: NaN ("not recorded"), never 0
+        String old = HeadsJson.write(hs.get(0)).replaceAll("(?m)^\\s*\"(baselineFullVocab|ablatedFullVocab|"
+                + "controlFullVocabMean)\" : [^\\n]*\\n", "");
+        assertThat(old).doesNotContain("FullVocab");
+        Headline read = HeadsJson.read(old.replaceAll(",(\\s*})\\s*$", "$1"), Headline.class);
+        assertThat(read.baselineFullVocab()).isNaN();
+        assertThat(read.ablatedFullVocab()).isNaN();
+        assertThat(read.controlFullVocabMean()).isNaN();
+        assertThat(HeadlineText.table(read)).doesNotContain("full-vocabulary");
+        assertThat(summary(List.of(read, read)).quantities()).extracting(SeedSummary.Quantity::name)
+                .noneMatch(n -> n.startsWith("full-vocabulary"));
     }
 
     @Test
