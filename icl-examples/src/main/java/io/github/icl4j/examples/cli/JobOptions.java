@@ -125,7 +125,7 @@ public record JobOptions(Path model, String data, Path dataDir, int classA, int 
         if (!tuneAc) {
             throw new IllegalArgumentException(given + " and --ac both given; a_c is either tuned or given");
         }
-        if (tuneData.stream().anyMatch(String::isBlank) || new java.util.HashSet<>(tuneData).size() != tuneData.size()) {
+        if (tuneData.stream().anyMatch(String::isBlank) || tuneData.stream().distinct().count() != tuneData.size()) {
             throw new IllegalArgumentException(given + " must name distinct data sets, e.g. cr,mr");
         }
         if (tuneData.contains(data)) {

@@ -120,16 +120,16 @@ public record Workload(String description, List<IclPrompt> find, List<IclPrompt>
                 }
                 String poolSplit = POOL_SPLITS.stream().filter(splits::contains).findFirst().orElse(splits.get(0));
                 String querySplit = QUERY_SPLITS.stream().filter(splits::contains).findFirst().orElse(null);
-                Dataset p = Datasets.load(name, poolSplit);
-                PoolAndQueries pq;
+                Dataset pool = Datasets.load(name, poolSplit);
+                Dataset queries;
                 if (querySplit == null) {
-                    Dataset.Split s = p.split(0.8, o.seed());
-                    pq = new PoolAndQueries(s.train(), s.test());
+                    Dataset.Split s = pool.split(0.8, o.seed());
+                    pool = s.train();
+                    queries = s.test();
                 } else {
-                    pq = new PoolAndQueries(p, Datasets.load(name, querySplit));
+                    queries = Datasets.load(name, querySplit);
                 }
-                return new PoolAndQueries(pq.pool().pair(o.classA(), o.classB()),
-                        pq.queries().pair(o.classA(), o.classB()));
+                return new PoolAndQueries(pool.pair(o.classA(), o.classB()), queries.pair(o.classA(), o.classB()));
             } finally {
                 if (o.dataDir() != null) {
                     if (before == null) {
@@ -152,20 +152,14 @@ public record Workload(String description, List<IclPrompt> find, List<IclPrompt>
     static List<BiasTask> tuningTasks(JobOptions o) {
         List<BiasTask> tasks = new ArrayList<>();
         for (String name : o.tuneData()) {
-            PoolAndQueries pq;
             try {
-                pq = load(name, o);
+                PoolAndQueries pq = load(name, o);
+                // balanced() names the data set and its class counts when it has too few queries
+                tasks.add(new BiasTask(name + " (tuning)", pq.pool(),
+                        pq.queries().balanced(o.biasQueries(), o.seed()).examples()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--tune-data " + name + ": " + e.getMessage(), e);
             }
-            int[] counts = pq.queries().counts();
-            if (Math.min(counts[0], counts[1]) < o.biasQueries()) {
-                throw new IllegalArgumentException("--tune-data " + name + ": " + pq.queries().name() + " has "
-                        + counts[0] + " / " + counts[1] + " examples of its two classes; " + o.biasQueries()
-                        + " a_c tuning queries per class need " + o.biasQueries() + ": lower --bias-queries");
-            }
-            tasks.add(new BiasTask(name + " (tuning)", pq.pool(),
-                    pq.queries().balanced(o.biasQueries(), o.seed()).examples()));
         }
         return tasks;
     }

@@ -71,5 +71,8 @@ class WorkloadTuningTest {
         TestData.requireData("datasets/sst2/stsa.binary.test");
         assertThatThrownBy(() -> Workload.tuningTasks(sst2TunedOn("no-such-set")))
                 .hasMessageContaining("--tune-data no-such-set: unknown data set 'no-such-set'");
+        TestData.requireData("datasets/cr/custrev.all");
+        assertThatThrownBy(() -> Workload.tuningTasks(sst2TunedOn("cr").withBiasQueries(5000)))
+                .hasMessageContaining("--tune-data cr: ").hasMessageContaining("needs 5000");
     }
 }
