@@ -55,7 +55,8 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  *                            by attribution patching, with or without verifying its top heads)
  * @param attribution         attribution patching's choices, for {@link InContextHeads#attribution} and the AtP
  *                            screens (default {@link AttributionOptions#defaults()})
- * @param readout             the readout ablation drops and the intervention are measured in (METHOD §8, default
+ * @param readout             the readout ablation drops, the intervention and the attention analysis's prediction
+ *                            groups are measured in (METHOD §8, default
  *                            {@link ReadoutMetric#ARGMAX}: accuracy in {@link #protocol()}; {@code calibrated} and
  *                            {@code auroc} see past a label prior)
  */
@@ -153,7 +154,10 @@ public record HeadOptions(
 
     /** How the attention analysis splits examples (METHOD §4, a choice). */
     public enum GroupBy {
-        /** By the model's prediction (the default). */
+        /**
+         * By the model's prediction (the default) in the {@linkplain HeadOptions#readout() readout}: the argmax
+         * over the label words, or after batch calibration over the prompts analysed.
+         */
         PREDICTION,
         /** By the gold label. */
         GOLD

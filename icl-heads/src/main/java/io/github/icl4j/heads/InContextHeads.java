@@ -280,7 +280,9 @@ public final class InContextHeads {
 
     /**
      * The attention analysis of METHOD §4: every head's summed attention from the last position to the foo and to
-     * the bar positions, by group of examples ({@link HeadOptions#attentionGroupBy()}), and the relative change
+     * the bar positions, by group of examples ({@link HeadOptions#attentionGroupBy()}: by default the prediction in
+     * the options' {@linkplain HeadOptions#readout() readout}, after batch calibration over {@code prompts} when that
+     * is {@code calibrated}), and the relative change
      * from the foo group to the bar group for the set's heads.
      *
      * @throws IllegalArgumentException for an empty set, prompts without label positions, or (grouping by gold)

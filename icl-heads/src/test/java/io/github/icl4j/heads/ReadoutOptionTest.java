@@ -98,4 +98,30 @@ class ReadoutOptionTest {
             assertThat(HeadsCsv.intervention(iv)).contains("," + readout.key() + ",");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(ReadoutMetric.class)
+    void theAttentionAnalysisGroupsPromptsByThePredictionInTheReadout(ReadoutMetric readout) {
+        InContextHeads ich = InContextHeads.of(model).options(HeadOptions.defaults().withReadout(readout));
+        InContextHeadSet set = new InContextHeadSet(model.toString(), List.of(HeadId.of(2, 1)), List.of(HeadId.of(2, 1)),
+                List.of(), List.of(), List.of(), List.of(), ich.scores(prompts), null, ich.options());
+        LabelProbabilities clean = Probe.on(model).prompts(prompts).labelProbabilities();
+        double[][] logProbs = new double[prompts.size()][]; // [prompt][label word]
+        int[] argmax = new int[2];
+        for (int i = 0; i < prompts.size(); i++) {
+            logProbs[i] = clean.row(i).logProbs();
+            argmax[clean.row(i).predicted()]++;
+        }
+        int[] expected = new int[2];
+        for (int p : readout.predictions(logProbs)) {
+            expected[p]++;
+        }
+        assertThat(ich.attention(set, prompts).examplesPerGroup()).as(readout.toString()).containsExactly(expected);
+        if (readout == ReadoutMetric.CALIBRATED) {
+            // this random model leans to one label word: calibration moves prompts between the groups
+            assertThat(expected).isNotEqualTo(argmax);
+        } else {
+            assertThat(expected).isEqualTo(argmax);
+        }
+    }
 }
