@@ -81,6 +81,18 @@ public enum ReadoutMetric {
         throw new IllegalArgumentException("readout '" + key + "' is not one of argmax, calibrated, auroc");
     }
 
+    /**
+     * The predictions of this readout over a batch of label probabilities ({@link #predictions(double[][])}): the
+     * argmax, or after batch calibration over every row given.
+     */
+    public int[] predictions(LabelProbabilities lp) {
+        double[][] s = new double[lp.size()][]; // [row][class]
+        for (int i = 0; i < s.length; i++) {
+            s[i] = lp.row(i).logProbs();
+        }
+        return predictions(s);
+    }
+
     /** The readout of a batch of label probabilities (rows without a gold class join the calibration batch only). */
     public double of(LabelProbabilities lp) {
         int n = lp.size();

@@ -4,7 +4,6 @@ import io.github.icl4j.HeadId;
 import io.github.icl4j.LabelProbabilities;
 import io.github.icl4j.Model;
 import io.github.icl4j.PromptTokens;
-import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,10 @@ final class AttentionByGroup {
         double[][][] foo = new double[2][nL][nH];
         double[][][] bar = new double[2][nL][nH];
         int[] n = new int[2];
-        int[] predicted = predictions(options.readout(), r.outcomes());
+        // the prediction in the readout the heads were found by: a model that answers " bar" to every query leaves
+        // the foo group empty in the argmax, while batch calibration over these prompts splits them by what the
+        // demonstrations moved
+        int[] predicted = options.readout().predictions(new LabelProbabilities(List.of(r.outcomes())));
         for (int i = 0; i < prompts.size(); i++) {
             int g = byGold ? prompts.get(i).queryLabel() : predicted[i];
             n[g]++;
@@ -62,18 +64,5 @@ final class AttentionByGroup {
                     (f1 - f0) / f0, b0, b1, (b1 - b0) / b0));
         }
         return new AttentionAnalysis(options.attentionGroupBy(), nL, nH, n, foo, bar, heads);
-    }
-
-    /**
-     * The prediction of each prompt in the readout the heads were found by: a model that answers " bar" to every
-     * query has an empty foo group in the argmax, while batch calibration over these prompts splits them by what the
-     * demonstrations moved ({@link ReadoutMetric#predictions}; AUROC ranks, so its predictions are the argmax ones).
-     */
-    static int[] predictions(ReadoutMetric readout, LabelProbabilities.Row[] rows) {
-        double[][] logProbs = new double[rows.length][]; // [prompt][label word]
-        for (int i = 0; i < rows.length; i++) {
-            logProbs[i] = rows[i].logProbs();
-        }
-        return readout.predictions(logProbs);
     }
 }

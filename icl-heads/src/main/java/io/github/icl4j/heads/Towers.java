@@ -96,7 +96,7 @@ final class Towers {
         boolean[] layers = new boolean[c.nLayers()];
         heads.forEach(h -> layers[h.layer()] = true);
         List<TwoTowersAnalysis.TowerRow> rows = new ArrayList<>();
-        int[] predicted = new int[prompts.size()];
+        LabelProbabilities.Row[] base = new LabelProbabilities.Row[prompts.size()];
         int[] read = java.util.stream.IntStream.range(0, c.nLayers()).filter(l -> layers[l]).toArray();
         String[] ln1Names = java.util.Arrays.stream(read).mapToObj(HookPoint::ln1).toArray(String[]::new);
         Pass.over(model, prompts).batchSize(o.batchSize()).sortByLength(true).reusePrefix(false)
@@ -107,7 +107,7 @@ final class Towers {
             int[] last = chunk.last();
             LabelProbabilities.Row[] out = chunk.outcomes(labelIds);
             for (int i = 0; i < part.size(); i++) {
-                predicted[index[i]] = out[i].predicted();
+                base[index[i]] = out[i];
                 IclPrompt p = (IclPrompt) part.get(i);
                 int[] pos = p.labelPositions();
                 long[] ids = p.ids();
@@ -161,12 +161,18 @@ final class Towers {
         LastRowAttention.Result after = swapped.isEmpty() ? null
                 : LastRowAttention.run(model, swapped.stream().map(Swapped::prompt).toList(), layers, positions,
                         labelIds, o.batchSize());
+        // predictions in the options' readout: after batch calibration, over the original and over the swapped
+        // prompts, each batch on its own (a model that answers " bar" to everything agrees with half the swaps either
+        // way in the argmax)
+        int[] predicted = o.readout().predictions(new LabelProbabilities(List.of(base)));
+        int[] predictedAfter = swapped.isEmpty() ? new int[0]
+                : o.readout().predictions(new LabelProbabilities(List.of(after.outcomes())));
         int agree = 0;
         int agreeBase = 0;
         for (int i = 0; i < swapped.size(); i++) {
             Swapped s = swapped.get(i);
             int want = s.prompt().demoLabels()[s.demo()];
-            agree += after.outcomes()[i].predicted() == want ? 1 : 0;
+            agree += predictedAfter[i] == want ? 1 : 0;
             agreeBase += predicted[s.source()] == want ? 1 : 0;
         }
         List<TwoTowersAnalysis.HeadTowers> summaries = new ArrayList<>();

@@ -30,8 +30,10 @@ import java.util.List;
  * @param heads          one summary per head
  * @param rows           every (prompt, head, demonstration) measurement
  * @param swapPrompts    prompts the swap test ran on
- * @param swapAgreement  fraction of swapped prompts whose prediction is the swapped demonstration's label
- * @param baseAgreement  the same fraction on the unswapped prompts (for comparison)
+ * @param swapAgreement  fraction of swapped prompts whose prediction is the swapped demonstration's label; the
+ *                       prediction in {@link HeadOptions#readout()} (with {@code calibrated}: after batch calibration
+ *                       over the swapped prompts)
+ * @param baseAgreement  the same fraction on the unswapped prompts (for comparison; calibrated over them)
  */
 public record TwoTowersAnalysis(boolean rotary, int prompts, List<HeadTowers> heads, List<TowerRow> rows,
         int swapPrompts, double swapAgreement, double baseAgreement) {

@@ -124,4 +124,36 @@ class ReadoutOptionTest {
             assertThat(expected).isEqualTo(argmax);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(ReadoutMetric.class)
+    void theSwapTestCountsAgreementInTheReadout(ReadoutMetric readout) {
+        InContextHeads ich = InContextHeads.of(model).options(HeadOptions.defaults().withReadout(readout));
+        TwoTowersAnalysis t = ich.twoTowers(List.of(HeadId.of(2, 1)), prompts);
+        List<Towers.Swapped> swapped = new java.util.ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            Towers.Swapped s = Towers.swap(prompts.get(i), i, model.config().maxPositions());
+            if (s != null) {
+                swapped.add(s);
+            }
+        }
+        int[] before = readout.predictions(Probe.on(model).prompts(prompts).labelProbabilities());
+        int[] after = readout.predictions(Probe.on(model).prompts(swapped.stream().map(Towers.Swapped::prompt)
+                .toList()).labelProbabilities());
+        int agreeBefore = 0;
+        int agreeAfter = 0;
+        for (int i = 0; i < swapped.size(); i++) {
+            int want = swapped.get(i).prompt().demoLabels()[swapped.get(i).demo()];
+            agreeBefore += before[swapped.get(i).source()] == want ? 1 : 0;
+            agreeAfter += after[i] == want ? 1 : 0;
+        }
+        assertThat(t.swapPrompts()).isEqualTo(swapped.size()).isPositive();
+        assertThat(t.baseAgreement()).isCloseTo((double) agreeBefore / swapped.size(), within(1e-12));
+        assertThat(t.swapAgreement()).isCloseTo((double) agreeAfter / swapped.size(), within(1e-12));
+        if (readout == ReadoutMetric.CALIBRATED) {
+            // not the argmax count in disguise: calibration changes predictions on this model
+            assertThat(after).isNotEqualTo(ReadoutMetric.ARGMAX.predictions(Probe.on(model)
+                    .prompts(swapped.stream().map(Towers.Swapped::prompt).toList()).labelProbabilities()));
+        }
+    }
 }
