@@ -86,23 +86,25 @@ public enum ReadoutMetric {
      * argmax, or after batch calibration over every row given.
      */
     public int[] predictions(LabelProbabilities lp) {
-        double[][] s = new double[lp.size()][]; // [row][class]
+        return predictions(logProbs(lp));
+    }
+
+    /** {@code [row][class]}: each row's log-probabilities over the label words. */
+    private static double[][] logProbs(LabelProbabilities lp) {
+        double[][] s = new double[lp.size()][];
         for (int i = 0; i < s.length; i++) {
             s[i] = lp.row(i).logProbs();
         }
-        return predictions(s);
+        return s;
     }
 
     /** The readout of a batch of label probabilities (rows without a gold class join the calibration batch only). */
     public double of(LabelProbabilities lp) {
-        int n = lp.size();
-        int[] gold = new int[n];
-        double[][] s = new double[n][];
-        for (int i = 0; i < n; i++) {
+        int[] gold = new int[lp.size()];
+        for (int i = 0; i < gold.length; i++) {
             gold[i] = lp.row(i).gold();
-            s[i] = lp.row(i).logProbs();
         }
-        return of(gold, s);
+        return of(gold, logProbs(lp));
     }
 
     /**

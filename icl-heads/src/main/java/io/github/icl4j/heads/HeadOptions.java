@@ -55,8 +55,8 @@ import io.soabase.recordbuilder.core.RecordBuilder;
  *                            by attribution patching, with or without verifying its top heads)
  * @param attribution         attribution patching's choices, for {@link InContextHeads#attribution} and the AtP
  *                            screens (default {@link AttributionOptions#defaults()})
- * @param readout             the readout ablation drops, the intervention and the attention analysis's prediction
- *                            groups are measured in (METHOD §8, default
+ * @param readout             the readout ablation drops, the intervention, the attention analysis's prediction
+ *                            groups and the swap test are measured in (METHOD §8, default
  *                            {@link ReadoutMetric#ARGMAX}: accuracy in {@link #protocol()}; {@code calibrated} and
  *                            {@code auroc} see past a label prior)
  */

@@ -106,14 +106,12 @@ class ReadoutOptionTest {
         InContextHeadSet set = new InContextHeadSet(model.toString(), List.of(HeadId.of(2, 1)), List.of(HeadId.of(2, 1)),
                 List.of(), List.of(), List.of(), List.of(), ich.scores(prompts), null, ich.options());
         LabelProbabilities clean = Probe.on(model).prompts(prompts).labelProbabilities();
-        double[][] logProbs = new double[prompts.size()][]; // [prompt][label word]
         int[] argmax = new int[2];
         for (int i = 0; i < prompts.size(); i++) {
-            logProbs[i] = clean.row(i).logProbs();
             argmax[clean.row(i).predicted()]++;
         }
         int[] expected = new int[2];
-        for (int p : readout.predictions(logProbs)) {
+        for (int p : readout.predictions(clean)) {
             expected[p]++;
         }
         assertThat(ich.attention(set, prompts).examplesPerGroup()).as(readout.toString()).containsExactly(expected);
