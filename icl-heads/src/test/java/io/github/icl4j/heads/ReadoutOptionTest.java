@@ -12,6 +12,7 @@ import io.github.icl4j.Probe;
 import io.github.icl4j.ReadoutMetric;
 import io.github.icl4j.heads.report.HeadsCsv;
 import io.github.icl4j.heads.report.HeadsText;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,16 +129,17 @@ class ReadoutOptionTest {
     void theSwapTestCountsAgreementInTheReadout(ReadoutMetric readout) {
         InContextHeads ich = InContextHeads.of(model).options(HeadOptions.defaults().withReadout(readout));
         TwoTowersAnalysis t = ich.twoTowers(List.of(HeadId.of(2, 1)), prompts);
-        List<Towers.Swapped> swapped = new java.util.ArrayList<>();
+        List<Towers.Swapped> swapped = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
             Towers.Swapped s = Towers.swap(prompts.get(i), i, model.config().maxPositions());
             if (s != null) {
                 swapped.add(s);
             }
         }
+        LabelProbabilities swappedProbs = Probe.on(model).prompts(swapped.stream().map(Towers.Swapped::prompt)
+                .toList()).labelProbabilities();
         int[] before = readout.predictions(Probe.on(model).prompts(prompts).labelProbabilities());
-        int[] after = readout.predictions(Probe.on(model).prompts(swapped.stream().map(Towers.Swapped::prompt)
-                .toList()).labelProbabilities());
+        int[] after = readout.predictions(swappedProbs);
         int agreeBefore = 0;
         int agreeAfter = 0;
         for (int i = 0; i < swapped.size(); i++) {
@@ -150,8 +152,7 @@ class ReadoutOptionTest {
         assertThat(t.swapAgreement()).isCloseTo((double) agreeAfter / swapped.size(), within(1e-12));
         if (readout == ReadoutMetric.CALIBRATED) {
             // not the argmax count in disguise: calibration changes predictions on this model
-            assertThat(after).isNotEqualTo(ReadoutMetric.ARGMAX.predictions(Probe.on(model)
-                    .prompts(swapped.stream().map(Towers.Swapped::prompt).toList()).labelProbabilities()));
+            assertThat(after).isNotEqualTo(ReadoutMetric.ARGMAX.predictions(swappedProbs));
         }
     }
 }
